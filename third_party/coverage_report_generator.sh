@@ -1,0 +1,3 @@
+#!/bin/sh
+# Coverage reports are not generated offline; this placeholder succeeds.
+exit 0

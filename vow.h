@@ -1,0 +1,11 @@
+// vow: JavaScript's Promise and Node's event loop, timers and fs for C++20.
+//
+// One include for everything; depend on @vow//:vow.
+#ifndef VOW_VOW_H_
+#define VOW_VOW_H_
+
+#include "vow/promise/promise.h"  // IWYU pragma: export
+#include "vow/loop/loop.h"        // IWYU pragma: export
+#include "vow/fs/fs.h"            // IWYU pragma: export
+
+#endif  // VOW_VOW_H_
