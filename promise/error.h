@@ -1,0 +1,159 @@
+// vow::Error and the exception types every layer shares.
+//
+// JavaScript rejects promises with any value; vow rejects them with a vow::Error, a nullable
+// value type that carries either a thrown C++ exception (std::exception_ptr) or an
+// absl::Status, so code that reports failures with statuses can reject without throwing.
+#pragma once
+
+#include <concepts>
+#include <cstddef>
+#include <exception>
+#include <string>
+#include <type_traits>
+#include <utility>
+#include <vector>
+
+#include "absl/status/status.h"
+
+namespace vow {
+
+// The base of vow's exception types: JavaScript's `Error`. `name()` is the JS class name
+// ("Error", "TypeError", ...), `code()` Node's `err.code` ("ERR_INVALID_ARG_VALUE", "ENOENT")
+// or "" when there is none.
+//
+//   throw vow::Exception("boom");   // JS: throw new Error('boom')
+class Exception : public std::exception {
+ public:
+  explicit Exception(std::string message, std::string code = {})
+      : message_(std::move(message)), code_(std::move(code)) {}
+
+  const char* what() const noexcept override { return message_.c_str(); }
+  const std::string& message() const noexcept { return message_; }
+  const std::string& code() const noexcept { return code_; }
+  virtual const char* name() const noexcept { return "Error"; }
+  // The closest absl::Status, for code that reports errors as statuses.
+  virtual absl::Status toStatus() const;
+
+ private:
+  std::string message_;
+  std::string code_;
+};
+
+// JS `TypeError`: a value of the wrong kind, e.g. resolving a promise with itself or
+// (with Node's code) an invalid argument to an fs function.
+class TypeError : public Exception {
+ public:
+  using Exception::Exception;
+  const char* name() const noexcept override { return "TypeError"; }
+  absl::Status toStatus() const override;
+};
+
+// JS `RangeError` (Node's ERR_OUT_OF_RANGE uses it).
+class RangeError : public Exception {
+ public:
+  using Exception::Exception;
+  const char* name() const noexcept override { return "RangeError"; }
+  absl::Status toStatus() const override;
+};
+
+class Error;
+
+// JS `AggregateError`: what vow::any rejects with when every input rejected. `errors()` holds
+// the reasons in input order.
+class AggregateError : public Exception {
+ public:
+  explicit AggregateError(std::vector<Error> errors,
+                          std::string message = "All promises were rejected");
+  const char* name() const noexcept override { return "AggregateError"; }
+  const std::vector<Error>& errors() const noexcept { return errors_; }
+
+ private:
+  std::vector<Error> errors_;
+};
+
+// What `co_await` and Error::rethrow() throw when the reason is an absl::Status.
+class StatusError : public Exception {
+ public:
+  explicit StatusError(absl::Status status);
+  const absl::Status& status() const noexcept { return status_; }
+  absl::Status toStatus() const override { return status_; }
+
+ private:
+  absl::Status status_;
+};
+
+// A rejection reason: empty (no error), a C++ exception, or a non-OK absl::Status.
+// Cheap to copy (two pointers). `if (err)` tests it, as `if (err)` does in a Node callback.
+//
+//   vow::Error e = std::runtime_error("boom");
+//   e.message();                         // "boom"
+//   if (auto* t = e.as<vow::TypeError>()) ...
+class Error {
+ public:
+  Error() noexcept = default;
+  Error(std::nullptr_t) noexcept {}  // NOLINT: `callback(nullptr, value)` reads like Node.
+  Error(std::exception_ptr exception) noexcept  // NOLINT(google-explicit-constructor)
+      : exception_(std::move(exception)) {}
+  // An OK status makes an empty Error.
+  Error(absl::Status status) noexcept  // NOLINT(google-explicit-constructor)
+      : status_(std::move(status)) {}
+  template <class E>
+    requires std::derived_from<std::remove_cvref_t<E>, std::exception>
+  Error(E&& exception)  // NOLINT(google-explicit-constructor)
+      : exception_(std::make_exception_ptr(std::forward<E>(exception))) {}
+
+  // The exception being handled, inside a `catch` block.
+  static Error current() noexcept { return Error(std::current_exception()); }
+
+  explicit operator bool() const noexcept { return exception_ != nullptr || !status_.ok(); }
+
+  // The exception's what(), or the status's message; "" when empty.
+  std::string message() const;
+  // The JS class name: "Error", "TypeError", ... for vow::Exception types, "Error" for other
+  // exceptions and for statuses; "" when empty.
+  std::string name() const;
+  // Node's `err.code` for vow::Exception types ("ENOENT"), "" otherwise.
+  std::string code() const;
+  // The status carried, or the closest one for an exception; OK when empty.
+  absl::Status status() const;
+  // The carried exception if it is (or derives from) E, else nullptr. With E = absl::Status,
+  // the carried status if there is one. The pointer lives as long as this Error.
+  template <class E>
+  const E* as() const noexcept;
+  // Throws the carried exception as itself, a status as vow::StatusError.
+  [[noreturn]] void rethrow() const;
+
+  const std::exception_ptr& exception() const noexcept { return exception_; }
+
+  // The same reason: the same exception object, or equal statuses.
+  friend bool operator==(const Error& a, const Error& b) noexcept {
+    return a.exception_ == b.exception_ && a.status_ == b.status_;
+  }
+
+ private:
+  std::exception_ptr exception_;
+  absl::Status status_;
+};
+
+// ---------------------------------------------------------------------------------------------
+// Implementation details.
+
+template <class E>
+const E* Error::as() const noexcept {
+  if constexpr (std::is_same_v<E, absl::Status>) {
+    return status_.ok() ? nullptr : &status_;
+  } else {
+    if (!exception_) return nullptr;
+    // Standard C++ only exposes an exception_ptr's type through a catch; the object
+    // outlives the handler because exception_ keeps it alive.
+    try {
+      std::rethrow_exception(exception_);
+    } catch (const E& e) {
+      return &e;
+    } catch (...) {
+      return nullptr;
+    }
+  }
+}
+
+}  // namespace vow

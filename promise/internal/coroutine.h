@@ -1,0 +1,131 @@
+// Coroutine support: Promise<T> as the return type of a C++20 coroutine, with JavaScript's
+// async-function semantics. Included by promise.h; users never include it.
+#pragma once
+
+#include <coroutine>
+#include <type_traits>
+#include <utility>
+
+#include "vow/promise/promise.h"
+
+namespace vow::internal {
+
+template <class T>
+struct AlwaysFalse : std::false_type {};
+
+// The result state of a coroutine. While the coroutine waits on a promise, this state sits in
+// that promise's reaction list and owns the suspended frame: reacting resumes it; dropping
+// (nothing can settle the awaited promise any more) destroys it.
+template <class T>
+class CoroState final : public State<T>, public Reaction {
+ public:
+  void react(StateBase*) override { frame_.resume(); }
+  void drop() override { frame_.destroy(); }
+
+  std::coroutine_handle<> frame_;
+};
+
+template <class U>
+class PromiseAwaiter {
+ public:
+  PromiseAwaiter(Promise<U> awaited, Reaction* waiter) noexcept
+      : awaited_(std::move(awaited)), waiter_(waiter) {}
+
+  // Always suspends, even on a settled promise: `await` resumes one microtask later.
+  bool await_ready() const noexcept { return false; }
+  void await_suspend(std::coroutine_handle<>) {
+    // May destroy this coroutine at once if the awaited promise can never settle: touch
+    // nothing of `this` afterwards.
+    stateOf(awaited_)->addReaction(waiter_);
+  }
+  U await_resume() {
+    State<U>* s = stateOf(awaited_);
+    if (s->status() == StateBase::kRejected) s->reason().rethrow();
+    if constexpr (std::is_void_v<U>) {
+      return;
+    } else if constexpr (std::is_copy_constructible_v<U>) {
+      return s->value();
+    } else {
+      if (!s->takeOnce()) throw TypeError(kValueTakenMessage);
+      return std::move(s->value());
+    }
+  }
+
+ private:
+  Promise<U> awaited_;
+  Reaction* waiter_;
+};
+
+template <class T>
+class CoroPromiseBase {
+ public:
+  CoroPromiseBase() : state_(new CoroState<T>()) {
+    // The state's first reference goes to the Promise get_return_object() makes; the frame
+    // holds a settler reference until it ends.
+    state_->addSettler();
+  }
+  ~CoroPromiseBase() { state_->releaseSettler(); }
+
+  // Eager, like an async function: the body runs synchronously up to its first co_await.
+  std::suspend_never initial_suspend() const noexcept { return {}; }
+  // The frame frees itself when the body ends; the result lives in the state.
+  std::suspend_never final_suspend() const noexcept { return {}; }
+
+  void unhandled_exception() noexcept { state_->rejectIfUnlocked(Error::current()); }
+
+  template <class U>
+  PromiseAwaiter<U> await_transform(Promise<U> awaited) noexcept {
+    return PromiseAwaiter<U>(std::move(awaited), state_);
+  }
+  template <class X>
+  void await_transform(X&&) {
+    static_assert(AlwaysFalse<X>::value,
+                  "co_await in a vow::Promise coroutine takes a vow::Promise<U>. To await a "
+                  "plain value as JS's `await 42` does, write "
+                  "co_await vow::Promise<int>::resolve(42).");
+  }
+
+ protected:
+  CoroState<T>* state_;
+};
+
+template <class T>
+class CoroPromise : public CoroPromiseBase<T> {
+ public:
+  Promise<T> get_return_object() {
+    this->state_->frame_ = std::coroutine_handle<CoroPromise>::from_promise(*this);
+    return Promise<T>(this->state_);
+  }
+
+  // co_return v: fulfils at once (JS: `return v` in an async function).
+  template <class V = T>
+    requires std::is_constructible_v<T, V&&>
+  void return_value(V&& value) {
+    this->state_->resolveValue(std::forward<V>(value));
+  }
+  // co_return p: adopts p with JS's cost for `return p` in an async function (two extra
+  // microtasks, as NewPromiseResolveThenableJob).
+  void return_value(const Promise<T>& p) { this->state_->resolveWithState(stateOf(p)); }
+  // co_return status_or: an error status rejects.
+  void return_value(absl::StatusOr<T> r)
+    requires(!std::is_constructible_v<T, absl::StatusOr<T>&&>)
+  {
+    if (r.ok()) {
+      this->state_->resolveValue(*std::move(r));
+    } else {
+      this->state_->rejectIfUnlocked(Error(r.status()));
+    }
+  }
+};
+
+template <>
+class CoroPromise<void> : public CoroPromiseBase<void> {
+ public:
+  Promise<void> get_return_object() {
+    this->state_->frame_ = std::coroutine_handle<CoroPromise>::from_promise(*this);
+    return Promise<void>(this->state_);
+  }
+  void return_void() { this->state_->resolveValue(); }
+};
+
+}  // namespace vow::internal

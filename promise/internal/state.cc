@@ -1,0 +1,134 @@
+#include "vow/promise/internal/state.h"
+
+#include <cstdio>
+#include <cstdlib>
+#include <vector>
+
+namespace vow::internal {
+
+namespace {
+
+struct ReaperQueue {
+  bool busy = false;
+  std::vector<std::pair<Reaper::Fn, void*>> work;
+};
+
+}  // namespace
+
+void Reaper::run(Fn fn, void* arg) {
+  thread_local ReaperQueue q;
+  if (q.busy) {
+    // Somebody up the stack is already tearing down: queue instead of recursing, so a
+    // 10,000,000-link chain is freed in a loop, not 10,000,000 nested destructors.
+    q.work.emplace_back(fn, arg);
+    return;
+  }
+  q.busy = true;
+  fn(arg);
+  // FIFO, so an "abandon" queued before a "destroy" of the same state runs first.
+  for (std::size_t i = 0; i < q.work.size(); ++i) {
+    auto [f, a] = q.work[i];
+    f(a);
+  }
+  q.work.clear();
+  q.busy = false;
+}
+
+RejectionTracker*& currentRejectionTracker() noexcept {
+  thread_local RejectionTracker* tracker = nullptr;
+  return tracker;
+}
+
+#ifndef NDEBUG
+void failWrongThread() {
+  std::fputs(
+      "vow: a promise was used from a thread other than the one that created it. Promises "
+      "belong to one thread; cross threads with Loop::post.\n",
+      stderr);
+  std::abort();
+}
+#endif
+
+void StateBase::destroy(void* self) { delete static_cast<StateBase*>(self); }
+
+void StateBase::abandon(void* self) {
+  auto* s = static_cast<StateBase*>(self);
+  if (!s->isAbandoned()) return;
+  // Nothing can settle this state any more: its reactions would wait forever. Release them
+  // (derived promises become abandoned in turn; suspended coroutines are destroyed).
+  Reaction* r = std::exchange(s->reactions_, nullptr);
+  while (r != nullptr) {
+    Reaction* next = r->next_reaction_;
+    Reaper::run([](void* p) { static_cast<Reaction*>(p)->drop(); }, r);
+    r = next;
+  }
+}
+
+void StateBase::addReaction(Reaction* r) {
+  checkThread();
+  if (!handled_) {
+    handled_ = 1;
+    if (status_ == kRejected && reported_) {
+      if (RejectionTracker* t = currentRejectionTracker()) t->onHandlerAddedAfterReject(this);
+    }
+  }
+  if (status_ != kPending) {
+    enqueueReaction(r, this);
+  } else if (settlers_ == 0) {
+    Reaper::run([](void* p) { static_cast<Reaction*>(p)->drop(); }, r);
+  } else {
+    r->next_reaction_ = reactions_;
+    reactions_ = r;
+  }
+}
+
+void StateBase::rejectNow(Error error) {
+  checkThread();
+  storeError(std::move(error));
+  status_ = kRejected;
+  if (!handled_) {
+    reported_ = 1;
+    if (RejectionTracker* t = currentRejectionTracker()) t->onRejectWithNoHandler(this);
+  }
+  scheduleReactions();
+}
+
+void StateBase::scheduleReactions() {
+  // The list is newest first; reverse it so reactions run in registration order.
+  Reaction* r = std::exchange(reactions_, nullptr);
+  Reaction* ordered = nullptr;
+  while (r != nullptr) {
+    Reaction* next = r->next_reaction_;
+    r->next_reaction_ = ordered;
+    ordered = r;
+    r = next;
+  }
+  while (ordered != nullptr) {
+    Reaction* next = ordered->next_reaction_;
+    enqueueReaction(ordered, this);
+    ordered = next;
+  }
+}
+
+void enqueueReaction(Reaction* r, StateBase* source) {
+  struct Payload {
+    Reaction* reaction;
+    StateBase* source;
+  };
+  source->addRef();
+  Payload p{r, source};
+  JobQueue::current().push(
+      [](Job& job, bool run) {
+        Payload p = job.as<Payload>();
+        StateRef keep(p.source);  // released even if react() throws
+        p.source->release();
+        if (run) {
+          p.reaction->react(p.source);
+        } else {
+          p.reaction->drop();
+        }
+      },
+      &p, sizeof(p));
+}
+
+}  // namespace vow::internal

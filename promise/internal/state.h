@@ -1,0 +1,293 @@
+// The shared state behind every Promise<T>, its reactions, and the deferred teardown that keeps
+// long chains off the C++ stack. Users never touch this header.
+#pragma once
+
+#include <cstdint>
+#include <new>
+#include <thread>
+#include <type_traits>
+#include <utility>
+
+#include "vow/promise/error.h"
+#include "vow/promise/internal/job_queue.h"
+
+namespace vow::internal {
+
+class StateBase;
+
+// Something waiting for a promise to settle: a then() derived promise, a suspended coroutine,
+// an adopting promise, a combinator slot. Lives in the source's intrusive list while the source
+// is pending. Both calls consume the reference the list held.
+class Reaction {
+ public:
+  // Runs as a microtask once `source` has settled.
+  virtual void react(StateBase* source) = 0;
+  // The source can never settle any more (every resolver is gone), or the job was discarded.
+  virtual void drop() = 0;
+
+  Reaction* next_reaction_ = nullptr;
+
+ protected:
+  ~Reaction() = default;
+};
+
+// Runs teardown work iteratively: a release that would recurse (a chain of promises each
+// owning the next) is queued instead and run by the outermost call, first in, first out.
+class Reaper {
+ public:
+  using Fn = void (*)(void*);
+  static void run(Fn fn, void* arg);
+};
+
+// Receives V8-style rejection-tracking events; the loop installs one per thread
+// (HostPromiseRejectionTracker's "reject" and "handle" operations).
+class RejectionTracker {
+ public:
+  virtual ~RejectionTracker() = default;
+  // `promise` was rejected while nothing handled it.
+  virtual void onRejectWithNoHandler(StateBase* promise) = 0;
+  // A handler was added to `promise`, which had been rejected with no handler.
+  virtual void onHandlerAddedAfterReject(StateBase* promise) = 0;
+};
+RejectionTracker*& currentRejectionTracker() noexcept;
+
+#ifndef NDEBUG
+[[noreturn]] void failWrongThread();
+#endif
+
+// What every state has, whatever its T. Single-threaded: plain counters, no atomics.
+class StateBase {
+ public:
+  enum Status : std::uint32_t { kPending = 0, kFulfilled = 1, kRejected = 2 };
+
+  StateBase(const StateBase&) = delete;
+  StateBase& operator=(const StateBase&) = delete;
+
+  Status status() const noexcept { return static_cast<Status>(status_); }
+  bool isPending() const noexcept { return status_ == kPending; }
+  bool isHandled() const noexcept { return handled_; }
+  // True once resolve/reject was called (the state may still be pending while it adopts).
+  bool isLocked() const noexcept { return locked_; }
+  // Pending with nothing left that could settle it.
+  bool isAbandoned() const noexcept { return status_ == kPending && settlers_ == 0; }
+
+  void addRef() noexcept { ++refs_; }
+  void release() noexcept {
+    if (--refs_ == 0) Reaper::run(&destroy, this);
+  }
+  // A settler is a reference that can still settle the state: a resolve/reject function, the
+  // list entry of a source this state reacts to, a running coroutine.
+  void addSettler() noexcept {
+    ++settlers_;
+    ++refs_;
+  }
+  void releaseSettler() noexcept {
+    if (--settlers_ == 0 && status_ == kPending) Reaper::run(&abandon, this);
+    release();
+  }
+
+  // The rejection reason; only when status() == kRejected.
+  virtual const Error& reason() const noexcept = 0;
+  // Rejects unless already locked.
+  void rejectIfUnlocked(Error error) {
+    if (locked_ || status_ != kPending) return;
+    locked_ = 1;
+    rejectNow(std::move(error));
+  }
+
+  // Registers `r` (which carries one reference of its own). Marks this state handled.
+  void addReaction(Reaction* r);
+
+  void checkThread() const noexcept {
+#ifndef NDEBUG
+    if (owner_ != std::this_thread::get_id()) failWrongThread();
+#endif
+  }
+
+ protected:
+  StateBase() noexcept = default;
+  virtual ~StateBase() = default;
+
+  virtual void storeError(Error&& error) noexcept = 0;
+  void rejectNow(Error error);
+  // Moves every waiting reaction to the job queue, in registration order.
+  void scheduleReactions();
+  void lock() noexcept { locked_ = 1; }
+  void setStatus(Status s) noexcept { status_ = s; }
+  bool aux() const noexcept { return aux_; }
+  // For move-only values: true the first time, false once the value was taken.
+  bool takeOnce() noexcept {
+    bool was_taken = taken_;
+    taken_ = 1;
+    return !was_taken;
+  }
+  void setAux(bool v) noexcept { aux_ = v; }
+
+ private:
+  static void destroy(void* self);
+  static void abandon(void* self);
+
+  std::uint32_t refs_ = 1;
+  std::uint32_t settlers_ : 25 = 0;
+  std::uint32_t status_ : 2 = kPending;
+  std::uint32_t handled_ : 1 = 0;
+  std::uint32_t locked_ : 1 = 0;
+  std::uint32_t reported_ : 1 = 0;  // told the tracker "rejected with no handler"
+  std::uint32_t aux_ : 1 = 0;       // for subclasses
+  std::uint32_t taken_ : 1 = 0;     // a move-only value was moved out
+  Reaction* reactions_ = nullptr;   // newest first while pending
+#ifndef NDEBUG
+  std::thread::id owner_ = std::this_thread::get_id();
+#endif
+};
+
+// A reference-counted handle to a state of any T; what rejection tracking hands out.
+class StateRef {
+ public:
+  StateRef() noexcept = default;
+  explicit StateRef(StateBase* s) noexcept : s_(s) {
+    if (s_) s_->addRef();
+  }
+  StateRef(const StateRef& o) noexcept : StateRef(o.s_) {}
+  StateRef(StateRef&& o) noexcept : s_(std::exchange(o.s_, nullptr)) {}
+  StateRef& operator=(StateRef o) noexcept {
+    std::swap(s_, o.s_);
+    return *this;
+  }
+  ~StateRef() {
+    if (s_) s_->release();
+  }
+  StateBase* get() const noexcept { return s_; }
+
+ private:
+  StateBase* s_ = nullptr;
+};
+
+// Queues the job that runs `r` against the settled `source`.
+void enqueueReaction(Reaction* r, StateBase* source);
+
+struct Unit {};  // the stored "value" of a Promise<void>
+
+inline constexpr const char* kValueTakenMessage =
+    "vow: the value of a Promise<T> with a move-only T was already taken by another consumer";
+
+template <class T>
+using Stored = std::conditional_t<std::is_void_v<T>, Unit, T>;
+
+template <class T>
+class State : public StateBase {
+ public:
+  using Value = Stored<T>;
+
+  State() noexcept {}
+  ~State() override {
+    if (status() == kFulfilled) {
+      value_.~Value();
+    } else if (status() == kRejected) {
+      error_.~Error();
+    }
+  }
+
+  Value& value() noexcept { return value_; }
+  const Error& reason() const noexcept override { return error_; }
+
+  // Settles with a value unless already locked (the resolve function's "alreadyResolved").
+  template <class... A>
+  void resolveValue(A&&... args) {
+    if (isLocked() || !isPending()) return;
+    lock();
+    fulfillNow(std::forward<A>(args)...);
+  }
+
+  // Fulfils a state that is locked but still pending (adoption, coroutine return).
+  template <class... A>
+  void fulfillNow(A&&... args) {
+    ::new (static_cast<void*>(&value_)) Value(std::forward<A>(args)...);
+    setStatus(kFulfilled);
+    scheduleReactions();
+  }
+
+  // Resolves with another promise's state: JS's NewPromiseResolveThenableJob, costing the same
+  // two extra jobs. Resolving with itself rejects with a TypeError.
+  void resolveWithState(State<T>* other);
+
+  // Settles this (locked, pending) state like `source` (same T) settled.
+  void adoptOutcome(State<T>* source) {
+    if (source->status() == kFulfilled) {
+      if constexpr (std::is_copy_constructible_v<Value>) {
+        fulfillNow(source->value());
+      } else if (source->takeOnce()) {
+        fulfillNow(std::move(source->value()));
+      } else {
+        rejectNow(Error(TypeError(kValueTakenMessage)));
+      }
+    } else {
+      rejectNow(source->reason());
+    }
+  }
+
+ protected:
+  void storeError(Error&& error) noexcept override {
+    ::new (static_cast<void*>(&error_)) Error(std::move(error));
+  }
+
+ private:
+  union {
+    Value value_;
+    Error error_;
+  };
+};
+
+// Settles `target` like the source it waits on: the second half of adopting a promise.
+template <class T>
+class AdoptReaction final : public Reaction {
+ public:
+  explicit AdoptReaction(State<T>* target) noexcept : target_(target) {}
+  void react(StateBase* source) override {
+    auto* s = static_cast<State<T>*>(source);
+    target_->adoptOutcome(s);
+    target_->releaseSettler();
+    delete this;
+  }
+  void drop() override {
+    target_->releaseSettler();
+    delete this;
+  }
+
+ private:
+  State<T>* target_;  // one settler reference
+};
+
+template <class T>
+void State<T>::resolveWithState(State<T>* other) {
+  if (isLocked() || !isPending()) return;
+  if (other == this) {
+    lock();
+    rejectNow(Error(TypeError("Chaining cycle detected for promise #<Promise>")));
+    return;
+  }
+  lock();
+  // Job 1 (NewPromiseResolveThenableJob) calls other.then(resolve, reject); the reaction then
+  // settles this state (job 2) and this state's reactions run after that.
+  struct Payload {
+    AdoptReaction<T>* adopt;
+    State<T>* source;
+  };
+  addSettler();
+  other->addRef();
+  Payload p{new AdoptReaction<T>(this), other};
+  JobQueue::current().push(
+      [](Job& job, bool run) {
+        Payload p = job.as<Payload>();
+        StateRef keep(p.source);
+        p.source->release();
+        if (run) {
+          p.source->addReaction(p.adopt);
+        } else {
+          p.adopt->drop();
+        }
+      },
+      &p, sizeof(p));
+}
+
+}  // namespace vow::internal
