@@ -6,6 +6,7 @@
 #include <type_traits>
 #include <utility>
 
+#include "vow/promise/internal/stack.h"
 #include "vow/promise/promise.h"
 
 namespace vow::internal {
@@ -66,8 +67,9 @@ class CoroPromiseBase {
   }
   ~CoroPromiseBase() { state_->releaseSettler(); }
 
-  // Eager, like an async function: the body runs synchronously up to its first co_await.
-  std::suspend_never initial_suspend() const noexcept { return {}; }
+  // Eager, like an async function: the body runs synchronously up to its first co_await (on a
+  // fresh stack segment when this stack runs low, so deep recursion cannot overflow).
+  EagerStart initial_suspend() const noexcept { return {}; }
   // The frame frees itself when the body ends; the result lives in the state.
   std::suspend_never final_suspend() const noexcept { return {}; }
 

@@ -95,6 +95,13 @@ class StateBase {
     rejectNow(std::move(error));
   }
 
+  // For move-only values: true the first time, false once the value was taken.
+  bool takeOnce() noexcept {
+    bool was_taken = taken_;
+    taken_ = 1;
+    return !was_taken;
+  }
+
   // Registers `r` (which carries one reference of its own). Marks this state handled.
   void addReaction(Reaction* r);
 
@@ -115,12 +122,6 @@ class StateBase {
   void lock() noexcept { locked_ = 1; }
   void setStatus(Status s) noexcept { status_ = s; }
   bool aux() const noexcept { return aux_; }
-  // For move-only values: true the first time, false once the value was taken.
-  bool takeOnce() noexcept {
-    bool was_taken = taken_;
-    taken_ = 1;
-    return !was_taken;
-  }
   void setAux(bool v) noexcept { aux_ = v; }
 
  private:
