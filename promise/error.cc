@@ -12,25 +12,24 @@ AggregateError::AggregateError(std::vector<Error> errors, std::string message)
 StatusError::StatusError(absl::Status status)
     : Exception(std::string(status.message())), status_(std::move(status)) {}
 
+Error::Error(absl::Status status)
+    : exception_(status.ok() ? nullptr : std::make_exception_ptr(StatusError(std::move(status)))) {}
+
 std::string Error::message() const {
-  if (exception_) {
-    try {
-      std::rethrow_exception(exception_);
-    } catch (const std::exception& e) {
-      return e.what();
-    } catch (...) {
-      return "unknown exception";
-    }
+  if (!exception_) return "";
+  try {
+    std::rethrow_exception(exception_);
+  } catch (const std::exception& e) {
+    return e.what();
+  } catch (...) {
+    return "unknown exception";
   }
-  return std::string(status_.message());
 }
 
 std::string Error::name() const {
-  if (exception_) {
-    if (auto* e = as<Exception>()) return e->name();
-    return "Error";
-  }
-  return status_.ok() ? "" : "Error";
+  if (!exception_) return "";
+  if (auto* e = as<Exception>()) return e->name();
+  return "Error";
 }
 
 std::string Error::code() const {
@@ -39,7 +38,7 @@ std::string Error::code() const {
 }
 
 absl::Status Error::status() const {
-  if (!exception_) return status_;
+  if (!exception_) return absl::OkStatus();
   try {
     std::rethrow_exception(exception_);
   } catch (const Exception& e) {
@@ -53,7 +52,6 @@ absl::Status Error::status() const {
 
 void Error::rethrow() const {
   if (exception_) std::rethrow_exception(exception_);
-  if (!status_.ok()) throw StatusError(status_);
   throw TypeError("vow::Error::rethrow() called on an empty Error");
 }
 

@@ -83,7 +83,8 @@ class StatusError : public Exception {
 };
 
 // A rejection reason: empty (no error), a C++ exception, or a non-OK absl::Status.
-// Cheap to copy (two pointers). `if (err)` tests it, as `if (err)` does in a Node callback.
+// One pointer, cheap to copy. `if (err)` tests it, as `if (err)` does in a Node callback.
+// A status is held as a vow::StatusError, so a promise state pays for one pointer of reason.
 //
 //   vow::Error e = std::runtime_error("boom");
 //   e.message();                         // "boom"
@@ -95,8 +96,7 @@ class Error {
   Error(std::exception_ptr exception) noexcept  // NOLINT(google-explicit-constructor)
       : exception_(std::move(exception)) {}
   // An OK status makes an empty Error.
-  Error(absl::Status status) noexcept  // NOLINT(google-explicit-constructor)
-      : status_(std::move(status)) {}
+  Error(absl::Status status);  // NOLINT(google-explicit-constructor)
   template <class E>
     requires std::derived_from<std::remove_cvref_t<E>, std::exception>
   Error(E&& exception)  // NOLINT(google-explicit-constructor)
@@ -105,7 +105,7 @@ class Error {
   // The exception being handled, inside a `catch` block.
   static Error current() noexcept { return Error(std::current_exception()); }
 
-  explicit operator bool() const noexcept { return exception_ != nullptr || !status_.ok(); }
+  explicit operator bool() const noexcept { return exception_ != nullptr; }
 
   // The exception's what(), or the status's message; "" when empty.
   std::string message() const;
@@ -125,14 +125,13 @@ class Error {
 
   const std::exception_ptr& exception() const noexcept { return exception_; }
 
-  // The same reason: the same exception object, or equal statuses.
+  // The same reason: the same exception object.
   friend bool operator==(const Error& a, const Error& b) noexcept {
-    return a.exception_ == b.exception_ && a.status_ == b.status_;
+    return a.exception_ == b.exception_;
   }
 
  private:
   std::exception_ptr exception_;
-  absl::Status status_;
 };
 
 // ---------------------------------------------------------------------------------------------
@@ -141,7 +140,8 @@ class Error {
 template <class E>
 const E* Error::as() const noexcept {
   if constexpr (std::is_same_v<E, absl::Status>) {
-    return status_.ok() ? nullptr : &status_;
+    const StatusError* e = as<StatusError>();
+    return e != nullptr ? &e->status() : nullptr;
   } else {
     if (!exception_) return nullptr;
     // Standard C++ only exposes an exception_ptr's type through a catch; the object

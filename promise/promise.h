@@ -291,11 +291,39 @@ void settleWith(State<U>* d, Fn&& fn) noexcept {
   }
 }
 
+// Storage for a then()'s handlers with a manual lifetime, so they are released as soon as they
+// ran; capture-less handlers take no space at all.
+template <class H, bool kEmpty = std::is_empty_v<H> && std::is_trivially_destructible_v<H>>
+class HandlerSlot {
+ public:
+  explicit HandlerSlot(H&& h) : h_(std::move(h)) {}
+  ~HandlerSlot() {}
+  H& get() noexcept { return h_; }
+  void destroy() noexcept { h_.~H(); }
+
+ private:
+  union {
+    H h_;
+  };
+};
+template <class H>
+class HandlerSlot<H, true> {
+ public:
+  explicit HandlerSlot(H&& h) : h_(std::move(h)) {}
+  H& get() noexcept { return h_; }
+  void destroy() noexcept {}
+
+ private:
+  [[no_unique_address]] H h_;
+};
+
 // The derived promise of then(): holds both handlers inline, reacts to its source once.
 template <class T, class U, class OnF, class OnR>
-class ThenState final : public State<U>, public Reaction {
+class ThenState final : public State<U> {
  public:
-  ThenState(OnF&& f, OnR&& r) : handlers_{std::move(f), std::move(r)} { this->setAux(true); }
+  ThenState(OnF&& f, OnR&& r) : handlers_(Handlers{std::move(f), std::move(r)}) {
+    this->setAux(true);
+  }
   ~ThenState() override { destroyHandlers(); }
 
   void react(StateBase* source) override {
@@ -333,7 +361,7 @@ class ThenState final : public State<U>, public Reaction {
         }
       }
       settleWith(static_cast<State<U>*>(this),
-                 [&]() -> decltype(auto) { return callValueHandler<T>(handlers_.f, s); });
+                 [&]() -> decltype(auto) { return callValueHandler<T>(handlers_.get().f, s); });
     }
   }
 
@@ -342,12 +370,12 @@ class ThenState final : public State<U>, public Reaction {
     if constexpr (std::is_same_v<OnR, NoHandler>) {
       this->rejectIfUnlocked(reason);
     } else if constexpr (kTakesError<OnR>) {
-      settleWith(self, [&]() -> decltype(auto) { return handlers_.r(reason); });
+      settleWith(self, [&]() -> decltype(auto) { return handlers_.get().r(reason); });
     } else if constexpr (std::is_invocable_v<OnR&>) {
-      settleWith(self, [&]() -> decltype(auto) { return handlers_.r(); });
+      settleWith(self, [&]() -> decltype(auto) { return handlers_.get().r(); });
     } else {
       if (const auto* e = reason.template as<TypedReason<OnR>>()) {
-        settleWith(self, [&]() -> decltype(auto) { return handlers_.r(*e); });
+        settleWith(self, [&]() -> decltype(auto) { return handlers_.get().r(*e); });
       } else {
         this->rejectIfUnlocked(reason);
       }
@@ -357,7 +385,7 @@ class ThenState final : public State<U>, public Reaction {
   void destroyHandlers() noexcept {
     if (this->aux()) {
       this->setAux(false);
-      handlers_.~Handlers();
+      handlers_.destroy();
     }
   }
 
@@ -365,9 +393,7 @@ class ThenState final : public State<U>, public Reaction {
     [[no_unique_address]] OnF f;
     [[no_unique_address]] OnR r;
   };
-  union {
-    Handlers handlers_;
-  };
+  [[no_unique_address]] HandlerSlot<Handlers> handlers_;
 };
 
 template <class T>

@@ -18,7 +18,7 @@ struct AlwaysFalse : std::false_type {};
 // that promise's reaction list and owns the suspended frame: reacting resumes it; dropping
 // (nothing can settle the awaited promise any more) destroys it.
 template <class T>
-class CoroState final : public State<T>, public Reaction {
+class CoroState final : public State<T> {
  public:
   void react(StateBase*) override { frame_.resume(); }
   void drop() override { frame_.destroy(); }

@@ -49,6 +49,11 @@ void failWrongThread() {
 }
 #endif
 
+void unreachableReaction() {
+  std::fputs("vow: internal error: a plain promise state was used as a reaction\n", stderr);
+  std::abort();
+}
+
 void StateBase::destroy(void* self) { delete static_cast<StateBase*>(self); }
 
 void StateBase::abandon(void* self) {

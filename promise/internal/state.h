@@ -54,9 +54,12 @@ RejectionTracker*& currentRejectionTracker() noexcept;
 #ifndef NDEBUG
 [[noreturn]] void failWrongThread();
 #endif
+[[noreturn]] void unreachableReaction();
 
 // What every state has, whatever its T. Single-threaded: plain counters, no atomics.
-class StateBase {
+// A state is also a Reaction, so a then() derived promise or a coroutine waiting on another
+// promise needs no second object (and no second vtable pointer) to sit in that promise's list.
+class StateBase : public Reaction {
  public:
   enum Status : std::uint32_t { kPending = 0, kFulfilled = 1, kRejected = 2 };
 
@@ -85,6 +88,10 @@ class StateBase {
     if (--settlers_ == 0 && status_ == kPending) Reaper::run(&abandon, this);
     release();
   }
+
+  // Plain states never react; the subclasses that do (then, coroutines) override these.
+  void react(StateBase*) override { unreachableReaction(); }
+  void drop() override { unreachableReaction(); }
 
   // The rejection reason; only when status() == kRejected.
   virtual const Error& reason() const noexcept = 0;
