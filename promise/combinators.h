@@ -1,0 +1,676 @@
+// vow::all, vow::allSettled, vow::race, vow::any: JavaScript's promise combinators, with the
+// same results and the same number of microtasks on settled inputs.
+//
+//   vow::all(a, b, 3)                    // JS: Promise.all([a, b, 3])
+//       .then([](const std::tuple<int, std::string, int>& v) { ... });
+//   vow::all(std::vector<vow::Promise<int>>{...})      // -> Promise<std::vector<int>>
+//   vow::allSettled(a, b)                // -> Promise<std::tuple<Settled<A>, Settled<B>>>
+//   vow::race(std::vector<vow::Promise<int>>{...})     // -> Promise<int>
+//   vow::any(a, b)                       // rejects with vow::AggregateError if all reject
+//
+// Two call forms, as JS's one (an iterable of anything) does not fit C++ types:
+// - variadic: `all(x1, x2, ...)`. Each x is a Promise<U> or a plain value (JS calls
+//   Promise.resolve on every element; so does vow: a plain value costs the same microtask). all
+//   and allSettled give a std::tuple; race and any give the common type of the inputs.
+// - range: `all(range)` for any input range of Promise<T> (std::vector, std::span, a view, a
+//   braced list `all({a, b})`). all gives std::vector<T>, allSettled std::vector<Settled<T>>,
+//   race and any a Promise<T>.
+// A Promise<void> input contributes a std::monostate (JS's `undefined`): all over n
+// Promise<void> gives a std::vector<std::monostate> of size n, as JS gives an array of n
+// undefineds; race and any over Promise<void> give a Promise<void>.
+//
+// Ticks, as in the spec (Promise.all calls `Promise.resolve(x).then(resolveElement, reject)` for
+// every element): each input gets its own reaction, run as a microtask in input order once it has
+// settled; the result settles inside the reaction that completes it, so handlers on the result
+// run one microtask after that. all([]) and allSettled([]) are fulfilled at once, any([]) is
+// rejected at once with an AggregateError with no errors, race([]) stays pending forever (and,
+// being settled by nothing, holds nothing alive: handlers on it are released at once).
+//
+// Inputs are marked handled, as JS's `then` does: an input that rejects after the result has
+// settled (all's fail-fast, a lost race) is never reported as an unhandled rejection. The result
+// itself is reported as usual when it rejects with no handler.
+//
+// A move-only value is moved out of its input (the combinator is that promise's one consumer);
+// if another consumer took it already, the combinator sees a TypeError instead.
+#pragma once
+
+#include <cstddef>
+#include <initializer_list>
+#include <iterator>
+#include <memory>
+#include <optional>
+#include <ostream>
+#include <ranges>
+#include <string>
+#include <string_view>
+#include <tuple>
+#include <type_traits>
+#include <utility>
+#include <variant>
+#include <vector>
+
+#include "vow/promise/error.h"
+#include "vow/promise/promise.h"
+
+namespace vow {
+
+// Settled<T>::status(): an enum that also compares with JS's strings, so
+// `r.status === 'fulfilled'` ports as `r.status() == "fulfilled"`; `switch` works too.
+class SettledStatus {
+ public:
+  enum Value : unsigned char { kFulfilled, kRejected };
+
+  constexpr SettledStatus(Value v) noexcept : v_(v) {}  // NOLINT(google-explicit-constructor)
+  constexpr operator Value() const noexcept { return v_; }  // NOLINT
+
+  // "fulfilled" or "rejected", JS's spelling.
+  constexpr std::string_view name() const noexcept {
+    return v_ == kFulfilled ? "fulfilled" : "rejected";
+  }
+  friend constexpr bool operator==(SettledStatus a, std::string_view b) noexcept {
+    return a.name() == b;
+  }
+  friend std::ostream& operator<<(std::ostream& os, SettledStatus s) { return os << s.name(); }
+
+ private:
+  Value v_;
+};
+
+// One outcome of vow::allSettled: JS's {status: 'fulfilled', value} or
+// {status: 'rejected', reason}.
+template <class T>
+class Settled {
+  using Stored = std::conditional_t<std::is_void_v<T>, std::monostate, T>;
+
+ public:
+  using value_type = T;
+
+  template <class... A>
+  static Settled fulfilled(A&&... value) {
+    return Settled(std::in_place_index<0>, std::forward<A>(value)...);
+  }
+  static Settled rejected(Error reason) {
+    return Settled(std::in_place_index<1>, std::move(reason));
+  }
+
+  SettledStatus status() const noexcept {
+    return data_.index() == 0 ? SettledStatus::kFulfilled : SettledStatus::kRejected;
+  }
+  bool isFulfilled() const noexcept { return data_.index() == 0; }
+  bool isRejected() const noexcept { return data_.index() == 1; }
+
+  // The value (T; there is none for Settled<void>); on a rejected outcome, throws the reason
+  // (as `co_await` on it would).
+  const Stored& value() const&
+    requires(!std::is_void_v<T>)
+  {
+    if (isRejected()) std::get<1>(data_).rethrow();
+    return std::get<0>(data_);
+  }
+  Stored& value() &
+    requires(!std::is_void_v<T>)
+  {
+    if (isRejected()) std::get<1>(data_).rethrow();
+    return std::get<0>(data_);
+  }
+  Stored&& value() &&
+    requires(!std::is_void_v<T>)
+  {
+    if (isRejected()) std::get<1>(data_).rethrow();
+    return std::get<0>(std::move(data_));
+  }
+  // The reason; an empty Error on a fulfilled outcome.
+  Error reason() const { return isRejected() ? std::get<1>(data_) : Error(); }
+
+ private:
+  template <std::size_t I, class... A>
+  explicit Settled(std::in_place_index_t<I> i, A&&... a) : data_(i, std::forward<A>(a)...) {}
+
+  std::variant<Stored, Error> data_;
+};
+
+namespace internal {
+
+// A plain value: JS's Promise.resolve(x). A string literal or char pointer becomes a
+// std::string (JS's string), not a pointer that could dangle before the promise settles.
+template <class X>
+struct PromiseValue {
+  using type = std::conditional_t<std::is_same_v<std::decay_t<X>, const char*> ||
+                                      std::is_same_v<std::decay_t<X>, char*>,
+                                  std::string, std::decay_t<X>>;
+};
+template <class U>
+struct PromiseValue<Promise<U>> {
+  using type = U;
+};
+// The value type an argument of a variadic combinator contributes.
+template <class X>
+using PromiseValueT = typename PromiseValue<
+    std::conditional_t<IsPromise<std::remove_cvref_t<X>>::value, std::remove_cvref_t<X>, X>>::type;
+
+// What a Promise<T> contributes to an all(): T, or std::monostate for void (JS's undefined).
+template <class T>
+using Element = std::conditional_t<std::is_void_v<T>, std::monostate, T>;
+
+template <class R>
+concept PromiseRange =
+    std::ranges::input_range<R> &&
+    IsPromise<std::remove_cvref_t<std::ranges::range_reference_t<R>>>::value;
+
+template <class R>
+using RangePromiseValueT = typename std::remove_cvref_t<std::ranges::range_reference_t<R>>::value_type;
+
+// A lone argument that is a range of something other than promises: almost certainly meant as
+// the range form. (Strings are ranges too; they stay plain values.)
+template <class X>
+constexpr bool kIsNonPromiseRange =
+    std::ranges::input_range<X> && !PromiseRange<X> &&
+    !std::is_convertible_v<const std::remove_cvref_t<X>&, std::string_view>;
+
+// The value type of race/any over inputs of types Ts: their common type; void when all are
+// void (or there are none).
+template <class... Ts>
+struct CommonValue {
+  static auto pick() {
+    if constexpr (sizeof...(Ts) == 0 || (std::is_void_v<Ts> && ...)) {
+      return std::type_identity<void>{};
+    } else {
+      static_assert(!(std::is_void_v<Ts> || ...),
+                    "vow::race / vow::any: a Promise<void> cannot race values; make every input "
+                    "void or none.");
+      return std::type_identity<std::common_type_t<Ts...>>{};
+    }
+  }
+  using type = typename decltype(pick())::type;
+};
+template <class... Ts>
+using CommonValueT = typename CommonValue<Ts...>::type;
+
+enum class Combinator { kAll, kAllSettled, kRace, kAny };
+
+// Access shims. StateBase::takeOnce() is protected and Promise<T>(State<T>*) private; a
+// combinator needs both (as ThenState and CoroPromise do). These go away once state.h/promise.h
+// expose them (see the issue 4 report).
+struct TakeAccess : StateBase {
+  static bool take(StateBase* s) noexcept { return (s->*(&TakeAccess::takeOnce))(); }
+};
+template <class T>
+struct CombinatorTag;
+
+template <class R>
+Promise<R> adoptState(State<R>* s) noexcept;
+
+}  // namespace internal
+
+// JS: Promise.all([x1, x2, ...]). Each x is a Promise<U> or a plain value. Fulfils with the
+// values in argument order once all have fulfilled; rejects like the first input to reject.
+template <class... Xs>
+  requires(!(sizeof...(Xs) == 1 && (internal::PromiseRange<Xs> && ...)))
+[[nodiscard]] Promise<std::tuple<internal::Element<internal::PromiseValueT<Xs>>...>> all(
+    Xs&&... xs);
+
+// JS: Promise.all(iterable): a std::vector of the values, in input order.
+template <internal::PromiseRange R>
+[[nodiscard]] Promise<std::vector<internal::Element<internal::RangePromiseValueT<R>>>> all(
+    R&& promises);
+template <class T>
+[[nodiscard]] Promise<std::vector<internal::Element<T>>> all(
+    std::initializer_list<Promise<T>> promises);
+
+// JS: Promise.allSettled([x1, x2, ...]): never rejects; one Settled<U> per argument.
+template <class... Xs>
+  requires(!(sizeof...(Xs) == 1 && (internal::PromiseRange<Xs> && ...)))
+[[nodiscard]] Promise<std::tuple<Settled<internal::PromiseValueT<Xs>>...>> allSettled(Xs&&... xs);
+
+// JS: Promise.allSettled(iterable).
+template <internal::PromiseRange R>
+[[nodiscard]] Promise<std::vector<Settled<internal::RangePromiseValueT<R>>>> allSettled(
+    R&& promises);
+template <class T>
+[[nodiscard]] Promise<std::vector<Settled<T>>> allSettled(
+    std::initializer_list<Promise<T>> promises);
+
+// JS: Promise.race([x1, x2, ...]): settles like the first input to settle (the first in
+// argument order among already settled ones). The value type is the inputs' common type.
+// race() with no inputs stays pending forever.
+template <class... Xs>
+  requires(!(sizeof...(Xs) == 1 && (internal::PromiseRange<Xs> && ...)))
+[[nodiscard]] Promise<internal::CommonValueT<internal::PromiseValueT<Xs>...>> race(Xs&&... xs);
+
+// JS: Promise.race(iterable).
+template <internal::PromiseRange R>
+[[nodiscard]] Promise<internal::RangePromiseValueT<R>> race(R&& promises);
+template <class T>
+[[nodiscard]] Promise<T> race(std::initializer_list<Promise<T>> promises);
+
+// JS: Promise.any([x1, x2, ...]): fulfils like the first input to fulfil; if every input
+// rejects, rejects with an AggregateError ("All promises were rejected") whose errors() holds the
+// reasons in input order. any() with no inputs rejects at once.
+template <class... Xs>
+  requires(!(sizeof...(Xs) == 1 && (internal::PromiseRange<Xs> && ...)))
+[[nodiscard]] Promise<internal::CommonValueT<internal::PromiseValueT<Xs>...>> any(Xs&&... xs);
+
+// JS: Promise.any(iterable).
+template <internal::PromiseRange R>
+[[nodiscard]] Promise<internal::RangePromiseValueT<R>> any(R&& promises);
+template <class T>
+[[nodiscard]] Promise<T> any(std::initializer_list<Promise<T>> promises);
+
+// ---------------------------------------------------------------------------------------------
+// Implementation details.
+
+namespace internal {
+
+// The shim: every CoroPromise<X> is a friend of every Promise<T>.
+template <class R>
+class CoroPromise<CombinatorTag<R>> {
+ public:
+  static Promise<R> adopt(State<R>* s) noexcept { return Promise<R>(s); }
+};
+
+template <class R>
+Promise<R> adoptState(State<R>* s) noexcept {
+  return CoroPromise<CombinatorTag<R>>::adopt(s);
+}
+
+// Hands the fulfilled value of `s` to `sink`: a const reference, a std::monostate for void, or
+// for a move-only T the value itself (then nobody else can take it). False if another consumer
+// took a move-only value first.
+template <class T, class Sink>
+bool withValue(State<T>* s, Sink&& sink) {
+  if constexpr (std::is_void_v<T>) {
+    sink(std::monostate{});
+  } else if constexpr (std::is_copy_constructible_v<T>) {
+    sink(std::as_const(s->value()));
+  } else {
+    if (!TakeAccess::take(s)) return false;
+    sink(std::move(s->value()));
+  }
+  return true;
+}
+
+// What a collecting combinator stores per input.
+template <Combinator K, class T>
+using Collected = std::conditional_t<K == Combinator::kAll, Element<T>, Settled<T>>;
+
+// The result state of a combinator: a State<R> that is also the per-input logic. Every
+// registered input reaction holds one settler reference to it, so when every input is
+// abandoned, so is the result.
+template <class Derived, Combinator K, class R>
+class CombinatorState : public State<R> {
+ protected:
+  static constexpr bool kCollects = K == Combinator::kAll || K == Combinator::kAllSettled;
+
+  // Input `index` (a State<T>) settled: JS's resolveElement / reject / resolve functions.
+  // `store(v)` keeps a collected value for `index`.
+  template <class T, class Store>
+  void inputSettled(std::size_t index, State<T>* s, Store&& store) noexcept {
+    // Settled already (fail-fast, a lost race, any's winner): JS's calls are no-ops too.
+    if (!this->isPending()) return;
+    const bool fulfilled = s->status() == StateBase::kFulfilled;
+    try {
+      if constexpr (K == Combinator::kAll) {
+        if (!fulfilled) {
+          this->rejectIfUnlocked(s->reason());
+          self().releaseStorage();
+          return;
+        }
+        if (!withValue(s, store)) {
+          this->rejectIfUnlocked(Error(TypeError(kValueTakenMessage)));
+          self().releaseStorage();
+          return;
+        }
+        if (--remaining_ == 0) self().finish();
+      } else if constexpr (K == Combinator::kAllSettled) {
+        if (!fulfilled) {
+          store(Settled<T>::rejected(s->reason()));
+        } else if (!withValue(s, [&](auto&& v) {
+                     store(Settled<T>::fulfilled(std::forward<decltype(v)>(v)));
+                   })) {
+          store(Settled<T>::rejected(Error(TypeError(kValueTakenMessage))));
+        }
+        if (--remaining_ == 0) self().finish();
+      } else {
+        if (fulfilled) {
+          if (!withValue(s, [&](auto&& v) { fulfill(std::forward<decltype(v)>(v)); })) {
+            rejectOrCollect(index, Error(TypeError(kValueTakenMessage)));
+          }
+        } else {
+          rejectOrCollect(index, s->reason());
+        }
+      }
+    } catch (...) {
+      // Copying a value threw (JS has no such case): the result rejects with it.
+      this->rejectIfUnlocked(Error::current());
+    }
+  }
+
+  // No inputs at all.
+  void settleEmpty() {
+    if constexpr (kCollects) {
+      this->resolveValue(R{});
+    } else if constexpr (K == Combinator::kAny) {
+      this->rejectIfUnlocked(Error(AggregateError({})));
+    }
+    // race: stays pending, settled by nothing.
+  }
+
+  std::size_t remaining_ = 0;
+  // any: the reasons, in input order.
+  std::conditional_t<K == Combinator::kAny, std::vector<Error>, std::monostate> errors_;
+
+ private:
+  Derived& self() noexcept { return static_cast<Derived&>(*this); }
+
+  template <class V>
+  void fulfill(V&& v) {
+    if constexpr (std::is_void_v<R>) {
+      this->resolveValue();
+    } else {
+      this->resolveValue(std::forward<V>(v));
+    }
+    if constexpr (K == Combinator::kAny) errors_ = {};
+  }
+
+  void rejectOrCollect(std::size_t index, Error reason) {
+    if constexpr (K == Combinator::kRace) {
+      this->rejectIfUnlocked(std::move(reason));
+    } else {
+      errors_[index] = std::move(reason);
+      if (--remaining_ == 0) this->rejectIfUnlocked(Error(AggregateError(std::move(errors_))));
+    }
+  }
+};
+
+template <Combinator K, class T>
+struct RangeResult {
+  using type = std::conditional_t<K == Combinator::kAll || K == Combinator::kAllSettled,
+                                  std::vector<Collected<K, T>>, T>;
+};
+
+// The range form: the input reactions are one array of nodes, allocated once; collected
+// values go straight into the result vector when the value type allows (else into the nodes).
+template <Combinator K, class T>
+class RangeCombinator final
+    : public CombinatorState<RangeCombinator<K, T>, K, typename RangeResult<K, T>::type> {
+  using R = typename RangeResult<K, T>::type;
+  using Base = CombinatorState<RangeCombinator, K, R>;
+  friend Base;
+  using V = Collected<K, T>;
+  static constexpr bool kInVector =
+      Base::kCollects && std::is_default_constructible_v<V> && std::is_move_assignable_v<V>;
+  static constexpr bool kInNodes = Base::kCollects && !kInVector;
+  struct NoSlot {};
+
+  class Node final : public Reaction {
+   public:
+    void react(StateBase* source) override {
+      RangeCombinator* p = parent_;
+      const std::size_t index = static_cast<std::size_t>(this - p->nodes_.get());
+      p->inputSettled(index, static_cast<State<T>*>(source), [&](auto&& v) {
+        if constexpr (kInVector) {
+          p->values_[index] = std::forward<decltype(v)>(v);
+        } else if constexpr (kInNodes) {
+          slot_.emplace(std::forward<decltype(v)>(v));
+        }
+      });
+      p->nodeDone();  // may free this node
+      p->releaseSettler();
+    }
+    void drop() override {
+      RangeCombinator* p = parent_;
+      p->nodeDone();
+      p->releaseSettler();
+    }
+
+    RangeCombinator* parent_ = nullptr;
+    [[no_unique_address]] std::conditional_t<kInNodes, std::optional<V>, NoSlot> slot_;
+  };
+
+ public:
+  // Registers a reaction on each of the `n` promises of `range`, in order.
+  template <class Range>
+  static Promise<R> start(Range&& range, std::size_t n) {
+    auto* self = new RangeCombinator();
+    Promise<R> result = adoptState<R>(self);
+    self->addSettler();  // while registering, so the result is not abandoned midway
+    self->remaining_ = n;
+    if (n == 0) {
+      self->settleEmpty();
+    } else {
+      self->nodes_.reset(new Node[n]);
+      self->size_ = n;
+      self->live_ = n;
+      if constexpr (kInVector) self->values_.resize(n);
+      if constexpr (K == Combinator::kAny) self->errors_.resize(n);
+      std::size_t i = 0;
+      try {
+        for (auto it = std::ranges::begin(range); i < n && it != std::ranges::end(range);
+             ++it) {
+          Node& node = self->nodes_[i++];
+          node.parent_ = self;
+          self->addSettler();  // the reference the input's reaction list holds
+          stateOf(*it)->addReaction(&node);
+        }
+      } catch (...) {
+        // Iterating threw: JS's IfAbruptRejectPromise.
+        self->rejectIfUnlocked(Error::current());
+      }
+      if (i < n) {  // never registered
+        self->live_ -= n - i;
+        if (self->live_ == 0) self->nodes_.reset();
+        if (self->isPending()) self->rejectIfUnlocked(Error(TypeError("vow: range ended early")));
+      }
+    }
+    self->releaseSettler();
+    return result;
+  }
+
+ private:
+  RangeCombinator() = default;
+
+  void nodeDone() noexcept {
+    if (--live_ == 0) nodes_.reset();  // every input reacted or was dropped
+  }
+  void releaseStorage() noexcept {
+    if constexpr (kInVector) std::vector<V>().swap(values_);
+  }
+  void finish() {
+    if constexpr (kInVector) {
+      this->resolveValue(std::move(values_));
+    } else if constexpr (kInNodes) {
+      const std::size_t n = size_;
+      R out;
+      out.reserve(n);
+      for (std::size_t i = 0; i < n; ++i) out.push_back(std::move(*nodes_[i].slot_));
+      this->resolveValue(std::move(out));
+    }
+  }
+
+  std::unique_ptr<Node[]> nodes_;
+  std::size_t size_ = 0;  // inputs
+  std::size_t live_ = 0;  // nodes still registered on their input
+  std::conditional_t<kInVector, std::vector<V>, std::monostate> values_;
+};
+
+template <Combinator K, class... Ts>
+struct TupleResult {
+  using type = CommonValueT<Ts...>;
+};
+template <class... Ts>
+struct TupleResult<Combinator::kAll, Ts...> {
+  using type = std::tuple<Element<Ts>...>;
+};
+template <class... Ts>
+struct TupleResult<Combinator::kAllSettled, Ts...> {
+  using type = std::tuple<Settled<Ts>...>;
+};
+
+// The variadic form: one allocation holding the result, a reaction node per input and the
+// collected values.
+template <Combinator K, class Seq, class... Ts>
+class TupleCombinator;
+
+template <Combinator K, std::size_t... Is, class... Ts>
+class TupleCombinator<K, std::index_sequence<Is...>, Ts...> final
+    : public CombinatorState<TupleCombinator<K, std::index_sequence<Is...>, Ts...>, K,
+                             typename TupleResult<K, Ts...>::type> {
+  using R = typename TupleResult<K, Ts...>::type;
+  using Base = CombinatorState<TupleCombinator, K, R>;
+  friend Base;
+  template <std::size_t I>
+  using T = std::tuple_element_t<I, std::tuple<Ts...>>;
+
+  template <std::size_t I>
+  class Node final : public Reaction {
+   public:
+    void react(StateBase* source) override {
+      TupleCombinator* p = parent_;
+      p->inputSettled(I, static_cast<State<T<I>>*>(source), [p](auto&& v) {
+        if constexpr (Base::kCollects) std::get<I>(p->slots_).emplace(std::forward<decltype(v)>(v));
+      });
+      p->releaseSettler();
+    }
+    void drop() override { parent_->releaseSettler(); }
+
+    TupleCombinator* parent_ = nullptr;
+  };
+
+ public:
+  static Promise<R> start(Promise<Ts>... inputs) {
+    auto* self = new TupleCombinator();
+    Promise<R> result = adoptState<R>(self);
+    self->addSettler();
+    self->remaining_ = sizeof...(Ts);
+    if constexpr (sizeof...(Ts) == 0) {
+      self->settleEmpty();
+    } else {
+      if constexpr (K == Combinator::kAny) self->errors_.resize(sizeof...(Ts));
+      (self->template attach<Is>(inputs), ...);
+    }
+    self->releaseSettler();
+    return result;
+  }
+
+ private:
+  TupleCombinator() = default;
+
+  template <std::size_t I>
+  void attach(const Promise<T<I>>& input) {
+    auto& node = std::get<I>(nodes_);
+    node.parent_ = this;
+    this->addSettler();
+    stateOf(input)->addReaction(&node);
+  }
+  void releaseStorage() noexcept {}
+  void finish() { this->resolveValue(R(std::move(*std::get<Is>(slots_))...)); }
+
+  std::tuple<Node<Is>...> nodes_;
+  std::conditional_t<Base::kCollects,
+                     std::tuple<std::optional<Collected<K, Ts>>...>, std::monostate>
+      slots_;
+};
+
+// A variadic argument as a promise: itself, or JS's Promise.resolve(x) for a plain value.
+template <class X>
+Promise<PromiseValueT<X>> toPromise(X&& x) {
+  if constexpr (IsPromise<std::remove_cvref_t<X>>::value) {
+    return std::forward<X>(x);
+  } else {
+    return Promise<PromiseValueT<X>>::resolve(std::forward<X>(x));
+  }
+}
+
+template <Combinator K, class... Xs>
+auto startVariadic(Xs&&... xs) {
+  static_assert(!(sizeof...(Xs) == 1 && (kIsNonPromiseRange<Xs> && ...)),
+                "vow combinators: a range argument must hold vow::Promise<T> elements (wrap plain "
+                "values with vow::Promise<T>::resolve), or pass the values as separate "
+                "arguments.");
+  return TupleCombinator<K, std::index_sequence_for<Xs...>, PromiseValueT<Xs>...>::start(
+      toPromise(std::forward<Xs>(xs))...);
+}
+
+template <Combinator K, class Range>
+auto startRange(Range&& range) {
+  using T = RangePromiseValueT<Range>;
+  if constexpr (std::ranges::sized_range<Range>) {
+    const auto n = static_cast<std::size_t>(std::ranges::size(range));
+    return RangeCombinator<K, T>::start(range, n);
+  } else if constexpr (std::ranges::forward_range<Range>) {
+    const auto n = static_cast<std::size_t>(std::ranges::distance(range));
+    return RangeCombinator<K, T>::start(range, n);
+  } else {
+    // A single-pass range: collect the promises first (their reactions are then registered in
+    // the same order, after the iteration rather than during it).
+    std::vector<Promise<T>> collected;
+    try {
+      for (auto it = std::ranges::begin(range); it != std::ranges::end(range); ++it) {
+        collected.push_back(*it);
+      }
+    } catch (...) {
+      return Promise<typename RangeResult<K, T>::type>::reject(Error::current());
+    }
+    return RangeCombinator<K, T>::start(collected, collected.size());
+  }
+}
+
+}  // namespace internal
+
+template <class... Xs>
+  requires(!(sizeof...(Xs) == 1 && (internal::PromiseRange<Xs> && ...)))
+Promise<std::tuple<internal::Element<internal::PromiseValueT<Xs>>...>> all(Xs&&... xs) {
+  return internal::startVariadic<internal::Combinator::kAll>(std::forward<Xs>(xs)...);
+}
+template <internal::PromiseRange R>
+Promise<std::vector<internal::Element<internal::RangePromiseValueT<R>>>> all(R&& promises) {
+  return internal::startRange<internal::Combinator::kAll>(std::forward<R>(promises));
+}
+template <class T>
+Promise<std::vector<internal::Element<T>>> all(std::initializer_list<Promise<T>> promises) {
+  return internal::startRange<internal::Combinator::kAll>(promises);
+}
+
+template <class... Xs>
+  requires(!(sizeof...(Xs) == 1 && (internal::PromiseRange<Xs> && ...)))
+Promise<std::tuple<Settled<internal::PromiseValueT<Xs>>...>> allSettled(Xs&&... xs) {
+  return internal::startVariadic<internal::Combinator::kAllSettled>(std::forward<Xs>(xs)...);
+}
+template <internal::PromiseRange R>
+Promise<std::vector<Settled<internal::RangePromiseValueT<R>>>> allSettled(R&& promises) {
+  return internal::startRange<internal::Combinator::kAllSettled>(std::forward<R>(promises));
+}
+template <class T>
+Promise<std::vector<Settled<T>>> allSettled(std::initializer_list<Promise<T>> promises) {
+  return internal::startRange<internal::Combinator::kAllSettled>(promises);
+}
+
+template <class... Xs>
+  requires(!(sizeof...(Xs) == 1 && (internal::PromiseRange<Xs> && ...)))
+Promise<internal::CommonValueT<internal::PromiseValueT<Xs>...>> race(Xs&&... xs) {
+  return internal::startVariadic<internal::Combinator::kRace>(std::forward<Xs>(xs)...);
+}
+template <internal::PromiseRange R>
+Promise<internal::RangePromiseValueT<R>> race(R&& promises) {
+  return internal::startRange<internal::Combinator::kRace>(std::forward<R>(promises));
+}
+template <class T>
+Promise<T> race(std::initializer_list<Promise<T>> promises) {
+  return internal::startRange<internal::Combinator::kRace>(promises);
+}
+
+template <class... Xs>
+  requires(!(sizeof...(Xs) == 1 && (internal::PromiseRange<Xs> && ...)))
+Promise<internal::CommonValueT<internal::PromiseValueT<Xs>...>> any(Xs&&... xs) {
+  return internal::startVariadic<internal::Combinator::kAny>(std::forward<Xs>(xs)...);
+}
+template <internal::PromiseRange R>
+Promise<internal::RangePromiseValueT<R>> any(R&& promises) {
+  return internal::startRange<internal::Combinator::kAny>(std::forward<R>(promises));
+}
+template <class T>
+Promise<T> any(std::initializer_list<Promise<T>> promises) {
+  return internal::startRange<internal::Combinator::kAny>(promises);
+}
+
+}  // namespace vow
