@@ -1,0 +1,130 @@
+// Promise-layer workloads of issue 9, side by side with bench/node/*.js (same names, same
+// parameters). One benchmark iteration is one whole workload; bench/compare runs each binary
+// several times, alternating with Node, and takes medians.
+//
+//   bazel run -c opt //bench:promise_bench -- --benchmark_filter=chain_1m
+//
+// No loop is needed for these: the microtask queue is drained with vow::runMicrotasks(), as a
+// host does after a script (Node's twins end their clock in the last reaction).
+#include <benchmark/benchmark.h>
+
+#include <cstdio>
+#include <cstdlib>
+#include <vector>
+
+#include "bench/alloc_counter.h"
+#include "vow/promise/combinators.h"
+#include "vow/promise/microtask.h"
+#include "vow/promise/promise.h"
+
+namespace {
+
+void fail(const char* what) {
+  std::fprintf(stderr, "benchmark failed: %s\n", what);
+  std::abort();
+}
+
+// chain_1m: a resolved promise, then 1,000,000 sequential then(x + 1); the time to build the
+// chain and run it to the end. JS: let p = Promise.resolve(0); for (...) p = p.then(x => x + 1).
+void chain_1m(benchmark::State& state) {
+  constexpr int kLinks = 1'000'000;
+  for (auto _ : state) {
+    int result = -1;
+    {
+      vow::Promise<int> p = vow::Promise<int>::resolve(0);
+      for (int i = 0; i < kLinks; ++i) p = p.then([](int x) { return x + 1; });
+      p.then([&result](int x) { result = x; });
+    }
+    vow::runMicrotasks();
+    if (result != kLinks) fail("chain_1m: wrong result");
+  }
+  state.counters["ns_per_hop"] = benchmark::Counter(
+      static_cast<double>(kLinks) * state.iterations(),
+      benchmark::Counter::kIsRate | benchmark::Counter::kInvert);
+}
+
+// all_1m: 1,000,000 resolved promises into all(); creating them, all(), and the result.
+// JS: Promise.all(Array.from({length: N}, (_, i) => Promise.resolve(i))).then(...).
+void all_1m(benchmark::State& state) {
+  constexpr int kCount = 1'000'000;
+  for (auto _ : state) {
+    std::size_t size = 0;
+    {
+      std::vector<vow::Promise<int>> promises;
+      promises.reserve(kCount);
+      for (int i = 0; i < kCount; ++i) promises.push_back(vow::Promise<int>::resolve(i));
+      vow::all(std::move(promises)).then([&size](const std::vector<int>& v) {
+        size = v.size();
+      });
+    }
+    vow::runMicrotasks();
+    if (size != kCount) fail("all_1m: wrong size");
+  }
+}
+
+// pending_mem_1m: 1,000,000 pending promises, each with one then() handler, their resolve
+// functions kept in an array. Reports the growth of live heap bytes per promise (see
+// alloc_counter.h; Node: heapUsed after gc()), then times resolving them all and running the
+// handlers. JS: new Promise(r => rs[i] = r).then(x => x + 1).
+void pending_mem_1m(benchmark::State& state) {
+  constexpr int kCount = 1'000'000;
+  double bytes = 0, malloc_bytes = 0;
+  for (auto _ : state) {
+    state.PauseTiming();  // only resolving and running the handlers is timed
+    std::vector<vow::ResolveFn<int>> resolvers;
+    vow_bench::setCounting(true);
+    const long long live0 = vow_bench::liveHeapBytes();
+    const std::size_t malloc0 = vow_bench::mallocInUseBytes();
+    resolvers.reserve(kCount);
+    for (int i = 0; i < kCount; ++i) {
+      vow::Promise<int>([&resolvers](vow::ResolveFn<int> resolve, vow::RejectFn) {
+        resolvers.push_back(std::move(resolve));
+      }).then([](int x) { return x + 1; });
+    }
+    bytes = static_cast<double>(vow_bench::liveHeapBytes() - live0) / kCount;
+    malloc_bytes = (static_cast<double>(vow_bench::mallocInUseBytes()) -
+                    static_cast<double>(malloc0)) / kCount;
+    vow_bench::setCounting(false);
+
+    state.ResumeTiming();
+    for (int i = 0; i < kCount; ++i) resolvers[i](i);
+    vow::runMicrotasks();
+    state.PauseTiming();
+    if (vow::pendingMicrotasks() != 0) fail("pending_mem_1m: queue not drained");
+    resolvers.clear();  // destroying the resolved promises is not part of the workload
+    state.ResumeTiming();
+  }
+  state.counters["bytes_per_promise"] = bytes;
+  state.counters["malloc_bytes_per_promise"] = malloc_bytes;
+}
+
+// microtask_10m: 10,000,000 chained queueMicrotask (each job queues the next).
+// JS: function hop() { if (++n < N) queueMicrotask(hop); }
+long g_hops = 0;
+constexpr long kMicrotasks = 10'000'000;
+void hop() {
+  if (++g_hops < kMicrotasks) vow::queueMicrotask(&hop);
+}
+void microtask_10m(benchmark::State& state) {
+  for (auto _ : state) {
+    g_hops = 0;
+    vow::queueMicrotask(&hop);
+    vow::runMicrotasks();
+    if (g_hops != kMicrotasks) fail("microtask_10m: wrong count");
+  }
+  state.counters["ns_per_hop"] = benchmark::Counter(
+      static_cast<double>(kMicrotasks) * state.iterations(),
+      benchmark::Counter::kIsRate | benchmark::Counter::kInvert);
+}
+
+}  // namespace
+
+// One iteration is one whole workload. Google Benchmark decides the number of iterations
+// (--benchmark_min_time); bench/compare passes a tiny min_time so that every repetition
+// (--benchmark_repetitions) is one workload run. The Time column is wall-clock time.
+BENCHMARK(chain_1m)->Unit(benchmark::kMillisecond);
+BENCHMARK(all_1m)->Unit(benchmark::kMillisecond);
+BENCHMARK(pending_mem_1m)->Unit(benchmark::kMillisecond);
+BENCHMARK(microtask_10m)->Unit(benchmark::kMillisecond);
+
+BENCHMARK_MAIN();
