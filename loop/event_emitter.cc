@@ -1,0 +1,125 @@
+#include "vow/loop/event_emitter.h"
+
+#include <cxxabi.h>
+
+#include <cstdlib>
+
+namespace vow {
+
+namespace internal {
+
+std::string demangle(const std::type_info& type) {
+  int status = 0;
+  char* name = abi::__cxa_demangle(type.name(), nullptr, nullptr, &status);
+  std::string out = status == 0 && name != nullptr ? name : type.name();
+  std::free(name);
+  // The signature is a std::tuple<...>: show it as a parameter list.
+  const std::string prefix = "std::tuple<";
+  if (out.compare(0, prefix.size(), prefix) == 0 && out.back() == '>') {
+    out = "(" + out.substr(prefix.size(), out.size() - prefix.size() - 1) + ")";
+  }
+  // Spell std::string as people write it.
+  const std::string long_string =
+      "std::__cxx11::basic_string<char, std::char_traits<char>, std::allocator<char> >";
+  for (std::size_t pos; (pos = out.find(long_string)) != std::string::npos;) {
+    out.replace(pos, long_string.size(), "std::string");
+  }
+  return out;
+}
+
+}  // namespace internal
+
+EventEmitter::ListenerId EventEmitter::insert(std::string_view name,
+                                              std::shared_ptr<internal::ListenerBase> l,
+                                              bool prepend) {
+  auto it = events_.find(name);
+  if (it == events_.end()) it = events_.emplace(std::string(name), List{}).first;
+  List& list = it->second;
+  if (!list.empty() && *list.front()->signature != *l->signature) {
+    throwMismatch(name, *list.front()->signature, *l->signature);
+  }
+  l->id = next_id_++;
+  ListenerId id = l->id;
+  if (prepend) {
+    list.insert(list.begin(), std::move(l));
+  } else {
+    list.push_back(std::move(l));
+  }
+  return id;
+}
+
+const EventEmitter::List* EventEmitter::find(std::string_view name) const {
+  auto it = events_.find(name);
+  return it == events_.end() ? nullptr : &it->second;
+}
+
+void EventEmitter::remove(std::string_view name, const internal::ListenerBase* l) {
+  auto it = events_.find(name);
+  if (it == events_.end()) return;
+  List& list = it->second;
+  for (auto i = list.size(); i-- > 0;) {
+    if (list[i].get() == l) {
+      list.erase(list.begin() + static_cast<std::ptrdiff_t>(i));
+      break;
+    }
+  }
+  if (list.empty()) events_.erase(it);
+}
+
+bool EventEmitter::off(std::string_view name, ListenerId id) {
+  auto it = events_.find(name);
+  if (it == events_.end()) return false;
+  for (const auto& l : it->second) {
+    if (l->id == id) {
+      remove(name, l.get());
+      return true;
+    }
+  }
+  return false;
+}
+
+bool EventEmitter::offIdentity(std::string_view name, const void* identity) {
+  auto it = events_.find(name);
+  if (it == events_.end() || identity == nullptr) return false;
+  List& list = it->second;
+  for (auto i = list.size(); i-- > 0;) {  // the most recently added, as Node does
+    if (list[i]->identity == identity) {
+      remove(name, list[i].get());
+      return true;
+    }
+  }
+  return false;
+}
+
+void EventEmitter::removeAllListeners(std::string_view name) {
+  auto it = events_.find(name);
+  if (it != events_.end()) events_.erase(it);
+}
+
+std::size_t EventEmitter::listenerCount(std::string_view name) const {
+  const List* list = find(name);
+  return list == nullptr ? 0 : list->size();
+}
+
+std::vector<std::string> EventEmitter::eventNames() const {
+  std::vector<std::string> names;
+  for (const auto& [name, list] : events_) names.push_back(name);
+  return names;
+}
+
+void EventEmitter::throwMismatch(std::string_view name, const std::type_info& listener,
+                                 const std::type_info& emitted) {
+  throw TypeError("EventEmitter: event '" + std::string(name) + "' has listeners taking " +
+                      internal::demangle(listener) + ", but got " +
+                      internal::demangle(emitted),
+                  "ERR_INVALID_ARG_TYPE");
+}
+
+void EventEmitter::throwUnhandled(const Error* error, const std::string* text) {
+  if (error != nullptr && *error) error->rethrow();
+  std::string message = "Unhandled error.";
+  if (text != nullptr) message += " ('" + *text + "')";
+  throw Exception(message, "ERR_UNHANDLED_ERROR");
+}
+
+}  // namespace vow

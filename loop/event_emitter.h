@@ -1,0 +1,281 @@
+// vow::EventEmitter: Node's events.EventEmitter, type-safe, and vow::once(emitter, name).
+//
+//   vow::EventEmitter e;
+//   e.on("data", [](const std::string& chunk, int n) { ... });
+//   e.emit("data", "abc", 3);             // true: a listener ran (synchronously)
+//
+// Events are named by strings as in Node. Each event has one signature: the parameter types of
+// its listeners (with const/references removed). Arguments are normalised before they are
+// compared: string literals, char pointers and std::string_view become std::string, exception
+// objects become vow::Error. Registering a listener whose signature differs from the event's
+// other listeners, or emitting arguments of other types than the listeners take, throws
+// vow::TypeError (code ERR_INVALID_ARG_TYPE) naming both signatures, before any listener runs.
+// Listeners must have concrete parameter types (no `auto`), so their signature can be read.
+//
+// Not thread-safe: an emitter belongs to one thread, like the promises its listeners touch.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <exception>
+#include <map>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <tuple>
+#include <type_traits>
+#include <typeinfo>
+#include <utility>
+#include <vector>
+
+#include "vow/promise/error.h"
+#include "vow/promise/promise.h"
+
+namespace vow {
+
+namespace internal {
+
+template <class T>
+struct EventArgImpl {
+  using type = T;
+};
+template <>
+struct EventArgImpl<const char*> {
+  using type = std::string;
+};
+template <>
+struct EventArgImpl<char*> {
+  using type = std::string;
+};
+template <>
+struct EventArgImpl<std::string_view> {
+  using type = std::string;
+};
+// The type an argument or listener parameter has in an event's signature.
+template <class T, class D = std::decay_t<T>>
+using EventArg =
+    typename std::conditional_t<std::is_base_of_v<std::exception, D>, std::type_identity<Error>,
+                                EventArgImpl<D>>::type;
+
+template <class... A>
+struct ArgList {};
+
+template <class M>
+struct MemberArgs;
+template <class R, class C, class... A>
+struct MemberArgs<R (C::*)(A...)> {
+  using type = ArgList<A...>;
+};
+template <class R, class C, class... A>
+struct MemberArgs<R (C::*)(A...) const> {
+  using type = ArgList<A...>;
+};
+template <class R, class C, class... A>
+struct MemberArgs<R (C::*)(A...) noexcept> {
+  using type = ArgList<A...>;
+};
+template <class R, class C, class... A>
+struct MemberArgs<R (C::*)(A...) const noexcept> {
+  using type = ArgList<A...>;
+};
+
+template <class F, class = void>
+struct CallableArgs {
+  static_assert(sizeof(F) == 0,
+                "vow::EventEmitter: a listener needs concrete parameter types (no `auto` "
+                "parameters, one operator()), so the event's signature can be checked");
+};
+template <class F>
+struct CallableArgs<F, std::void_t<decltype(&F::operator())>> {
+  using type = typename MemberArgs<decltype(&F::operator())>::type;
+};
+template <class R, class... A>
+struct CallableArgs<R (*)(A...), void> {
+  using type = ArgList<A...>;
+};
+template <class R, class... A>
+struct CallableArgs<R (*)(A...) noexcept, void> {
+  using type = ArgList<A...>;
+};
+
+std::string demangle(const std::type_info& type);
+
+struct ListenerBase {
+  virtual ~ListenerBase() = default;
+  virtual void call(void* args) = 0;  // args: the event's std::tuple<EventArg<...>...>
+  const std::type_info* signature = nullptr;
+  std::uint64_t id = 0;
+  const void* identity = nullptr;  // the function pointer, for off(name, fn)
+  bool once = false;
+  bool fired = false;
+};
+
+template <class F, class Tuple>
+struct ListenerImpl final : ListenerBase {
+  explicit ListenerImpl(F&& fn) : f(std::move(fn)) {}
+  void call(void* args) override { std::apply(f, *static_cast<Tuple*>(args)); }
+  F f;
+};
+
+template <class F, class... P>
+auto makeListener(F&& fn, ArgList<P...>) {
+  using Tuple = std::tuple<EventArg<P>...>;
+  static_assert(std::is_invocable_v<std::decay_t<F>&, EventArg<P>&...>,
+                "vow::EventEmitter: a listener's parameters must accept lvalues (take them by "
+                "value or const reference, not by rvalue reference)");
+  auto l = std::make_shared<ListenerImpl<std::decay_t<F>, Tuple>>(std::forward<F>(fn));
+  l->signature = &typeid(Tuple);
+  return l;
+}
+
+}  // namespace internal
+
+class EventEmitter {
+ public:
+  using ListenerId = std::uint64_t;
+
+  EventEmitter() = default;
+  EventEmitter(const EventEmitter&) = delete;
+  EventEmitter& operator=(const EventEmitter&) = delete;
+  EventEmitter(EventEmitter&&) = default;
+  EventEmitter& operator=(EventEmitter&&) = default;
+  virtual ~EventEmitter() = default;
+
+  // Node: emitter.on(name, listener) / addListener. Appends; the same function may be added
+  // several times. Returns an id for off(name, id) (lambdas have no identity to compare).
+  template <class F>
+  ListenerId on(std::string_view name, F&& listener) {
+    return add(name, std::forward<F>(listener), false, false);
+  }
+  template <class F>
+  ListenerId addListener(std::string_view name, F&& listener) {
+    return on(name, std::forward<F>(listener));
+  }
+  // Node: emitter.once(name, listener): removed just before it runs, at most one run.
+  template <class F>
+  ListenerId once(std::string_view name, F&& listener) {
+    return add(name, std::forward<F>(listener), true, false);
+  }
+  // Node: emitter.prependListener / prependOnceListener.
+  template <class F>
+  ListenerId prependListener(std::string_view name, F&& listener) {
+    return add(name, std::forward<F>(listener), false, true);
+  }
+  template <class F>
+  ListenerId prependOnceListener(std::string_view name, F&& listener) {
+    return add(name, std::forward<F>(listener), true, true);
+  }
+
+  // Node: emitter.off(name, listener) / removeListener: removes the most recently added
+  // registration of that function (or the registration with that id). False if none matched.
+  bool off(std::string_view name, ListenerId id);
+  template <class R, class... A>
+  bool off(std::string_view name, R (*fn)(A...)) {
+    return offIdentity(name, reinterpret_cast<const void*>(fn));
+  }
+  template <class L>
+  bool removeListener(std::string_view name, L&& listener) {
+    return off(name, std::forward<L>(listener));
+  }
+  // Node: emitter.removeAllListeners([name]).
+  void removeAllListeners(std::string_view name);
+  void removeAllListeners() { events_.clear(); }
+
+  // Node: emitter.emit(name, ...args): calls the listeners registered at this moment (a
+  // snapshot), synchronously, in order; returns whether there were any. Emitting "error" with
+  // no listener throws the error (a vow::Error is rethrown as its exception).
+  template <class... A>
+  bool emit(std::string_view name, A&&... args);
+
+  // Node: emitter.listenerCount(name), emitter.eventNames().
+  std::size_t listenerCount(std::string_view name) const;
+  std::vector<std::string> eventNames() const;
+
+ private:
+  using List = std::vector<std::shared_ptr<internal::ListenerBase>>;
+
+  template <class F>
+  ListenerId add(std::string_view name, F&& listener, bool once, bool prepend) {
+    using Fn = std::decay_t<F>;
+    auto l = internal::makeListener(std::forward<F>(listener),
+                                    typename internal::CallableArgs<Fn>::type{});
+    if constexpr (std::is_pointer_v<Fn>) {
+      l->identity = reinterpret_cast<const void*>(static_cast<Fn>(l->f));
+    }
+    l->once = once;
+    return insert(name, std::move(l), prepend);
+  }
+  ListenerId insert(std::string_view name, std::shared_ptr<internal::ListenerBase> l,
+                    bool prepend);
+  bool offIdentity(std::string_view name, const void* identity);
+  void remove(std::string_view name, const internal::ListenerBase* l);
+  const List* find(std::string_view name) const;
+  [[noreturn]] static void throwMismatch(std::string_view name, const std::type_info& listener,
+                                         const std::type_info& emitted);
+  [[noreturn]] static void throwUnhandled(const Error* error, const std::string* text);
+
+  std::map<std::string, List, std::less<>> events_;
+  ListenerId next_id_ = 1;
+};
+
+template <class... A>
+bool EventEmitter::emit(std::string_view name, A&&... args) {
+  using Tuple = std::tuple<internal::EventArg<A>...>;
+  const List* found = find(name);
+  if (found == nullptr || found->empty()) {
+    if (name == "error") {
+      if constexpr (sizeof...(A) >= 1) {
+        using First = std::tuple_element_t<0, Tuple>;
+        Tuple t(std::forward<A>(args)...);
+        if constexpr (std::is_same_v<First, Error>) {
+          throwUnhandled(&std::get<0>(t), nullptr);
+        } else if constexpr (std::is_same_v<First, std::string>) {
+          throwUnhandled(nullptr, &std::get<0>(t));
+        } else {
+          throwUnhandled(nullptr, nullptr);
+        }
+      } else {
+        throwUnhandled(nullptr, nullptr);
+      }
+    }
+    return false;
+  }
+  List snapshot = *found;
+  for (const auto& l : snapshot) {
+    if (*l->signature != typeid(Tuple)) throwMismatch(name, *l->signature, typeid(Tuple));
+  }
+  Tuple t(std::forward<A>(args)...);
+  for (const auto& l : snapshot) {
+    if (l->once) {
+      if (l->fired) continue;
+      l->fired = true;
+      remove(name, l.get());
+    }
+    l->call(&t);
+  }
+  return true;
+}
+
+// Node: events.once(emitter, name): a promise of the next emission's arguments (as a tuple of
+// the event's types); rejected if "error" is emitted first. Both listeners are removed when
+// either fires.
+//
+//   auto [name, count] = co_await vow::once<std::string, int>(e, "ready");
+template <class... A>
+Promise<std::tuple<A...>> once(EventEmitter& emitter, std::string name) {
+  auto [promise, resolve, reject] = Promise<std::tuple<A...>>::withResolvers();
+  auto ids = std::make_shared<std::pair<EventEmitter::ListenerId, EventEmitter::ListenerId>>();
+  ids->first = emitter.once(name, [&emitter, ids, resolve](const A&... args) {
+    if (ids->second != 0) emitter.off("error", ids->second);
+    resolve(std::tuple<A...>(args...));
+  });
+  if (name != "error") {
+    ids->second = emitter.once("error", [&emitter, ids, name, reject](const Error& err) {
+      emitter.off(name, ids->first);
+      reject(err);
+    });
+  }
+  return promise;
+}
+
+}  // namespace vow

@@ -1,0 +1,593 @@
+#include "vow/loop/loop.h"
+
+#include <sys/epoll.h>
+#include <sys/eventfd.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+#include <stdexcept>
+#include <system_error>
+
+namespace vow {
+
+namespace internal {
+
+// --- Inbox -----------------------------------------------------------------------------------
+
+Inbox::Inbox() {
+  fd_ = ::eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+  if (fd_ < 0) throw std::system_error(errno, std::generic_category(), "eventfd");
+}
+
+Inbox::~Inbox() {
+  // Callbacks left here belong to a loop that is gone; what they own is released, not run.
+  queue_.clear();
+  ::close(fd_);
+}
+
+void Inbox::wake() {
+  std::uint64_t one = 1;
+  ssize_t n;
+  do {
+    n = ::write(fd_, &one, sizeof(one));
+  } while (n < 0 && errno == EINTR);
+}
+
+void Inbox::push(absl::AnyInvocable<void()> f) {
+  bool was_empty;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    was_empty = queue_.empty();
+    queue_.push_back(std::move(f));
+    count_.fetch_add(1, std::memory_order_release);
+  }
+  // One wake-up for many pushes: only the push that finds the queue empty writes.
+  if (was_empty) wake();
+}
+
+void Inbox::takeAll(std::vector<absl::AnyInvocable<void()>>& out) {
+  std::uint64_t value;
+  while (::read(fd_, &value, sizeof(value)) < 0 && errno == EINTR) {
+  }
+  std::lock_guard<std::mutex> lock(mu_);
+  if (out.empty()) {
+    out.swap(queue_);
+  } else {
+    for (auto& f : queue_) out.push_back(std::move(f));
+    queue_.clear();
+  }
+  count_.store(0, std::memory_order_release);
+}
+
+}  // namespace internal
+
+// --- KeepAlive -------------------------------------------------------------------------------
+
+KeepAlive::KeepAlive(std::shared_ptr<internal::Inbox> inbox) : inbox_(std::move(inbox)) {
+  inbox_->keep_alive.fetch_add(1, std::memory_order_acq_rel);
+}
+KeepAlive::KeepAlive(const KeepAlive& o) : inbox_(o.inbox_) {
+  if (inbox_) inbox_->keep_alive.fetch_add(1, std::memory_order_acq_rel);
+}
+KeepAlive::~KeepAlive() {
+  if (inbox_ && inbox_->keep_alive.fetch_sub(1, std::memory_order_acq_rel) == 1) {
+    inbox_->wake();  // the loop may be blocked in poll with nothing else to wait for
+  }
+}
+
+// --- Loop: construction, current ------------------------------------------------------------
+
+namespace {
+
+thread_local Loop* t_current = nullptr;
+
+std::int64_t clockMs() {
+  timespec ts;
+  ::clock_gettime(CLOCK_MONOTONIC, &ts);
+  return static_cast<std::int64_t>(ts.tv_sec) * 1000 + ts.tv_nsec / 1000000;
+}
+
+// Forwards rejection events to the current loop, creating it if needed, for promises rejected
+// on the main thread before any loop exists (as in Node, where the host exists before the
+// main module runs). Installed for the main thread during static initialisation.
+class DefaultTracker final : public internal::RejectionTracker {
+ public:
+  void onRejectWithNoHandler(internal::StateBase* p) override {
+    Loop& loop = Loop::current();
+    if (internal::currentRejectionTracker() != this) {
+      internal::currentRejectionTracker()->onRejectWithNoHandler(p);
+    } else {
+      (void)loop;
+    }
+  }
+  void onHandlerAddedAfterReject(internal::StateBase* p) override {
+    Loop& loop = Loop::current();
+    if (internal::currentRejectionTracker() != this) {
+      internal::currentRejectionTracker()->onHandlerAddedAfterReject(p);
+    } else {
+      (void)loop;
+    }
+  }
+};
+
+DefaultTracker g_default_tracker;
+const bool g_tracker_installed = [] {
+  if (internal::currentRejectionTracker() == nullptr) {
+    internal::currentRejectionTracker() = &g_default_tracker;
+  }
+  return true;
+}();
+
+}  // namespace
+
+Loop& Loop::current() {
+  if (t_current != nullptr) return *t_current;
+  // The default loop lives until the thread ends. Touch the promise layer's thread-locals
+  // first so they are destroyed after the loop (which releases promises).
+  internal::JobQueue::current();
+  internal::Reaper::run([](void*) {}, nullptr);
+  thread_local std::unique_ptr<Loop> default_loop;
+  default_loop = std::make_unique<Loop>();
+  return *t_current;
+}
+
+Loop::Loop() : inbox_(std::make_shared<internal::Inbox>()) {
+  epoll_fd_ = ::epoll_create1(EPOLL_CLOEXEC);
+  if (epoll_fd_ < 0) throw std::system_error(errno, std::generic_category(), "epoll_create1");
+  epoll_event ev{};
+  ev.events = EPOLLIN;
+  ev.data.u64 = 0;  // the inbox
+  if (::epoll_ctl(epoll_fd_, EPOLL_CTL_ADD, inbox_->fd(), &ev) < 0) {
+    ::close(epoll_fd_);
+    throw std::system_error(errno, std::generic_category(), "epoll_ctl");
+  }
+  if (const char* mode = std::getenv("VOW_UNHANDLED_REJECTIONS")) {
+    parseUnhandledRejections(mode, &mode_);
+  }
+  now_ = clockMs();
+  previous_ = t_current;
+  t_current = this;
+  previous_tracker_ = internal::currentRejectionTracker();
+  internal::currentRejectionTracker() = this;
+}
+
+Loop::~Loop() {
+  if (t_current == this) t_current = previous_;
+  if (internal::currentRejectionTracker() == this) {
+    internal::currentRejectionTracker() = previous_tracker_;
+  }
+  // Disarm every timer: drop the loop's references (handles may outlive the loop but must not
+  // be used then).
+  for (internal::TimerList* list : heap_) {
+    internal::TimerImpl* t = list->head;
+    while (t != nullptr) {
+      internal::TimerImpl* next = t->next;
+      t->list = nullptr;
+      t->prev = t->next = nullptr;
+      t->release();
+      t = next;
+    }
+    delete list;
+  }
+  for (auto& [id, w] : watchers_) {
+    w->loop = nullptr;
+    w->events = 0;
+  }
+  ::close(epoll_fd_);
+}
+
+bool parseUnhandledRejections(const std::string& text, UnhandledRejections* mode) {
+  if (text == "throw") {
+    *mode = UnhandledRejections::kThrow;
+  } else if (text == "strict") {
+    *mode = UnhandledRejections::kStrict;
+  } else if (text == "warn") {
+    *mode = UnhandledRejections::kWarn;
+  } else if (text == "warn-with-error-code") {
+    *mode = UnhandledRejections::kWarnWithErrorCode;
+  } else if (text == "none") {
+    *mode = UnhandledRejections::kNone;
+  } else {
+    return false;
+  }
+  return true;
+}
+
+void Loop::updateTime() { now_ = clockMs(); }
+
+bool Loop::alive() const {
+  return timer_ref_count_ > 0 || immediate_ref_count_ > 0 || io_ref_count_ > 0 ||
+         pending_work_ > 0 || !pending_.empty() || !closing_.empty() ||
+         inbox_index_ < inbox_batch_.size() || inbox_->size() > 0 ||
+         inbox_->keep_alive.load(std::memory_order_acquire) > 0;
+}
+
+// --- run -------------------------------------------------------------------------------------
+
+void Loop::run() {
+  if (running_) throw std::logic_error("vow::Loop::run() called from inside the loop");
+  running_ = true;
+  struct Reset {
+    bool& flag;
+    ~Reset() { flag = false; }
+  } reset{running_};
+
+  // The checkpoint after the main program (or after the callback that threw last time).
+  checkpoint();
+
+  // libuv's uv_run(UV_RUN_DEFAULT) as of libuv 1.45 (Node 20): timers once before the loop,
+  // then each iteration ends with the timers.
+  bool r = alive();
+  if (!r) updateTime();
+  if (r) {
+    updateTime();
+    runTimers();
+  }
+  while (r) {
+    runPending();
+    // idle / prepare: vow has no public idle or prepare handles; a ref'd immediate acts as
+    // Node's idle handle by making the poll below not block (pollTimeout()).
+    poll(pollTimeout());
+    runCheck();
+    runClosing();
+    updateTime();
+    runTimers();
+    r = alive();
+  }
+}
+
+void Loop::checkpoint() {
+  // Node's processTicksAndRejections.
+  do {
+    while (!ticks_.empty()) {
+      absl::AnyInvocable<void()> f = std::move(ticks_.front());
+      ticks_.pop_front();
+      f();
+    }
+    runMicrotasks();
+  } while (!ticks_.empty() || processRejections());
+}
+
+void Loop::nextTick(absl::AnyInvocable<void()> f) { ticks_.push_back(std::move(f)); }
+
+void Loop::queuePending(absl::AnyInvocable<void()> f) { pending_.push_back(std::move(f)); }
+void Loop::queueClose(absl::AnyInvocable<void()> f) { closing_.push_back(std::move(f)); }
+
+void Loop::runPending() {
+  // Only what was queued before this phase started runs now (libuv swaps its queue).
+  std::size_t n = pending_.size();
+  while (n-- > 0 && !pending_.empty()) {
+    absl::AnyInvocable<void()> f = std::move(pending_.front());
+    pending_.pop_front();
+    f();
+    checkpoint();
+  }
+}
+
+void Loop::runClosing() {
+  std::size_t n = closing_.size();
+  while (n-- > 0 && !closing_.empty()) {
+    absl::AnyInvocable<void()> f = std::move(closing_.front());
+    closing_.pop_front();
+    f();
+    checkpoint();
+  }
+}
+
+// --- poll ------------------------------------------------------------------------------------
+
+int Loop::pollTimeout() const {
+  // libuv's uv_backend_timeout.
+  if (!alive()) return 0;
+  if (!pending_.empty() || immediate_ref_count_ > 0 || !closing_.empty()) return 0;
+  if (inbox_index_ < inbox_batch_.size()) return 0;
+  if (heap_.empty()) return -1;
+  std::int64_t diff = heap_[0]->expiry - now_;
+  if (diff <= 0) return 0;
+  return diff > 0x7fffffff ? 0x7fffffff : static_cast<int>(diff);
+}
+
+void Loop::poll(int timeout_ms) {
+  // Posts and completions left over from a batch an exception interrupted run first.
+  if (inbox_index_ < inbox_batch_.size()) {
+    runInbox();
+    timeout_ms = 0;
+  }
+  epoll_event events[256];
+  int n;
+  do {
+    n = ::epoll_wait(epoll_fd_, events, 256, timeout_ms);
+  } while (n < 0 && errno == EINTR);
+  updateTime();
+  if (n <= 0) return;
+  // Collect first: callbacks may stop watchers (ids are looked up again before each call).
+  std::uint64_t ids[256];
+  std::uint32_t evs[256];
+  for (int i = 0; i < n; ++i) {
+    ids[i] = events[i].data.u64;
+    evs[i] = events[i].events;
+  }
+  for (int i = 0; i < n; ++i) {
+    if (ids[i] == 0) {
+      inbox_->takeAll(inbox_batch_);
+      runInbox();
+      continue;
+    }
+    auto it = watchers_.find(ids[i]);
+    if (it == watchers_.end()) continue;
+    internal::IoWatcherImpl* w = it->second;
+    std::uint32_t got = 0;
+    if (evs[i] & (EPOLLIN | EPOLLHUP | EPOLLERR)) got |= kReadable;
+    if (evs[i] & (EPOLLOUT | EPOLLHUP | EPOLLERR)) got |= kWritable;
+    got &= w->events;
+    if (got == 0) continue;
+    // Keep the callback alive even if the watcher is stopped or destroyed inside it.
+    auto cb = std::move(w->callback);
+    struct Restore {
+      Loop* loop;
+      std::uint64_t id;
+      absl::AnyInvocable<void(std::uint32_t)>* cb;
+      ~Restore() {
+        auto found = loop->watchers_.find(id);
+        if (found != loop->watchers_.end() && !found->second->callback) {
+          found->second->callback = std::move(*cb);
+        }
+      }
+    } restore{this, ids[i], &cb};
+    cb(got);
+    checkpoint();
+  }
+}
+
+void Loop::runInbox() {
+  while (inbox_index_ < inbox_batch_.size()) {
+    absl::AnyInvocable<void()> f = std::move(inbox_batch_[inbox_index_++]);
+    f();
+    checkpoint();
+  }
+  inbox_batch_.clear();
+  inbox_index_ = 0;
+}
+
+void Loop::post(absl::AnyInvocable<void()> f) { inbox_->push(std::move(f)); }
+
+KeepAlive Loop::keepAlive() { return KeepAlive(inbox_); }
+
+void Loop::queueWork(absl::AnyInvocable<void()> work, absl::AnyInvocable<void()> after) {
+  ++pending_work_;
+  // `after` stays owned on this thread: only a pointer travels through the pool.
+  auto* owned = new absl::AnyInvocable<void()>(std::move(after));
+  internal::submitToPool(std::move(work), inbox_, [this, owned] {
+    std::unique_ptr<absl::AnyInvocable<void()>> done(owned);
+    --pending_work_;
+    (*done)();
+  });
+}
+
+// --- I/O watchers ----------------------------------------------------------------------------
+
+IoWatcher Loop::watch(int fd, std::uint32_t events,
+                      absl::AnyInvocable<void(std::uint32_t)> callback) {
+  auto* w = new internal::IoWatcherImpl;
+  w->loop = this;
+  w->fd = fd;
+  w->id = next_watcher_id_++;
+  w->callback = std::move(callback);
+  IoWatcher handle(w);
+  ioStart(w, events);
+  return handle;
+}
+
+void Loop::ioStart(internal::IoWatcherImpl* w, std::uint32_t events) {
+  if (events == 0) {
+    ioStop(w);
+    return;
+  }
+  epoll_event ev{};
+  ev.events = ((events & kReadable) ? EPOLLIN : 0u) | ((events & kWritable) ? EPOLLOUT : 0u);
+  ev.data.u64 = w->id;
+  int op = w->events == 0 ? EPOLL_CTL_ADD : EPOLL_CTL_MOD;
+  if (::epoll_ctl(epoll_fd_, op, w->fd, &ev) < 0) {
+    throw std::system_error(errno, std::generic_category(), "epoll_ctl");
+  }
+  if (w->events == 0) {
+    watchers_[w->id] = w;
+    if (w->refed) ++io_ref_count_;
+  }
+  w->events = events;
+}
+
+void Loop::ioStop(internal::IoWatcherImpl* w) {
+  if (w->events == 0) return;
+  ::epoll_ctl(epoll_fd_, EPOLL_CTL_DEL, w->fd, nullptr);
+  watchers_.erase(w->id);
+  if (w->refed) --io_ref_count_;
+  w->events = 0;
+}
+
+void Loop::ioRef(internal::IoWatcherImpl* w, bool ref) {
+  if (w->refed == ref) return;
+  w->refed = ref;
+  if (w->events != 0) {
+    if (ref) {
+      ++io_ref_count_;
+    } else {
+      --io_ref_count_;
+    }
+  }
+}
+
+IoWatcher::~IoWatcher() {
+  if (w_ == nullptr) return;
+  if (w_->loop != nullptr) w_->loop->ioStop(w_);
+  delete w_;
+}
+void IoWatcher::start(std::uint32_t events) {
+  if (w_ && w_->loop) w_->loop->ioStart(w_, events);
+}
+void IoWatcher::stop() {
+  if (w_ && w_->loop) w_->loop->ioStop(w_);
+}
+IoWatcher& IoWatcher::ref() {
+  if (w_ && w_->loop) w_->loop->ioRef(w_, true);
+  return *this;
+}
+IoWatcher& IoWatcher::unref() {
+  if (w_ && w_->loop) w_->loop->ioRef(w_, false);
+  return *this;
+}
+
+// --- rejections ------------------------------------------------------------------------------
+
+void Loop::onRejectWithNoHandler(internal::StateBase* promise) {
+  // Node's unhandledRejection(promise, reason). The map holds no reference: a state can only
+  // come back to onHandlerAddedAfterReject after being reported here, which overwrites any
+  // stale entry left at a reused address.
+  maybe_unhandled_[promise] = Unhandled{++last_promise_id_, false};
+  pending_unhandled_.emplace_back(promise);
+}
+
+void Loop::onHandlerAddedAfterReject(internal::StateBase* promise) {
+  // Node's handledRejection(promise).
+  auto it = maybe_unhandled_.find(promise);
+  if (it == maybe_unhandled_.end()) return;
+  Unhandled info = it->second;
+  maybe_unhandled_.erase(it);
+  if (info.warned) async_handled_.emplace_back(AnyPromise(promise), info.uid);
+}
+
+ListenerId Loop::onUnhandledRejection(
+    absl::AnyInvocable<void(const Error&, const AnyPromise&)> h) {
+  ListenerId id = next_listener_id_++;
+  unhandled_handlers_.push_back(
+      {id, std::make_shared<absl::AnyInvocable<void(const Error&, const AnyPromise&)>>(
+               std::move(h))});
+  return id;
+}
+
+ListenerId Loop::onRejectionHandled(absl::AnyInvocable<void(const AnyPromise&)> h) {
+  ListenerId id = next_listener_id_++;
+  handled_handlers_.push_back(
+      {id, std::make_shared<absl::AnyInvocable<void(const AnyPromise&)>>(std::move(h))});
+  return id;
+}
+
+ListenerId Loop::onWarning(
+    absl::AnyInvocable<void(const std::string&, const std::string&)> h) {
+  ListenerId id = next_listener_id_++;
+  warning_handlers_.push_back(
+      {id, std::make_shared<absl::AnyInvocable<void(const std::string&, const std::string&)>>(
+               std::move(h))});
+  return id;
+}
+
+bool Loop::removeListener(ListenerId id) {
+  auto erase = [id](auto& v) {
+    for (auto it = v.begin(); it != v.end(); ++it) {
+      if (it->id == id) {
+        v.erase(it);
+        return true;
+      }
+    }
+    return false;
+  };
+  return erase(unhandled_handlers_) || erase(handled_handlers_) || erase(warning_handlers_);
+}
+
+void Loop::emitWarning(const std::string& message, const std::string& name) {
+  if (warning_handlers_.empty()) {
+    std::fprintf(stderr, "(vow:%d) %s: %s\n", static_cast<int>(::getpid()), name.c_str(),
+                 message.c_str());
+    return;
+  }
+  auto snapshot = warning_handlers_;
+  for (auto& l : snapshot) (*l.fn)(name, message);
+}
+
+namespace {
+constexpr const char* kUnhandledRejectionMessage =
+    "This error originated either by throwing inside of an async function without a catch "
+    "block, or by rejecting a promise which was not handled with .catch(). To terminate the "
+    "node process on unhandled promise rejection, use the CLI flag "
+    "`--unhandled-rejections=strict` (see "
+    "https://nodejs.org/api/cli.html#cli_unhandled_rejections_mode).";
+}  // namespace
+
+void Loop::emitUnhandledWarning(std::uint64_t uid, const Error& reason) {
+  // Node's emitUnhandledRejectionWarning: the reason, then the explanation.
+  std::string text = reason ? reason.name() + ": " + reason.message() : "undefined";
+  emitWarning(text, "UnhandledPromiseRejectionWarning");
+  emitWarning(std::string("Unhandled promise rejection. ") + kUnhandledRejectionMessage +
+                  " (rejection id: " + std::to_string(uid) + ")",
+              "UnhandledPromiseRejectionWarning");
+}
+
+void Loop::throwReason(const Error& reason) {
+  if (reason) reason.rethrow();
+  // Node wraps a non-error reason in an UnhandledPromiseRejection error.
+  throw Exception(std::string(kUnhandledRejectionMessage) +
+                      " The promise rejected with the reason \"undefined\".",
+                  "ERR_UNHANDLED_REJECTION");
+}
+
+bool Loop::processRejections() {
+  // Node's processPromiseRejections (lib/internal/process/promises.js).
+  if (pending_unhandled_.empty() && async_handled_.empty()) return false;
+  bool maybe_scheduled = !async_handled_.empty();
+  while (!async_handled_.empty()) {
+    auto [promise, uid] = std::move(async_handled_.front());
+    async_handled_.pop_front();
+    if (handled_handlers_.empty()) {
+      emitWarning("Promise rejection was handled asynchronously (rejection id: " +
+                      std::to_string(uid) + ")",
+                  "PromiseRejectionHandledWarning");
+    } else {
+      auto snapshot = handled_handlers_;
+      for (auto& l : snapshot) (*l.fn)(promise);
+    }
+  }
+  std::size_t len = pending_unhandled_.size();
+  while (len-- > 0) {
+    AnyPromise promise = std::move(pending_unhandled_.front());
+    pending_unhandled_.pop_front();
+    auto it = maybe_unhandled_.find(promise.state());
+    if (it == maybe_unhandled_.end()) continue;
+    it->second.warned = true;
+    std::uint64_t uid = it->second.uid;
+    Error reason = promise.reason();
+    auto emit = [&] {
+      if (unhandled_handlers_.empty()) return false;
+      auto snapshot = unhandled_handlers_;
+      for (auto& l : snapshot) (*l.fn)(reason, promise);
+      return true;
+    };
+    switch (mode_) {
+      case UnhandledRejections::kStrict:
+        throwReason(reason);
+      case UnhandledRejections::kNone:
+        emit();
+        break;
+      case UnhandledRejections::kWarn:
+        emit();
+        emitUnhandledWarning(uid, reason);
+        break;
+      case UnhandledRejections::kThrow:
+        if (!emit()) throwReason(reason);
+        break;
+      case UnhandledRejections::kWarnWithErrorCode:
+        if (!emit()) {
+          emitUnhandledWarning(uid, reason);
+          exit_code_ = 1;
+        }
+        break;
+    }
+    maybe_scheduled = true;
+  }
+  return maybe_scheduled || !pending_unhandled_.empty();
+}
+
+}  // namespace vow

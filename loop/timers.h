@@ -1,0 +1,156 @@
+// Node's timers on vow::Loop: setTimeout, setInterval, setImmediate, their clear* functions and
+// handles, and the promise forms of timers/promises (vow::delay, vow::immediate).
+//
+// Delays are milliseconds; as in Node, a delay below 1 (or not a number, or above 2^31-1) is
+// 1 ms, fractions are truncated, and timers with equal deadlines fire in the order they were
+// set. A timer's start is the clock read at the call (Node reads it per setTimeout call).
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <type_traits>
+#include <utility>
+
+#include "absl/functional/any_invocable.h"
+#include "vow/loop/loop.h"
+#include "vow/promise/promise.h"
+
+namespace vow {
+
+// A setTimeout/setInterval timer (Node's Timeout object). A cheap handle: copies refer to the
+// same timer; dropping every handle does not cancel it. Use on the loop's thread only.
+class Timeout {
+ public:
+  Timeout() = default;
+  Timeout(const Timeout& o) noexcept : t_(o.t_) {
+    if (t_) t_->addRef();
+  }
+  Timeout(Timeout&& o) noexcept : t_(std::exchange(o.t_, nullptr)) {}
+  Timeout& operator=(Timeout o) noexcept {
+    std::swap(t_, o.t_);
+    return *this;
+  }
+  ~Timeout() {
+    if (t_) t_->release();
+  }
+
+  // Node: timeout.ref() / unref(): an unref'd timer does not keep the loop alive.
+  Timeout& ref();
+  Timeout& unref();
+  // Node: timeout.hasRef().
+  bool hasRef() const noexcept { return t_ != nullptr && t_->refed; }
+  // Node: timeout.refresh(): restarts the timer from now with its delay (re-arming it if it
+  // already fired; a cleared timer stays cleared).
+  Timeout& refresh();
+  // Node: timeout.close() (= clearTimeout).
+  void close();
+
+  explicit operator bool() const noexcept { return t_ != nullptr; }
+  friend bool operator==(const Timeout& a, const Timeout& b) noexcept { return a.t_ == b.t_; }
+
+ private:
+  friend Timeout setTimeout(absl::AnyInvocable<void()>, double);
+  friend Timeout setInterval(absl::AnyInvocable<void()>, double);
+  friend void clearTimeout(const Timeout&);
+  explicit Timeout(internal::TimerImpl* t) noexcept : t_(t) { t_->addRef(); }
+  internal::TimerImpl* t_ = nullptr;
+};
+
+// A setImmediate callback (Node's Immediate object): a loop and an id, no allocation.
+class Immediate {
+ public:
+  Immediate() = default;
+  // Node: immediate.ref() / unref() / hasRef() (false once it ran or was cleared).
+  Immediate& ref();
+  Immediate& unref();
+  bool hasRef() const;
+  explicit operator bool() const noexcept { return loop_ != nullptr; }
+  friend bool operator==(const Immediate& a, const Immediate& b) noexcept {
+    return a.loop_ == b.loop_ && a.id_ == b.id_;
+  }
+
+ private:
+  friend Immediate setImmediate(absl::AnyInvocable<void()>);
+  friend void clearImmediate(const Immediate&);
+  Immediate(Loop* loop, std::uint64_t id) noexcept : loop_(loop), id_(id) {}
+  Loop* loop_ = nullptr;
+  std::uint64_t id_ = 0;
+};
+
+// Phase: timers. Runs `f` once, `ms` milliseconds from now, then a checkpoint.
+// Node: setTimeout(f, ms).
+Timeout setTimeout(absl::AnyInvocable<void()> f, double ms = 1);
+// Phase: timers. Runs `f` every `ms` milliseconds (rescheduled from the start of each run)
+// until cleared. Node: setInterval(f, ms).
+Timeout setInterval(absl::AnyInvocable<void()> f, double ms = 1);
+// Node: clearTimeout(t) / clearInterval(t). Harmless on a fired or cleared timer.
+void clearTimeout(const Timeout& t);
+inline void clearInterval(const Timeout& t) { clearTimeout(t); }
+
+// Phase: check. Runs `f` after the poll phase of this iteration, or of the next one when called
+// from a check-phase callback. Node: setImmediate(f).
+Immediate setImmediate(absl::AnyInvocable<void()> f);
+// Node: clearImmediate(i).
+void clearImmediate(const Immediate& i);
+
+// std::chrono overloads: vow::setTimeout(f, std::chrono::milliseconds(10)).
+template <class Rep, class Period>
+Timeout setTimeout(absl::AnyInvocable<void()> f, std::chrono::duration<Rep, Period> d) {
+  return setTimeout(std::move(f),
+                    std::chrono::duration<double, std::milli>(d).count());
+}
+template <class Rep, class Period>
+Timeout setInterval(absl::AnyInvocable<void()> f, std::chrono::duration<Rep, Period> d) {
+  return setInterval(std::move(f),
+                     std::chrono::duration<double, std::milli>(d).count());
+}
+
+// Phase: timers. A promise fulfilled `ms` ms from now (with `value`, if given).
+// Node: require('timers/promises').setTimeout(ms[, value]).
+inline Promise<void> delay(double ms) {
+  auto [promise, resolve, reject] = Promise<void>::withResolvers();
+  setTimeout([resolve = std::move(resolve)] { resolve(); }, ms);
+  return promise;
+}
+template <class T>
+Promise<std::decay_t<T>> delay(double ms, T&& value) {
+  using V = std::decay_t<T>;
+  auto [promise, resolve, reject] = Promise<V>::withResolvers();
+  setTimeout([resolve = std::move(resolve), v = std::forward<T>(value)]() mutable {
+    resolve(std::move(v));
+  },
+             ms);
+  return promise;
+}
+
+// Phase: check. A promise fulfilled in the check phase (with `value`, if given).
+// Node: require('timers/promises').setImmediate([value]).
+inline Promise<void> immediate() {
+  auto [promise, resolve, reject] = Promise<void>::withResolvers();
+  setImmediate([resolve = std::move(resolve)] { resolve(); });
+  return promise;
+}
+template <class T>
+Promise<std::decay_t<T>> immediate(T&& value) {
+  using V = std::decay_t<T>;
+  auto [promise, resolve, reject] = Promise<V>::withResolvers();
+  setImmediate(
+      [resolve = std::move(resolve), v = std::forward<T>(value)]() mutable { resolve(std::move(v)); });
+  return promise;
+}
+
+// Node's module spelling: vow::timers::promises::setTimeout(ms) / setImmediate().
+namespace timers::promises {
+inline Promise<void> setTimeout(double ms) { return delay(ms); }
+template <class T>
+auto setTimeout(double ms, T&& value) {
+  return delay(ms, std::forward<T>(value));
+}
+inline Promise<void> setImmediate() { return immediate(); }
+template <class T>
+auto setImmediate(T&& value) {
+  return immediate(std::forward<T>(value));
+}
+}  // namespace timers::promises
+
+}  // namespace vow
