@@ -1,0 +1,476 @@
+// The vow interpreter: runs fuzz programs (README.md describes the language) on vow's promises,
+// loop and timers and prints their traces, line for line what interp.js prints on Node.
+//
+// Usage: vow_interp FILE   (FILE holds programs, each after a "=== name" line).
+//
+// Each program gets a fresh vow::Loop (a fresh process, as far as the loop is concerned): its top
+// level runs, then Loop::run() runs the checkpoint and the loop to its end.
+//
+// Values are kept as their printed form (std::string), the only thing a program observes of
+// them. Promises of the kinds a program can make:
+//   'v' vow::Promise<std::string>                        (most)
+//   'a' vow::Promise<std::vector<std::string>>           (all)
+//   's' vow::Promise<std::vector<vow::Settled<std::string>>>  (allSettled; finally keeps kinds)
+#include <cstdio>
+#include <exception>
+#include <fstream>
+#include <map>
+#include <memory>
+#include <optional>
+#include <sstream>
+#include <stdexcept>
+#include <string>
+#include <utility>
+#include <variant>
+#include <vector>
+
+#include "vow/loop/loop.h"
+#include "vow/loop/timers.h"
+#include "vow/promise/combinators.h"
+#include "vow/promise/error.h"
+#include "vow/promise/microtask.h"
+#include "vow/promise/promise.h"
+
+namespace {
+
+// ---- S-expressions ----------------------------------------------------------------------------
+struct Node {
+  enum Kind { kList, kInt, kStr, kSym } kind = kList;
+  long long num = 0;
+  std::string text;
+  std::vector<Node> kids;
+};
+
+class Reader {
+ public:
+  explicit Reader(const std::string& t) : t_(t) {}
+  std::vector<Node> all() {
+    std::vector<Node> out;
+    for (;;) {
+      skip();
+      if (i_ >= t_.size()) break;
+      out.push_back(item());
+    }
+    return out;
+  }
+
+ private:
+  void skip() {
+    while (i_ < t_.size()) {
+      char c = t_[i_];
+      if (c == ' ' || c == '\n' || c == '\t' || c == '\r') {
+        ++i_;
+      } else if (c == ';') {
+        while (i_ < t_.size() && t_[i_] != '\n') ++i_;
+      } else {
+        break;
+      }
+    }
+  }
+  Node item() {
+    skip();
+    if (i_ >= t_.size()) throw std::runtime_error("unexpected end");
+    Node n;
+    char c = t_[i_];
+    if (c == '(') {
+      ++i_;
+      n.kind = Node::kList;
+      for (;;) {
+        skip();
+        if (i_ >= t_.size()) throw std::runtime_error("unbalanced (");
+        if (t_[i_] == ')') {
+          ++i_;
+          return n;
+        }
+        n.kids.push_back(item());
+      }
+    }
+    if (c == '"') {
+      std::size_t j = t_.find('"', i_ + 1);
+      if (j == std::string::npos) throw std::runtime_error("unterminated string");
+      n.kind = Node::kStr;
+      n.text = t_.substr(i_ + 1, j - i_ - 1);
+      i_ = j + 1;
+      return n;
+    }
+    std::size_t j = i_;
+    while (j < t_.size() && std::string(" \n\t\r()\";").find(t_[j]) == std::string::npos) ++j;
+    if (j == i_) throw std::runtime_error(std::string("unexpected ") + c);
+    n.text = t_.substr(i_, j - i_);
+    i_ = j;
+    bool digits = !n.text.empty();
+    for (std::size_t k = 0; k < n.text.size(); ++k) {
+      if (!(isdigit(static_cast<unsigned char>(n.text[k])) || (k == 0 && n.text[k] == '-'))) {
+        digits = false;
+      }
+    }
+    if (digits && n.text != "-") {
+      n.kind = Node::kInt;
+      n.num = std::stoll(n.text);
+    } else {
+      n.kind = Node::kSym;
+    }
+    return n;
+  }
+
+  const std::string& t_;
+  std::size_t i_ = 0;
+};
+
+// ---- values and reasons, printed as interp.js prints them -------------------------------------
+using Str = std::string;
+using PV = vow::Promise<Str>;
+using PA = vow::Promise<std::vector<Str>>;
+using PS = vow::Promise<std::vector<vow::Settled<Str>>>;
+
+std::string fmtReason(const vow::Error& e) {
+  if (const auto* agg = e.as<vow::AggregateError>()) {
+    std::string s = "Agg[";
+    for (std::size_t i = 0; i < agg->errors().size(); ++i) {
+      if (i) s += ",";
+      s += fmtReason(agg->errors()[i]);
+    }
+    return s + "]";
+  }
+  if (e.name() == "TypeError") return "TypeError";
+  if (e.name() == "Error") return "E(" + e.message() + ")";
+  return "NonError(" + e.name() + ":" + e.message() + ")";
+}
+std::string fmt(const Str& v) { return v; }
+std::string fmt(const std::vector<Str>& v) {
+  std::string s = "[";
+  for (std::size_t i = 0; i < v.size(); ++i) s += (i ? "," : "") + v[i];
+  return s + "]";
+}
+std::string fmt(const std::vector<vow::Settled<Str>>& v) {
+  std::string s = "[";
+  for (std::size_t i = 0; i < v.size(); ++i) {
+    if (i) s += ",";
+    s += v[i].isFulfilled() ? "{f:" + v[i].value() + "}" : "{r:" + fmtReason(v[i].reason()) + "}";
+  }
+  return s + "]";
+}
+Str val(const Node& n) {
+  if (n.kind == Node::kInt) return std::to_string(n.num);
+  if (n.kind == Node::kStr) return "\"" + n.text + "\"";
+  return "u";
+}
+std::string label(const Node& n) { return n.text; }
+
+// ---- the interpreter --------------------------------------------------------------------------
+std::vector<std::string>* g_out = nullptr;
+void log(std::string s) { g_out->push_back(std::move(s)); }
+
+struct Slot {
+  std::variant<PV, PA, PS> p;
+  std::optional<vow::ResolveFn<Str>> resolve;
+  std::optional<vow::RejectFn> reject;
+};
+
+bool returnsPromise(const Node& h) {
+  const std::string& a = h.kids.at(2).kids.at(0).text;
+  return a == "retp" || a == "retself";
+}
+
+class Program {
+ public:
+  std::map<long long, Slot> table;
+  double max_delay = 0;
+
+  void runBody(const std::vector<Node>& stmts, std::size_t from) {
+    for (std::size_t i = from; i < stmts.size(); ++i) exec(stmts[i]);
+  }
+
+  std::string idOf(const vow::AnyPromise& p) const {
+    for (const auto& [id, slot] : table) {
+      bool same = std::visit([&](const auto& q) { return vow::AnyPromise(q) == p; }, slot.p);
+      if (same) return "p" + std::to_string(id);
+    }
+    return "?";
+  }
+
+ private:
+  const PV* getV(long long id) const {
+    auto it = table.find(id);
+    if (it == table.end()) return nullptr;
+    return std::get_if<PV>(&it->second.p);
+  }
+  template <class P>
+  void define(long long id, P p) {
+    Slot& s = table.emplace(id, Slot{std::move(p), std::nullopt, std::nullopt}).first->second;
+    (void)s;
+  }
+
+  // A handler: (h LABEL ACTION STMT...). Logs, runs its statements, then acts.
+  void enter(const Node& h, const std::string& arg, bool is_finally) {
+    log(is_finally ? label(h.kids.at(1)) : label(h.kids.at(1)) + " " + arg);
+    runBody(h.kids, 3);
+  }
+  Str handlerValue(const Node& h, const std::string& arg) {
+    enter(h, arg, false);
+    const Node& act = h.kids.at(2);
+    const std::string& a = act.kids.at(0).text;
+    if (a == "throw") throw vow::Exception(act.kids.at(1).text);
+    return val(act.kids.at(1));
+  }
+  PV handlerPromise(const Node& h, const std::string& arg, long long self) {
+    enter(h, arg, false);
+    const Node& act = h.kids.at(2);
+    const std::string& a = act.kids.at(0).text;
+    if (a == "retself") return std::get<PV>(table.at(self).p);
+    const PV* p = getV(act.kids.at(1).num);
+    return p ? *p : PV::resolve("u");
+  }
+
+  template <class T>
+  auto valueHandler(const Node* h, long long self) {
+    return [this, h, self](const T& v) { return handlerValue(*h, fmt(v)); };
+  }
+
+  template <bool kFP, bool kRP, class T>
+  PV then2(const vow::Promise<T>& src, const Node* f, const Node* r, long long self) {
+    auto F = [this, f, self](const T& v) {
+      if constexpr (kFP) {
+        return handlerPromise(*f, fmt(v), self);
+      } else if (f == nullptr) {
+        return fmt(v);  // catch_ on an 'a'/'s' promise: pass the value through
+      } else {
+        return handlerValue(*f, fmt(v));
+      }
+    };
+    auto R = [this, r, self](const vow::Error& e) {
+      if constexpr (kRP) {
+        return handlerPromise(*r, "!" + fmtReason(e), self);
+      } else {
+        return handlerValue(*r, "!" + fmtReason(e));
+      }
+    };
+    return src.then(F, R);
+  }
+
+  template <class T>
+  PV doThen(const std::string& op, const vow::Promise<T>& src, const Node& s, long long self) {
+    if (op == "then") {
+      const Node* f = &s.kids.at(3);
+      if (returnsPromise(*f)) {
+        return src.then([this, f, self](const T& v) { return handlerPromise(*f, fmt(v), self); });
+      }
+      return src.then([this, f](const T& v) { return handlerValue(*f, fmt(v)); });
+    }
+    if (op == "then2") {
+      const Node* f = &s.kids.at(3);
+      const Node* r = &s.kids.at(4);
+      bool fp = returnsPromise(*f), rp = returnsPromise(*r);
+      if (fp && rp) return then2<true, true>(src, f, r, self);
+      if (fp) return then2<true, false>(src, f, r, self);
+      if (rp) return then2<false, true>(src, f, r, self);
+      return then2<false, false>(src, f, r, self);
+    }
+    // catch
+    const Node* r = &s.kids.at(3);
+    if constexpr (std::is_same_v<T, Str>) {
+      if (returnsPromise(*r)) {
+        return src.catch_(
+            [this, r, self](const vow::Error& e) { return handlerPromise(*r, "!" + fmtReason(e), self); });
+      }
+      return src.catch_([this, r](const vow::Error& e) { return handlerValue(*r, "!" + fmtReason(e)); });
+    } else {
+      // JS's catch is then(undefined, r); an identity fulfilment handler costs the same tick.
+      if (returnsPromise(*r)) return then2<false, true>(src, nullptr, r, self);
+      return then2<false, false>(src, nullptr, r, self);
+    }
+  }
+
+  template <class T>
+  vow::Promise<T> doFinally(const vow::Promise<T>& src, const Node* f, long long self) {
+    const Node& act = f->kids.at(2);
+    const std::string& a = act.kids.at(0).text;
+    if (a == "retself") {
+      return src.finally([this, f, self]() {
+        enter(*f, "", true);
+        return std::get<vow::Promise<T>>(table.at(self).p);
+      });
+    }
+    if (a == "retp") {
+      return src.finally([this, f]() {
+        enter(*f, "", true);
+        const PV* p = getV(f->kids.at(2).kids.at(1).num);
+        return p ? *p : PV::resolve("u");
+      });
+    }
+    return src.finally([this, f]() {
+      enter(*f, "", true);
+      const Node& act = f->kids.at(2);
+      if (act.kids.at(0).text == "throw") throw vow::Exception(act.kids.at(1).text);
+    });
+  }
+
+  void exec(const Node& s) {
+    if (s.kind != Node::kList || s.kids.empty()) throw std::runtime_error("bad statement");
+    const std::string& op = s.kids[0].text;
+    long long id = s.kids.size() > 1 ? s.kids[1].num : 0;
+    if (op == "log") {
+      log(label(s.kids.at(1)));
+    } else if (op == "pending") {
+      auto [promise, resolve, reject] = PV::withResolvers();
+      table.emplace(id, Slot{promise, resolve, reject});
+    } else if (op == "resolved") {
+      define(id, PV::resolve(val(s.kids.at(2))));
+    } else if (op == "rejected") {
+      define(id, PV::reject(vow::Exception(s.kids.at(2).text)));
+    } else if (op == "adopt") {
+      const PV* m = getV(s.kids.at(2).num);
+      if (m == nullptr) return;
+      PV mp = *m;
+      define(id, PV([mp](auto resolve, auto) { resolve(mp); }));
+    } else if (op == "then" || op == "then2" || op == "catch" || op == "finally") {
+      auto it = table.find(s.kids.at(2).num);
+      if (it == table.end()) return;
+      const Node* h = &s.kids.at(3);
+      std::visit(
+          [&](const auto& src) {
+            if (op == "finally") {
+              auto p = doFinally(src, h, id);
+              define(id, std::move(p));
+            } else {
+              define(id, doThen(op, src, s, id));
+            }
+          },
+          it->second.p);
+    } else if (op == "all" || op == "allSettled" || op == "race" || op == "any") {
+      std::vector<PV> list;
+      for (const Node& m : s.kids.at(2).kids) {
+        if (const PV* p = getV(m.num)) list.push_back(*p);
+      }
+      if (op == "all") define(id, vow::all(list));
+      else if (op == "allSettled") define(id, vow::allSettled(list));
+      else if (op == "race") define(id, vow::race(list));
+      else define(id, vow::any(list));
+    } else if (op == "resolve" || op == "resolvep" || op == "reject") {
+      auto it = table.find(id);
+      if (it == table.end() || !it->second.resolve) return;
+      Slot& slot = it->second;
+      if (op == "resolve") {
+        (*slot.resolve)(val(s.kids.at(2)));
+      } else if (op == "reject") {
+        (*slot.reject)(vow::Error(vow::Exception(s.kids.at(2).text)));
+      } else {
+        const PV* m = getV(s.kids.at(2).num);
+        if (m != nullptr) (*slot.resolve)(PV(*m));
+      }
+    } else if (op == "tick") {
+      const Node* n = &s;
+      vow::nextTick([this, n] {
+        log(label(n->kids.at(1)));
+        runBody(n->kids, 2);
+      });
+    } else if (op == "micro") {
+      const Node* n = &s;
+      vow::queueMicrotask([this, n] {
+        log(label(n->kids.at(1)));
+        runBody(n->kids, 2);
+      });
+    } else if (op == "imm") {
+      const Node* n = &s;
+      vow::setImmediate([this, n] {
+        log(label(n->kids.at(1)));
+        runBody(n->kids, 2);
+      });
+    } else if (op == "timeout") {
+      const Node* n = &s;
+      double d = std::max(max_delay, static_cast<double>(s.kids.at(2).num));
+      max_delay = d;
+      vow::setTimeout(
+          [this, n] {
+            log(label(n->kids.at(1)));
+            runBody(n->kids, 3);
+          },
+          d);
+    } else {
+      throw std::runtime_error("unknown statement " + op);
+    }
+  }
+};
+
+Program* g_program = nullptr;
+
+std::vector<std::string> runOne(const std::string& text) {
+  std::vector<std::string> out;
+  g_out = &out;
+  std::vector<Node> stmts;
+  try {
+    stmts = Reader(text).all();
+  } catch (const std::exception& e) {
+    out.push_back(std::string("interp error: ") + e.what());
+    return out;
+  }
+  {
+    vow::Loop loop;
+    auto program = std::make_unique<Program>();
+    g_program = program.get();
+    loop.onUnhandledRejection([](const vow::Error& e, const vow::AnyPromise& p) {
+      log("unhandled " + (g_program ? g_program->idOf(p) : "?") + " " + fmtReason(e));
+    });
+    loop.onRejectionHandled([](const vow::AnyPromise& p) {
+      log("handled " + (g_program ? g_program->idOf(p) : "?"));
+    });
+    try {
+      program->runBody(stmts, 0);
+    } catch (const std::exception& e) {
+      log(std::string("interp error: ") + e.what());
+    }
+    for (int attempt = 0; attempt < 3; ++attempt) {
+      try {
+        loop.run();
+        break;
+      } catch (const std::exception& e) {
+        log(std::string("run() threw: ") + e.what());
+      } catch (...) {
+        log("run() threw a non-exception");
+      }
+    }
+    g_program = nullptr;
+    program.reset();
+  }
+  g_out = nullptr;
+  return out;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  if (argc != 2) {
+    std::fprintf(stderr, "usage: vow_interp PROGRAMS_FILE\n");
+    return 2;
+  }
+  std::ifstream in(argv[1]);
+  if (!in) {
+    std::fprintf(stderr, "vow_interp: cannot read %s\n", argv[1]);
+    return 2;
+  }
+  std::string line, name, body;
+  bool have = false;
+  std::string result;
+  auto flush = [&] {
+    if (!have) return;
+    result += "=== " + name + "\n";
+    for (const std::string& l : runOne(body)) result += l + "\n";
+    if (result.size() > (1 << 20)) {
+      std::fwrite(result.data(), 1, result.size(), stdout);
+      result.clear();
+    }
+  };
+  while (std::getline(in, line)) {
+    if (line.rfind("=== ", 0) == 0) {
+      flush();
+      have = true;
+      name = line.substr(4);
+      body.clear();
+    } else {
+      body += line + "\n";
+    }
+  }
+  flush();
+  std::fwrite(result.data(), 1, result.size(), stdout);
+  return 0;
+}

@@ -1,0 +1,230 @@
+#!/usr/bin/env node
+// The reference interpreter: runs fuzz programs on Node's native promises and timers and prints
+// their traces. Usage: node interp.js FILE   (FILE holds programs, each after a "=== name" line;
+// the output holds each program's trace after the same "=== name" line).
+//
+// Programs run one after another in this process. Each starts inside a setImmediate callback
+// (its top level is followed by a checkpoint, as a main module is) and ends when none of its
+// timers and immediates is left; the next program then starts from a fresh immediate.
+'use strict';
+
+const fs = require('fs');
+const { parse } = require('./sexpr');
+
+function splitPrograms(text) {
+  const progs = [];
+  let cur = null;
+  for (const line of text.split('\n')) {
+    if (line.startsWith('=== ')) {
+      cur = { name: line.slice(4).trim(), lines: [] };
+      progs.push(cur);
+    } else if (cur) {
+      cur.lines.push(line);
+    }
+  }
+  return progs.map((p) => ({ name: p.name, body: p.lines.join('\n') }));
+}
+
+// ---- formatting values and reasons (the C++ interpreter prints the same) ----
+function fmtReason(e) {
+  if (e instanceof AggregateError) return 'Agg[' + e.errors.map(fmtReason).join(',') + ']';
+  if (e instanceof TypeError) return 'TypeError';
+  if (e instanceof Error) return 'E(' + e.message + ')';
+  return 'NonError(' + String(e) + ')';
+}
+function fmt(v) {
+  if (v === undefined) return 'u';
+  if (typeof v === 'number') return String(v);
+  if (typeof v === 'string') return '"' + v + '"';
+  if (Array.isArray(v)) return '[' + v.map(fmt).join(',') + ']';
+  if (v && v.status === 'fulfilled') return '{f:' + fmt(v.value) + '}';
+  if (v && v.status === 'rejected') return '{r:' + fmtReason(v.reason) + '}';
+  return '?' + String(v);
+}
+function lab(x) { return typeof x === 'object' ? x.str : String(x); }
+function val(x) {
+  if (x === 'u') return undefined;
+  if (typeof x === 'object') return x.str;
+  return x;
+}
+
+let out = [];
+let current = null;  // the running program's state
+
+function log(s) { out.push(s); }
+
+process.on('unhandledRejection', (reason, promise) => {
+  log('unhandled ' + idOf(promise) + ' ' + fmtReason(reason));
+});
+process.on('rejectionHandled', (promise) => {
+  log('handled ' + idOf(promise));
+});
+function idOf(promise) {
+  if (!current) return '?';
+  const id = current.ids.get(promise);
+  return id === undefined ? '?' : 'p' + id;
+}
+
+function newState() {
+  return { P: new Map(), kinds: new Map(), res: new Map(), ids: new Map(), outstanding: 0,
+           maxDelay: 0 };
+}
+
+function define(st, id, p, kind) {
+  st.P.set(id, p);
+  st.kinds.set(id, kind);
+  st.ids.set(p, id);
+}
+
+function getV(st, id) {  // a promise of kind 'v', or undefined
+  return st.kinds.get(id) === 'v' ? st.P.get(id) : undefined;
+}
+
+function runBody(st, stmts) {
+  for (const s of stmts) exec(st, s);
+}
+
+// A handler: (h LABEL ACTION STMT...). `arg` is what it logs. `self` is the id it produces.
+function handler(st, h, self, isFinally) {
+  const label = h[1];
+  const act = h[2];
+  const body = h.slice(3);
+  return (arg) => {
+    log(isFinally ? lab(label) : lab(label) + ' ' + arg);
+    runBody(st, body);
+    switch (act[0]) {
+      case 'ret': return val(act[1]);
+      case 'retp': {
+        // A missing promise (or one that is not of kind 'v') reads as Promise.resolve(u).
+        const p = getV(st, act[1]);
+        return p === undefined ? Promise.resolve(undefined) : p;
+      }
+      case 'retself': return st.P.get(self);
+      case 'throw': throw new Error(act[1].str);
+      default: throw new Error('bad action ' + act[0]);
+    }
+  };
+}
+
+function exec(st, s) {
+  const op = s[0];
+  const id = s[1];
+  switch (op) {
+    case 'log': log(lab(s[1])); return;
+    case 'pending': {
+      const r = {};
+      r.promise = new Promise((res, rej) => { r.resolve = res; r.reject = rej; });
+      define(st, id, r.promise, 'v');
+      st.res.set(id, r);
+      return;
+    }
+    case 'resolved': define(st, id, Promise.resolve(val(s[2])), 'v'); return;
+    case 'rejected': define(st, id, Promise.reject(new Error(s[2].str)), 'v'); return;
+    case 'adopt': {
+      const m = getV(st, s[2]);
+      if (m === undefined) return;
+      define(st, id, new Promise((res) => res(m)), 'v');
+      return;
+    }
+    case 'then': case 'then2': case 'catch': case 'finally': {
+      const src = st.P.get(s[2]);
+      if (src === undefined) return;
+      const kind = st.kinds.get(s[2]);
+      let p;
+      if (op === 'then') {
+        const f = handler(st, s[3], id, false);
+        p = src.then((v) => f(fmt(v)));
+      } else if (op === 'then2') {
+        const f = handler(st, s[3], id, false);
+        const r = handler(st, s[4], id, false);
+        p = src.then((v) => f(fmt(v)), (e) => r('!' + fmtReason(e)));
+      } else if (op === 'catch') {
+        const r = handler(st, s[3], id, false);
+        p = src.catch((e) => r('!' + fmtReason(e)));
+      } else {
+        const f = handler(st, s[3], id, true);
+        p = src.finally(() => f(''));
+      }
+      define(st, id, p, op === 'finally' ? kind : 'v');
+      return;
+    }
+    case 'all': case 'allSettled': case 'race': case 'any': {
+      const list = s[2].map((m) => getV(st, m)).filter((p) => p !== undefined);
+      const kind = op === 'all' ? 'a' : op === 'allSettled' ? 's' : 'v';
+      define(st, id, Promise[op](list), kind);
+      return;
+    }
+    case 'resolve': { const r = st.res.get(id); if (r) r.resolve(val(s[2])); return; }
+    case 'resolvep': {
+      const r = st.res.get(id);
+      const m = getV(st, s[2]);
+      if (r && m !== undefined) r.resolve(m);
+      return;
+    }
+    case 'reject': { const r = st.res.get(id); if (r) r.reject(new Error(s[2].str)); return; }
+    case 'tick': process.nextTick(() => { log(lab(s[1])); runBody(st, s.slice(2)); }); return;
+    case 'micro': queueMicrotask(() => { log(lab(s[1])); runBody(st, s.slice(2)); }); return;
+    case 'imm': {
+      st.outstanding++;
+      setImmediate(() => { log(lab(s[1])); runBody(st, s.slice(2)); macroDone(st); });
+      return;
+    }
+    case 'timeout': {
+      // Delays never decrease in execution order, so timers fire in creation order whatever the
+      // clock does (see README.md).
+      const d = Math.max(st.maxDelay, s[2]);
+      st.maxDelay = d;
+      st.outstanding++;
+      setTimeout(() => { log(lab(s[1])); runBody(st, s.slice(3)); macroDone(st); }, d);
+      return;
+    }
+    default:
+      throw new Error('unknown statement ' + op);
+  }
+}
+
+let programs = [];
+let index = 0;
+let result = [];
+
+function macroDone(st) {
+  if (--st.outstanding === 0) setImmediate(() => checkDone(st));
+}
+
+function checkDone(st) {
+  if (st !== current || st.outstanding !== 0) return;
+  result.push('=== ' + programs[index].name, ...out);
+  out = [];
+  index++;
+  startNext();
+}
+
+function startNext() {
+  if (index >= programs.length) {
+    current = null;
+    process.stdout.write(result.join('\n') + '\n');
+    return;
+  }
+  setImmediate(() => {
+    const st = newState();
+    current = st;
+    try {
+      runBody(st, parse(programs[index].body));
+    } catch (e) {
+      log('interp error: ' + e.message);
+    }
+    if (st.outstanding === 0) setImmediate(() => checkDone(st));
+  });
+}
+
+function main() {
+  const file = process.argv[2];
+  if (!file) {
+    console.error('usage: node interp.js PROGRAMS_FILE');
+    process.exit(2);
+  }
+  programs = splitPrograms(fs.readFileSync(file, 'utf8'));
+  startNext();
+}
+
+main();
