@@ -1,0 +1,41 @@
+// async_recursion_1m: `async f(n) { if (n) await f(n - 1) }` with n = 1,000,000, as a C++
+// coroutine: time and peak RSS. A binary of its own so that its peak RSS (getrusage
+// ru_maxrss, reported as the counter peak_rss_kib) belongs to this workload alone; run it with
+// --benchmark_repetitions=1 and the default stack (ulimit -s 8192): vow must not need more.
+// Twin of bench/node/async_recursion_1m.js. ASYNC_DEPTH overrides n (for quick tries).
+#include <benchmark/benchmark.h>
+
+#include <cstdio>
+#include <cstdlib>
+
+#include "bench/alloc_counter.h"
+#include "vow/promise/microtask.h"
+#include "vow/promise/promise.h"
+
+namespace {
+
+vow::Promise<void> f(long n) {
+  if (n) co_await f(n - 1);
+}
+
+void async_recursion_1m(benchmark::State& state) {
+  const char* env = std::getenv("ASYNC_DEPTH");
+  const long depth = env ? std::atol(env) : 1'000'000;
+  for (auto _ : state) {
+    bool done = false;
+    f(depth).then([&done] { done = true; });
+    vow::runMicrotasks();
+    if (!done) {
+      std::fprintf(stderr, "async_recursion_1m: did not finish\n");
+      std::abort();
+    }
+  }
+  state.counters["depth"] = static_cast<double>(depth);
+  state.counters["peak_rss_kib"] = static_cast<double>(vow_bench::peakRssKib());
+}
+
+}  // namespace
+
+BENCHMARK(async_recursion_1m)->Unit(benchmark::kMillisecond);
+
+BENCHMARK_MAIN();
