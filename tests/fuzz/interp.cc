@@ -305,6 +305,38 @@ class Program {
     });
   }
 
+  // (async N (h LABEL ACTION STMT...)): JS's async function, as a coroutine.
+  PV asyncFn(const Node* h, long long self) {
+    const std::string name = label(h->kids.at(1));
+    log(name);
+    for (std::size_t i = 3; i < h->kids.size(); ++i) {
+      const Node& b = h->kids[i];
+      const std::string& op = b.kids.at(0).text;
+      if (op == "await" || op == "awaitc") {
+        const PV* q = getV(b.kids.at(1).num);
+        PV awaited = q ? *q : PV::resolve("u");
+        bool rethrow = op == "await";
+        try {
+          Str v = co_await awaited;
+          log(name + " " + v);
+        } catch (...) {
+          log(name + " !" + fmtReason(vow::Error::current()));
+          if (rethrow) throw;
+        }
+      } else {
+        exec(b);
+      }
+    }
+    const Node& act = h->kids.at(2);
+    const std::string& a = act.kids.at(0).text;
+    if (a == "throw") throw vow::Exception(act.kids.at(1).text);
+    if (a == "ret") co_return val(act.kids.at(1));
+    const PV* q = getV(a == "retself" ? self : act.kids.at(1).num);
+    if (q == nullptr) co_return PV::resolve("u");
+    PV r = *q;
+    co_return r;
+  }
+
   void exec(const Node& s) {
     if (s.kind != Node::kList || s.kids.empty()) throw std::runtime_error("bad statement");
     const std::string& op = s.kids[0].text;
@@ -337,6 +369,8 @@ class Program {
             }
           },
           it->second.p);
+    } else if (op == "async") {
+      define(id, asyncFn(&s.kids.at(2), id));
     } else if (op == "all" || op == "allSettled" || op == "race" || op == "any") {
       std::vector<PV> list;
       for (const Node& m : s.kids.at(2).kids) {

@@ -148,6 +148,39 @@ function exec(st, s) {
       define(st, id, p, op === 'finally' ? kind : 'v');
       return;
     }
+    case 'async': {
+      // (async N (h LABEL ACTION STMT...)): an async function called at once; (await M) and
+      // (awaitc M) in its statements await p_M (awaitc catches a rejection, await rethrows it).
+      const h = s[2];
+      const name = lab(h[1]);
+      const p = (async () => {
+        log(name);
+        for (const b of h.slice(3)) {
+          if (b[0] === 'await' || b[0] === 'awaitc') {
+            const q = getV(st, b[1]);
+            try {
+              const v = await (q === undefined ? Promise.resolve(undefined) : q);
+              log(name + ' ' + fmt(v));
+            } catch (e) {
+              log(name + ' !' + fmtReason(e));
+              if (b[0] === 'await') throw e;
+            }
+          } else {
+            exec(st, b);
+          }
+        }
+        const act = h[2];
+        switch (act[0]) {
+          case 'ret': return val(act[1]);
+          case 'throw': throw new Error(act[1].str);
+          case 'retp': { const q = getV(st, act[1]); return q === undefined ? Promise.resolve(undefined) : q; }
+          case 'retself': { const q = st.P.get(id); return q === undefined ? Promise.resolve(undefined) : q; }
+          default: throw new Error('bad action ' + act[0]);
+        }
+      })();
+      define(st, id, p, 'v');
+      return;
+    }
     case 'all': case 'allSettled': case 'race': case 'any': {
       const list = s[2].map((m) => getV(st, m)).filter((p) => p !== undefined);
       const kind = op === 'all' ? 'a' : op === 'allSettled' ? 's' : 'v';
@@ -192,7 +225,8 @@ function macroDone(st) {
 }
 
 function checkDone(st) {
-  if (st !== current || st.outstanding !== 0) return;
+  if (st !== current || st.done || st.outstanding !== 0) return;
+  st.done = true;
   result.push('=== ' + programs[index].name, ...out);
   out = [];
   index++;
