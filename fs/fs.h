@@ -1,0 +1,392 @@
+// vow::fs: Node's fs module for C++. The callback API (this header), fs::promises (promises.h,
+// derived from this API with vow::promisify), the sync API (sync.h), streams (stream.h).
+//
+//   vow::fs::readFile("a.txt", [](vow::Error err, std::string data) {
+//     if (err) { std::puts(err.message().c_str()); return; }
+//     ...
+//   });
+//   vow::run();
+//
+// Every callback is error-first: (vow::Error err) or (vow::Error err, T value); `err` is empty on
+// success; on failure it holds a vow::SystemError with Node's code, errno, syscall and message,
+// and the value is default (Node passes undefined). Data is bytes in std::string (Node's
+// encoding options are moot). Each operation is ONE thread-pool job (readFile = open + fstat +
+// read loop + close) and its callback runs on the loop thread in the poll phase, so it orders
+// against timers and immediates as Node's does.
+//
+// Invalid arguments (a NUL byte in a path, bad flags, a negative fd or length) throw
+// vow::TypeError / vow::RangeError with Node's code and message synchronously, before any I/O.
+// Callbacks are templates: any callable taking the arguments above works, with no type erasure.
+#pragma once
+
+#include <fcntl.h>
+
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "vow/fs/internal/dispatch.h"
+#include "vow/fs/internal/ops.h"
+#include "vow/fs/system_error.h"
+#include "vow/fs/types.h"
+#include "vow/loop/loop.h"
+#include "vow/promise/promisify.h"
+
+namespace vow::fs {
+
+// --- whole files ----------------------------------------------------------------------------
+
+// Node: fs.readFile(path[, options], (err, data) => ...).
+template <class F>
+void readFile(std::string_view path, ReadFileOptions options, F&& cb) {
+  internal::checkPath(path, "path");
+  internal::ReadFileOp op;
+  op.flags = internal::parseFlags(options.flag);
+  op.path.assign(path);
+  internal::submit(std::move(op), std::forward<F>(cb));
+}
+template <class F>
+void readFile(std::string_view path, F&& cb) {
+  readFile(path, ReadFileOptions{}, std::forward<F>(cb));
+}
+
+// Node: fs.readFile(fd, (err, data) => ...): from the fd's current position to the end.
+template <class F>
+void readFile(int fd, F&& cb) {
+  internal::checkFd(fd);
+  internal::ReadFileOp op;
+  op.fd = fd;
+  internal::submit(std::move(op), std::forward<F>(cb));
+}
+
+// Node: fs.writeFile(fd, data, (err) => ...): writes at the fd's current position.
+template <class F>
+void writeFile(int fd, std::string data, F&& cb) {
+  internal::checkFd(fd);
+  internal::WriteFileOp op;
+  op.fd = fd;
+  op.data = std::move(data);
+  internal::submit(std::move(op), std::forward<F>(cb));
+}
+
+// Node: fs.writeFile(path, data[, options], (err) => ...): creates or truncates.
+template <class F>
+void writeFile(std::string_view path, std::string data, WriteFileOptions options, F&& cb) {
+  internal::checkPath(path, "path");
+  internal::WriteFileOp op;
+  op.flags = internal::parseFlags(options.flag);
+  op.mode = options.mode;
+  op.path.assign(path);
+  op.data = std::move(data);
+  internal::submit(std::move(op), std::forward<F>(cb));
+}
+template <class F>
+void writeFile(std::string_view path, std::string data, F&& cb) {
+  writeFile(path, std::move(data), WriteFileOptions{}, std::forward<F>(cb));
+}
+
+// Node: fs.appendFile(path, data[, options], (err) => ...): writeFile with flag "a".
+template <class F>
+void appendFile(std::string_view path, std::string data, F&& cb) {
+  writeFile(path, std::move(data), WriteFileOptions{.flag = "a"}, std::forward<F>(cb));
+}
+template <class F>
+void appendFile(std::string_view path, std::string data, WriteFileOptions options, F&& cb) {
+  writeFile(path, std::move(data), options, std::forward<F>(cb));
+}
+
+// --- directories ----------------------------------------------------------------------------
+
+// Node: fs.readdir(path, (err, names) => ...): names without "." and "..", in libuv's order
+// (sorted by byte value). Errors name the syscall "scandir", as Node's do.
+template <class F>
+void readdir(std::string_view path, F&& cb) {
+  internal::checkPath(path, "path");
+  internal::ReaddirOp op;
+  op.path.assign(path);
+  internal::submit(std::move(op), std::forward<F>(cb));
+}
+// Node: fs.readdir(path, {withFileTypes: true}, (err, entries) => ...).
+template <class F>
+void readdir(std::string_view path, WithFileTypes, F&& cb) {
+  internal::checkPath(path, "path");
+  internal::ReaddirTypesOp op;
+  op.path.assign(path);
+  internal::submit(std::move(op), std::forward<F>(cb));
+}
+
+// Node: fs.mkdir(path[, options], (err, first) => ...). With recursive, `first` is the first
+// directory created (empty optional when it already existed: Node's undefined).
+template <class F>
+void mkdir(std::string_view path, MkdirOptions options, F&& cb) {
+  internal::checkPath(path, "path");
+  internal::MkdirOp op;
+  op.path.assign(path);
+  op.mode = options.mode;
+  op.recursive = options.recursive;
+  internal::submit(std::move(op), std::forward<F>(cb));
+}
+template <class F>
+void mkdir(std::string_view path, F&& cb) {
+  mkdir(path, MkdirOptions{}, std::forward<F>(cb));
+}
+
+// Node: fs.mkdtemp(prefix, (err, dir) => ...): prefix + six random characters.
+template <class F>
+void mkdtemp(std::string_view prefix, F&& cb) {
+  internal::checkPath(prefix, "prefix");
+  internal::StringOp op{internal::StringKind::kMkdtemp, std::string(prefix)};
+  internal::submit(std::move(op), std::forward<F>(cb));
+}
+
+namespace internal {
+template <class F>
+void pathOp(PathKind kind, std::string_view path, F&& cb, unsigned mode = 0,
+            std::int64_t length = 0, double atime = 0, double mtime = 0) {
+  checkPath(path, "path");
+  PathOp op{kind, std::string(path)};
+  op.mode = mode;
+  op.length = length;
+  op.atime = atime;
+  op.mtime = mtime;
+  submit(std::move(op), std::forward<F>(cb));
+}
+template <class F>
+void twoPathOp(TwoPathKind kind, std::string_view src, const char* src_name, std::string_view dest,
+               const char* dest_name, int mode, F&& cb) {
+  checkPath(src, src_name);
+  checkPath(dest, dest_name);
+  TwoPathOp op{kind, std::string(src), std::string(dest), mode};
+  submit(std::move(op), std::forward<F>(cb));
+}
+template <class F>
+void stringOp(StringKind kind, std::string_view path, F&& cb) {
+  checkPath(path, "path");
+  StringOp op{kind, std::string(path)};
+  submit(std::move(op), std::forward<F>(cb));
+}
+template <class F>
+void statOp(StatKind kind, std::string_view path, int fd, F&& cb) {
+  StatOp op;
+  op.kind = kind;
+  if (kind == StatKind::kFstat) {
+    checkFd(fd);
+    op.fd = fd;
+  } else {
+    checkPath(path, "path");
+    op.path.assign(path);
+  }
+  submit(std::move(op), std::forward<F>(cb));
+}
+template <class F>
+void fdOp(FdKind kind, int fd, F&& cb, std::int64_t length = 0, unsigned mode = 0) {
+  checkFd(fd);
+  FdOp op{kind, fd, length, mode};
+  submit(std::move(op), std::forward<F>(cb));
+}
+}  // namespace internal
+
+// Node: fs.rmdir(path, (err) => ...).
+template <class F>
+void rmdir(std::string_view path, F&& cb) {
+  internal::pathOp(internal::PathKind::kRmdir, path, std::forward<F>(cb));
+}
+
+// Node: fs.rm(path[, {recursive, force}], (err) => ...). Without recursive a directory fails
+// with Node's ERR_FS_EISDIR; with force a missing path is not an error.
+template <class F>
+void rm(std::string_view path, RmOptions options, F&& cb) {
+  internal::checkPath(path, "path");
+  internal::RmOp op{std::string(path), options.recursive, options.force};
+  internal::submit(std::move(op), std::forward<F>(cb));
+}
+template <class F>
+void rm(std::string_view path, F&& cb) {
+  rm(path, RmOptions{}, std::forward<F>(cb));
+}
+
+// --- files and links ------------------------------------------------------------------------
+
+// Node: fs.stat / fs.lstat (path, (err, stats) => ...), fs.fstat(fd, ...).
+template <class F>
+void stat(std::string_view path, F&& cb) {
+  internal::statOp(internal::StatKind::kStat, path, -1, std::forward<F>(cb));
+}
+template <class F>
+void lstat(std::string_view path, F&& cb) {
+  internal::statOp(internal::StatKind::kLstat, path, -1, std::forward<F>(cb));
+}
+template <class F>
+void fstat(int fd, F&& cb) {
+  internal::statOp(internal::StatKind::kFstat, {}, fd, std::forward<F>(cb));
+}
+
+// Node: fs.unlink(path, (err) => ...).
+template <class F>
+void unlink(std::string_view path, F&& cb) {
+  internal::pathOp(internal::PathKind::kUnlink, path, std::forward<F>(cb));
+}
+
+// Node: fs.rename(oldPath, newPath, (err) => ...).
+template <class F>
+void rename(std::string_view oldPath, std::string_view newPath, F&& cb) {
+  internal::twoPathOp(internal::TwoPathKind::kRename, oldPath, "oldPath", newPath, "newPath", 0,
+                      std::forward<F>(cb));
+}
+
+// Node: fs.copyFile(src, dest[, mode], (err) => ...); mode: constants::COPYFILE_EXCL...
+template <class F>
+void copyFile(std::string_view src, std::string_view dest, int mode, F&& cb) {
+  internal::twoPathOp(internal::TwoPathKind::kCopyFile, src, "src", dest, "dest", mode,
+                      std::forward<F>(cb));
+}
+template <class F>
+void copyFile(std::string_view src, std::string_view dest, F&& cb) {
+  copyFile(src, dest, 0, std::forward<F>(cb));
+}
+
+// Node: fs.symlink(target, path, (err) => ...), fs.link(existingPath, newPath, ...).
+template <class F>
+void symlink(std::string_view target, std::string_view path, F&& cb) {
+  internal::twoPathOp(internal::TwoPathKind::kSymlink, target, "target", path, "path", 0,
+                      std::forward<F>(cb));
+}
+template <class F>
+void link(std::string_view existingPath, std::string_view newPath, F&& cb) {
+  internal::twoPathOp(internal::TwoPathKind::kLink, existingPath, "existingPath", newPath,
+                      "newPath", 0, std::forward<F>(cb));
+}
+
+// Node: fs.readlink(path, (err, target) => ...), fs.realpath(path, (err, resolved) => ...).
+template <class F>
+void readlink(std::string_view path, F&& cb) {
+  internal::stringOp(internal::StringKind::kReadlink, path, std::forward<F>(cb));
+}
+template <class F>
+void realpath(std::string_view path, F&& cb) {
+  internal::stringOp(internal::StringKind::kRealpath, path, std::forward<F>(cb));
+}
+
+// Node: fs.access(path[, mode], (err) => ...); mode: F_OK (default), R_OK, ...
+template <class F>
+void access(std::string_view path, int mode, F&& cb) {
+  internal::pathOp(internal::PathKind::kAccess, path, std::forward<F>(cb),
+                   static_cast<unsigned>(mode));
+}
+template <class F>
+void access(std::string_view path, F&& cb) {
+  access(path, F_OK, std::forward<F>(cb));
+}
+
+// Node: fs.chmod(path, mode, (err) => ...).
+template <class F>
+void chmod(std::string_view path, unsigned mode, F&& cb) {
+  internal::pathOp(internal::PathKind::kChmod, path, std::forward<F>(cb), mode);
+}
+
+// Node: fs.truncate(path[, len], (err) => ...); a negative len counts as 0, as in Node.
+template <class F>
+void truncate(std::string_view path, std::int64_t len, F&& cb) {
+  internal::pathOp(internal::PathKind::kTruncate, path, std::forward<F>(cb), 0,
+                   len < 0 ? 0 : len);
+}
+template <class F>
+void truncate(std::string_view path, F&& cb) {
+  truncate(path, 0, std::forward<F>(cb));
+}
+
+// Node: fs.utimes(path, atime, mtime, (err) => ...), times in seconds since the epoch.
+template <class F>
+void utimes(std::string_view path, double atime, double mtime, F&& cb) {
+  internal::pathOp(internal::PathKind::kUtimes, path, std::forward<F>(cb), 0, 0, atime, mtime);
+}
+
+// --- file descriptors -------------------------------------------------------------------------
+
+// Node: fs.open(path[, flags[, mode]], (err, fd) => ...). flags: "r", "w", "a", "wx", "r+"...
+template <class F>
+void open(std::string_view path, std::string_view flags, unsigned mode, F&& cb) {
+  internal::checkPath(path, "path");
+  internal::OpenOp op;
+  op.path.assign(path);
+  op.flags = internal::parseFlags(flags);
+  op.mode = mode;
+  internal::submit(std::move(op), std::forward<F>(cb));
+}
+template <class F>
+void open(std::string_view path, std::string_view flags, F&& cb) {
+  open(path, flags, 0666, std::forward<F>(cb));
+}
+template <class F>
+void open(std::string_view path, F&& cb) {
+  open(path, "r", 0666, std::forward<F>(cb));
+}
+
+// Node: fs.close(fd, (err) => ...).
+template <class F>
+void close(int fd, F&& cb) {
+  internal::fdOp(internal::FdKind::kClose, fd, std::forward<F>(cb));
+}
+// Node: fs.fsync(fd, cb), fs.ftruncate(fd, len, cb).
+template <class F>
+void fsync(int fd, F&& cb) {
+  internal::fdOp(internal::FdKind::kFsync, fd, std::forward<F>(cb));
+}
+template <class F>
+void ftruncate(int fd, std::int64_t len, F&& cb) {
+  internal::fdOp(internal::FdKind::kFtruncate, fd, std::forward<F>(cb), len < 0 ? 0 : len);
+}
+
+
+// Node: fs.read(fd, buffer, offset, length, position, (err, bytesRead) => ...). Reads into
+// buffer[offset, offset + length); position -1 reads from the current file position. The
+// buffer must stay alive until the callback runs.
+template <class F>
+void read(int fd, std::span<char> buffer, std::int64_t offset, std::int64_t length,
+          std::int64_t position, F&& cb) {
+  internal::checkRead(fd, buffer.size(), offset, length);
+  internal::ReadOp op;
+  op.fd = fd;
+  op.buffer = buffer.data() + offset;
+  op.length = static_cast<std::size_t>(length);
+  op.position = position;
+  internal::submit(std::move(op), std::forward<F>(cb));
+}
+
+// Node: fs.write(fd, data[, position], (err, bytesWritten) => ...). The data is copied into the
+// operation; all of it is written (short writes are continued), or the error is reported.
+template <class F>
+void write(int fd, std::string data, std::int64_t position, F&& cb) {
+  internal::checkFd(fd);
+  internal::WriteOp op;
+  op.fd = fd;
+  op.data = std::move(data);
+  op.position = position;
+  internal::submit(std::move(op), std::forward<F>(cb));
+}
+template <class F>
+void write(int fd, std::string data, F&& cb) {
+  write(fd, std::move(data), -1, std::forward<F>(cb));
+}
+
+}  // namespace vow::fs
+
+namespace vow::internal {
+// callbackify delivers through process.nextTick in Node. The promise layer has a hook for it;
+// any program that includes the loop-aware layers gets nextTick installed here.
+// TODO(loop): Loop's constructor should install this, so that programs using only //loop get it.
+inline void nextTickCallbackScheduler(absl::AnyInvocable<void()> f) {
+  ::vow::nextTick(std::move(f));
+}
+inline const bool kCallbackifyUsesNextTick =
+    (::vow::setCallbackScheduler(&nextTickCallbackScheduler), true);
+}  // namespace vow::internal
+
+#include "vow/fs/promises.h"  // IWYU pragma: export
+#include "vow/fs/stream.h"    // IWYU pragma: export
+#include "vow/fs/sync.h"      // IWYU pragma: export

@@ -1,0 +1,64 @@
+// Runs an fs operation struct as one thread-pool job and delivers its result to an error-first
+// callback on the loop thread (poll phase). One allocation per operation: the job, which holds
+// the operation and the callback together.
+#pragma once
+
+#include <memory>
+#include <type_traits>
+#include <utility>
+
+#include "vow/fs/internal/ops.h"
+#include "vow/loop/loop.h"
+#include "vow/promise/error.h"
+
+namespace vow::fs::internal {
+
+template <class Op>
+concept HasValue = requires(Op& op) { op.take(); };
+
+// Calls cb(err) / cb(err, value) as the operation ended. On failure a callback taking a value
+// gets a default one (Node passes undefined).
+template <class Op, class F>
+void deliver(Op& op, F& cb) {
+  if (op.failure) {
+    Error err(op.failure.toError());
+    if constexpr (HasValue<Op>) {
+      using V = decltype(op.take());
+      if constexpr (std::is_invocable_v<F&, Error>) {
+        cb(std::move(err));
+      } else {
+        cb(std::move(err), V{});
+      }
+    } else {
+      cb(std::move(err));
+    }
+  } else if constexpr (HasValue<Op>) {
+    cb(Error(), op.take());
+  } else {
+    cb(Error());
+  }
+}
+
+template <class Op, class F>
+void submit(Op&& op, F&& cb) {
+  struct Job {
+    std::decay_t<Op> op;
+    std::decay_t<F> cb;
+  };
+  Job* job = new Job{std::forward<Op>(op), std::forward<F>(cb)};
+  Loop::current().queueWork([job] { job->op.run(); },
+                            [job] {
+                              std::unique_ptr<Job> owned(job);
+                              deliver(owned->op, owned->cb);
+                            });
+}
+
+// The sync API: run inline, throw the SystemError.
+template <class Op>
+auto runSync(Op&& op) {
+  op.run();
+  if (op.failure) throw op.failure.toError();
+  if constexpr (HasValue<std::decay_t<Op>>) return op.take();
+}
+
+}  // namespace vow::fs::internal

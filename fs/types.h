@@ -1,0 +1,84 @@
+// The value types of vow::fs: Stats, Dirent, the option structs and fs.constants.
+#pragma once
+
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cstdint>
+#include <string>
+
+namespace vow::fs {
+
+// Node: fs.Stats. Times are milliseconds since the epoch, as Node's *Ms fields.
+struct Stats {
+  std::uint64_t dev = 0;
+  std::uint64_t ino = 0;
+  std::uint32_t mode = 0;
+  std::uint64_t nlink = 0;
+  std::uint32_t uid = 0;
+  std::uint32_t gid = 0;
+  std::uint64_t rdev = 0;
+  std::int64_t size = 0;
+  std::int64_t blksize = 0;
+  std::int64_t blocks = 0;
+  double atimeMs = 0;
+  double mtimeMs = 0;
+  double ctimeMs = 0;
+  double birthtimeMs = 0;
+
+  bool isFile() const noexcept { return S_ISREG(mode); }
+  bool isDirectory() const noexcept { return S_ISDIR(mode); }
+  bool isSymbolicLink() const noexcept { return S_ISLNK(mode); }
+  bool isFIFO() const noexcept { return S_ISFIFO(mode); }
+  bool isSocket() const noexcept { return S_ISSOCK(mode); }
+  bool isBlockDevice() const noexcept { return S_ISBLK(mode); }
+  bool isCharacterDevice() const noexcept { return S_ISCHR(mode); }
+};
+
+// Node: fs.Dirent (readdir with withFileTypes). `path` is the directory read (Node 20's
+// dirent.path / parentPath).
+struct Dirent {
+  enum class Type : std::uint8_t { kUnknown, kFile, kDirectory, kSymlink, kFifo, kSocket,
+                                   kBlockDevice, kCharacterDevice };
+  std::string name;
+  std::string path;
+  Type type = Type::kUnknown;
+
+  bool isFile() const noexcept { return type == Type::kFile; }
+  bool isDirectory() const noexcept { return type == Type::kDirectory; }
+  bool isSymbolicLink() const noexcept { return type == Type::kSymlink; }
+  bool isFIFO() const noexcept { return type == Type::kFifo; }
+  bool isSocket() const noexcept { return type == Type::kSocket; }
+  bool isBlockDevice() const noexcept { return type == Type::kBlockDevice; }
+  bool isCharacterDevice() const noexcept { return type == Type::kCharacterDevice; }
+};
+
+// Node: fs.constants (the ones the API takes). access() modes are <unistd.h>'s F_OK, R_OK,
+// W_OK, X_OK (macros there, so they cannot be redeclared here; the values are Node's).
+namespace constants {
+inline constexpr int COPYFILE_EXCL = 1;
+inline constexpr int COPYFILE_FICLONE = 2;
+inline constexpr int COPYFILE_FICLONE_FORCE = 4;
+}  // namespace constants
+
+// Options, with Node's names and defaults. Data is bytes (std::string): no encoding option.
+struct ReadFileOptions {
+  const char* flag = "r";
+};
+struct WriteFileOptions {
+  const char* flag = "w";
+  unsigned mode = 0666;
+};
+struct MkdirOptions {
+  bool recursive = false;
+  unsigned mode = 0777;
+};
+struct RmOptions {
+  bool recursive = false;
+  bool force = false;
+};
+// readdir(path, fs::withFileTypes, cb): entries instead of names.
+struct WithFileTypes {};
+inline constexpr WithFileTypes withFileTypes{};
+
+}  // namespace vow::fs

@@ -1,0 +1,98 @@
+// C++ twin of 37_fs_callback_api.js:
+//
+//   const fs = require('fs');
+//   const os = require('os');
+//   const path = require('path');
+//   const dir = path.join(os.tmpdir(), 'parity-tmp', '37_fs_callback_api');
+//   const file = path.join(dir, 'a.txt');
+//
+//   fs.rm(dir, { recursive: true, force: true }, () => {
+//     fs.mkdir(dir, { recursive: true }, (err) => {
+//       console.log('mkdir err=' + err);
+//       fs.writeFile(file, 'hello', (err) => {
+//         console.log('writeFile err=' + err);
+//         fs.appendFile(file, ' world', (err) => {
+//           console.log('appendFile err=' + err);
+//           fs.readFile(file, 'utf8', (err, data) => {
+//             console.log('readFile utf8 err=' + err + ' data=' + data);
+//             fs.writeFile(file, 'new', (err) => {
+//               fs.readFile(file, (err, buf) => {
+//                 console.log('after overwrite: length=' + buf.length + ' bytes=' + JSON.stringify([buf[0], buf[1], buf[2]]) + ' text=' + buf.toString());
+//                 fs.readFile(path.join(dir, 'missing.txt'), 'utf8', (err, data) => {
+//                   console.log('missing: data is undefined: ' + (data === undefined) + ' code=' + err.code + ' syscall=' + err.syscall + ' errno=' + err.errno);
+//                   console.log('missing: message=' + err.message.replaceAll(os.tmpdir(), '<tmp>'));
+//                   fs.rm(dir, { recursive: true, force: true }, (err) => console.log('cleanup err=' + err));
+//                 });
+//               });
+//             });
+//           });
+//         });
+//       });
+//       console.log('after writeFile call (callback not yet run)');
+//     });
+//   });
+//
+// Data is bytes in std::string, so 'utf8' has no C++ counterpart; `data === undefined` on an
+// error is the empty value the callback receives with the error.
+#include <cstdio>
+#include <cstdlib>
+#include <optional>
+#include <string>
+
+#include "vow/vow.h"
+
+namespace fs = vow::fs;
+using vow::Error;
+
+std::string tmpdir() {
+  const char* t = std::getenv("TMPDIR");
+  std::string d = (t != nullptr && *t != 0) ? t : "/tmp";
+  while (d.size() > 1 && d.back() == '/') d.pop_back();
+  return d;
+}
+std::string replaceAll(std::string s, const std::string& from, const std::string& to) {
+  for (std::size_t i = 0; (i = s.find(from, i)) != std::string::npos; i += to.size()) {
+    s.replace(i, from.size(), to);
+  }
+  return s;
+}
+const char* show(const Error& err) { return err ? "error" : "null"; }
+
+const std::string dir = tmpdir() + "/parity-tmp/37_fs_callback_api";
+const std::string file = dir + "/a.txt";
+
+int main() {
+  fs::rm(dir, {.recursive = true, .force = true}, [](Error) {
+    fs::mkdir(dir, {.recursive = true}, [](Error err, std::optional<std::string>) {
+      std::printf("mkdir err=%s\n", show(err));
+      fs::writeFile(file, "hello", [](Error err) {
+        std::printf("writeFile err=%s\n", show(err));
+        fs::appendFile(file, " world", [](Error err) {
+          std::printf("appendFile err=%s\n", show(err));
+          fs::readFile(file, [](Error err, std::string data) {
+            std::printf("readFile utf8 err=%s data=%s\n", show(err), data.c_str());
+            fs::writeFile(file, "new", [](Error) {
+              fs::readFile(file, [](Error, std::string buf) {
+                std::printf("after overwrite: length=%zu bytes=[%d,%d,%d] text=%s\n", buf.size(),
+                            static_cast<unsigned char>(buf[0]), static_cast<unsigned char>(buf[1]),
+                            static_cast<unsigned char>(buf[2]), buf.c_str());
+                fs::readFile(dir + "/missing.txt", [](Error err, std::string data) {
+                  const auto* e = err.as<vow::SystemError>();
+                  std::printf("missing: data is undefined: %s code=%s syscall=%s errno=%d\n",
+                              data.empty() ? "true" : "false", e->code().c_str(),
+                              e->syscall().c_str(), e->errnum());
+                  std::printf("missing: message=%s\n",
+                              replaceAll(e->message(), tmpdir(), "<tmp>").c_str());
+                  fs::rm(dir, {.recursive = true, .force = true},
+                         [](Error err) { std::printf("cleanup err=%s\n", show(err)); });
+                });
+              });
+            });
+          });
+        });
+      });
+      std::puts("after writeFile call (callback not yet run)");
+    });
+  });
+  vow::run();
+}
