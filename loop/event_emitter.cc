@@ -13,16 +13,18 @@ std::string demangle(const std::type_info& type) {
   char* name = abi::__cxa_demangle(type.name(), nullptr, nullptr, &status);
   std::string out = status == 0 && name != nullptr ? name : type.name();
   std::free(name);
-  // The signature is a std::tuple<...>: show it as a parameter list.
-  const std::string prefix = "std::tuple<";
-  if (out.compare(0, prefix.size(), prefix) == 0 && out.back() == '>') {
-    out = "(" + out.substr(prefix.size(), out.size() - prefix.size() - 1) + ")";
-  }
   // Spell std::string as people write it.
   const std::string long_string =
       "std::__cxx11::basic_string<char, std::char_traits<char>, std::allocator<char> >";
   for (std::size_t pos; (pos = out.find(long_string)) != std::string::npos;) {
     out.replace(pos, long_string.size(), "std::string");
+  }
+  // Old demanglers write "> >": close it up.
+  for (std::size_t pos; (pos = out.find(" >")) != std::string::npos;) out.erase(pos, 1);
+  // The signature is a std::tuple<...>: show it as a parameter list.
+  const std::string prefix = "std::tuple<";
+  if (out.compare(0, prefix.size(), prefix) == 0 && out.back() == '>') {
+    out = "(" + out.substr(prefix.size(), out.size() - prefix.size() - 1) + ")";
   }
   return out;
 }

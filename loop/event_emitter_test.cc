@@ -1,0 +1,191 @@
+// vow::EventEmitter and vow::once.
+#include "vow/loop/event_emitter.h"
+
+#include <stdexcept>
+#include <string>
+#include <tuple>
+#include <vector>
+
+#include "gtest/gtest.h"
+#include "vow/loop/loop.h"
+#include "vow/promise/promise.h"
+
+namespace {
+
+using Log = std::vector<std::string>;
+
+Log* g_log = nullptr;
+void record(int x) { g_log->push_back("record " + std::to_string(x)); }
+
+TEST(EventEmitter, OnCallsListenersSynchronouslyInOrderAndEmitReturnsWhetherAnyRan) {
+  vow::EventEmitter e;
+  Log log;
+  e.on("ev", [&](int x) { log.push_back("first " + std::to_string(x)); });
+  e.on("ev", [&](int x) { log.push_back("second " + std::to_string(x)); });
+  EXPECT_TRUE(e.emit("ev", 1));
+  EXPECT_FALSE(e.emit("other", 1));
+  EXPECT_EQ(log, (Log{"first 1", "second 1"}));
+}
+
+TEST(EventEmitter, PrependListenerRunsFirst) {
+  vow::EventEmitter e;
+  Log log;
+  e.on("ev", [&] { log.push_back("on"); });
+  e.prependListener("ev", [&] { log.push_back("prepended"); });
+  e.prependOnceListener("ev", [&] { log.push_back("prepended once"); });
+  e.emit("ev");
+  e.emit("ev");
+  EXPECT_EQ(log, (Log{"prepended once", "prepended", "on", "prepended", "on"}));
+}
+
+TEST(EventEmitter, OnceRemovesItselfBeforeRunning) {
+  vow::EventEmitter e;
+  Log log;
+  e.once("ev", [&] { log.push_back("once, count " + std::to_string(e.listenerCount("ev"))); });
+  e.emit("ev");
+  e.emit("ev");
+  EXPECT_EQ(log, (Log{"once, count 0"}));
+}
+
+TEST(EventEmitter, OnceRunsOnlyOnceEvenWhenEmittedFromItsOwnEmit) {
+  vow::EventEmitter e;
+  int runs = 0;
+  e.on("ev", [&] {
+    static int depth = 0;
+    if (depth++ == 0) e.emit("ev");
+  });
+  e.once("ev", [&] { ++runs; });
+  e.emit("ev");
+  EXPECT_EQ(runs, 1);
+}
+
+TEST(EventEmitter, OffByFunctionRemovesTheMostRecentRegistration) {
+  vow::EventEmitter e;
+  Log log;
+  g_log = &log;
+  e.on("ev", record);
+  e.on("ev", record);
+  EXPECT_EQ(e.listenerCount("ev"), 2u);
+  EXPECT_TRUE(e.off("ev", record));
+  EXPECT_EQ(e.listenerCount("ev"), 1u);
+  e.emit("ev", 3);
+  EXPECT_TRUE(e.removeListener("ev", record));
+  EXPECT_FALSE(e.off("ev", record));
+  EXPECT_EQ(log, (Log{"record 3"}));
+}
+
+TEST(EventEmitter, OffByIdForLambdas) {
+  vow::EventEmitter e;
+  Log log;
+  auto id = e.on("ev", [&] { log.push_back("a"); });
+  e.on("ev", [&] { log.push_back("b"); });
+  EXPECT_TRUE(e.off("ev", id));
+  e.emit("ev");
+  EXPECT_EQ(log, (Log{"b"}));
+  EXPECT_EQ(e.eventNames(), (std::vector<std::string>{"ev"}));
+  e.removeAllListeners("ev");
+  EXPECT_TRUE(e.eventNames().empty());
+}
+
+TEST(EventEmitter, ListenersAreSnapshottedAtEmit) {
+  vow::EventEmitter e;
+  Log log;
+  vow::EventEmitter::ListenerId second = 0;
+  e.on("x", [&] {
+    log.push_back("first");
+    e.off("x", second);
+    e.on("x", [&] { log.push_back("added during emit"); });
+  });
+  second = e.on("x", [&] { log.push_back("second"); });
+  e.emit("x");
+  e.emit("x");
+  EXPECT_EQ(log, (Log{"first", "second", "first", "added during emit"}));
+}
+
+TEST(EventEmitter, StringArgumentsNormaliseToStdString) {
+  vow::EventEmitter e;
+  Log log;
+  e.on("s", [&](const std::string& a, std::string b) { log.push_back(a + b); });
+  e.emit("s", "lit", std::string("str"));
+  const char* p = "ptr";
+  e.emit("s", p, std::string_view("view"));
+  EXPECT_EQ(log, (Log{"litstr", "ptrview"}));
+}
+
+TEST(EventEmitter, EmitWithWrongArgumentTypesThrowsTypeErrorBeforeAnyListenerRuns) {
+  vow::EventEmitter e;
+  bool ran = false;
+  e.on("n", [&](int) { ran = true; });
+  try {
+    e.emit("n", std::string("not a number"));
+    FAIL() << "emit did not throw";
+  } catch (const vow::TypeError& err) {
+    EXPECT_EQ(err.code(), "ERR_INVALID_ARG_TYPE");
+    EXPECT_NE(std::string(err.message()).find("(int)"), std::string::npos) << err.message();
+    EXPECT_NE(std::string(err.message()).find("(std::string)"), std::string::npos)
+        << err.message();
+  }
+  EXPECT_THROW(e.emit("n"), vow::TypeError);
+  EXPECT_THROW(e.emit("n", 1.5), vow::TypeError);
+  EXPECT_FALSE(ran);
+}
+
+TEST(EventEmitter, ListenerWithAnotherSignatureIsRejectedAtRegistration) {
+  vow::EventEmitter e;
+  e.on("n", [](int) {});
+  EXPECT_THROW(e.on("n", [](const std::string&) {}), vow::TypeError);
+  EXPECT_EQ(e.listenerCount("n"), 1u);
+}
+
+TEST(EventEmitter, ErrorWithoutListenerThrowsTheError) {
+  vow::EventEmitter e;
+  EXPECT_THROW(e.emit("error", std::runtime_error("bad")), std::runtime_error);
+  EXPECT_THROW(e.emit("error", vow::Error(vow::TypeError("typed"))), vow::TypeError);
+  try {
+    e.emit("error", "text");
+    FAIL();
+  } catch (const vow::Exception& err) {
+    EXPECT_EQ(err.code(), "ERR_UNHANDLED_ERROR");
+    EXPECT_EQ(err.message(), "Unhandled error. ('text')");
+  }
+  std::string seen;
+  e.on("error", [&](const vow::Error& err) { seen = err.message(); });
+  EXPECT_TRUE(e.emit("error", vow::Exception("handled")));
+  EXPECT_EQ(seen, "handled");
+}
+
+TEST(EventsOnce, ResolvesWithTheArgumentsAfterTheEmitReturns) {
+  vow::Loop loop;
+  vow::EventEmitter e;
+  Log log;
+  vow::once<std::string, int>(e, "ready").then([&](const std::tuple<std::string, int>& args) {
+    log.push_back("resolved " + std::get<0>(args) + " " + std::to_string(std::get<1>(args)));
+  });
+  EXPECT_EQ(e.listenerCount("ready"), 1u);
+  EXPECT_EQ(e.listenerCount("error"), 1u);
+  vow::setTimeout([&] {
+    e.emit("ready", "a", 2);
+    log.push_back("emit returned");
+  }, 1);
+  loop.run();
+  EXPECT_EQ(log, (Log{"emit returned", "resolved a 2"}));
+  EXPECT_EQ(e.listenerCount("ready"), 0u);
+  EXPECT_EQ(e.listenerCount("error"), 0u);
+}
+
+TEST(EventsOnce, RejectsWhenErrorIsEmittedFirst) {
+  vow::Loop loop;
+  vow::EventEmitter e;
+  std::string reason;
+  vow::once<>(e, "ready").catch_([&](const vow::Error& err) {
+    reason = err.message();
+    return std::tuple<>();
+  });
+  e.emit("error", vow::Exception("failed"));
+  loop.run();
+  EXPECT_EQ(reason, "failed");
+  EXPECT_EQ(e.listenerCount("ready"), 0u);
+  EXPECT_EQ(e.listenerCount("error"), 0u);
+}
+
+}  // namespace

@@ -1,0 +1,396 @@
+// vow::Loop: phases, checkpoints, ref/unref exit behaviour, exceptions leaving run(), post.
+#include "vow/loop/loop.h"
+
+#include <unistd.h>
+
+#include <atomic>
+#include <stdexcept>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "gtest/gtest.h"
+#include "vow/promise/promise.h"
+
+namespace {
+
+using Log = std::vector<std::string>;
+
+TEST(LoopRun, ChecksPointAfterMainProgramBeforeAnyPhase) {
+  vow::Loop loop;
+  Log log;
+  vow::setTimeout([&] { log.push_back("timeout"); }, 0);
+  vow::setImmediate([&] { log.push_back("immediate"); });
+  vow::Promise<void>::resolve().then([&] { log.push_back("then"); });
+  vow::nextTick([&] { log.push_back("tick"); });
+  log.push_back("sync");
+  loop.run();
+  ASSERT_GE(log.size(), 4u);
+  EXPECT_EQ(Log(log.begin(), log.begin() + 3), (Log{"sync", "tick", "then"}));
+}
+
+TEST(LoopRun, ReturnsAtOnceWhenNothingIsQueued) {
+  vow::Loop loop;
+  EXPECT_FALSE(loop.alive());
+  loop.run();
+}
+
+TEST(LoopRun, CurrentIsTheInnermostLoop) {
+  vow::Loop outer;
+  EXPECT_EQ(&vow::Loop::current(), &outer);
+  {
+    vow::Loop inner;
+    EXPECT_EQ(&vow::Loop::current(), &inner);
+  }
+  EXPECT_EQ(&vow::Loop::current(), &outer);
+}
+
+TEST(LoopRun, ReentrantRunThrowsLogicError) {
+  vow::Loop loop;
+  bool threw = false;
+  vow::setImmediate([&] {
+    try {
+      loop.run();
+    } catch (const std::logic_error&) {
+      threw = true;
+    }
+  });
+  loop.run();
+  EXPECT_TRUE(threw);
+}
+
+TEST(LoopPhases, IoCallbackThenImmediateThenTimer) {
+  // Inside an I/O callback (poll phase), setImmediate always runs before setTimeout(0): the
+  // check phase comes before the next timers phase.
+  vow::Loop loop;
+  Log log;
+  int fds[2];
+  ASSERT_EQ(::pipe(fds), 0);
+  ASSERT_EQ(::write(fds[1], "x", 1), 1);
+  vow::IoWatcher w;
+  w = loop.watch(fds[0], vow::kReadable, [&](std::uint32_t) {
+    log.push_back("io");
+    w.stop();
+    vow::setTimeout([&] { log.push_back("timeout"); }, 0);
+    vow::setImmediate([&] { log.push_back("immediate"); });
+    vow::nextTick([&] { log.push_back("io -> tick"); });
+  });
+  loop.run();
+  EXPECT_EQ(log, (Log{"io", "io -> tick", "immediate", "timeout"}));
+  ::close(fds[0]);
+  ::close(fds[1]);
+}
+
+TEST(LoopPhases, ImmediateThenTimerFromTimer) {
+  // From a timer, a setImmediate runs in the check phase of the same iteration, before a new
+  // setTimeout(0) (the next timers phase).
+  vow::Loop loop;
+  Log log;
+  vow::setTimeout([&] {
+    vow::setTimeout([&] { log.push_back("timeout"); }, 0);
+    vow::setImmediate([&] { log.push_back("immediate"); });
+  }, 1);
+  loop.run();
+  EXPECT_EQ(log, (Log{"immediate", "timeout"}));
+}
+
+TEST(LoopPhases, CloseCallbacksRunAfterCheck) {
+  vow::Loop loop;
+  Log log;
+  vow::setImmediate([&] {
+    log.push_back("immediate 1");
+    loop.queueClose([&] { log.push_back("close"); });
+    vow::setImmediate([&] { log.push_back("immediate 2"); });
+  });
+  loop.run();
+  EXPECT_EQ(log, (Log{"immediate 1", "close", "immediate 2"}));
+}
+
+TEST(LoopPhases, PendingCallbacksRunBeforePoll) {
+  vow::Loop loop;
+  Log log;
+  vow::setTimeout([&] {
+    loop.queuePending([&] { log.push_back("pending"); });
+    vow::setImmediate([&] { log.push_back("immediate"); });
+    log.push_back("timer");
+  }, 1);
+  loop.run();
+  EXPECT_EQ(log, (Log{"timer", "pending", "immediate"}));
+}
+
+TEST(LoopOrdering, NextTickBeforeMicrotasksAtEveryCheckpoint) {
+  vow::Loop loop;
+  Log log;
+  vow::setImmediate([&] {
+    vow::Promise<void>::resolve().then([&] {
+      log.push_back("then 1");
+      vow::nextTick([&] { log.push_back("tick from then"); });
+    });
+    vow::nextTick([&] { log.push_back("tick 1"); });
+    vow::queueMicrotask([&] { log.push_back("microtask"); });
+  });
+  vow::setImmediate([&] { log.push_back("immediate 2"); });
+  loop.run();
+  // The microtask queue drains fully, then the tick it queued runs, all before immediate 2.
+  EXPECT_EQ(log, (Log{"tick 1", "then 1", "microtask", "tick from then", "immediate 2"}));
+}
+
+TEST(LoopOrdering, NextTickQueuedByNextTickRunsBeforeMicrotasks) {
+  vow::Loop loop;
+  Log log;
+  vow::Promise<void>::resolve().then([&] { log.push_back("then"); });
+  vow::nextTick([&] {
+    log.push_back("tick 1");
+    vow::nextTick([&] { log.push_back("tick 2"); });
+  });
+  loop.run();
+  EXPECT_EQ(log, (Log{"tick 1", "tick 2", "then"}));
+}
+
+TEST(LoopRefUnref, UnrefedTimerDoesNotKeepLoopAlive) {
+  vow::Loop loop;
+  bool fired = false;
+  vow::setTimeout([&] { fired = true; }, 5).unref();
+  loop.run();
+  EXPECT_FALSE(fired);
+}
+
+TEST(LoopRefUnref, UnrefedTimerFiresWhileSomethingElseKeepsLoopAlive) {
+  vow::Loop loop;
+  Log log;
+  vow::setTimeout([&] { log.push_back("unref 5"); }, 5).unref();
+  vow::setTimeout([&] { log.push_back("ref 30"); }, 30);
+  loop.run();
+  EXPECT_EQ(log, (Log{"unref 5", "ref 30"}));
+}
+
+TEST(LoopRefUnref, RefAgainKeepsLoopAlive) {
+  vow::Loop loop;
+  bool fired = false;
+  vow::Timeout t = vow::setTimeout([&] { fired = true; }, 2);
+  t.unref();
+  EXPECT_FALSE(t.hasRef());
+  t.ref();
+  EXPECT_TRUE(t.hasRef());
+  loop.run();
+  EXPECT_TRUE(fired);
+}
+
+TEST(LoopRefUnref, UnrefedImmediateDoesNotKeepLoopAlive) {
+  vow::Loop loop;
+  bool ran = false;
+  vow::Immediate i = vow::setImmediate([&] { ran = true; });
+  EXPECT_TRUE(i.hasRef());
+  i.unref();
+  EXPECT_FALSE(i.hasRef());
+  loop.run();
+  EXPECT_FALSE(ran);
+  i.ref();  // still queued: now it keeps the loop alive and runs
+  loop.run();
+  EXPECT_TRUE(ran);
+  EXPECT_FALSE(i.hasRef());
+}
+
+TEST(LoopRefUnref, UnrefedWatcherDoesNotKeepLoopAlive) {
+  vow::Loop loop;
+  int fds[2];
+  ASSERT_EQ(::pipe(fds), 0);
+  vow::IoWatcher w = loop.watch(fds[0], vow::kReadable, [](std::uint32_t) {});
+  EXPECT_TRUE(w.hasRef());
+  EXPECT_TRUE(loop.alive());
+  w.unref();
+  EXPECT_FALSE(loop.alive());
+  loop.run();
+  ::close(fds[0]);
+  ::close(fds[1]);
+}
+
+TEST(LoopRefUnref, KeepAliveHoldsLoopUntilReleasedFromAnotherThread) {
+  vow::Loop loop;
+  bool ran = false;
+  vow::KeepAlive token = loop.keepAlive();
+  std::thread other([&loop, token = std::move(token)]() mutable {
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    loop.post([] {});
+    token = vow::KeepAlive();  // released: the loop may end once the post ran
+  });
+  loop.post([&] { ran = true; });
+  loop.run();
+  other.join();
+  EXPECT_TRUE(ran);
+  EXPECT_FALSE(loop.alive());
+}
+
+TEST(LoopIo, WatchesWritabilityAndReadability) {
+  vow::Loop loop;
+  Log log;
+  int fds[2];
+  ASSERT_EQ(::pipe(fds), 0);
+  vow::IoWatcher reader;
+  vow::IoWatcher writer;
+  reader = loop.watch(fds[0], vow::kReadable, [&](std::uint32_t ev) {
+    EXPECT_TRUE(ev & vow::kReadable);
+    char buf[16];
+    ssize_t n = ::read(fds[0], buf, sizeof buf);
+    log.push_back("read " + std::string(buf, n > 0 ? n : 0));
+    reader.stop();
+  });
+  writer = loop.watch(fds[1], vow::kWritable, [&](std::uint32_t ev) {
+    EXPECT_TRUE(ev & vow::kWritable);
+    ASSERT_EQ(::write(fds[1], "hi", 2), 2);
+    log.push_back("wrote");
+    writer.stop();
+  });
+  loop.run();
+  EXPECT_EQ(log, (Log{"wrote", "read hi"}));
+  ::close(fds[0]);
+  ::close(fds[1]);
+}
+
+TEST(LoopExceptions, TimerExceptionLeavesRunAndRunGoesOn) {
+  vow::Loop loop;
+  Log log;
+  vow::setTimeout([&] {
+    log.push_back("a");
+    vow::Promise<void>::resolve().then([&] { log.push_back("a -> then"); });
+    throw std::runtime_error("boom");
+  }, 1);
+  vow::setTimeout([&] { log.push_back("b"); }, 1);
+  EXPECT_THROW(
+      {
+        try {
+          loop.run();
+        } catch (const std::runtime_error& e) {
+          EXPECT_STREQ(e.what(), "boom");
+          throw;
+        }
+      },
+      std::runtime_error);
+  EXPECT_EQ(log, (Log{"a"}));
+  loop.run();
+  EXPECT_EQ(log, (Log{"a", "a -> then", "b"}));
+}
+
+TEST(LoopExceptions, IntervalThatThrowsStaysScheduled) {
+  vow::Loop loop;
+  int runs = 0;
+  vow::Timeout t;
+  t = vow::setInterval([&] {
+    if (++runs == 3) vow::clearInterval(t);
+    throw std::runtime_error("tick");
+  }, 1);
+  int caught = 0;
+  for (int i = 0; i < 10 && loop.alive(); ++i) {
+    try {
+      loop.run();
+    } catch (const std::runtime_error&) {
+      ++caught;
+    }
+  }
+  EXPECT_EQ(runs, 3);
+  EXPECT_EQ(caught, 3);
+}
+
+TEST(LoopExceptions, ImmediateExceptionKeepsTheRestOfTheBatchFirst) {
+  vow::Loop loop;
+  Log log;
+  vow::setImmediate([&] {
+    log.push_back("1");
+    vow::setImmediate([&] { log.push_back("3 (next batch)"); });
+    throw std::runtime_error("boom");
+  });
+  vow::setImmediate([&] { log.push_back("2"); });
+  EXPECT_THROW(loop.run(), std::runtime_error);
+  loop.run();
+  EXPECT_EQ(log, (Log{"1", "2", "3 (next batch)"}));
+}
+
+TEST(LoopExceptions, NextTickExceptionLeavesRunRemainingTicksStay) {
+  vow::Loop loop;
+  Log log;
+  vow::nextTick([&] { throw std::runtime_error("tick boom"); });
+  vow::nextTick([&] { log.push_back("second tick"); });
+  EXPECT_THROW(loop.run(), std::runtime_error);
+  EXPECT_TRUE(log.empty());
+  loop.run();
+  EXPECT_EQ(log, (Log{"second tick"}));
+}
+
+TEST(LoopExceptions, MicrotaskExceptionLeavesRun) {
+  vow::Loop loop;
+  Log log;
+  vow::queueMicrotask([] { throw std::runtime_error("microtask boom"); });
+  vow::queueMicrotask([&] { log.push_back("after"); });
+  EXPECT_THROW(loop.run(), std::runtime_error);
+  loop.run();
+  EXPECT_EQ(log, (Log{"after"}));
+}
+
+TEST(LoopExceptions, IoCallbackExceptionLeavesRun) {
+  vow::Loop loop;
+  int fds[2];
+  ASSERT_EQ(::pipe(fds), 0);
+  ASSERT_EQ(::write(fds[1], "x", 1), 1);
+  int calls = 0;
+  vow::IoWatcher w = loop.watch(fds[0], vow::kReadable, [&](std::uint32_t) {
+    if (++calls == 2) w.stop();
+    throw std::runtime_error("io boom");
+  });
+  EXPECT_THROW(loop.run(), std::runtime_error);
+  EXPECT_THROW(loop.run(), std::runtime_error);  // the callback survived the first throw
+  loop.run();
+  EXPECT_EQ(calls, 2);
+  ::close(fds[0]);
+  ::close(fds[1]);
+}
+
+TEST(LoopPost, PostFromManyThreadsRunsEveryCallbackOnTheLoopThread) {
+  vow::Loop loop;
+  constexpr int kThreads = 8;
+  constexpr int kPosts = 500;
+  int count = 0;  // only touched on the loop thread
+  const auto loop_thread = std::this_thread::get_id();
+  bool wrong_thread = false;
+  vow::KeepAlive token = loop.keepAlive();
+  std::vector<std::thread> threads;
+  std::atomic<int> done{0};
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&] {
+      for (int i = 0; i < kPosts; ++i) {
+        loop.post([&] {
+          ++count;
+          if (std::this_thread::get_id() != loop_thread) wrong_thread = true;
+        });
+      }
+      if (done.fetch_add(1) + 1 == kThreads) {
+        loop.post([&token] { token = vow::KeepAlive(); });
+      }
+    });
+  }
+  loop.run();
+  for (auto& th : threads) th.join();
+  loop.run();
+  EXPECT_EQ(count, kThreads * kPosts);
+  EXPECT_FALSE(wrong_thread);
+}
+
+TEST(LoopPost, PostedCallbackIsFollowedByACheckpoint) {
+  vow::Loop loop;
+  Log log;
+  vow::KeepAlive token = loop.keepAlive();
+  std::thread other([&] {
+    loop.post([&] {
+      log.push_back("post 1");
+      vow::Promise<void>::resolve().then([&] { log.push_back("post 1 -> then"); });
+    });
+    loop.post([&] {
+      log.push_back("post 2");
+      token = vow::KeepAlive();
+    });
+  });
+  loop.run();
+  other.join();
+  EXPECT_EQ(log, (Log{"post 1", "post 1 -> then", "post 2"}));
+}
+
+}  // namespace

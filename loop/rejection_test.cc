@@ -1,0 +1,212 @@
+// Unhandled rejections, as Node's --unhandled-rejections modes and process events.
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "gtest/gtest.h"
+#include "vow/loop/loop.h"
+#include "vow/promise/promise.h"
+
+namespace {
+
+using Log = std::vector<std::string>;
+
+// Records warnings instead of printing them.
+struct Warnings {
+  explicit Warnings(vow::Loop& loop) {
+    loop.onWarning([this](const std::string& name, const std::string& message) {
+      names.push_back(name);
+      messages.push_back(message);
+    });
+  }
+  Log names;
+  Log messages;
+};
+
+TEST(LoopRejections, ThrowModeWithoutHandlerThrowsTheReasonOutOfRun) {
+  vow::Loop loop;
+  (void)vow::Promise<int>::reject(std::runtime_error("nobody"));
+  try {
+    loop.run();
+    FAIL() << "run() returned";
+  } catch (const std::runtime_error& e) {
+    EXPECT_STREQ(e.what(), "nobody");
+  }
+  loop.run();  // goes on: nothing left
+}
+
+TEST(LoopRejections, ThrowModeWithHandlerCallsItAndGoesOn) {
+  vow::Loop loop;
+  Log log;
+  vow::onUnhandledRejection([&](const vow::Error& reason, const vow::AnyPromise& p) {
+    log.push_back("unhandled " + reason.message());
+    EXPECT_FALSE(p.isPending());
+  });
+  (void)vow::Promise<int>::reject(vow::Exception("r1"));
+  vow::setTimeout([&] { log.push_back("timer"); }, 1);
+  loop.run();
+  EXPECT_EQ(log, (Log{"unhandled r1", "timer"}));
+}
+
+TEST(LoopRejections, ReportedAfterTicksAndMicrotasksDrain) {
+  vow::Loop loop;
+  Log log;
+  vow::onUnhandledRejection([&](const vow::Error& reason) { log.push_back("unhandled"); });
+  (void)vow::Promise<void>::reject(vow::Exception("x"));
+  vow::nextTick([&] { log.push_back("tick"); });
+  vow::queueMicrotask([&] { log.push_back("microtask"); });
+  loop.run();
+  EXPECT_EQ(log, (Log{"tick", "microtask", "unhandled"}));
+}
+
+TEST(LoopRejections, HandledWithinTheSameDrainIsNotReported) {
+  vow::Loop loop;
+  Log log;
+  auto p = vow::Promise<void>::reject(vow::Exception("late"));
+  vow::queueMicrotask([&] {
+    vow::queueMicrotask([&] {
+      p.catch_([&](const vow::Error& e) { log.push_back("caught " + e.message()); });
+    });
+  });
+  loop.run();  // throw mode: would throw if reported
+  EXPECT_EQ(log, (Log{"caught late"}));
+}
+
+TEST(LoopRejections, ExceptionThrownInAThenIsAnUnhandledRejection) {
+  vow::Loop loop;
+  vow::Promise<void>::resolve().then([] { throw std::logic_error("in then"); });
+  EXPECT_THROW(loop.run(), std::logic_error);
+}
+
+TEST(LoopRejections, StrictModeThrowsEvenWithAHandler) {
+  vow::Loop loop;
+  loop.setUnhandledRejections(vow::UnhandledRejections::kStrict);
+  bool called = false;
+  vow::onUnhandledRejection([&](const vow::Error&) { called = true; });
+  (void)vow::Promise<void>::reject(std::runtime_error("strict"));
+  EXPECT_THROW(loop.run(), std::runtime_error);
+  EXPECT_FALSE(called);
+}
+
+TEST(LoopRejections, WarnModeCallsHandlersAndAlwaysWarns) {
+  vow::Loop loop;
+  loop.setUnhandledRejections(vow::UnhandledRejections::kWarn);
+  Warnings warnings(loop);
+  int called = 0;
+  vow::onUnhandledRejection([&](const vow::Error&) { ++called; });
+  (void)vow::Promise<void>::reject(vow::Exception("w"));
+  loop.run();
+  EXPECT_EQ(called, 1);
+  EXPECT_EQ(warnings.names,
+            (Log{"UnhandledPromiseRejectionWarning", "UnhandledPromiseRejectionWarning"}));
+  EXPECT_EQ(warnings.messages[0], "Error: w");
+  EXPECT_NE(warnings.messages[1].find("Unhandled promise rejection."), std::string::npos);
+  EXPECT_NE(warnings.messages[1].find("(rejection id: 1)"), std::string::npos);
+  EXPECT_EQ(loop.exitCode(), 0);
+}
+
+TEST(LoopRejections, WarnWithErrorCodeModeWarnsAndSetsExitCodeWithoutHandler) {
+  vow::Loop loop;
+  loop.setUnhandledRejections(vow::UnhandledRejections::kWarnWithErrorCode);
+  Warnings warnings(loop);
+  (void)vow::Promise<void>::reject(vow::TypeError("bad"));
+  loop.run();
+  EXPECT_EQ(warnings.messages.size(), 2u);
+  EXPECT_EQ(warnings.messages[0], "TypeError: bad");
+  EXPECT_EQ(loop.exitCode(), 1);
+}
+
+TEST(LoopRejections, WarnWithErrorCodeModeIsQuietWithAHandler) {
+  vow::Loop loop;
+  loop.setUnhandledRejections(vow::UnhandledRejections::kWarnWithErrorCode);
+  Warnings warnings(loop);
+  int called = 0;
+  vow::onUnhandledRejection([&](const vow::Error&) { ++called; });
+  (void)vow::Promise<void>::reject(vow::Exception("x"));
+  loop.run();
+  EXPECT_EQ(called, 1);
+  EXPECT_TRUE(warnings.messages.empty());
+  EXPECT_EQ(loop.exitCode(), 0);
+}
+
+TEST(LoopRejections, NoneModeIgnoresButStillCallsHandlers) {
+  vow::Loop loop;
+  loop.setUnhandledRejections(vow::UnhandledRejections::kNone);
+  Warnings warnings(loop);
+  (void)vow::Promise<void>::reject(vow::Exception("ignored"));
+  loop.run();
+  EXPECT_TRUE(warnings.messages.empty());
+  int called = 0;
+  vow::onUnhandledRejection([&](const vow::Error&) { ++called; });
+  (void)vow::Promise<void>::reject(vow::Exception("seen"));
+  loop.run();
+  EXPECT_EQ(called, 1);
+}
+
+TEST(LoopRejections, RejectionHandledFiresWhenAReportedRejectionGetsAHandler) {
+  vow::Loop loop;
+  Log log;
+  vow::onUnhandledRejection([&](const vow::Error& e) { log.push_back("unhandled " + e.message()); });
+  auto p = vow::Promise<void>::reject(vow::Exception("late"));
+  vow::onRejectionHandled([&](const vow::AnyPromise& handled) {
+    log.push_back(handled == vow::AnyPromise(p) ? "rejectionHandled (same promise)"
+                                                : "rejectionHandled (other)");
+  });
+  vow::setTimeout([&] {
+    log.push_back("timer");
+    p.catch_([&](const vow::Error& e) { log.push_back("caught " + e.message()); });
+  }, 1);
+  loop.run();
+  EXPECT_EQ(log, (Log{"unhandled late", "timer", "caught late", "rejectionHandled (same promise)"}));
+}
+
+TEST(LoopRejections, RejectionHandledWithoutListenerWarns) {
+  vow::Loop loop;
+  loop.setUnhandledRejections(vow::UnhandledRejections::kNone);
+  Warnings warnings(loop);
+  auto p = vow::Promise<void>::reject(vow::Exception("late"));
+  vow::setImmediate([&] { p.catch_([](const vow::Error&) {}); });
+  loop.run();
+  EXPECT_EQ(warnings.names, (Log{"PromiseRejectionHandledWarning"}));
+  EXPECT_EQ(warnings.messages, (Log{"Promise rejection was handled asynchronously (rejection id: 1)"}));
+}
+
+TEST(LoopRejections, RemovedHandlerIsNotCalled) {
+  vow::Loop loop;
+  loop.setUnhandledRejections(vow::UnhandledRejections::kNone);
+  int called = 0;
+  auto id = vow::onUnhandledRejection([&](const vow::Error&) { ++called; });
+  EXPECT_TRUE(vow::removeProcessListener(id));
+  EXPECT_FALSE(vow::removeProcessListener(id));
+  (void)vow::Promise<void>::reject(vow::Exception("x"));
+  loop.run();
+  EXPECT_EQ(called, 0);
+}
+
+TEST(LoopRejections, ThrowModeLeavesTheOtherRejectionsForTheNextRun) {
+  vow::Loop loop;
+  (void)vow::Promise<void>::reject(std::runtime_error("first"));
+  (void)vow::Promise<void>::reject(std::runtime_error("second"));
+  Log log;
+  for (int i = 0; i < 2; ++i) {
+    try {
+      loop.run();
+    } catch (const std::runtime_error& e) {
+      log.push_back(e.what());
+    }
+  }
+  loop.run();
+  EXPECT_EQ(log, (Log{"first", "second"}));
+}
+
+TEST(LoopRejections, ParsesNodeModeNames) {
+  vow::UnhandledRejections mode{};
+  EXPECT_TRUE(vow::parseUnhandledRejections("warn-with-error-code", &mode));
+  EXPECT_EQ(mode, vow::UnhandledRejections::kWarnWithErrorCode);
+  EXPECT_TRUE(vow::parseUnhandledRejections("strict", &mode));
+  EXPECT_EQ(mode, vow::UnhandledRejections::kStrict);
+  EXPECT_FALSE(vow::parseUnhandledRejections("loud", &mode));
+  EXPECT_EQ(mode, vow::UnhandledRejections::kStrict);
+}
+
+}  // namespace

@@ -1,0 +1,257 @@
+// Timers and immediates: ordering, intervals, clear*, refresh, the promise forms.
+#include "vow/loop/timers.h"
+
+#include <chrono>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "gtest/gtest.h"
+#include "vow/loop/loop.h"
+#include "vow/promise/promise.h"
+
+namespace {
+
+using Log = std::vector<std::string>;
+
+TEST(LoopTimers, EqualDelaysFireInInsertionOrder) {
+  vow::Loop loop;
+  Log log;
+  for (int i = 0; i < 5; ++i) {
+    vow::setTimeout([&log, i] { log.push_back("t" + std::to_string(i)); }, 5);
+  }
+  loop.run();
+  EXPECT_EQ(log, (Log{"t0", "t1", "t2", "t3", "t4"}));
+}
+
+TEST(LoopTimers, ZeroNegativeAndHugeDelaysCountAsOneMillisecond) {
+  vow::Loop loop;
+  Log log;
+  vow::setTimeout([&] { log.push_back("1"); }, 1);
+  vow::setTimeout([&] { log.push_back("0"); }, 0);
+  vow::setTimeout([&] { log.push_back("-5"); }, -5);
+  vow::setTimeout([&] { log.push_back("huge"); }, 1e12);
+  vow::setTimeout([&] { log.push_back("default"); });
+  loop.run();
+  EXPECT_EQ(log, (Log{"1", "0", "-5", "huge", "default"}));
+}
+
+TEST(LoopTimers, ShorterDelayFiresFirst) {
+  vow::Loop loop;
+  Log log;
+  vow::setTimeout([&] { log.push_back("30"); }, 30);
+  vow::setTimeout([&] { log.push_back("10"); }, 10);
+  vow::setTimeout([&] { log.push_back("20"); }, std::chrono::milliseconds(20));
+  loop.run();
+  EXPECT_EQ(log, (Log{"10", "20", "30"}));
+}
+
+TEST(LoopTimers, WaitsAtLeastTheDelay) {
+  vow::Loop loop;
+  auto start = std::chrono::steady_clock::now();
+  std::chrono::steady_clock::duration elapsed{};
+  vow::setTimeout([&] { elapsed = std::chrono::steady_clock::now() - start; }, 25);
+  loop.run();
+  EXPECT_GE(elapsed, std::chrono::milliseconds(24));
+}
+
+TEST(LoopTimers, MicrotasksDrainBetweenTimersOfOneList) {
+  vow::Loop loop;
+  Log log;
+  vow::setTimeout([&] {
+    log.push_back("a");
+    vow::Promise<void>::resolve().then([&] { log.push_back("a -> then"); });
+  }, 1);
+  vow::setTimeout([&] { log.push_back("b"); }, 1);
+  loop.run();
+  EXPECT_EQ(log, (Log{"a", "a -> then", "b"}));
+}
+
+TEST(LoopTimers, ClearTimeoutCancels) {
+  vow::Loop loop;
+  Log log;
+  vow::Timeout t = vow::setTimeout([&] { log.push_back("cancelled"); }, 1);
+  vow::setTimeout([&] { log.push_back("kept"); }, 1);
+  vow::clearTimeout(t);
+  vow::clearTimeout(t);  // twice is harmless
+  loop.run();
+  EXPECT_EQ(log, (Log{"kept"}));
+}
+
+TEST(LoopTimers, ClearTimeoutFromAnEarlierTimerOfTheSameList) {
+  vow::Loop loop;
+  Log log;
+  vow::Timeout second;
+  vow::setTimeout([&] {
+    log.push_back("first");
+    vow::clearTimeout(second);
+  }, 1);
+  second = vow::setTimeout([&] { log.push_back("second"); }, 1);
+  loop.run();
+  EXPECT_EQ(log, (Log{"first"}));
+}
+
+TEST(LoopTimers, ClearTimeoutFromAMicrotaskOfTheTimerBefore) {
+  vow::Loop loop;
+  Log log;
+  vow::Timeout second;
+  vow::setTimeout([&] {
+    log.push_back("first");
+    vow::queueMicrotask([&] { vow::clearTimeout(second); });
+  }, 1);
+  second = vow::setTimeout([&] { log.push_back("second"); }, 1);
+  loop.run();
+  EXPECT_EQ(log, (Log{"first"}));
+}
+
+TEST(LoopTimers, DroppingTheHandleDoesNotCancel) {
+  vow::Loop loop;
+  bool fired = false;
+  { vow::setTimeout([&] { fired = true; }, 1); }
+  loop.run();
+  EXPECT_TRUE(fired);
+}
+
+TEST(LoopInterval, RepeatsUntilCleared) {
+  vow::Loop loop;
+  Log log;
+  int n = 0;
+  vow::Timeout t;
+  t = vow::setInterval([&] {
+    log.push_back("run " + std::to_string(++n));
+    if (n == 3) vow::clearInterval(t);
+  }, 2);
+  loop.run();
+  EXPECT_EQ(log, (Log{"run 1", "run 2", "run 3"}));
+  EXPECT_FALSE(loop.alive());
+}
+
+TEST(LoopInterval, ClearedFromOutsideStopsIt) {
+  vow::Loop loop;
+  int n = 0;
+  vow::Timeout t = vow::setInterval([&] { ++n; }, 5);
+  vow::setTimeout([&] { vow::clearInterval(t); }, 23);
+  loop.run();
+  EXPECT_GE(n, 3);
+  EXPECT_LE(n, 4);
+}
+
+TEST(LoopInterval, UnrefedIntervalLetsTheLoopEnd) {
+  vow::Loop loop;
+  int n = 0;
+  vow::setInterval([&] { ++n; }, 1).unref();
+  vow::setTimeout([] {}, 10);
+  loop.run();
+  EXPECT_GE(n, 1);
+}
+
+TEST(LoopTimers, RefreshRestartsTheDelay) {
+  vow::Loop loop;
+  Log log;
+  vow::Timeout t = vow::setTimeout([&] { log.push_back("refreshed timer"); }, 20);
+  vow::setTimeout([&] {
+    log.push_back("refresh at 10");
+    t.refresh();
+  }, 10);
+  vow::setTimeout([&] { log.push_back("25"); }, 25);
+  loop.run();
+  EXPECT_EQ(log, (Log{"refresh at 10", "25", "refreshed timer"}));
+}
+
+TEST(LoopTimers, RefreshRearmsAFiredTimerButNotAClearedOne) {
+  vow::Loop loop;
+  int fired = 0;
+  vow::Timeout t = vow::setTimeout([&] { ++fired; }, 1);
+  loop.run();
+  EXPECT_EQ(fired, 1);
+  t.refresh();
+  loop.run();
+  EXPECT_EQ(fired, 2);
+  t.refresh();
+  vow::clearTimeout(t);  // cleared while armed: refresh cannot bring it back
+  t.refresh();
+  EXPECT_FALSE(loop.alive());
+  loop.run();
+  EXPECT_EQ(fired, 2);
+}
+
+TEST(LoopTimers, HasRefIsFalseAfterUnref) {
+  vow::Loop loop;
+  vow::Timeout t = vow::setTimeout([] {}, 1);
+  EXPECT_TRUE(t.hasRef());
+  EXPECT_FALSE(t.unref().hasRef());
+  EXPECT_TRUE(t.ref().hasRef());
+  loop.run();
+}
+
+TEST(LoopImmediate, RunInOrderAndNewOnesWaitForTheNextCheckPhase) {
+  vow::Loop loop;
+  Log log;
+  vow::setImmediate([&] {
+    log.push_back("A");
+    vow::setImmediate([&] { log.push_back("C"); });
+  });
+  vow::setImmediate([&] { log.push_back("B"); });
+  loop.run();
+  EXPECT_EQ(log, (Log{"A", "B", "C"}));
+}
+
+TEST(LoopImmediate, ClearImmediateCancelsEvenFromAnEarlierImmediate) {
+  vow::Loop loop;
+  Log log;
+  vow::Immediate second;
+  vow::setImmediate([&] {
+    log.push_back("first");
+    vow::clearImmediate(second);
+  });
+  second = vow::setImmediate([&] { log.push_back("second"); });
+  vow::Immediate third = vow::setImmediate([&] { log.push_back("third"); });
+  vow::clearImmediate(third);
+  loop.run();
+  EXPECT_EQ(log, (Log{"first"}));
+  EXPECT_FALSE(loop.alive());
+}
+
+TEST(LoopImmediate, ChainOfImmediatesOneHopPerIteration) {
+  vow::Loop loop;
+  int hops = 0;
+  struct Hop {
+    int* hops;
+    void operator()() const {
+      if (++*hops < 10000) vow::setImmediate(Hop{hops});
+    }
+  };
+  vow::setImmediate(Hop{&hops});
+  loop.run();
+  EXPECT_EQ(hops, 10000);
+}
+
+TEST(LoopTimerPromises, DelayResolvesAfterTheTimer) {
+  vow::Loop loop;
+  Log log;
+  vow::delay(5).then([&] { log.push_back("delay 5"); });
+  vow::delay(1, std::string("value")).then([&](const std::string& v) { log.push_back(v); });
+  vow::immediate().then([&] { log.push_back("immediate"); });
+  vow::timers::promises::setImmediate(7).then([&](int v) { log.push_back(std::to_string(v)); });
+  loop.run();
+  EXPECT_EQ(log, (Log{"immediate", "7", "value", "delay 5"}));
+}
+
+vow::Promise<int> sleepy(Log& log) {
+  co_await vow::delay(2);
+  log.push_back("woke");
+  co_await vow::timers::promises::setTimeout(2);
+  co_return 42;
+}
+
+TEST(LoopTimerPromises, AwaitDelayInACoroutine) {
+  vow::Loop loop;
+  Log log;
+  int result = 0;
+  sleepy(log).then([&](int v) { result = v; });
+  loop.run();
+  EXPECT_EQ(log, (Log{"woke"}));
+  EXPECT_EQ(result, 42);
+}
+
+}  // namespace
