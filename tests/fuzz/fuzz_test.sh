@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# bazel test //tests/fuzz:fuzz_test — the regression programs, then seeds 1..N-1, each run on
+# Node and on vow; fails with the first divergent program, shrunk. Args: VOW_INTERP N.
+set -euo pipefail
+VOW_INTERP=$1
+SEEDS_TO=${2:-10001}
+DIR=tests/fuzz
+NODE=${NODE:-$(command -v node || true)}
+if [[ -z "$NODE" || ! -x "$NODE" ]]; then
+  echo "SKIPPED: no node on PATH (the differential fuzz test compares vow with Node;"
+  echo "CI has node; set --test_env=NODE=/path/to/node to point at one)."
+  exit 0
+fi
+major=$("$NODE" -p 'process.versions.node.split(".")[0]')
+if ((major < 16)); then
+  echo "SKIPPED: node $("$NODE" --version) is too old (Promise.any needs 16+; traces are Node 20's)."
+  exit 0
+fi
+echo "node $("$NODE" --version) at $NODE"
+if compgen -G "$DIR/regressions/*.prog" >/dev/null; then
+  echo "--- regression programs ($DIR/regressions)"
+  "$NODE" "$DIR/fuzz.js" --vow "$VOW_INTERP" --programs "$DIR/regressions" --keep-going --no-shrink
+fi
+echo "--- generated programs, seeds 1..$((SEEDS_TO - 1))"
+"$NODE" "$DIR/fuzz.js" --vow "$VOW_INTERP" --seeds "1:$SEEDS_TO"
