@@ -60,7 +60,7 @@ class SettledStatus {
  public:
   enum Value : unsigned char { kFulfilled, kRejected };
 
-  constexpr SettledStatus(Value v) noexcept : v_(v) {}  // NOLINT(google-explicit-constructor)
+  constexpr SettledStatus(Value v) noexcept : v_(v) {}      // NOLINT(google-explicit-constructor)
   constexpr operator Value() const noexcept { return v_; }  // NOLINT
 
   // "fulfilled" or "rejected", JS's spelling.
@@ -101,21 +101,15 @@ class Settled {
 
   // The value (T; there is none for Settled<void>); on a rejected outcome, throws the reason
   // (as `co_await` on it would).
-  const Stored& value() const&
-    requires(!std::is_void_v<T>)
-  {
+  const Stored& value() const& requires(!std::is_void_v<T>) {
     if (isRejected()) std::get<1>(data_).rethrow();
     return std::get<0>(data_);
   }
-  Stored& value() &
-    requires(!std::is_void_v<T>)
-  {
+  Stored& value() & requires(!std::is_void_v<T>) {
     if (isRejected()) std::get<1>(data_).rethrow();
     return std::get<0>(data_);
   }
-  Stored&& value() &&
-    requires(!std::is_void_v<T>)
-  {
+  Stored&& value() && requires(!std::is_void_v<T>) {
     if (isRejected()) std::get<1>(data_).rethrow();
     return std::get<0>(std::move(data_));
   }
@@ -153,12 +147,12 @@ template <class T>
 using Element = std::conditional_t<std::is_void_v<T>, std::monostate, T>;
 
 template <class R>
-concept PromiseRange =
-    std::ranges::input_range<R> &&
+concept PromiseRange = std::ranges::input_range<R> &&
     IsPromise<std::remove_cvref_t<std::ranges::range_reference_t<R>>>::value;
 
 template <class R>
-using RangePromiseValueT = typename std::remove_cvref_t<std::ranges::range_reference_t<R>>::value_type;
+using RangePromiseValueT =
+    typename std::remove_cvref_t<std::ranges::range_reference_t<R>>::value_type;
 
 // A lone argument that is a range of something other than promises: almost certainly meant as
 // the range form. (Strings are ranges too; they stay plain values.)
@@ -188,12 +182,8 @@ using CommonValueT = typename CommonValue<Ts...>::type;
 
 enum class Combinator { kAll, kAllSettled, kRace, kAny };
 
-// Access shims. StateBase::takeOnce() is protected and Promise<T>(State<T>*) private; a
-// combinator needs both (as ThenState and CoroPromise do). These go away once state.h/promise.h
-// expose them (see the issue 4 report).
-struct TakeAccess : StateBase {
-  static bool take(StateBase* s) noexcept { return (s->*(&TakeAccess::takeOnce))(); }
-};
+// Access shim: Promise<T>(State<T>*) is private, and a combinator makes its result state
+// itself (as then() and coroutines do). Goes away once promise.h offers a way.
 template <class T>
 struct CombinatorTag;
 
@@ -205,9 +195,9 @@ Promise<R> adoptState(State<R>* s) noexcept;
 // JS: Promise.all([x1, x2, ...]). Each x is a Promise<U> or a plain value. Fulfils with the
 // values in argument order once all have fulfilled; rejects like the first input to reject.
 template <class... Xs>
-  requires(!(sizeof...(Xs) == 1 && (internal::PromiseRange<Xs> && ...)))
-[[nodiscard]] Promise<std::tuple<internal::Element<internal::PromiseValueT<Xs>>...>> all(
-    Xs&&... xs);
+requires(!(sizeof...(Xs) == 1 && (internal::PromiseRange<Xs> && ...)))
+    [[nodiscard]] Promise<std::tuple<internal::Element<internal::PromiseValueT<Xs>>...>> all(
+        Xs&&... xs);
 
 // JS: Promise.all(iterable): a std::vector of the values, in input order.
 template <internal::PromiseRange R>
@@ -219,8 +209,9 @@ template <class T>
 
 // JS: Promise.allSettled([x1, x2, ...]): never rejects; one Settled<U> per argument.
 template <class... Xs>
-  requires(!(sizeof...(Xs) == 1 && (internal::PromiseRange<Xs> && ...)))
-[[nodiscard]] Promise<std::tuple<Settled<internal::PromiseValueT<Xs>>...>> allSettled(Xs&&... xs);
+requires(!(sizeof...(Xs) == 1 && (internal::PromiseRange<Xs> && ...)))
+    [[nodiscard]] Promise<std::tuple<Settled<internal::PromiseValueT<Xs>>...>> allSettled(
+        Xs&&... xs);
 
 // JS: Promise.allSettled(iterable).
 template <internal::PromiseRange R>
@@ -234,8 +225,8 @@ template <class T>
 // argument order among already settled ones). The value type is the inputs' common type.
 // race() with no inputs stays pending forever.
 template <class... Xs>
-  requires(!(sizeof...(Xs) == 1 && (internal::PromiseRange<Xs> && ...)))
-[[nodiscard]] Promise<internal::CommonValueT<internal::PromiseValueT<Xs>...>> race(Xs&&... xs);
+requires(!(sizeof...(Xs) == 1 && (internal::PromiseRange<Xs> && ...)))
+    [[nodiscard]] Promise<internal::CommonValueT<internal::PromiseValueT<Xs>...>> race(Xs&&... xs);
 
 // JS: Promise.race(iterable).
 template <internal::PromiseRange R>
@@ -247,8 +238,8 @@ template <class T>
 // rejects, rejects with an AggregateError ("All promises were rejected") whose errors() holds the
 // reasons in input order. any() with no inputs rejects at once.
 template <class... Xs>
-  requires(!(sizeof...(Xs) == 1 && (internal::PromiseRange<Xs> && ...)))
-[[nodiscard]] Promise<internal::CommonValueT<internal::PromiseValueT<Xs>...>> any(Xs&&... xs);
+requires(!(sizeof...(Xs) == 1 && (internal::PromiseRange<Xs> && ...)))
+    [[nodiscard]] Promise<internal::CommonValueT<internal::PromiseValueT<Xs>...>> any(Xs&&... xs);
 
 // JS: Promise.any(iterable).
 template <internal::PromiseRange R>
@@ -283,7 +274,7 @@ bool withValue(State<T>* s, Sink&& sink) {
   } else if constexpr (std::is_copy_constructible_v<T>) {
     sink(std::as_const(s->value()));
   } else {
-    if (!TakeAccess::take(s)) return false;
+    if (!s->takeOnce()) return false;
     sink(std::move(s->value()));
   }
   return true;
@@ -445,8 +436,7 @@ class RangeCombinator final
       if constexpr (K == Combinator::kAny) self->errors_.resize(n);
       std::size_t i = 0;
       try {
-        for (auto it = std::ranges::begin(range); i < n && it != std::ranges::end(range);
-             ++it) {
+        for (auto it = std::ranges::begin(range); i < n && it != std::ranges::end(range); ++it) {
           Node& node = self->nodes_[i++];
           node.parent_ = self;
           self->addSettler();  // the reference the input's reaction list holds
@@ -566,8 +556,8 @@ class TupleCombinator<K, std::index_sequence<Is...>, Ts...> final
   void finish() { this->resolveValue(R(std::move(*std::get<Is>(slots_))...)); }
 
   std::tuple<Node<Is>...> nodes_;
-  std::conditional_t<Base::kCollects,
-                     std::tuple<std::optional<Collected<K, Ts>>...>, std::monostate>
+  std::conditional_t<Base::kCollects, std::tuple<std::optional<Collected<K, Ts>>...>,
+                     std::monostate>
       slots_;
 };
 
@@ -618,8 +608,8 @@ auto startRange(Range&& range) {
 }  // namespace internal
 
 template <class... Xs>
-  requires(!(sizeof...(Xs) == 1 && (internal::PromiseRange<Xs> && ...)))
-Promise<std::tuple<internal::Element<internal::PromiseValueT<Xs>>...>> all(Xs&&... xs) {
+requires(!(sizeof...(Xs) == 1 && (internal::PromiseRange<Xs> && ...)))
+    Promise<std::tuple<internal::Element<internal::PromiseValueT<Xs>>...>> all(Xs&&... xs) {
   return internal::startVariadic<internal::Combinator::kAll>(std::forward<Xs>(xs)...);
 }
 template <internal::PromiseRange R>
@@ -632,8 +622,8 @@ Promise<std::vector<internal::Element<T>>> all(std::initializer_list<Promise<T>>
 }
 
 template <class... Xs>
-  requires(!(sizeof...(Xs) == 1 && (internal::PromiseRange<Xs> && ...)))
-Promise<std::tuple<Settled<internal::PromiseValueT<Xs>>...>> allSettled(Xs&&... xs) {
+requires(!(sizeof...(Xs) == 1 && (internal::PromiseRange<Xs> && ...)))
+    Promise<std::tuple<Settled<internal::PromiseValueT<Xs>>...>> allSettled(Xs&&... xs) {
   return internal::startVariadic<internal::Combinator::kAllSettled>(std::forward<Xs>(xs)...);
 }
 template <internal::PromiseRange R>
@@ -646,8 +636,8 @@ Promise<std::vector<Settled<T>>> allSettled(std::initializer_list<Promise<T>> pr
 }
 
 template <class... Xs>
-  requires(!(sizeof...(Xs) == 1 && (internal::PromiseRange<Xs> && ...)))
-Promise<internal::CommonValueT<internal::PromiseValueT<Xs>...>> race(Xs&&... xs) {
+requires(!(sizeof...(Xs) == 1 && (internal::PromiseRange<Xs> && ...)))
+    Promise<internal::CommonValueT<internal::PromiseValueT<Xs>...>> race(Xs&&... xs) {
   return internal::startVariadic<internal::Combinator::kRace>(std::forward<Xs>(xs)...);
 }
 template <internal::PromiseRange R>
@@ -660,8 +650,9 @@ Promise<T> race(std::initializer_list<Promise<T>> promises) {
 }
 
 template <class... Xs>
-  requires(!(sizeof...(Xs) == 1 && (internal::PromiseRange<Xs> && ...)))
-Promise<internal::CommonValueT<internal::PromiseValueT<Xs>...>> any(Xs&&... xs) {
+requires(!(sizeof...(Xs) == 1 &&
+           (internal::PromiseRange<Xs> &&
+            ...))) Promise<internal::CommonValueT<internal::PromiseValueT<Xs>...>> any(Xs&&... xs) {
   return internal::startVariadic<internal::Combinator::kAny>(std::forward<Xs>(xs)...);
 }
 template <internal::PromiseRange R>

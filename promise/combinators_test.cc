@@ -85,12 +85,8 @@ class CountingTracker : public vow::internal::RejectionTracker {
   }
   ~CountingTracker() override { vow::internal::currentRejectionTracker() = previous_; }
 
-  void onRejectWithNoHandler(vow::internal::StateBase* p) override {
-    unhandled.push_back(p);
-  }
-  void onHandlerAddedAfterReject(vow::internal::StateBase* p) override {
-    std::erase(unhandled, p);
-  }
+  void onRejectWithNoHandler(vow::internal::StateBase* p) override { unhandled.push_back(p); }
+  void onHandlerAddedAfterReject(vow::internal::StateBase* p) override { std::erase(unhandled, p); }
 
   // Rejected promises still without a handler.
   std::vector<vow::internal::StateBase*> unhandled;
@@ -372,8 +368,8 @@ TEST(PromiseAllTicks, PlainValuesTakeATickLikePromises) {
   Log log;
   ticker(log, 6);
   vow::all(1, R(2), "three").then([&](const std::tuple<int, int, std::string>& v) {
-    log.push_back("all " + std::to_string(std::get<0>(v)) + "," +
-                  std::to_string(std::get<1>(v)) + "," + std::get<2>(v));
+    log.push_back("all " + std::to_string(std::get<0>(v)) + "," + std::to_string(std::get<1>(v)) +
+                  "," + std::get<2>(v));
   });
   vow::runMicrotasks();
   EXPECT_EQ(join(log), "t1 t2 all 1,2,three t3 t4 t5 t6");
@@ -390,9 +386,7 @@ TEST(PromiseAllTicks, InputSettledLater) {
     log.push_back("resolve p");
     res(9);
   });
-  vow::all({R(1), p}).then([&](const std::vector<int>& v) {
-    log.push_back("all " + joinInts(v));
-  });
+  vow::all({R(1), p}).then([&](const std::vector<int>& v) { log.push_back("all " + joinInts(v)); });
   vow::runMicrotasks();
   EXPECT_EQ(join(log), "t1 resolve p t2 t3 all 1,9 t4 t5 t6");
 }
@@ -485,8 +479,8 @@ TEST(PromiseAllSettled, InputsThatCanNeverSettleReleaseTheResult) {
   int live = 0;
   {
     auto a = Promise<int>::withResolvers();
-    vow::allSettled({a.promise, R(1)})
-        .then([c = Counted(&live)](const std::vector<Settled<int>>&) {});
+    vow::allSettled({a.promise, R(1)}).then([c = Counted(&live)](const std::vector<Settled<int>>&) {
+    });
     vow::runMicrotasks();
     EXPECT_EQ(live, 1);
   }
@@ -541,8 +535,8 @@ TEST(PromiseRace, SettlesLikeTheFirstInputToSettle) {
 
 TEST(PromiseRace, AmongSettledInputsInputOrderDecides) {
   std::string got;
-  vow::race({J("first"), R(2)}).then([&](int) { got = "fulfilled"; },
-                                     [&](const Error& e) { got = e.message(); });
+  vow::race({J("first"), R(2)})
+      .then([&](int) { got = "fulfilled"; }, [&](const Error& e) { got = e.message(); });
   vow::runMicrotasks();
   EXPECT_EQ(got, "first");
 }
@@ -614,8 +608,9 @@ TEST(PromiseRaceTicks, AlreadyFulfilledInputs) {
 TEST(PromiseRaceTicks, AlreadyRejectedFirst) {
   Log log;
   ticker(log, 5);
-  vow::race({J("x"), R(2)}).then([&](int) { log.push_back("never"); },
-                                 [&](const Error& e) { log.push_back("race rejected " + e.message()); });
+  vow::race({J("x"), R(2)})
+      .then([&](int) { log.push_back("never"); },
+            [&](const Error& e) { log.push_back("race rejected " + e.message()); });
   vow::runMicrotasks();
   EXPECT_EQ(join(log), "t1 t2 race rejected x t3 t4 t5");
 }
@@ -694,8 +689,9 @@ TEST(PromiseAny, LosersRejectionsAreHandled) {
 
 TEST(PromiseAny, VoidInputsGiveAPromiseOfVoid) {
   bool done = false;
-  vow::any({Promise<void>::reject(std::runtime_error("x")), Promise<void>::resolve()})
-      .then([&] { done = true; });
+  vow::any({Promise<void>::reject(std::runtime_error("x")), Promise<void>::resolve()}).then([&] {
+    done = true;
+  });
   vow::runMicrotasks();
   EXPECT_TRUE(done);
 }
