@@ -105,6 +105,10 @@ function candidates(stmts) {
       if (!Array.isArray(s)) continue;
       // Recurse into nested statement lists: callbacks' bodies and handlers' bodies.
       const bodyStart = bodyIndex(s);
+      if (bodyStart >= 0 && s.length > bodyStart) {
+        // Unwrap: the callback's statements in its place.
+        out.push(rebuild(list.slice(0, i).concat(s.slice(bodyStart), list.slice(i + 1))));
+      }
       if (bodyStart >= 0) {
         const head = s.slice(0, bodyStart);
         walk(s.slice(bodyStart), (b) => rebuild(list.slice(0, i).concat([head.concat(b)], list.slice(i + 1))));
@@ -138,6 +142,7 @@ function candidates(stmts) {
 function bodyIndex(s) {
   switch (s[0]) {
     case 'tick': case 'micro': case 'imm': return 2;
+    case 'onunhandled': return 1;
     case 'timeout': return 3;
     default: return -1;
   }

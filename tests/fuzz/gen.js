@@ -79,9 +79,9 @@ function generate(seed) {
   // macros: which of 'timeout' / 'imm' may be scheduled here.
   function statement(scope, depth, macros) {
     budget--;
-    const all = scope.ids;
+    const all = scope.ids.filter((x) => x.kind !== 'x');  // 'x': an executor's own promise
     const v = vIds(scope);
-    const pend = all.filter((x) => x.pending);
+    const pend = scope.ids.filter((x) => x.pending);
     const deeper = depth < maxDepth;
     const def = (kind, pending = false) => {
       const id = nextId++;
@@ -97,6 +97,8 @@ function generate(seed) {
       [deeper && macros.includes('imm') ? 2.5 : 0, 'imm'],
       [deeper && macros.includes('timeout') ? 2.5 : 0, 'timeout'],
       [deeper ? 2 : 0, 'async'],
+      [deeper ? 1.2 : 0, 'exec'],
+      [v.length ? 0.6 : 0, 'resolvedp'],
       [0.5, 'log'],
     ]);
     switch (kind) {
@@ -136,6 +138,16 @@ function generate(seed) {
       case 'timeout':
         return ['timeout', label('T'), int(4), ...body(child(scope), depth + 1, macros, 1 + int(3))];
       case 'log': return ['log', label('L')];
+      case 'resolvedp': { const m = recent(v).id; return ['resolvedp', def('v'), m]; }
+      case 'exec': {
+        const id = nextId++;
+        const inner = child(scope);
+        inner.ids.push({ id, kind: 'x', pending: true });
+        const h = ['h', label('e'), action(scope)];
+        h.push(...body(inner, depth + 1, macros, int(3)));
+        scope.ids.push({ id, kind: 'v', pending: true });
+        return ['exec', id, h];
+      }
       case 'async': {
         // An async function: statements and awaits of promises visible so far.
         const inner = child(scope);
@@ -157,6 +169,27 @@ function generate(seed) {
     throw new Error('unreachable');
   }
 
+  // (onunhandled STMT...): statements the 'unhandledRejection' listener runs after logging, each
+  // time it is called. They define nothing (they may run many times).
+  function onUnhandled(scope) {
+    const pend = scope.ids.filter((x) => x.pending);
+    const simple = () => weighted([
+      [2, () => ['log', label('U')]],
+      [pend.length ? 2 : 0, () => ['resolve', pick(pend).id, value()]],
+      [pend.length ? 2 : 0, () => ['reject', pick(pend).id, message()]],
+    ])();
+    const out = ['onunhandled'];
+    const n = 1 + int(2);
+    for (let i = 0; i < n; i++) {
+      out.push(weighted([
+        [2, () => ['tick', label('t'), simple()]],
+        [2, () => ['micro', label('m'), simple()]],
+        [2, simple],
+      ])());
+    }
+    return out;
+  }
+
   const top = { ids: [] };
   if (flavor === 'TI' || flavor === 'IT') {
     const prefix = body(top, 0, [], 2 + int(5));
@@ -165,11 +198,14 @@ function generate(seed) {
     const suffix = body(top, 0, [], int(3));
     const wrap = flavor === 'TI' ? ['timeout', label('T'), int(4), ...wrapBody] :
         ['imm', label('i'), ...wrapBody];
-    return { flavor, stmts: [...prefix, wrap, ...suffix] };
+    const stmts = [...prefix, wrap, ...suffix];
+    if (chance(0.3)) stmts.push(onUnhandled(top));
+    return { flavor, stmts };
   }
   const macros = flavor === 'T' ? ['timeout'] : flavor === 'I' ? ['imm'] : [];
   const stmts = [];
   while (budget > 0) stmts.push(...body(top, 0, macros, 1));
+  if (chance(0.3)) stmts.push(onUnhandled(top));
   return { flavor, stmts };
 }
 

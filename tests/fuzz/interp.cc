@@ -163,8 +163,10 @@ void log(std::string s) { g_out->push_back(std::move(s)); }
 
 struct Slot {
   std::variant<PV, PA, PS> p;
-  std::optional<vow::ResolveFn<Str>> resolve;
-  std::optional<vow::RejectFn> reject;
+};
+struct Resolvers {
+  vow::ResolveFn<Str> resolve;
+  vow::RejectFn reject;
 };
 
 bool returnsPromise(const Node& h) {
@@ -175,6 +177,8 @@ bool returnsPromise(const Node& h) {
 class Program {
  public:
   std::map<long long, Slot> table;
+  std::map<long long, Resolvers> resolvers;
+  const Node* on_unhandled = nullptr;  // (onunhandled STMT...): run after each report
   double max_delay = 0;
 
   void runBody(const std::vector<Node>& stmts, std::size_t from) {
@@ -197,8 +201,7 @@ class Program {
   }
   template <class P>
   void define(long long id, P p) {
-    Slot& s = table.emplace(id, Slot{std::move(p), std::nullopt, std::nullopt}).first->second;
-    (void)s;
+    table.emplace(id, Slot{std::move(p)});
   }
 
   // A handler: (h LABEL ACTION STMT...). Logs, runs its statements, then acts.
@@ -345,7 +348,31 @@ class Program {
       log(label(s.kids.at(1)));
     } else if (op == "pending") {
       auto [promise, resolve, reject] = PV::withResolvers();
-      table.emplace(id, Slot{promise, resolve, reject});
+      table.emplace(id, Slot{promise});
+      resolvers.emplace(id, Resolvers{resolve, reject});
+    } else if (op == "resolvedp") {
+      const PV* m = getV(s.kids.at(2).num);
+      if (m != nullptr) define(id, PV::resolve(*m));
+    } else if (op == "exec") {
+      const Node* h = &s.kids.at(2);
+      PV p([&](auto resolve, auto reject) {
+        resolvers.emplace(id, Resolvers{resolve, reject});
+        log(label(h->kids.at(1)));
+        runBody(h->kids, 3);
+        const Node& act = h->kids.at(2);
+        const std::string& a = act.kids.at(0).text;
+        if (a == "ret") {
+          resolve(val(act.kids.at(1)));
+        } else if (a == "retp") {
+          const PV* q = getV(act.kids.at(1).num);
+          resolve(q ? *q : PV::resolve("u"));
+        } else if (a == "throw") {
+          throw vow::Exception(act.kids.at(1).text);
+        }
+      });
+      define(id, std::move(p));
+    } else if (op == "onunhandled") {
+      on_unhandled = &s;
     } else if (op == "resolved") {
       define(id, PV::resolve(val(s.kids.at(2))));
     } else if (op == "rejected") {
@@ -381,16 +408,16 @@ class Program {
       else if (op == "race") define(id, vow::race(list));
       else define(id, vow::any(list));
     } else if (op == "resolve" || op == "resolvep" || op == "reject") {
-      auto it = table.find(id);
-      if (it == table.end() || !it->second.resolve) return;
-      Slot& slot = it->second;
+      auto it = resolvers.find(id);
+      if (it == resolvers.end()) return;
+      Resolvers& r = it->second;
       if (op == "resolve") {
-        (*slot.resolve)(val(s.kids.at(2)));
+        r.resolve(val(s.kids.at(2)));
       } else if (op == "reject") {
-        (*slot.reject)(vow::Error(vow::Exception(s.kids.at(2).text)));
+        r.reject(vow::Error(vow::Exception(s.kids.at(2).text)));
       } else {
         const PV* m = getV(s.kids.at(2).num);
-        if (m != nullptr) (*slot.resolve)(PV(*m));
+        if (m != nullptr) r.resolve(PV(*m));
       }
     } else if (op == "tick") {
       const Node* n = &s;
@@ -444,6 +471,7 @@ std::vector<std::string> runOne(const std::string& text) {
     g_program = program.get();
     loop.onUnhandledRejection([](const vow::Error& e, const vow::AnyPromise& p) {
       log("unhandled " + (g_program ? g_program->idOf(p) : "?") + " " + fmtReason(e));
+      if (g_program && g_program->on_unhandled) g_program->runBody(g_program->on_unhandled->kids, 1);
     });
     loop.onRejectionHandled([](const vow::AnyPromise& p) {
       log("handled " + (g_program ? g_program->idOf(p) : "?"));

@@ -55,6 +55,7 @@ function log(s) { out.push(s); }
 
 process.on('unhandledRejection', (reason, promise) => {
   log('unhandled ' + idOf(promise) + ' ' + fmtReason(reason));
+  if (current && current.onUnhandled) runBody(current, current.onUnhandled);
 });
 process.on('rejectionHandled', (promise) => {
   log('handled ' + idOf(promise));
@@ -73,7 +74,7 @@ function newState() {
 function define(st, id, p, kind) {
   st.P.set(id, p);
   st.kinds.set(id, kind);
-  st.ids.set(p, id);
+  if (!st.ids.has(p)) st.ids.set(p, id);  // Promise.resolve(p) is p: the first id names it
 }
 
 function getV(st, id) {  // a promise of kind 'v', or undefined
@@ -118,6 +119,33 @@ function exec(st, s) {
       st.res.set(id, r);
       return;
     }
+    case 'resolvedp': {  // Promise.resolve(p_M), which is p_M itself
+      const m = getV(st, s[2]);
+      if (m !== undefined) define(st, id, Promise.resolve(m), 'v');
+      return;
+    }
+    case 'exec': {
+      // (exec N (h LABEL ACTION STMT...)): new Promise((resolve, reject) => ...). The resolvers
+      // are p_N's from the start, so the statements may settle it; then the action: (ret V)
+      // resolves with V, (retp M) with p_M, (throw M) throws, (retself) does nothing.
+      const h = s[2];
+      const p = new Promise((resolve, reject) => {
+        st.res.set(id, { resolve, reject });
+        log(lab(h[1]));
+        runBody(st, h.slice(3));
+        const act = h[2];
+        switch (act[0]) {
+          case 'ret': resolve(val(act[1])); break;
+          case 'retp': { const q = getV(st, act[1]); resolve(q === undefined ? Promise.resolve(undefined) : q); break; }
+          case 'throw': throw new Error(act[1].str);
+          case 'retself': break;
+          default: throw new Error('bad action ' + act[0]);
+        }
+      });
+      define(st, id, p, 'v');
+      return;
+    }
+    case 'onunhandled': st.onUnhandled = s.slice(1); return;
     case 'resolved': define(st, id, Promise.resolve(val(s[2])), 'v'); return;
     case 'rejected': define(st, id, Promise.reject(new Error(s[2].str)), 'v'); return;
     case 'adopt': {
