@@ -9,6 +9,7 @@
 #include <cstdlib>
 
 #include "bench/alloc_counter.h"
+#include "bench/cpu_time.h"
 #include "vow/promise/microtask.h"
 #include "vow/promise/promise.h"
 
@@ -21,15 +22,19 @@ vow::Promise<void> f(long n) {
 void async_recursion_1m(benchmark::State& state) {
   const char* env = std::getenv("ASYNC_DEPTH");
   const long depth = env ? std::atol(env) : 1'000'000;
+  vow_bench::CpuCounter cpu;
   for (auto _ : state) {
+    cpu.start();
     bool done = false;
     f(depth).then([&done] { done = true; });
     vow::runMicrotasks();
+    cpu.stop();
     if (!done) {
       std::fprintf(stderr, "async_recursion_1m: did not finish\n");
       std::abort();
     }
   }
+  cpu.report(state);
   state.counters["depth"] = static_cast<double>(depth);
   state.counters["peak_rss_kib"] = static_cast<double>(vow_bench::peakRssKib());
 }

@@ -8,6 +8,7 @@
 #include <cstdlib>
 #include <string>
 
+#include "bench/cpu_time.h"
 #include "vow/loop/loop.h"
 
 namespace {
@@ -25,12 +26,16 @@ void immediateHop() {
   if (++g_immediates < kImmediates) vow::setImmediate(&immediateHop);
 }
 void immediate_1m(benchmark::State& state) {
+  vow_bench::CpuCounter cpu;
   for (auto _ : state) {
+    cpu.start();
     g_immediates = 0;
     vow::setImmediate(&immediateHop);
     vow::run();
+    cpu.stop();
     if (g_immediates != kImmediates) fail("immediate_1m: wrong count");
   }
+  cpu.report(state);
 }
 
 // timers_1m: 1,000,000 setTimeout(f, 1) scheduled, then run until the last one fired.
@@ -39,12 +44,16 @@ constexpr long kTimers = 1'000'000;
 long g_fired = 0;
 void fired() { ++g_fired; }
 void timers_1m(benchmark::State& state) {
+  vow_bench::CpuCounter cpu;
   for (auto _ : state) {
+    cpu.start();
     g_fired = 0;
     for (long i = 0; i < kTimers; ++i) vow::setTimeout(&fired, 1);
     vow::run();
+    cpu.stop();
     if (g_fired != kTimers) fail("timers_1m: wrong count");
   }
+  cpu.report(state);
 }
 
 // threadpool_100k: 100,000 concurrent stat()s of one file on the pool (4 threads by default).
@@ -60,7 +69,9 @@ void threadpool_100k(benchmark::State& state) {
   const std::string path = statPath();
   const char* p = path.c_str();
   vow::Loop& loop = vow::Loop::current();
+  vow_bench::CpuCounter cpu;
   for (auto _ : state) {
+    cpu.start();
     long done = 0, failed = 0;
     for (long i = 0; i < kStats; ++i) {
       // The result travels in the job's own capture, like a uv_fs_t's statbuf.
@@ -78,8 +89,10 @@ void threadpool_100k(benchmark::State& state) {
                      });
     }
     vow::run();
+    cpu.stop();
     if (done != kStats || failed != 0) fail("threadpool_100k: stat failed");
   }
+  cpu.report(state);
   state.SetLabel("queueWork+stat(2): fs::stat not landed");
 }
 

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "bench/alloc_counter.h"
+#include "bench/cpu_time.h"
 #include "vow/promise/combinators.h"
 #include "vow/promise/microtask.h"
 #include "vow/promise/promise.h"
@@ -28,7 +29,9 @@ void fail(const char* what) {
 // chain and run it to the end. JS: let p = Promise.resolve(0); for (...) p = p.then(x => x + 1).
 void chain_1m(benchmark::State& state) {
   constexpr int kLinks = 1'000'000;
+  vow_bench::CpuCounter cpu;
   for (auto _ : state) {
+    cpu.start();
     int result = -1;
     {
       vow::Promise<int> p = vow::Promise<int>::resolve(0);
@@ -36,15 +39,19 @@ void chain_1m(benchmark::State& state) {
       p.then([&result](int x) { result = x; });
     }
     vow::runMicrotasks();
+    cpu.stop();
     if (result != kLinks) fail("chain_1m: wrong result");
   }
+  cpu.report(state);
 }
 
 // all_1m: 1,000,000 resolved promises into all(); creating them, all(), and the result.
 // JS: Promise.all(Array.from({length: N}, (_, i) => Promise.resolve(i))).then(...).
 void all_1m(benchmark::State& state) {
   constexpr int kCount = 1'000'000;
+  vow_bench::CpuCounter cpu;
   for (auto _ : state) {
+    cpu.start();
     std::size_t size = 0;
     {
       std::vector<vow::Promise<int>> promises;
@@ -55,8 +62,10 @@ void all_1m(benchmark::State& state) {
       });
     }
     vow::runMicrotasks();
+    cpu.stop();
     if (size != kCount) fail("all_1m: wrong size");
   }
+  cpu.report(state);
 }
 
 // pending_mem_1m: 1,000,000 pending promises, each with one then() handler, their resolve
@@ -66,6 +75,7 @@ void all_1m(benchmark::State& state) {
 void pending_mem_1m(benchmark::State& state) {
   constexpr int kCount = 1'000'000;
   double bytes = 0, malloc_bytes = 0;
+  vow_bench::CpuCounter cpu;
   for (auto _ : state) {
     state.PauseTiming();  // only resolving and running the handlers is timed
     std::vector<vow::ResolveFn<int>> resolvers;
@@ -84,13 +94,16 @@ void pending_mem_1m(benchmark::State& state) {
     vow_bench::setCounting(false);
 
     state.ResumeTiming();
+    cpu.start();
     for (int i = 0; i < kCount; ++i) resolvers[i](i);
     vow::runMicrotasks();
+    cpu.stop();
     state.PauseTiming();
     if (vow::pendingMicrotasks() != 0) fail("pending_mem_1m: queue not drained");
     resolvers.clear();  // destroying the resolved promises is not part of the workload
     state.ResumeTiming();
   }
+  cpu.report(state);
   state.counters["bytes_per_promise"] = bytes;
   state.counters["malloc_bytes_per_promise"] = malloc_bytes;
 }
@@ -103,12 +116,16 @@ void hop() {
   if (++g_hops < kMicrotasks) vow::queueMicrotask(&hop);
 }
 void microtask_10m(benchmark::State& state) {
+  vow_bench::CpuCounter cpu;
   for (auto _ : state) {
+    cpu.start();
     g_hops = 0;
     vow::queueMicrotask(&hop);
     vow::runMicrotasks();
+    cpu.stop();
     if (g_hops != kMicrotasks) fail("microtask_10m: wrong count");
   }
+  cpu.report(state);
 }
 
 }  // namespace

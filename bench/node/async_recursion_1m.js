@@ -10,10 +10,12 @@ async function f(n) {
   if (n) await f(n - 1);
 }
 
+const c0 = process.cpuUsage();
 const t0 = performance.now();
 f(N).then(() => {
   const ms = performance.now() - t0;
+  const c = process.cpuUsage(c0);
   const peak = process.resourceUsage().maxRSS;  // KiB
   console.log(JSON.stringify({ workload: 'async_recursion_1m', impl: 'node', ms,
-                               depth: N, peak_rss_kib: peak }));
+                               cpu_ms: (c.user + c.system) / 1e3, depth: N, peak_rss_kib: peak }));
 });

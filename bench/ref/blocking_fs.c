@@ -23,6 +23,12 @@ static double nowMs(void) {
   return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
 }
 
+static double cpuMs(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+  return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
+}
+
 static void die(const char* what) {
   perror(what);
   exit(1);
@@ -68,6 +74,7 @@ int main(int argc, char** argv) {
   char path[4096];
   for (int r = 0; r < reps; ++r) {
     double t0 = nowMs();
+    double c0 = cpuMs();
     size_t bytes = 0;
     if (strcmp(workload, "fs_small_10k") == 0) {
       for (int i = 0; i < 10000; ++i) {
@@ -84,7 +91,9 @@ int main(int argc, char** argv) {
       return 2;
     }
     double ms = nowMs() - t0;
-    printf("{\"workload\":\"%s\",\"impl\":\"blocking\",\"ms\":%.3f}\n", workload, ms);
+    double cpu = cpuMs() - c0;
+    printf("{\"workload\":\"%s\",\"impl\":\"blocking\",\"ms\":%.3f,\"cpu_ms\":%.3f}\n",
+           workload, ms, cpu);
     fflush(stdout);
   }
   return 0;
