@@ -423,34 +423,36 @@ class RangeCombinator final
   template <class Range>
   static Promise<R> start(Range&& range, std::size_t n) {
     auto* self = new RangeCombinator();
-    Promise<R> result = adoptState<R>(self);
-    self->addSettler();  // while registering, so the result is not abandoned midway
+    Promise<R> result = adoptState<R>(self);  // frees it if an allocation below throws
     self->remaining_ = n;
     if (n == 0) {
       self->settleEmpty();
-    } else {
-      self->nodes_.reset(new Node[n]);
-      self->size_ = n;
-      self->live_ = n;
-      if constexpr (kInVector) self->values_.resize(n);
-      if constexpr (K == Combinator::kAny) self->errors_.resize(n);
-      std::size_t i = 0;
-      try {
-        for (auto it = std::ranges::begin(range); i < n && it != std::ranges::end(range); ++it) {
-          Node& node = self->nodes_[i++];
-          node.parent_ = self;
-          self->addSettler();  // the reference the input's reaction list holds
-          stateOf(*it)->addReaction(&node);
-        }
-      } catch (...) {
-        // Iterating threw: JS's IfAbruptRejectPromise.
-        self->rejectIfUnlocked(Error::current());
+      return result;
+    }
+    self->nodes_.reset(new Node[n]);
+    if constexpr (kInVector) self->values_.resize(n);
+    if constexpr (K == Combinator::kAny) self->errors_.resize(n);
+    self->size_ = n;
+    self->live_ = n;
+    self->addSettler();  // while registering, so the result is not abandoned midway
+    std::size_t i = 0;
+    try {
+      for (auto it = std::ranges::begin(range); i < n && it != std::ranges::end(range); ++it) {
+        auto&& input = *it;
+        Node& node = self->nodes_[i];
+        node.parent_ = self;
+        self->addSettler();  // the reference the input's reaction list holds
+        stateOf(input)->addReaction(&node);
+        ++i;
       }
-      if (i < n) {  // never registered
-        self->live_ -= n - i;
-        if (self->live_ == 0) self->nodes_.reset();
-        if (self->isPending()) self->rejectIfUnlocked(Error(TypeError("vow: range ended early")));
-      }
+    } catch (...) {
+      // Iterating threw: JS's IfAbruptRejectPromise.
+      self->rejectIfUnlocked(Error::current());
+    }
+    if (i < n) {  // nodes never registered
+      self->live_ -= n - i;
+      if (self->live_ == 0) self->nodes_.reset();
+      if (self->isPending()) self->rejectIfUnlocked(Error(TypeError("vow: range ended early")));
     }
     self->releaseSettler();
     return result;

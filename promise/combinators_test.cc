@@ -262,6 +262,21 @@ TEST(PromiseAll, AcceptsASinglePassRange) {
   EXPECT_EQ(got, "1,2,3");
 }
 
+TEST(PromiseAll, RejectsWhenIteratingTheRangeThrows) {
+  // JS: IfAbruptRejectPromise: an iterator that throws rejects the result.
+  int live = 0;
+  auto throwing = std::views::iota(0, 3) | std::views::transform([](int i) {
+                    if (i == 1) throw std::runtime_error("iteration failed");
+                    return R(i);
+                  });
+  std::string reason;
+  vow::all(throwing).then([c = Counted(&live)](const std::vector<int>&) { ADD_FAILURE(); },
+                          [&](const Error& e) { reason = e.message(); });
+  vow::runMicrotasks();
+  EXPECT_EQ(reason, "iteration failed");
+  EXPECT_EQ(live, 0);
+}
+
 TEST(PromiseAll, LosersLaterRejectionsAreHandled) {
   CountingTracker tracker;
   auto a = Promise<int>::withResolvers();
