@@ -1,0 +1,135 @@
+// The sync API: values returned, vow::SystemError thrown.
+#include <string>
+#include <vector>
+
+#include "gtest/gtest.h"
+#include "vow/fs/fs.h"
+#include "vow/fs/internal/test_dir.h"
+
+namespace {
+
+namespace fs = vow::fs;
+using vow::fs::internal::TestDir;
+
+TEST(FsSync, WholeFileOps) {
+  TestDir dir;
+  fs::writeFileSync(dir / "a", "one");
+  fs::appendFileSync(dir / "a", "two");
+  EXPECT_EQ(fs::readFileSync(dir / "a"), "onetwo");
+  EXPECT_TRUE(fs::existsSync(dir / "a"));
+  EXPECT_FALSE(fs::existsSync(dir / "b"));
+}
+
+TEST(FsSync, ReadFileMissingThrowsSystemErrorWithNodesMessage) {
+  TestDir dir;
+  try {
+    fs::readFileSync(dir / "m");
+    FAIL();
+  } catch (const vow::SystemError& e) {
+    EXPECT_EQ(e.code(), "ENOENT");
+    EXPECT_EQ(e.errnum(), -2);
+    EXPECT_EQ(e.syscall(), "open");
+    EXPECT_EQ(e.path(), dir / "m");
+    EXPECT_FALSE(e.hasDest());
+    EXPECT_EQ(e.message(), "ENOENT: no such file or directory, open '" + (dir / "m") + "'");
+    EXPECT_EQ(e.toStatus().code(), absl::StatusCode::kNotFound);
+  }
+  EXPECT_THROW(fs::readFileSync(std::string("x\0", 2)), vow::TypeError);
+}
+
+TEST(FsSync, DirectoriesAndStat) {
+  TestDir dir;
+  EXPECT_EQ(fs::mkdirSync(dir / "a/b", {.recursive = true}), dir / "a");
+  EXPECT_THROW(fs::mkdirSync(dir / "a"), vow::SystemError);
+  fs::writeFileSync(dir / "a/f", "xy");
+  EXPECT_EQ(fs::readdirSync(dir / "a"), (std::vector<std::string>{"b", "f"}));
+  EXPECT_EQ(fs::readdirSync(dir / "a", fs::withFileTypes).size(), 2u);
+  EXPECT_EQ(fs::statSync(dir / "a/f").size, 2);
+  EXPECT_TRUE(fs::lstatSync(dir / "a").isDirectory());
+  try {
+    fs::readdirSync(dir / "a/f");
+    FAIL();
+  } catch (const vow::SystemError& e) {
+    EXPECT_EQ(e.syscall(), "scandir");
+    EXPECT_EQ(e.code(), "ENOTDIR");
+  }
+  fs::rmdirSync(dir / "a/b");
+  EXPECT_THROW(fs::rmdirSync(dir / "a"), vow::SystemError);
+  try {
+    fs::rmSync(dir / "a");
+    FAIL();
+  } catch (const vow::SystemError& e) {
+    EXPECT_EQ(e.code(), "ERR_FS_EISDIR");
+    EXPECT_EQ(e.errnum(), 21);
+  }
+  fs::rmSync(dir / "a", {.recursive = true});
+  EXPECT_FALSE(fs::existsSync(dir / "a"));
+  std::string t = fs::mkdtempSync(dir / "t");
+  EXPECT_TRUE(fs::statSync(t).isDirectory());
+}
+
+TEST(FsSync, LinksRenameCopyAccessChmodTruncateUtimes) {
+  TestDir dir;
+  fs::writeFileSync(dir / "a", "abcdef");
+  fs::renameSync(dir / "a", dir / "b");
+  fs::copyFileSync(dir / "b", dir / "c");
+  EXPECT_THROW(fs::copyFileSync(dir / "b", dir / "c", fs::constants::COPYFILE_EXCL), vow::SystemError);
+  fs::symlinkSync("c", dir / "l");
+  EXPECT_EQ(fs::readlinkSync(dir / "l"), "c");
+  EXPECT_EQ(fs::realpathSync(dir / "l"), fs::realpathSync(dir / "c"));
+  fs::linkSync(dir / "c", dir / "h");
+  fs::accessSync(dir / "h", R_OK | W_OK);
+  fs::chmodSync(dir / "h", 0600);
+  fs::truncateSync(dir / "h", 2);
+  fs::utimesSync(dir / "h", 5, 6);
+  EXPECT_EQ(fs::statSync(dir / "c").size, 2);
+  EXPECT_EQ(fs::statSync(dir / "c").mtimeMs, 6000);
+  fs::unlinkSync(dir / "h");
+  EXPECT_THROW(fs::unlinkSync(dir / "h"), vow::SystemError);
+  EXPECT_THROW(fs::renameSync(dir / "h", dir / "i"), vow::SystemError);
+  EXPECT_THROW(fs::accessSync(dir / "h"), vow::SystemError);
+  EXPECT_THROW(fs::chmodSync(dir / "h", 0600), vow::SystemError);
+  EXPECT_THROW(fs::truncateSync(dir / "h"), vow::SystemError);
+  EXPECT_THROW(fs::utimesSync(dir / "h", 1, 1), vow::SystemError);
+  EXPECT_THROW(fs::symlinkSync("c", dir / "l"), vow::SystemError);
+  EXPECT_THROW(fs::readlinkSync(dir / "c"), vow::SystemError);
+  EXPECT_THROW(fs::realpathSync(dir / "zz"), vow::SystemError);
+}
+
+TEST(FsSync, FileDescriptors) {
+  TestDir dir;
+  int fd = fs::openSync(dir / "f", "w+");
+  EXPECT_EQ(fs::writeSync(fd, "0123456789"), 10u);
+  std::string buf(4, '.');
+  EXPECT_EQ(fs::readSync(fd, std::span<char>(buf), 1, 3, 2), 3u);
+  EXPECT_EQ(buf, ".234");
+  EXPECT_EQ(fs::fstatSync(fd).size, 10);
+  fs::ftruncateSync(fd, 4);
+  fs::fsyncSync(fd);
+  fs::closeSync(fd);
+  EXPECT_THROW(fs::closeSync(fd), vow::SystemError);
+  EXPECT_THROW(fs::openSync(dir / "f", "wx"), vow::SystemError);
+  EXPECT_THROW(fs::openSync(dir / "f", "bogus"), vow::TypeError);
+  EXPECT_THROW(fs::readSync(0, std::span<char>(buf), -1, 1), vow::RangeError);
+}
+
+TEST(SystemError, MessagesCodesAndStatuses) {
+  vow::SystemError e(ENOTEMPTY, "rmdir", std::string("/x"));
+  EXPECT_EQ(e.message(), "ENOTEMPTY: directory not empty, rmdir '/x'");
+  EXPECT_EQ(e.errnum(), -39);
+  EXPECT_EQ(e.toStatus().code(), absl::StatusCode::kFailedPrecondition);
+  vow::SystemError r(-ENOENT, "rename", std::string("a"), std::string("b"));
+  EXPECT_EQ(r.message(), "ENOENT: no such file or directory, rename 'a' -> 'b'");
+  EXPECT_EQ(vow::SystemError(EACCES, "open", std::string("p")).toStatus().code(),
+            absl::StatusCode::kPermissionDenied);
+  EXPECT_EQ(vow::SystemError(EEXIST, "mkdir").toStatus().code(), absl::StatusCode::kAlreadyExists);
+  EXPECT_EQ(vow::SystemError(EBADF, "close").message(), "EBADF: bad file descriptor, close");
+  EXPECT_EQ(vow::errnoName(ELOOP), "ELOOP");
+  EXPECT_EQ(vow::errnoDescription(EPERM), "operation not permitted");
+  EXPECT_EQ(vow::errnoDescription(EIO), "i/o error");
+  vow::Error as_error = e;
+  EXPECT_EQ(as_error.code(), "ENOTEMPTY");
+  EXPECT_EQ(as_error.status().code(), absl::StatusCode::kFailedPrecondition);
+}
+
+}  // namespace
