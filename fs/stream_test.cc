@@ -1,0 +1,159 @@
+// createReadStream / createWriteStream: Node's events in Node's order.
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "gtest/gtest.h"
+#include "vow/fs/fs.h"
+#include "vow/fs/internal/test_dir.h"
+#include "vow/loop/loop.h"
+
+namespace {
+
+namespace fs = vow::fs;
+using vow::Error;
+using vow::fs::internal::TestDir;
+
+TEST(FsReadStream, ChunksOfHighWaterMarkThenEndThenClose) {
+  vow::Loop loop;
+  TestDir dir;
+  fs::writeFileSync(dir / "f", "abcdefghij");
+  std::vector<std::string> log;
+  auto s = fs::createReadStream(dir / "f", {.highWaterMark = 4});
+  s->on("open", [&](int fd) { log.push_back(fd >= 0 ? "open" : "bad fd"); });
+  s->on("ready", [&] { log.push_back("ready"); });
+  s->on("data", [&](const std::string& c) { log.push_back(c); });
+  s->on("end", [&] { log.push_back("end"); });
+  s->on("close", [&] { log.push_back("close"); });
+  loop.run();
+  EXPECT_EQ(log, (std::vector<std::string>{"open", "ready", "abcd", "efgh", "ij", "end", "close"}));
+  EXPECT_EQ(s->bytesRead(), 10);
+}
+
+TEST(FsReadStream, StartAndEndAreInclusive) {
+  vow::Loop loop;
+  TestDir dir;
+  fs::writeFileSync(dir / "f", "0123456789");
+  std::string got;
+  auto s = fs::createReadStream(dir / "f", {.start = 2, .end = 6, .highWaterMark = 2});
+  s->on("data", [&](const std::string& c) { got += c + "|"; });
+  loop.run();
+  EXPECT_EQ(got, "23|45|6|");
+}
+
+TEST(FsReadStream, MissingFileEmitsErrorThenCloseNeverEnd) {
+  vow::Loop loop;
+  TestDir dir;
+  std::vector<std::string> log;
+  auto s = fs::createReadStream(dir / "missing");
+  s->on("data", [&](const std::string&) { log.push_back("data"); });
+  s->on("end", [&] { log.push_back("end"); });
+  s->on("error", [&](const Error& e) { log.push_back("error " + e.code()); });
+  s->on("close", [&] { log.push_back("close"); });
+  loop.run();
+  EXPECT_EQ(log, (std::vector<std::string>{"error ENOENT", "close"}));
+}
+
+TEST(FsReadStream, PauseStopsDataUntilResume) {
+  vow::Loop loop;
+  TestDir dir;
+  fs::writeFileSync(dir / "f", "aabbcc");
+  std::vector<std::string> log;
+  auto s = fs::createReadStream(dir / "f", {.highWaterMark = 2});
+  s->on("data", [&, raw = s.get()](const std::string& c) {
+    log.push_back(c);
+    if (c == "aa") {
+      raw->pause();
+      vow::setTimeout([&, raw] {
+        log.push_back("resume");
+        raw->resume();
+      }, 5);
+    }
+  });
+  s->on("end", [&] { log.push_back("end"); });
+  loop.run();
+  EXPECT_EQ(log, (std::vector<std::string>{"aa", "resume", "bb", "cc", "end"}));
+}
+
+TEST(FsWriteStream, WritesInOrderWithBackpressureDrainFinishClose) {
+  vow::Loop loop;
+  TestDir dir;
+  std::vector<std::string> log;
+  auto w = fs::createWriteStream(dir / "out", {.highWaterMark = 8});
+  w->on("open", [&](int) { log.push_back("open"); });
+  w->on("drain", [&] { log.push_back("drain"); });
+  w->on("finish", [&] { log.push_back("finish"); });
+  w->on("close", [&] { log.push_back("close"); });
+  EXPECT_TRUE(w->write("abc"));
+  EXPECT_FALSE(w->write("defghij"));  // 10 bytes queued >= 8
+  int acked = 0;
+  w->write("k", [&](Error err) {
+    EXPECT_FALSE(err);
+    ++acked;
+  });
+  w->end("lmn");
+  loop.run();
+  EXPECT_EQ(acked, 1);
+  EXPECT_EQ(fs::readFileSync(dir / "out"), "abcdefghijklmn");
+  EXPECT_EQ(w->bytesWritten(), 14);
+  EXPECT_EQ(log, (std::vector<std::string>{"open", "finish", "close"}));
+}
+
+TEST(FsWriteStream, DrainAfterBufferEmpties) {
+  vow::Loop loop;
+  TestDir dir;
+  std::vector<std::string> log;
+  auto w = fs::createWriteStream(dir / "out", {.highWaterMark = 4});
+  w->on("drain", [&, raw = w.get()] {
+    log.push_back("drain");
+    raw->end("tail");
+  });
+  w->on("finish", [&] { log.push_back("finish"); });
+  EXPECT_FALSE(w->write("12345"));
+  loop.run();
+  EXPECT_EQ(log, (std::vector<std::string>{"drain", "finish"}));
+  EXPECT_EQ(fs::readFileSync(dir / "out"), "12345tail");
+}
+
+TEST(FsWriteStream, OpenFailureReportsEveryWriteAndEmitsErrorThenClose) {
+  vow::Loop loop;
+  TestDir dir;
+  std::vector<std::string> log;
+  auto w = fs::createWriteStream(dir / "no/such/dir/out");
+  w->on("error", [&](const Error& e) { log.push_back("error " + e.code()); });
+  w->on("close", [&] { log.push_back("close"); });
+  w->write("a", [&](Error err) { log.push_back(std::string("cb1 ") + (err ? err.code() : "ok")); });
+  w->write("b", [&](Error err) { log.push_back(std::string("cb2 ") + (err ? err.code() : "ok")); });
+  loop.run();
+  EXPECT_EQ(log, (std::vector<std::string>{"cb1 ENOENT", "cb2 ENOENT", "error ENOENT", "close"}));
+}
+
+TEST(FsWriteStream, WriteAfterEndIsAnError) {
+  vow::Loop loop;
+  TestDir dir;
+  std::string code;
+  auto w = fs::createWriteStream(dir / "out");
+  w->on("error", [&](const Error& e) { code = e.code(); });
+  w->end("x");
+  EXPECT_FALSE(w->write("y"));
+  loop.run();
+  EXPECT_EQ(code, "ERR_STREAM_WRITE_AFTER_END");
+  EXPECT_EQ(fs::readFileSync(dir / "out"), "x");
+}
+
+TEST(FsStreams, PipeCopiesAFile) {
+  vow::Loop loop;
+  TestDir dir;
+  std::string big(1 << 20, '\0');
+  for (std::size_t i = 0; i < big.size(); ++i) big[i] = static_cast<char>(i * 7);
+  fs::writeFileSync(dir / "in", big);
+  bool closed = false;
+  auto r = fs::createReadStream(dir / "in", {.highWaterMark = 10000});
+  auto w = r->pipe(fs::createWriteStream(dir / "out", {.highWaterMark = 5000}));
+  w->on("close", [&] { closed = true; });
+  loop.run();
+  EXPECT_TRUE(closed);
+  EXPECT_EQ(fs::readFileSync(dir / "out"), big);
+}
+
+}  // namespace
