@@ -195,9 +195,8 @@ Promise<R> adoptState(State<R>* s) noexcept;
 // JS: Promise.all([x1, x2, ...]). Each x is a Promise<U> or a plain value. Fulfils with the
 // values in argument order once all have fulfilled; rejects like the first input to reject.
 template <class... Xs>
-requires(!(sizeof...(Xs) == 1 && (internal::PromiseRange<Xs> && ...)))
-    [[nodiscard]] Promise<std::tuple<internal::Element<internal::PromiseValueT<Xs>>...>> all(
-        Xs&&... xs);
+[[nodiscard]] Promise<std::tuple<internal::Element<internal::PromiseValueT<Xs>>...>> all(
+    Xs&&... xs);
 
 // JS: Promise.all(iterable): a std::vector of the values, in input order.
 template <internal::PromiseRange R>
@@ -209,9 +208,7 @@ template <class T>
 
 // JS: Promise.allSettled([x1, x2, ...]): never rejects; one Settled<U> per argument.
 template <class... Xs>
-requires(!(sizeof...(Xs) == 1 && (internal::PromiseRange<Xs> && ...)))
-    [[nodiscard]] Promise<std::tuple<Settled<internal::PromiseValueT<Xs>>...>> allSettled(
-        Xs&&... xs);
+[[nodiscard]] Promise<std::tuple<Settled<internal::PromiseValueT<Xs>>...>> allSettled(Xs&&... xs);
 
 // JS: Promise.allSettled(iterable).
 template <internal::PromiseRange R>
@@ -225,8 +222,7 @@ template <class T>
 // argument order among already settled ones). The value type is the inputs' common type.
 // race() with no inputs stays pending forever.
 template <class... Xs>
-requires(!(sizeof...(Xs) == 1 && (internal::PromiseRange<Xs> && ...)))
-    [[nodiscard]] Promise<internal::CommonValueT<internal::PromiseValueT<Xs>...>> race(Xs&&... xs);
+[[nodiscard]] Promise<internal::CommonValueT<internal::PromiseValueT<Xs>...>> race(Xs&&... xs);
 
 // JS: Promise.race(iterable).
 template <internal::PromiseRange R>
@@ -238,8 +234,7 @@ template <class T>
 // rejects, rejects with an AggregateError ("All promises were rejected") whose errors() holds the
 // reasons in input order. any() with no inputs rejects at once.
 template <class... Xs>
-requires(!(sizeof...(Xs) == 1 && (internal::PromiseRange<Xs> && ...)))
-    [[nodiscard]] Promise<internal::CommonValueT<internal::PromiseValueT<Xs>...>> any(Xs&&... xs);
+[[nodiscard]] Promise<internal::CommonValueT<internal::PromiseValueT<Xs>...>> any(Xs&&... xs);
 
 // JS: Promise.any(iterable).
 template <internal::PromiseRange R>
@@ -249,6 +244,9 @@ template <class T>
 
 // ---------------------------------------------------------------------------------------------
 // Implementation details.
+//
+// A lone range-of-promises argument picks the range overload: a non-variadic template is more
+// specialized than the variadic one, so the variadic overloads need no constraint.
 
 namespace internal {
 
@@ -610,8 +608,7 @@ auto startRange(Range&& range) {
 }  // namespace internal
 
 template <class... Xs>
-requires(!(sizeof...(Xs) == 1 && (internal::PromiseRange<Xs> && ...)))
-    Promise<std::tuple<internal::Element<internal::PromiseValueT<Xs>>...>> all(Xs&&... xs) {
+Promise<std::tuple<internal::Element<internal::PromiseValueT<Xs>>...>> all(Xs&&... xs) {
   return internal::startVariadic<internal::Combinator::kAll>(std::forward<Xs>(xs)...);
 }
 template <internal::PromiseRange R>
@@ -624,8 +621,7 @@ Promise<std::vector<internal::Element<T>>> all(std::initializer_list<Promise<T>>
 }
 
 template <class... Xs>
-requires(!(sizeof...(Xs) == 1 && (internal::PromiseRange<Xs> && ...)))
-    Promise<std::tuple<Settled<internal::PromiseValueT<Xs>>...>> allSettled(Xs&&... xs) {
+Promise<std::tuple<Settled<internal::PromiseValueT<Xs>>...>> allSettled(Xs&&... xs) {
   return internal::startVariadic<internal::Combinator::kAllSettled>(std::forward<Xs>(xs)...);
 }
 template <internal::PromiseRange R>
@@ -638,8 +634,7 @@ Promise<std::vector<Settled<T>>> allSettled(std::initializer_list<Promise<T>> pr
 }
 
 template <class... Xs>
-requires(!(sizeof...(Xs) == 1 && (internal::PromiseRange<Xs> && ...)))
-    Promise<internal::CommonValueT<internal::PromiseValueT<Xs>...>> race(Xs&&... xs) {
+Promise<internal::CommonValueT<internal::PromiseValueT<Xs>...>> race(Xs&&... xs) {
   return internal::startVariadic<internal::Combinator::kRace>(std::forward<Xs>(xs)...);
 }
 template <internal::PromiseRange R>
@@ -652,9 +647,7 @@ Promise<T> race(std::initializer_list<Promise<T>> promises) {
 }
 
 template <class... Xs>
-requires(!(sizeof...(Xs) == 1 &&
-           (internal::PromiseRange<Xs> &&
-            ...))) Promise<internal::CommonValueT<internal::PromiseValueT<Xs>...>> any(Xs&&... xs) {
+Promise<internal::CommonValueT<internal::PromiseValueT<Xs>...>> any(Xs&&... xs) {
   return internal::startVariadic<internal::Combinator::kAny>(std::forward<Xs>(xs)...);
 }
 template <internal::PromiseRange R>
