@@ -2,7 +2,7 @@
 
 load("@rules_cc//cc:defs.bzl", "cc_binary")
 
-def vow_example(name, deps = ["//:vow"], size = "small", **kwargs):
+def vow_example(name, deps = ["//:vow"], js_data = [], size = "small", **kwargs):
     """`<name>.cc` as `bazel run //examples:<name>`, and `<name>_test`.
 
     The test runs the program and diffs its output with `<name>.expected`; where node is
@@ -12,6 +12,7 @@ def vow_example(name, deps = ["//:vow"], size = "small", **kwargs):
     Args:
       name: the example's name, e.g. "event_loop_quiz".
       deps: the program's dependencies.
+      js_data: files the `.js` twin requires (e.g. "support.js").
       size: the test's size.
       **kwargs: passed to the sh_test.
     """
@@ -33,6 +34,6 @@ def vow_example(name, deps = ["//:vow"], size = "small", **kwargs):
             ":" + name,
             name + ".expected",
             name + ".js",
-        ],
+        ] + js_data,
         **kwargs
     )
