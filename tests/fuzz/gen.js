@@ -38,7 +38,8 @@ function generate(seed) {
   const flavor = pick(['N', 'T', 'T', 'I', 'I', 'TI', 'IT']);
   let nextId = 1;
   let nextLabel = 1;
-  let budget = 8 + int(28);  // statements left
+  const macroLabels = [];  // labels of the timers and immediates made so far, for (clear L)
+  let budget = 8 + int(chance(0.2) ? 70 : 30);  // statements left
   const maxDepth = 3;
   const label = (p) => ({ str: p + nextLabel++ });
   const value = () => pick([() => int(10), () => ({ str: pick(['a', 'b', 'c']) }), () => 'u'])();
@@ -100,6 +101,8 @@ function generate(seed) {
       [deeper ? 1.2 : 0, 'exec'],
       [v.length ? 0.6 : 0, 'resolvedp'],
       [0.5, 'log'],
+      [all.length ? 1.2 : 0, 'attach'],
+      [macroLabels.length ? 0.8 : 0, 'clear'],
     ]);
     switch (kind) {
       case 'pending': return ['pending', def('v', true)];
@@ -134,10 +137,19 @@ function generate(seed) {
       }
       case 'tick': return ['tick', label('t'), ...body(child(scope), depth + 1, macros, 1 + int(3))];
       case 'micro': return ['micro', label('m'), ...body(child(scope), depth + 1, macros, 1 + int(3))];
-      case 'imm': return ['imm', label('i'), ...body(child(scope), depth + 1, macros, 1 + int(3))];
-      case 'timeout':
-        return ['timeout', label('T'), int(4), ...body(child(scope), depth + 1, macros, 1 + int(3))];
+      case 'imm': {
+        const l = label('i');
+        macroLabels.push(l);
+        return ['imm', l, ...body(child(scope), depth + 1, macros, 1 + int(3))];
+      }
+      case 'timeout': {
+        const l = label('T');
+        macroLabels.push(l);
+        return ['timeout', l, int(4), ...body(child(scope), depth + 1, macros, 1 + int(3))];
+      }
       case 'log': return ['log', label('L')];
+      case 'attach': return ['attach', recent(all).id, label('A')];
+      case 'clear': return ['clear', pick(macroLabels)];
       case 'resolvedp': { const m = recent(v).id; return ['resolvedp', def('v'), m]; }
       case 'exec': {
         const id = nextId++;
@@ -177,6 +189,7 @@ function generate(seed) {
       [2, () => ['log', label('U')]],
       [pend.length ? 2 : 0, () => ['resolve', pick(pend).id, value()]],
       [pend.length ? 2 : 0, () => ['reject', pick(pend).id, message()]],
+      [scope.ids.length ? 2 : 0, () => ['attach', pick(scope.ids).id, label('A')]],
     ])();
     const out = ['onunhandled'];
     const n = 1 + int(2);

@@ -178,7 +178,8 @@ class Program {
  public:
   std::map<long long, Slot> table;
   std::map<long long, Resolvers> resolvers;
-  const Node* on_unhandled = nullptr;  // (onunhandled STMT...): run after each report
+  const Node* on_unhandled = nullptr;
+  std::map<std::string, std::variant<vow::Timeout, vow::Immediate>> macros;  // by label  // (onunhandled STMT...): run after each report
   double max_delay = 0;
 
   void runBody(const std::vector<Node>& stmts, std::size_t from) {
@@ -433,20 +434,39 @@ class Program {
       });
     } else if (op == "imm") {
       const Node* n = &s;
-      vow::setImmediate([this, n] {
+      macros.insert_or_assign(label(n->kids.at(1)), vow::setImmediate([this, n] {
         log(label(n->kids.at(1)));
         runBody(n->kids, 2);
-      });
+      }));
+    } else if (op == "clear") {
+      auto it = macros.find(label(s.kids.at(1)));
+      if (it == macros.end()) return;
+      if (auto* t = std::get_if<vow::Timeout>(&it->second)) {
+        vow::clearTimeout(*t);
+      } else {
+        vow::clearImmediate(std::get<vow::Immediate>(it->second));
+      }
+    } else if (op == "attach") {
+      auto it = table.find(id);
+      if (it == table.end()) return;
+      std::string l = label(s.kids.at(2));
+      std::visit(
+          [&](const auto& src) {
+            using T = typename std::decay_t<decltype(src)>::value_type;
+            (void)src.then([l](const T& v) { log(l + " " + fmt(v)); },
+                           [l](const vow::Error& e) { log(l + " !" + fmtReason(e)); });
+          },
+          it->second.p);
     } else if (op == "timeout") {
       const Node* n = &s;
       double d = std::max(max_delay, static_cast<double>(s.kids.at(2).num));
       max_delay = d;
-      vow::setTimeout(
-          [this, n] {
-            log(label(n->kids.at(1)));
-            runBody(n->kids, 3);
-          },
-          d);
+      macros.insert_or_assign(label(n->kids.at(1)), vow::setTimeout(
+                                                      [this, n] {
+                                                        log(label(n->kids.at(1)));
+                                                        runBody(n->kids, 3);
+                                                      },
+                                                      d));
     } else {
       throw std::runtime_error("unknown statement " + op);
     }

@@ -67,7 +67,7 @@ function idOf(promise) {
 }
 
 function newState() {
-  return { P: new Map(), kinds: new Map(), res: new Map(), ids: new Map(), outstanding: 0,
+  return { P: new Map(), kinds: new Map(), res: new Map(), ids: new Map(), macros: new Map(), outstanding: 0,
            maxDelay: 0 };
 }
 
@@ -227,7 +227,26 @@ function exec(st, s) {
     case 'micro': queueMicrotask(() => { log(lab(s[1])); runBody(st, s.slice(2)); }); return;
     case 'imm': {
       st.outstanding++;
-      setImmediate(() => { log(lab(s[1])); runBody(st, s.slice(2)); macroDone(st); });
+      const t = { done: false };
+      t.handle = setImmediate(() => { t.done = true; log(lab(s[1])); runBody(st, s.slice(2)); macroDone(st); });
+      t.clear = () => clearImmediate(t.handle);
+      st.macros.set(lab(s[1]), t);
+      return;
+    }
+    case 'clear': {  // (clear L): clearTimeout / clearImmediate of the callback labelled L
+      const t = st.macros.get(lab(s[1]));
+      if (t && !t.done) {
+        t.done = true;
+        t.clear();
+        macroDone(st);
+      }
+      return;
+    }
+    case 'attach': {  // (attach M L): p_M.then(v => log, e => log), the result dropped
+      const src = st.P.get(s[1]);
+      if (src === undefined) return;
+      const l = lab(s[2]);
+      src.then((v) => log(l + ' ' + fmt(v)), (e) => log(l + ' !' + fmtReason(e)));
       return;
     }
     case 'timeout': {
@@ -236,7 +255,10 @@ function exec(st, s) {
       const d = Math.max(st.maxDelay, s[2]);
       st.maxDelay = d;
       st.outstanding++;
-      setTimeout(() => { log(lab(s[1])); runBody(st, s.slice(3)); macroDone(st); }, d);
+      const t = { done: false };
+      t.handle = setTimeout(() => { t.done = true; log(lab(s[1])); runBody(st, s.slice(3)); macroDone(st); }, d);
+      t.clear = () => clearTimeout(t.handle);
+      st.macros.set(lab(s[1]), t);
       return;
     }
     default:
