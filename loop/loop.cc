@@ -85,9 +85,22 @@ namespace {
 
 thread_local Loop* t_current = nullptr;
 
+// libuv's UV_CLOCK_FAST: CLOCK_MONOTONIC_COARSE when its resolution is 1 ms or better.
+clockid_t fastClock() {
+  static const clockid_t id = [] {
+    timespec res;
+    if (::clock_getres(CLOCK_MONOTONIC_COARSE, &res) == 0 && res.tv_sec == 0 &&
+        res.tv_nsec <= 1000000) {
+      return CLOCK_MONOTONIC_COARSE;
+    }
+    return CLOCK_MONOTONIC;
+  }();
+  return id;
+}
+
 std::int64_t clockMs() {
   timespec ts;
-  ::clock_gettime(CLOCK_MONOTONIC, &ts);
+  ::clock_gettime(fastClock(), &ts);
   return static_cast<std::int64_t>(ts.tv_sec) * 1000 + ts.tv_nsec / 1000000;
 }
 
@@ -296,6 +309,15 @@ void Loop::poll(int timeout_ms) {
   if (inbox_index_ < inbox_batch_.size()) {
     runInbox();
     timeout_ms = 0;
+  }
+  if (timeout_ms == 0 && watchers_.empty()) {
+    // Nothing but the inbox is registered and we must not block: skip the syscall (as libuv
+    // skips epoll_wait with no fds) and look at the inbox's counter instead.
+    if (inbox_->size() > 0) {
+      inbox_->takeAll(inbox_batch_);
+      runInbox();
+    }
+    return;
   }
   epoll_event events[256];
   int n;
