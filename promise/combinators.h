@@ -182,14 +182,6 @@ using CommonValueT = typename CommonValue<Ts...>::type;
 
 enum class Combinator { kAll, kAllSettled, kRace, kAny };
 
-// Access shim: Promise<T>(State<T>*) is private, and a combinator makes its result state
-// itself (as then() and coroutines do). Goes away once promise.h offers a way.
-template <class T>
-struct CombinatorTag;
-
-template <class R>
-Promise<R> adoptState(State<R>* s) noexcept;
-
 }  // namespace internal
 
 // JS: Promise.all([x1, x2, ...]). Each x is a Promise<U> or a plain value. Fulfils with the
@@ -250,18 +242,6 @@ template <class T>
 
 namespace internal {
 
-// The shim: every CoroPromise<X> is a friend of every Promise<T>.
-template <class R>
-class CoroPromise<CombinatorTag<R>> {
- public:
-  static Promise<R> adopt(State<R>* s) noexcept { return Promise<R>(s); }
-};
-
-template <class R>
-Promise<R> adoptState(State<R>* s) noexcept {
-  return CoroPromise<CombinatorTag<R>>::adopt(s);
-}
-
 // Hands the fulfilled value of `s` to `sink`: a const reference, a std::monostate for void, or
 // for a move-only T the value itself (then nobody else can take it). False if another consumer
 // took a move-only value first.
@@ -269,7 +249,7 @@ template <class T, class Sink>
 bool withValue(State<T>* s, Sink&& sink) {
   if constexpr (std::is_void_v<T>) {
     sink(std::monostate{});
-  } else if constexpr (std::is_copy_constructible_v<T>) {
+  } else if constexpr (kCopyable<T>) {
     sink(std::as_const(s->value()));
   } else {
     if (!s->takeOnce()) return false;

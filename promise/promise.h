@@ -37,6 +37,10 @@ template <class T>
 class CoroPromise;
 template <class T>
 State<T>* stateOf(const Promise<T>& p) noexcept;
+// Wraps a state made by the library (a then, a coroutine, a combinator) in a Promise, taking
+// over one reference.
+template <class T>
+Promise<T> adoptState(State<T>* s) noexcept;
 }  // namespace internal
 
 // The `resolve` function an executor receives (JS: the first executor argument). Copyable;
@@ -158,7 +162,7 @@ using HandlerValueT = typename HandlerValue<std::remove_cvref_t<R>>::type;
 // How a fulfilled value reaches a handler: by const reference, or by rvalue for a move-only T
 // (whose single consumer takes it).
 template <class T>
-using ValueArg = std::conditional_t<std::is_copy_constructible_v<T>, const T&, T&&>;
+using ValueArg = std::conditional_t<kCopyable<T>, const T&, T&&>;
 
 struct NoHandler {};  // then() without this handler: pass the outcome through
 
@@ -179,7 +183,7 @@ constexpr bool kIsValueHandler = kTakesValue<T, F> || std::is_invocable_v<F&>;
 template <class T, class F>
 decltype(auto) callValueHandler(F& f, State<T>* s) {
   if constexpr (kTakesValue<T, F>) {
-    if constexpr (std::is_copy_constructible_v<T>) {
+    if constexpr (kCopyable<T>) {
       return f(std::as_const(s->value()));
     } else {
       return f(std::move(s->value()));
@@ -346,7 +350,7 @@ class ThenState final : public State<U> {
   void onFulfilled(State<T>* s) {
     if constexpr (std::is_same_v<OnF, NoHandler>) {
       // Pass the value through (catch_ on a fulfilled promise).
-      if constexpr (std::is_copy_constructible_v<Stored<T>>) {
+      if constexpr (kCopyable<T>) {
         this->resolveValue(s->value());
       } else if (s->takeOnce()) {
         this->resolveValue(std::move(s->value()));
@@ -354,7 +358,7 @@ class ThenState final : public State<U> {
         this->rejectIfUnlocked(Error(TypeError(kValueTakenMessage)));
       }
     } else {
-      if constexpr (!std::is_copy_constructible_v<Stored<T>> && kTakesValue<T, OnF>) {
+      if constexpr (!kCopyable<T> && kTakesValue<T, OnF>) {
         if (!s->takeOnce()) {
           this->rejectIfUnlocked(Error(TypeError(kValueTakenMessage)));
           return;
@@ -399,6 +403,11 @@ class ThenState final : public State<U> {
 template <class T>
 State<T>* stateOf(const Promise<T>& p) noexcept {
   return p.state_;
+}
+
+template <class T>
+Promise<T> adoptState(State<T>* s) noexcept {
+  return Promise<T>(s);
 }
 
 }  // namespace internal
@@ -541,6 +550,7 @@ class Promise {
   template <class>
   friend class internal::CoroPromise;
   friend internal::State<T>* internal::stateOf<T>(const Promise<T>&) noexcept;
+  friend Promise<T> internal::adoptState<T>(internal::State<T>*) noexcept;
 
   explicit Promise(internal::State<T>* s) noexcept : state_(s) {}  // adopts one reference
 
@@ -645,7 +655,7 @@ Promise<T> Promise<T>::finally(F&& on_finally) const {
           return as_promise(shared).then(
               [reason] { return internal::Rejected<void>{reason}; });
         });
-  } else if constexpr (std::is_copy_constructible_v<T>) {
+  } else if constexpr (internal::kCopyable<T>) {
     return then(
         [shared, as_promise](const T& value) mutable {
           return as_promise(shared).then([value]() -> T { return value; });

@@ -289,6 +289,17 @@ TEST(PromiseMoveOnly, SecondConsumerIsRejectedWithTypeError) {
   EXPECT_THAT(got, ElementsAre("first 1", "TypeError"));
 }
 
+TEST(PromiseMoveOnly, VectorOfMoveOnlyIsMovedToTheConsumer) {
+  std::vector<std::unique_ptr<int>> v;
+  v.push_back(std::make_unique<int>(3));
+  int got = 0;
+  Promise<std::vector<std::unique_ptr<int>>>::resolve(std::move(v))
+      .then([](std::vector<std::unique_ptr<int>>&& moved) { return std::move(moved); })
+      .then([&](std::vector<std::unique_ptr<int>>&& moved) { got = *moved[0]; });
+  runMicrotasks();
+  EXPECT_EQ(got, 3);
+}
+
 TEST(PromiseRejectionTracking, ReportsRejectWithNoHandlerThenHandledLater) {
   RecordingTracker tracker;
   auto p = Promise<int>::reject(std::runtime_error("x"));

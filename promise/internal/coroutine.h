@@ -44,7 +44,7 @@ class PromiseAwaiter {
     if (s->status() == StateBase::kRejected) s->reason().rethrow();
     if constexpr (std::is_void_v<U>) {
       return;
-    } else if constexpr (std::is_copy_constructible_v<U>) {
+    } else if constexpr (kCopyable<U>) {
       return s->value();
     } else {
       if (!s->takeOnce()) throw TypeError(kValueTakenMessage);

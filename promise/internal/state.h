@@ -3,6 +3,10 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
+#include <tuple>
+#include <variant>
+#include <vector>
 #include <new>
 #include <thread>
 #include <type_traits>
@@ -176,6 +180,24 @@ void enqueueReaction(Reaction* r, StateBase* source);
 
 struct Unit {};  // the stored "value" of a Promise<void>
 
+// Whether a promise's value can be copied to each consumer. std::is_copy_constructible is true
+// for std::vector<std::unique_ptr<X>> (its copy constructor exists but cannot compile), so look
+// inside the standard containers a promise commonly carries; anything else is taken at its word.
+template <class T>
+struct IsCopyable : std::bool_constant<std::is_copy_constructible_v<T>> {};
+template <class T, class A>
+struct IsCopyable<std::vector<T, A>> : IsCopyable<T> {};
+template <class T>
+struct IsCopyable<std::optional<T>> : IsCopyable<T> {};
+template <class A, class B>
+struct IsCopyable<std::pair<A, B>> : std::bool_constant<IsCopyable<A>::value && IsCopyable<B>::value> {};
+template <class... Ts>
+struct IsCopyable<std::tuple<Ts...>> : std::bool_constant<(IsCopyable<Ts>::value && ...)> {};
+template <class... Ts>
+struct IsCopyable<std::variant<Ts...>> : std::bool_constant<(IsCopyable<Ts>::value && ...)> {};
+template <class T>
+inline constexpr bool kCopyable = std::is_void_v<T> || IsCopyable<std::remove_cv_t<T>>::value;
+
 inline constexpr const char* kValueTakenMessage =
     "vow: the value of a Promise<T> with a move-only T was already taken by another consumer";
 
@@ -222,7 +244,7 @@ class State : public StateBase {
   // Settles this (locked, pending) state like `source` (same T) settled.
   void adoptOutcome(State<T>* source) {
     if (source->status() == kFulfilled) {
-      if constexpr (std::is_copy_constructible_v<Value>) {
+      if constexpr (kCopyable<T>) {
         fulfillNow(source->value());
       } else if (source->takeOnce()) {
         fulfillNow(std::move(source->value()));
