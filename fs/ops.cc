@@ -206,20 +206,28 @@ void ReadFileOp::run() noexcept {
   } else if (S_ISREG(st.st_mode) && st.st_size > 0 && own) {
     // Known size: one allocation, then read() until it is full (or the file shrank).
     const std::size_t size = static_cast<std::size_t>(st.st_size);
-    data.resize(size);
-    std::size_t got = 0;
-    while (got < size) {
-      ssize_t n = ::read(f, data.data() + got, size - got);
-      if (n < 0) {
-        if (errno == EINTR) continue;
-        failure.set(errno, "read");
-        data.clear();
-        break;
+    auto fill = [&](char* p, std::size_t n) -> std::size_t {
+      std::size_t got = 0;
+      while (got < n) {
+        ssize_t r = ::read(f, p + got, n - got);
+        if (r < 0) {
+          if (errno == EINTR) continue;
+          failure.set(errno, "read");
+          return 0;
+        }
+        if (r == 0) break;
+        got += static_cast<std::size_t>(r);
       }
-      if (n == 0) break;
-      got += static_cast<std::size_t>(n);
-    }
-    if (!failure) data.resize(got);
+      return got;
+    };
+#if defined(__cpp_lib_string_resize_and_overwrite)
+    // No zero-fill: read() writes straight into the string's fresh pages (a 256 MiB file
+    // otherwise pays a full memset pass before the copy).
+    data.resize_and_overwrite(size, fill);
+#else
+    data.resize(size);
+    data.resize(fill(data.data(), size));
+#endif
   } else {
     readToEnd(f, data, failure);
   }
