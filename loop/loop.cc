@@ -169,6 +169,11 @@ Loop::Loop() : inbox_(std::make_shared<internal::Inbox>()) {
 }
 
 Loop::~Loop() {
+  if (pending_work_ > 0) {
+    // Pool jobs still out will push their completions into the inbox: keep it alive (leaked,
+    // with the completions it receives) rather than let them write to freed memory.
+    new std::shared_ptr<internal::Inbox>(inbox_);
+  }
   if (t_current == this) t_current = previous_;
   if (internal::currentRejectionTracker() == this) {
     internal::currentRejectionTracker() = previous_tracker_;
@@ -380,14 +385,26 @@ void Loop::post(absl::AnyInvocable<void()> f) { inbox_->push(std::move(f)); }
 KeepAlive Loop::keepAlive() { return KeepAlive(inbox_); }
 
 void Loop::queueWork(absl::AnyInvocable<void()> work, absl::AnyInvocable<void()> after) {
+  // `after` stays on this thread, in a slot; only the slot number travels through the pool.
+  std::uint32_t slot;
+  if (free_work_slots_.empty()) {
+    slot = static_cast<std::uint32_t>(work_after_.size());
+    work_after_.push_back(std::move(after));
+  } else {
+    slot = free_work_slots_.back();
+    free_work_slots_.pop_back();
+    work_after_[slot] = std::move(after);
+  }
   ++pending_work_;
-  // `after` stays owned on this thread: only a pointer travels through the pool.
-  auto* owned = new absl::AnyInvocable<void()>(std::move(after));
-  internal::submitToPool(std::move(work), inbox_, [this, owned] {
-    std::unique_ptr<absl::AnyInvocable<void()>> done(owned);
-    --pending_work_;
-    (*done)();
-  });
+  internal::submitToPool(std::move(work), inbox_.get(), this, slot);
+}
+
+void Loop::completeWork(std::uint32_t slot) {
+  absl::AnyInvocable<void()> after = std::move(work_after_[slot]);
+  work_after_[slot] = nullptr;
+  free_work_slots_.push_back(slot);
+  --pending_work_;
+  after();
 }
 
 // --- I/O watchers ----------------------------------------------------------------------------

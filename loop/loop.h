@@ -167,6 +167,8 @@ class Loop final : private internal::RejectionTracker {
   void ioStart(internal::IoWatcherImpl* w, std::uint32_t events);
   void ioStop(internal::IoWatcherImpl* w);
   void ioRef(internal::IoWatcherImpl* w, bool ref);
+  // --- used by the thread pool (runs a queueWork `after` on this thread) --------------------
+  void completeWork(std::uint32_t slot);
 
  private:
   struct ImmediateEntry {
@@ -245,6 +247,8 @@ class Loop final : private internal::RejectionTracker {
   std::uint64_t next_watcher_id_ = 1;
   std::size_t io_ref_count_ = 0;
   std::size_t pending_work_ = 0;
+  std::vector<absl::AnyInvocable<void()>> work_after_;  // queueWork `after`s by slot
+  std::vector<std::uint32_t> free_work_slots_;
 
   // rejections
   UnhandledRejections mode_ = UnhandledRejections::kThrow;

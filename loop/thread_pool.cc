@@ -25,16 +25,19 @@ namespace {
 
 struct Task {
   absl::AnyInvocable<void()> work;
-  std::shared_ptr<Inbox> inbox;
-  absl::AnyInvocable<void()> done;
+  Inbox* inbox;
+  ::vow::Loop* loop;
+  std::uint32_t slot;
 };
 
 // One pool for the process, started on first use and never torn down (its threads may be
-// blocked in user work when the process exits).
+// blocked in user work when the process exits). As libuv's: one mutex-guarded FIFO, a worker
+// is signalled only when one is idle.
 class ThreadPool {
  public:
   static ThreadPool& instance() {
-    static ThreadPool* pool = new ThreadPool(threadPoolSizeFrom(std::getenv("VOW_THREADPOOL_SIZE")));
+    static ThreadPool* pool =
+        new ThreadPool(threadPoolSizeFrom(std::getenv("VOW_THREADPOOL_SIZE")));
     return *pool;
   }
 
@@ -47,11 +50,9 @@ class ThreadPool {
   std::size_t size() const noexcept { return size_; }
 
   void submit(Task task) {
-    {
-      std::lock_guard<std::mutex> lock(mu_);
-      queue_.push_back(std::move(task));
-    }
-    cv_.notify_one();
+    std::lock_guard<std::mutex> lock(mu_);
+    queue_.push_back(std::move(task));
+    if (idle_ > 0) cv_.notify_one();
   }
 
  private:
@@ -60,13 +61,19 @@ class ThreadPool {
       Task task;
       {
         std::unique_lock<std::mutex> lock(mu_);
-        cv_.wait(lock, [this] { return !queue_.empty(); });
+        while (queue_.empty()) {
+          ++idle_;
+          cv_.wait(lock);
+          --idle_;
+        }
         task = std::move(queue_.front());
         queue_.pop_front();
       }
       task.work();
       task.work = nullptr;  // release what the job captured here, on the pool thread
-      task.inbox->push(std::move(task.done));
+      ::vow::Loop* loop = task.loop;
+      std::uint32_t slot = task.slot;
+      task.inbox->push([loop, slot] { loop->completeWork(slot); });
     }
   }
 
@@ -74,13 +81,14 @@ class ThreadPool {
   std::mutex mu_;
   std::condition_variable cv_;
   std::deque<Task> queue_;
+  std::size_t idle_ = 0;
 };
 
 }  // namespace
 
-void submitToPool(absl::AnyInvocable<void()> work, std::shared_ptr<Inbox> inbox,
-                  absl::AnyInvocable<void()> done) {
-  ThreadPool::instance().submit(Task{std::move(work), std::move(inbox), std::move(done)});
+void submitToPool(absl::AnyInvocable<void()> work, Inbox* inbox, ::vow::Loop* loop,
+                  std::uint32_t slot) {
+  ThreadPool::instance().submit(Task{std::move(work), inbox, loop, slot});
 }
 
 }  // namespace internal

@@ -7,6 +7,7 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <exception>
 #include <memory>
 #include <optional>
@@ -24,9 +25,10 @@ std::size_t threadPoolSize();
 namespace internal {
 // libuv's rule for UV_THREADPOOL_SIZE applied to `value` (null = unset).
 std::size_t threadPoolSizeFrom(const char* value) noexcept;
-// Queues `work` on the pool; when it returns, `done` is pushed to `inbox`.
-void submitToPool(absl::AnyInvocable<void()> work, std::shared_ptr<Inbox> inbox,
-                  absl::AnyInvocable<void()> done);
+// Queues `work` on the pool; when it returns, the pool pushes `loop->completeWork(slot)` to
+// `inbox`. The inbox must outlive the job (a Loop keeps its inbox alive while jobs are out).
+void submitToPool(absl::AnyInvocable<void()> work, Inbox* inbox, ::vow::Loop* loop,
+                  std::uint32_t slot);
 }  // namespace internal
 
 // Phase: poll (the promise settles there, on the loop thread). Runs `fn` on a pool thread and
