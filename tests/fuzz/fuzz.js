@@ -4,7 +4,10 @@
 // divergence, shrunk to a minimal program.
 //
 //   node fuzz.js --vow PATH/TO/vow_interp [--seeds FROM:TO] [--batch N] [--no-shrink]
-//                [--programs FILE_OR_DIR ...] [--keep-going] [--out FILE]
+//                [--programs FILE_OR_DIR ...] [--keep-going] [--out FILE] [--avoid FEATURE]
+//
+// --avoid leaves a feature out of generated programs (see gen.js), to fuzz on past a known
+// divergence; the same seed then gives a different program.
 //
 // --programs runs the given programs (a .prog file holds one program, or several after
 // "=== name" lines; a directory means every *.prog in it) instead of generated ones.
@@ -25,7 +28,7 @@ function usage(msg) {
   process.exit(2);
 }
 
-const args = { seeds: null, batch: 1000, shrink: true, programs: [], keepGoing: false, out: null };
+const args = { avoid: [], seeds: null, batch: 1000, shrink: true, programs: [], keepGoing: false, out: null };
 for (let i = 2; i < process.argv.length; i++) {
   const a = process.argv[i];
   const next = () => { if (i + 1 >= process.argv.length) usage(a + ' needs a value'); return process.argv[++i]; };
@@ -36,6 +39,7 @@ for (let i = 2; i < process.argv.length; i++) {
   else if (a === '--keep-going') args.keepGoing = true;
   else if (a === '--programs') args.programs.push(next());
   else if (a === '--out') args.out = next();
+  else if (a === '--avoid') args.avoid.push(next());
   else usage('unknown argument ' + a);
 }
 if (!args.vow) usage('--vow is required');
@@ -83,12 +87,25 @@ async function runBoth(progs) {
   const nt = splitTraces(n.stdout);
   const vt = splitTraces(v.stdout);
   const crash = (r, who) => (r.code !== 0 || r.signal) ?
-      [who + ' exited with ' + (r.signal || r.code) + ': ' + r.stderr.trim().split('\n').slice(-3).join(' | ')] : [];
-  return progs.map((p) => ({
+      [who + ' exited with ' + (r.signal || r.code) + ': ' + crashSummary(r.stderr)] : [];
+  const results = progs.map((p) => ({
     ...p,
     node: nt.has(p.name) ? nt.get(p.name) : crash(n, 'node').concat(['<no trace>']),
     vow: vt.has(p.name) ? vt.get(p.name) : crash(v, 'vow_interp').concat(['<no trace>']),
   }));
+  // A crash loses the traces of the programs after the one that crashed: run those again.
+  const lost = results.findIndex((r) => !nt.has(r.name) || !vt.has(r.name));
+  if (lost >= 0 && lost + 1 < progs.length) {
+    return results.slice(0, lost + 1).concat(await runBoth(progs.slice(lost + 1)));
+  }
+  return results;
+}
+
+function crashSummary(stderr) {
+  const lines = stderr.trim().split('\n');
+  const asan = lines.findIndex((l) => /ERROR: AddressSanitizer|runtime error:/.test(l));
+  const pick = asan >= 0 ? lines.slice(asan, asan + 4) : lines.slice(-3);
+  return pick.map((l) => l.trim()).join(' | ');
 }
 
 const same = (r) => r.node.length === r.vow.length && r.node.every((l, i) => l === r.vow[i]);
@@ -202,7 +219,7 @@ function* sources() {
   }
   if (args.seeds) {
     for (let s = args.seeds[0]; s < args.seeds[1]; s++) {
-      const g = generate(s);
+      const g = generate(s, { avoid: args.avoid });
       yield { name: 'seed-' + s + ' ' + g.flavor, text: pretty(g.stmts) };
     }
   }

@@ -11,6 +11,7 @@
 //   'v' vow::Promise<std::string>                        (most)
 //   'a' vow::Promise<std::vector<std::string>>           (all)
 //   's' vow::Promise<std::vector<vow::Settled<std::string>>>  (allSettled; finally keeps kinds)
+#include <chrono>
 #include <cstdio>
 #include <exception>
 #include <fstream>
@@ -372,6 +373,10 @@ class Program {
         }
       });
       define(id, std::move(p));
+    } else if (op == "busy") {
+      auto end = std::chrono::steady_clock::now() + std::chrono::milliseconds(s.kids.at(1).num);
+      while (std::chrono::steady_clock::now() < end) {
+      }
     } else if (op == "onunhandled") {
       on_unhandled = &s;
     } else if (op == "resolved") {
@@ -533,14 +538,13 @@ int main(int argc, char** argv) {
   std::string line, name, body;
   bool have = false;
   std::string result;
+  // Each trace is written out when its program ends, so that a crash loses only its own.
   auto flush = [&] {
     if (!have) return;
-    result += "=== " + name + "\n";
+    result = "=== " + name + "\n";
     for (const std::string& l : runOne(body)) result += l + "\n";
-    if (result.size() > (1 << 20)) {
-      std::fwrite(result.data(), 1, result.size(), stdout);
-      result.clear();
-    }
+    std::fwrite(result.data(), 1, result.size(), stdout);
+    std::fflush(stdout);
   };
   while (std::getline(in, line)) {
     if (line.rfind("=== ", 0) == 0) {
@@ -553,6 +557,5 @@ int main(int argc, char** argv) {
     }
   }
   flush();
-  std::fwrite(result.data(), 1, result.size(), stdout);
   return 0;
 }

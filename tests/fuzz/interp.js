@@ -146,6 +146,11 @@ function exec(st, s) {
       return;
     }
     case 'onunhandled': st.onUnhandled = s.slice(1); return;
+    case 'busy': {  // (busy MS): busy-wait, so that more timers are due at once
+      const end = Date.now() + s[1];
+      while (Date.now() < end) { /* spin */ }
+      return;
+    }
     case 'resolved': define(st, id, Promise.resolve(val(s[2])), 'v'); return;
     case 'rejected': define(st, id, Promise.reject(new Error(s[2].str)), 'v'); return;
     case 'adopt': {
