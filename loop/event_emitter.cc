@@ -2,6 +2,7 @@
 
 #include <cxxabi.h>
 
+#include <algorithm>
 #include <cstdlib>
 
 namespace vow {
@@ -35,8 +36,8 @@ EventEmitter::ListenerId EventEmitter::insert(std::string_view name,
                                               std::shared_ptr<internal::ListenerBase> l,
                                               bool prepend) {
   auto it = events_.find(name);
-  if (it == events_.end()) it = events_.emplace(std::string(name), List{}).first;
-  List& list = it->second;
+  if (it == events_.end()) it = events_.emplace(std::string(name), Entry{{}, next_order_++}).first;
+  List& list = it->second.list;
   if (!list.empty() && *list.front()->signature != *l->signature) {
     throwMismatch(name, *list.front()->signature, *l->signature);
   }
@@ -52,13 +53,13 @@ EventEmitter::ListenerId EventEmitter::insert(std::string_view name,
 
 const EventEmitter::List* EventEmitter::find(std::string_view name) const {
   auto it = events_.find(name);
-  return it == events_.end() ? nullptr : &it->second;
+  return it == events_.end() ? nullptr : &it->second.list;
 }
 
 void EventEmitter::remove(std::string_view name, const internal::ListenerBase* l) {
   auto it = events_.find(name);
   if (it == events_.end()) return;
-  List& list = it->second;
+  List& list = it->second.list;
   for (auto i = list.size(); i-- > 0;) {
     if (list[i].get() == l) {
       list.erase(list.begin() + static_cast<std::ptrdiff_t>(i));
@@ -71,7 +72,7 @@ void EventEmitter::remove(std::string_view name, const internal::ListenerBase* l
 bool EventEmitter::off(std::string_view name, ListenerId id) {
   auto it = events_.find(name);
   if (it == events_.end()) return false;
-  for (const auto& l : it->second) {
+  for (const auto& l : it->second.list) {
     if (l->id == id) {
       remove(name, l.get());
       return true;
@@ -83,7 +84,7 @@ bool EventEmitter::off(std::string_view name, ListenerId id) {
 bool EventEmitter::offIdentity(std::string_view name, const void* identity) {
   auto it = events_.find(name);
   if (it == events_.end() || identity == nullptr) return false;
-  List& list = it->second;
+  List& list = it->second.list;
   for (auto i = list.size(); i-- > 0;) {  // the most recently added, as Node does
     if (list[i]->identity == identity) {
       remove(name, list[i].get());
@@ -104,8 +105,12 @@ std::size_t EventEmitter::listenerCount(std::string_view name) const {
 }
 
 std::vector<std::string> EventEmitter::eventNames() const {
+  // Node lists names in the order they got their first listener.
+  std::vector<std::pair<std::uint64_t, std::string>> ordered;
+  for (const auto& [name, entry] : events_) ordered.emplace_back(entry.order, name);
+  std::sort(ordered.begin(), ordered.end());
   std::vector<std::string> names;
-  for (const auto& [name, list] : events_) names.push_back(name);
+  for (auto& [order, name] : ordered) names.push_back(std::move(name));
   return names;
 }
 

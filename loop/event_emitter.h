@@ -214,7 +214,12 @@ class EventEmitter {
                                          const std::type_info& emitted);
   [[noreturn]] static void throwUnhandled(const Error* error, const std::string* text);
 
-  std::map<std::string, List, std::less<>> events_;
+  struct Entry {
+    List list;
+    std::uint64_t order = 0;  // when the name got its first listener (eventNames order)
+  };
+  std::map<std::string, Entry, std::less<>> events_;
+  std::uint64_t next_order_ = 0;
   ListenerId next_id_ = 1;
 };
 
@@ -256,6 +261,124 @@ bool EventEmitter::emit(std::string_view name, A&&... args) {
   return true;
 }
 
+// ---------------------------------------------------------------------------------------------
+// Compile-time typed events: declare each event's name and argument types once, and a wrong
+// event name or argument type fails to compile.
+//
+//   using Events = vow::TypedEventEmitter<vow::Event<"data", std::string, int>,
+//                                         vow::Event<"end">>;
+//   Events e;
+//   e.on<"data">([](const std::string& s, int n) { ... });
+//   e.emit<"data">("abc", 3);        // arguments convert to the declared types
+//   e.emit<"data">(3);               // does not compile: "data" takes (std::string, int)
+
+// A string literal as a template argument (an event name).
+template <std::size_t N>
+struct EventName {
+  char chars[N]{};
+  constexpr EventName(const char (&text)[N]) {  // NOLINT(google-explicit-constructor)
+    for (std::size_t i = 0; i < N; ++i) chars[i] = text[i];
+  }
+  constexpr std::string_view view() const { return std::string_view(chars, N - 1); }
+};
+
+// One event of a TypedEventEmitter: its name and argument types.
+template <EventName Name, class... Args>
+struct Event {
+  static constexpr std::string_view name() { return Name.view(); }
+  using Tuple = std::tuple<Args...>;
+};
+
+namespace internal {
+template <EventName Name, class... Events>
+struct FindEvent;
+template <EventName Name>
+struct FindEvent<Name> {
+  using type = void;
+};
+template <EventName Name, class First, class... Rest>
+struct FindEvent<Name, First, Rest...> {
+  using type = std::conditional_t<First::name() == Name.view(), First,
+                                  typename FindEvent<Name, Rest...>::type>;
+};
+
+template <class F, class Tuple>
+struct InvocableWithTuple;
+template <class F, class... A>
+struct InvocableWithTuple<F, std::tuple<A...>> : std::is_invocable<F&, const A&...> {};
+}  // namespace internal
+
+template <class... Events>
+class TypedEventEmitter {
+  template <EventName Name>
+  using EventOf = typename internal::FindEvent<Name, Events...>::type;
+  template <EventName Name>
+  static constexpr bool kKnown = !std::is_void_v<EventOf<Name>>;
+
+ public:
+  using ListenerId = EventEmitter::ListenerId;
+
+  template <EventName Name, class F>
+  ListenerId on(F&& listener) {
+    return add<Name>(std::forward<F>(listener), false, false);
+  }
+  template <EventName Name, class F>
+  ListenerId once(F&& listener) {
+    return add<Name>(std::forward<F>(listener), true, false);
+  }
+  template <EventName Name, class F>
+  ListenerId prependListener(F&& listener) {
+    return add<Name>(std::forward<F>(listener), false, true);
+  }
+  template <EventName Name>
+  bool off(ListenerId id) {
+    static_assert(kKnown<Name>, "TypedEventEmitter: no event of that name is declared");
+    return emitter_.off(Name.view(), id);
+  }
+  // Converts the arguments to the event's declared types, then emits.
+  template <EventName Name, class... A>
+  bool emit(A&&... args) {
+    static_assert(kKnown<Name>, "TypedEventEmitter: no event of that name is declared");
+    using Tuple = typename EventOf<Name>::Tuple;
+    static_assert(std::is_constructible_v<Tuple, A&&...>,
+                  "TypedEventEmitter::emit: the arguments do not convert to the event's "
+                  "declared argument types");
+    return std::apply(
+        [&](auto&&... converted) {
+          return emitter_.emit(Name.view(), std::forward<decltype(converted)>(converted)...);
+        },
+        Tuple(std::forward<A>(args)...));
+  }
+  template <EventName Name>
+  std::size_t listenerCount() const {
+    static_assert(kKnown<Name>, "TypedEventEmitter: no event of that name is declared");
+    return emitter_.listenerCount(Name.view());
+  }
+  // The untyped emitter underneath (for vow::once and code written against EventEmitter).
+  EventEmitter& untyped() noexcept { return emitter_; }
+
+ private:
+  template <EventName Name, class F>
+  ListenerId add(F&& listener, bool once, bool prepend) {
+    static_assert(kKnown<Name>, "TypedEventEmitter: no event of that name is declared");
+    using Tuple = typename EventOf<Name>::Tuple;
+    static_assert(internal::InvocableWithTuple<std::decay_t<F>, Tuple>::value,
+                  "TypedEventEmitter: the listener cannot be called with the event's declared "
+                  "argument types");
+    return addWith(Name.view(), std::forward<F>(listener), once, prepend, (Tuple*)nullptr);
+  }
+  template <class F, class... A>
+  ListenerId addWith(std::string_view name, F&& listener, bool once, bool prepend,
+                     std::tuple<A...>*) {
+    // A wrapper with exactly the declared parameter types, so the runtime check always agrees.
+    auto wrapper = [f = std::forward<F>(listener)](const A&... args) mutable { f(args...); };
+    if (prepend) return emitter_.prependListener(name, std::move(wrapper));
+    return once ? emitter_.once(name, std::move(wrapper)) : emitter_.on(name, std::move(wrapper));
+  }
+
+  EventEmitter emitter_;
+};
+
 // Node: events.once(emitter, name): a promise of the next emission's arguments (as a tuple of
 // the event's types); rejected if "error" is emitted first. Both listeners are removed when
 // either fires.
@@ -276,6 +399,18 @@ Promise<std::tuple<A...>> once(EventEmitter& emitter, std::string name) {
     });
   }
   return promise;
+}
+
+// events.once on a TypedEventEmitter: the event's declared types give the promise's type.
+//
+//   auto [text, n] = co_await vow::once<"data">(typed);
+template <EventName Name, class... Events>
+auto once(TypedEventEmitter<Events...>& emitter) {
+  using E = typename internal::FindEvent<Name, Events...>::type;
+  static_assert(!std::is_void_v<E>, "vow::once: no event of that name is declared");
+  return [&]<class... A>(std::tuple<A...>*) {
+    return once<A...>(emitter.untyped(), std::string(Name.view()));
+  }((typename E::Tuple*)nullptr);
 }
 
 }  // namespace vow

@@ -82,7 +82,11 @@ TEST(EventEmitter, OffByIdForLambdas) {
   EXPECT_TRUE(e.off("ev", id));
   e.emit("ev");
   EXPECT_EQ(log, (Log{"b"}));
-  EXPECT_EQ(e.eventNames(), (std::vector<std::string>{"ev"}));
+  e.on("b", [] {});
+  e.on("a", [] {});
+  EXPECT_EQ(e.eventNames(), (std::vector<std::string>{"ev", "b", "a"}));
+  e.removeAllListeners("b");
+  e.removeAllListeners("a");
   e.removeAllListeners("ev");
   EXPECT_TRUE(e.eventNames().empty());
 }
@@ -186,6 +190,39 @@ TEST(EventsOnce, RejectsWhenErrorIsEmittedFirst) {
   EXPECT_EQ(reason, "failed");
   EXPECT_EQ(e.listenerCount("ready"), 0u);
   EXPECT_EQ(e.listenerCount("error"), 0u);
+}
+
+}  // namespace
+
+namespace {
+
+using Typed = vow::TypedEventEmitter<vow::Event<"data", std::string, int>, vow::Event<"end">,
+                                     vow::Event<"error", vow::Error>>;
+
+TEST(TypedEventEmitter, ArgumentsConvertToTheDeclaredTypes) {
+  Typed e;
+  std::vector<std::string> log;
+  e.on<"data">([&](const std::string& s, long n) { log.push_back(s + std::to_string(n)); });
+  e.once<"end">([&] { log.push_back("end"); });
+  EXPECT_TRUE(e.emit<"data">("abc", 3));
+  EXPECT_TRUE(e.emit<"end">());
+  EXPECT_FALSE(e.emit<"end">());
+  EXPECT_EQ(e.listenerCount<"data">(), 1u);
+  EXPECT_EQ(log, (std::vector<std::string>{"abc3", "end"}));
+  // e.emit<"data">(3);         // does not compile: "data" takes (std::string, int)
+  // e.emit<"nope">();          // does not compile: no event "nope"
+}
+
+TEST(TypedEventEmitter, OnceGivesATypedPromise) {
+  vow::Loop loop;
+  Typed e;
+  std::string got;
+  vow::once<"data">(e).then([&](const std::tuple<std::string, int>& args) {
+    got = std::get<0>(args) + std::to_string(std::get<1>(args));
+  });
+  vow::setImmediate([&] { e.emit<"data">("x", 1); });
+  loop.run();
+  EXPECT_EQ(got, "x1");
 }
 
 }  // namespace
