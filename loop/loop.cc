@@ -229,10 +229,20 @@ bool Loop::alive() const {
 void Loop::run() {
   if (running_) throw std::logic_error("vow::Loop::run() called from inside the loop");
   running_ = true;
+  // While it runs, this loop is the thread's current loop (and rejection tracker), so that
+  // callbacks calling vow::setTimeout & co. reach it even if another Loop object is current.
   struct Reset {
-    bool& flag;
-    ~Reset() { flag = false; }
-  } reset{running_};
+    Loop* self;
+    Loop* saved_current;
+    internal::RejectionTracker* saved_tracker;
+    ~Reset() {
+      self->running_ = false;
+      t_current = saved_current;
+      internal::currentRejectionTracker() = saved_tracker;
+    }
+  } reset{this, t_current, internal::currentRejectionTracker()};
+  t_current = this;
+  internal::currentRejectionTracker() = this;
 
   // The checkpoint after the main program (or after the callback that threw last time).
   checkpoint();

@@ -394,3 +394,23 @@ TEST(LoopPost, PostedCallbackIsFollowedByACheckpoint) {
 }
 
 }  // namespace
+
+namespace {
+
+TEST(LoopRun, RunningLoopIsCurrentInsideItsCallbacks) {
+  vow::Loop outer;
+  std::vector<std::string> log;
+  vow::setTimeout([&] {
+    EXPECT_EQ(&vow::Loop::current(), &outer);
+    vow::setImmediate([&] { log.push_back("immediate on outer"); });
+  }, 1);
+  {
+    vow::Loop inner;  // current now, but outer.run() runs outer's callbacks against outer
+    outer.run();
+    EXPECT_EQ(&vow::Loop::current(), &inner);
+    EXPECT_FALSE(inner.alive());
+  }
+  EXPECT_EQ(log, (std::vector<std::string>{"immediate on outer"}));
+}
+
+}  // namespace
