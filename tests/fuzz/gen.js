@@ -24,6 +24,7 @@ function mulberry32(a) {
 
 // opts.avoid: features to leave out, to fuzz on past a known divergence (see README.md):
 //   'unhandled-attach'  handlers attached from the unhandledRejection listener
+//   a statement kind    ('clear', 'busy', 'async', ...) anywhere
 function generate(seed, opts = {}) {
   const avoid = new Set(opts.avoid || []);
   const rnd = mulberry32(seed * 2654435761 + 12345);
@@ -38,6 +39,8 @@ function generate(seed, opts = {}) {
     return table[table.length - 1][1];
   }
 
+  // Statement kinds named in opts.avoid (e.g. 'clear', 'busy') are never generated.
+  const weightedKind = (table) => weighted(table.map(([w, k]) => [avoid.has(k) ? 0 : w, k]));
   const flavor = pick(['N', 'T', 'T', 'I', 'I', 'TI', 'IT']);
   let nextId = 1;
   let nextLabel = 1;
@@ -92,7 +95,7 @@ function generate(seed, opts = {}) {
       scope.ids.push({ id, kind, pending });
       return id;
     };
-    const kind = weighted([
+    const kind = weightedKind([
       [3, 'pending'], [2, 'resolved'], [1.2, 'rejected'], [v.length ? 0.8 : 0, 'adopt'],
       [all.length ? 9 : 0, 'chain'],
       [v.length ? 1.5 : 0, 'comb'],
