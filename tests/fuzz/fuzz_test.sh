@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # bazel test //tests/fuzz:fuzz_test — the regression programs, then seeds 1..N-1, each run on
-# Node and on vow; fails with the first divergent program, shrunk. Args: VOW_INTERP N.
-set -euo pipefail
+# Node and on vow; fails with the divergent programs (generated ones shrunk). Args: VOW_INTERP N.
+set -uo pipefail
 VOW_INTERP=$1
 SEEDS_TO=${2:-10001}
 DIR=tests/fuzz
@@ -17,9 +17,11 @@ if ((major < 16)); then
   exit 0
 fi
 echo "node $("$NODE" --version) at $NODE"
+rc=0
 if compgen -G "$DIR/regressions/*.prog" >/dev/null; then
   echo "--- regression programs ($DIR/regressions)"
-  "$NODE" "$DIR/fuzz.js" --vow "$VOW_INTERP" --programs "$DIR/regressions" --keep-going --no-shrink
+  "$NODE" "$DIR/fuzz.js" --vow "$VOW_INTERP" --programs "$DIR/regressions" --keep-going --no-shrink || rc=1
 fi
 echo "--- generated programs, seeds 1..$((SEEDS_TO - 1))"
-"$NODE" "$DIR/fuzz.js" --vow "$VOW_INTERP" --seeds "1:$SEEDS_TO"
+"$NODE" "$DIR/fuzz.js" --vow "$VOW_INTERP" --seeds "1:$SEEDS_TO" || rc=1
+exit $rc
