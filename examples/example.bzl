@@ -2,17 +2,20 @@
 
 load("@rules_cc//cc:defs.bzl", "cc_binary")
 
-def vow_example(name, deps = ["//:vow"], js_data = [], size = "small", **kwargs):
+def vow_example(name, deps = ["//:vow"], js_data = [], timing = False, size = "small", **kwargs):
     """`<name>.cc` as `bazel run //examples:<name>`, and `<name>_test`.
 
-    The test runs the program and diffs its output with `<name>.expected`; where node is
-    installed it also checks that `<name>.js`, the Node program the example ports, prints the
-    same (and says clearly that it skipped that check where node is missing).
+    The test runs the program and diffs its output with `<name>.expected`; checks that the
+    opening comment of `<name>.cc` quotes `<name>.js` (the Node program it ports) as it is; and
+    where node is installed, checks that `<name>.js` prints `<name>.expected` too (saying
+    clearly that it skipped that check where node is missing).
 
     Args:
       name: the example's name, e.g. "event_loop_quiz".
       deps: the program's dependencies.
       js_data: files the `.js` twin requires (e.g. "support.js").
+      timing: the output depends on elapsed time: run the test alone ("exclusive"), so that
+        other tests do not compete with it for the CPU.
       size: the test's size.
       **kwargs: passed to the sh_test.
     """
@@ -21,6 +24,8 @@ def vow_example(name, deps = ["//:vow"], js_data = [], size = "small", **kwargs)
         srcs = [name + ".cc"],
         deps = deps,
     )
+    if timing:
+        kwargs["tags"] = kwargs.get("tags", []) + ["exclusive"]
     native.sh_test(
         name = name + "_test",
         size = size,
@@ -29,11 +34,13 @@ def vow_example(name, deps = ["//:vow"], js_data = [], size = "small", **kwargs)
             "$(location :%s)" % name,
             "$(location %s.expected)" % name,
             "$(location %s.js)" % name,
+            "$(location %s.cc)" % name,
         ],
         data = [
             ":" + name,
             name + ".expected",
             name + ".js",
+            name + ".cc",
         ] + js_data,
         **kwargs
     )

@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
-# Runs one example and diffs its output (stdout and stderr) with the expected output kept
-# beside it; where node is installed, also checks that the example's Node twin prints the same.
-# Usage: example_test.sh <example binary> <name.expected> <name.js>
+# Checks one example: its output (stdout and stderr) equals the expected output kept beside it;
+# the Node program it ports, quoted in the opening comment of its .cc, is the .js beside it; and,
+# where node is installed, the .js prints the expected output too.
+# Usage: example_test.sh <example binary> <name.expected> <name.js> <name.cc>
 set -u
-program=$1 expected=$2 js=$3
+program=$1 expected=$2 js=$3 cc=$4
 name=$(basename "$expected" .expected)
 # Examples that touch files work under $TMPDIR/vow-examples/<name>/ (Node's os.tmpdir()).
 export TMPDIR=${TEST_TMPDIR:-${TMPDIR:-/tmp}}
@@ -13,6 +14,20 @@ if diff -u "$expected" <("$program" 2>&1); then
   echo "ok: $name prints $(basename "$expected")"
 else
   echo "FAIL: $name does not print $(basename "$expected") (diff above: - expected, + actual)"
+  status=1
+fi
+
+# JavaScript without its comments and blank-line runs: how the .cc quotes its twin.
+code_of() {
+  grep -v '^[[:space:]]*//' | sed -e 's#[[:space:]][[:space:]]*// .*$##' -e 's/[[:space:]]*$//' |
+    cat -s | sed -e '/./,$!d' | sed -e ':a' -e '/^\n*$/{$d;N;ba' -e '}'
+}
+quoted=$(sed -n '/The Node program it ports/,/^[^/]/p' "$cc" | sed -n '2,$p' | grep '^//' |
+  sed -e 's#^//   ##' -e 's#^//$##' | code_of)
+if diff -u <(code_of <"$js") <(printf '%s\n' "$quoted"); then
+  echo "ok: $(basename "$cc") quotes $(basename "$js") in its opening comment"
+else
+  echo "FAIL: the Node program quoted in $(basename "$cc") differs from $(basename "$js") (diff above)"
   status=1
 fi
 

@@ -2,19 +2,21 @@
 //
 // Three independent jobs awaited one after another take the SUM of their times; started
 // together and awaited with vow::all they take the LONGEST one's. (The classic story has three
-// 1 s requests: 3 s vs 1 s. Here they take 200 ms each.) A co_await suspends only the coroutine
+// 1 s requests: 3 s vs 1 s. Here they take 300 ms each.) A co_await suspends only the coroutine
 // it is in: nothing runs in parallel unless it was started before the co_await.
 //
 // The Node program it ports (examples/sequential_vs_parallel.js):
 //
 //   const { setTimeout: delay } = require('timers/promises');
 //
+//   const REQUEST_MS = 300;
+//
 //   function fetchUser(name) {
-//     return delay(200, `user ${name}`);
+//     return delay(REQUEST_MS, `user ${name}`);
 //   }
 //
 //   function aboutMs(start) {
-//     return Math.round((performance.now() - start) / 100) * 100;
+//     return Math.round((performance.now() - start) / REQUEST_MS) * REQUEST_MS;
 //   }
 //
 //   async function sequential() {
@@ -48,15 +50,17 @@
 
 using Clock = std::chrono::steady_clock;
 
-// Pretend this is a request that takes 200 ms.
+constexpr long kRequestMs = 300;
+
+// Pretend this is a request that takes 300 ms.
 vow::Promise<std::string> fetchUser(const std::string& name) {
-  return vow::delay(200, "user " + name);
+  return vow::delay(kRequestMs, "user " + name);
 }
 
-// Elapsed time rounded to 100 ms, so the output is the same on a busy machine.
+// Elapsed time rounded to whole request times, so the output is the same on a busy machine.
 long aboutMs(Clock::time_point start) {
   double ms = std::chrono::duration<double, std::milli>(Clock::now() - start).count();
-  return std::lround(ms / 100) * 100;
+  return std::lround(ms / kRequestMs) * kRequestMs;
 }
 
 vow::Promise<void> sequential() {

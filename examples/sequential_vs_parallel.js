@@ -1,16 +1,18 @@
 // Sequential vs parallel: three independent jobs awaited one after another take the sum of
 // their times; started together and awaited with Promise.all they take the longest one's.
-// (The classic story has three 1 s requests: 3 s vs 1 s. Here they take 200 ms each.)
+// (The classic story has three 1 s requests: 3 s vs 1 s. Here they take 300 ms each.)
 const { setTimeout: delay } = require('timers/promises');
 
-// Pretend this is a request that takes 200 ms.
+const REQUEST_MS = 300;
+
+// Pretend this is a request that takes 300 ms.
 function fetchUser(name) {
-  return delay(200, `user ${name}`);
+  return delay(REQUEST_MS, `user ${name}`);
 }
 
-// Elapsed time rounded to 100 ms, so the output is the same on a busy machine.
+// Elapsed time rounded to whole request times, so the output is the same on a busy machine.
 function aboutMs(start) {
-  return Math.round((performance.now() - start) / 100) * 100;
+  return Math.round((performance.now() - start) / REQUEST_MS) * REQUEST_MS;
 }
 
 async function sequential() {
