@@ -11,4 +11,8 @@ SEEDS=${1:-1:100001}
 shift || true
 [[ -d .offline ]] || ./configure
 bazel build --color=no --curses=no //tests/fuzz:vow_interp
-exec node tests/fuzz/fuzz.js --vow bazel-bin/tests/fuzz/vow_interp --seeds "$SEEDS" "$@"
+# A copy: another build (e.g. --config=asan) repoints bazel-bin while this runs for minutes.
+BIN=$(mktemp -d)
+trap 'rm -rf "$BIN"' EXIT
+cp bazel-bin/tests/fuzz/vow_interp "$BIN/vow_interp"
+node tests/fuzz/fuzz.js --vow "$BIN/vow_interp" --seeds "$SEEDS" "$@"
