@@ -5,6 +5,8 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
+#include <string>
 
 #include "vow/loop/loop.h"
 
@@ -130,6 +132,17 @@ void Loop::unlinkTimer(internal::TimerImpl* t) {
 
 internal::TimerImpl* Loop::newTimer(absl::AnyInvocable<void()> cb, double after, bool repeat) {
   // Node: new Timeout(callback, after, args, isRepeat, isRefed) then insert(timeout, after).
+  if (after > kTimeoutMax) {
+    char text[64];
+    if (after < 1e21 && after == std::trunc(after)) {
+      std::snprintf(text, sizeof text, "%.0f", after);
+    } else {
+      std::snprintf(text, sizeof text, "%g", after);
+    }
+    emitWarning(std::string(text) +
+                    " does not fit into a 32-bit signed integer.\nTimeout duration was set to 1.",
+                "TimeoutOverflowWarning");
+  }
   after = normalizeDelay(after);
   auto* t = new internal::TimerImpl;
   t->loop = this;

@@ -36,6 +36,20 @@ TEST(LoopTimers, ZeroNegativeAndHugeDelaysCountAsOneMillisecond) {
   EXPECT_EQ(log, (Log{"1", "0", "-5", "huge", "default"}));
 }
 
+TEST(LoopTimers, DelayAboveTimeoutMaxWarnsLikeNode) {
+  vow::Loop loop;
+  std::vector<std::string> warnings;
+  loop.onWarning([&](const std::string& name, const std::string& message) {
+    warnings.push_back(name + ": " + message);
+  });
+  vow::setTimeout([] {}, 1e12);
+  vow::clearTimeout(vow::setTimeout([] {}, 2147483647));  // TIMEOUT_MAX itself is fine
+  loop.run();
+  EXPECT_EQ(warnings, (std::vector<std::string>{
+                          "TimeoutOverflowWarning: 1000000000000 does not fit into a 32-bit "
+                          "signed integer.\nTimeout duration was set to 1."}));
+}
+
 TEST(LoopTimers, ShorterDelayFiresFirst) {
   vow::Loop loop;
   Log log;
