@@ -110,20 +110,18 @@ std::int64_t clockMs() {
 class DefaultTracker final : public internal::RejectionTracker {
  public:
   void onRejectWithNoHandler(internal::StateBase* p) override {
-    Loop& loop = Loop::current();
-    if (internal::currentRejectionTracker() != this) {
-      internal::currentRejectionTracker()->onRejectWithNoHandler(p);
-    } else {
-      (void)loop;
-    }
+    if (internal::RejectionTracker* loop = loopTracker()) loop->onRejectWithNoHandler(p);
   }
   void onHandlerAddedAfterReject(internal::StateBase* p) override {
-    Loop& loop = Loop::current();
-    if (internal::currentRejectionTracker() != this) {
-      internal::currentRejectionTracker()->onHandlerAddedAfterReject(p);
-    } else {
-      (void)loop;
-    }
+    if (internal::RejectionTracker* loop = loopTracker()) loop->onHandlerAddedAfterReject(p);
+  }
+
+ private:
+  // Making the thread's loop installs it as the tracker in this one's place.
+  internal::RejectionTracker* loopTracker() {
+    Loop::current();
+    internal::RejectionTracker* t = internal::currentRejectionTracker();
+    return t != this ? t : nullptr;
   }
 };
 

@@ -414,3 +414,23 @@ TEST(LoopRun, RunningLoopIsCurrentInsideItsCallbacks) {
 }
 
 }  // namespace
+
+namespace {
+
+TEST(LoopExceptions, TimerThatClearsTheRestOfItsListThenThrows) {
+  vow::Loop loop;
+  std::vector<std::string> log;
+  vow::Timeout b;
+  vow::setTimeout([&] {
+    log.push_back("a");
+    vow::clearTimeout(b);  // empties (and detaches) the 1 ms list while it is walked
+    throw std::runtime_error("a threw");
+  }, 1);
+  b = vow::setTimeout([&] { log.push_back("b"); }, 1);
+  EXPECT_THROW(loop.run(), std::runtime_error);
+  vow::setTimeout([&] { log.push_back("c"); }, 1);  // a new 1 ms list
+  loop.run();
+  EXPECT_EQ(log, (std::vector<std::string>{"a", "c"}));
+}
+
+}  // namespace

@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <exception>
 #include <string>
 
 #include "vow/loop/loop.h"
@@ -22,9 +23,13 @@ double normalizeDelay(double after) {
 }
 
 // Sets a flag for the duration of a scope; keeps a list from being freed while it is walked.
+// If a callback throws, a list detached meanwhile (emptied by clearTimeout) is freed here.
 struct ProcessingGuard {
   internal::TimerList* list;
-  ~ProcessingGuard() { list->processing = false; }
+  ~ProcessingGuard() {
+    list->processing = false;
+    if (std::uncaught_exceptions() > 0 && !list->in_map) delete list;
+  }
 };
 }  // namespace
 
@@ -293,14 +298,13 @@ void Loop::listOnTimeout(internal::TimerList* list, std::int64_t now) {
       fn();
     }
   }
+  // Node: if the list ran empty, it is deleted (unless a clearTimeout already detached it).
   if (list->head == nullptr) {
     if (list->in_map) {
       removeList(list);  // frees it (processing is false again)
     } else {
       delete list;  // detached while we walked it
     }
-  } else if (!list->in_map) {
-    // Detached while walked but not empty: cannot happen (a list only detaches when empty).
   }
 }
 
