@@ -46,7 +46,6 @@
 #include <vector>
 
 #include "examples/support.h"
-#include "vow/promise/combinators.h"
 #include "vow/vow.h"
 
 namespace fsp = vow::fs::promises;

@@ -83,7 +83,6 @@
 
 #include "examples/mini_http.h"
 #include "examples/support.h"
-#include "vow/promise/combinators.h"
 #include "vow/vow.h"
 
 namespace http = examples::http;

@@ -28,8 +28,7 @@
 //   console.log('  sync: last line of the script');
 #include <cstdio>
 
-#include "vow/loop/loop.h"
-#include "vow/promise/promise.h"
+#include "vow/vow.h"
 
 int main() {
   std::puts("round 1: the main script");

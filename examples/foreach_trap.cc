@@ -52,9 +52,7 @@
 #include <ranges>
 #include <vector>
 
-#include "vow/loop/loop.h"
-#include "vow/promise/combinators.h"
-#include "vow/promise/promise.h"
+#include "vow/vow.h"
 
 // Pretend this saves a record; record `id` takes id * 50 ms.
 vow::Promise<void> save(int id) {

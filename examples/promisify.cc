@@ -46,7 +46,6 @@
 #include <utility>
 
 #include "examples/support.h"
-#include "vow/promise/promisify.h"
 #include "vow/vow.h"
 
 // A callback-style function, as older libraries are written: the callback comes last and

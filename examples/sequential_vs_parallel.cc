@@ -44,9 +44,7 @@
 #include <cstdio>
 #include <string>
 
-#include "vow/loop/loop.h"
-#include "vow/promise/combinators.h"
-#include "vow/promise/promise.h"
+#include "vow/vow.h"
 
 using Clock = std::chrono::steady_clock;
 

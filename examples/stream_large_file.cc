@@ -40,7 +40,6 @@
 #include <string>
 
 #include "examples/support.h"
-#include "vow/fs/stream.h"
 #include "vow/vow.h"
 
 int main() {

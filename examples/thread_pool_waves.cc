@@ -48,7 +48,7 @@
 #include <string_view>
 #include <vector>
 
-#include "vow/loop/loop.h"
+#include "vow/vow.h"
 
 using Clock = std::chrono::steady_clock;
 
