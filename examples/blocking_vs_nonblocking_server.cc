@@ -57,9 +57,10 @@
 //     const bodies = await Promise.all(requests);
 //     const reads = Math.round((performance.now() - start) / READ_MS);
 //     server.close();
+//     const times = `${reads} read time${reads === 1 ? '' : 's'}`;
 //     const same = bodies.every((body) => body === bodies[0]);
-//     console.log(`${name}: ${REQUESTS} requests took about ${reads} read time${reads === 1 ? '' : 's'}` +
-//                 (same ? `, each answered "${bodies[0]}"` : ', with different answers'));
+//     const answers = same ? `each answered "${bodies[0]}"` : 'with different answers';
+//     console.log(`${name}: ${REQUESTS} requests took about ${times}, ${answers}`);
 //   }
 //
 //   async function main() {
@@ -114,14 +115,11 @@ vow::Promise<void> measure(std::string name, http::Server::Handler handler) {
   double ms = std::chrono::duration<double, std::milli>(Clock::now() - start).count();
   long reads = std::lround(ms / kReadMs);
   server.close();
-  bool same = std::ranges::all_of(bodies, [&](const std::string& body) { return body == bodies[0]; });
-  std::printf("%s: %d requests took about %ld read time%s", name.c_str(), kRequests, reads,
-              reads == 1 ? "" : "s");
-  if (same) {
-    std::printf(", each answered \"%s\"\n", bodies[0].c_str());
-  } else {
-    std::printf(", with different answers\n");
-  }
+  std::string times = std::to_string(reads) + " read time" + (reads == 1 ? "" : "s");
+  bool same = std::ranges::all_of(bodies, [&](const std::string& b) { return b == bodies[0]; });
+  std::string answers = same ? "each answered \"" + bodies[0] + "\"" : "with different answers";
+  std::printf("%s: %d requests took about %s, %s\n", name.c_str(), kRequests, times.c_str(),
+              answers.c_str());
 }
 
 vow::Promise<void> mainAsync() {

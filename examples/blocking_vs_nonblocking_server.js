@@ -49,9 +49,10 @@ async function measure(name, handler) {
   const bodies = await Promise.all(requests);
   const reads = Math.round((performance.now() - start) / READ_MS);
   server.close();
+  const times = `${reads} read time${reads === 1 ? '' : 's'}`;
   const same = bodies.every((body) => body === bodies[0]);
-  console.log(`${name}: ${REQUESTS} requests took about ${reads} read time${reads === 1 ? '' : 's'}` +
-              (same ? `, each answered "${bodies[0]}"` : ', with different answers'));
+  const answers = same ? `each answered "${bodies[0]}"` : 'with different answers';
+  console.log(`${name}: ${REQUESTS} requests took about ${times}, ${answers}`);
 }
 
 async function main() {

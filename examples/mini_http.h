@@ -212,9 +212,9 @@ class ClientRequest : public std::enable_shared_from_this<ClientRequest> {
       return promise;
     }
     // A non-blocking connect completes when the socket becomes writable.
-    watcher_ = vow::Loop::current().watch(
-        socket_.get(), vow::kWritable,
-        [self = shared_from_this()](std::uint32_t) { self->onReady(); });
+    watcher_ =
+        vow::Loop::current().watch(socket_.get(), vow::kWritable,
+                                   [self = shared_from_this()](std::uint32_t) { self->onReady(); });
     // Bounded: a request that takes too long fails instead of keeping the program waiting.
     timer_ = vow::setTimeout(
         [self = shared_from_this()] { self->fail(vow::Exception("request timed out")); },
@@ -245,9 +245,9 @@ class ClientRequest : public std::enable_shared_from_this<ClientRequest> {
       return;
     }
     // End of stream: the server closed the connection after its response. Its body follows
-    // the blank line that ends the head.
+    // the blank line that ends the head. (Closed without a response: Node's "socket hang up".)
     std::size_t head_end = received_.find("\r\n\r\n");
-    if (head_end == std::string::npos) return fail(vow::Exception("malformed response"));
+    if (head_end == std::string::npos) return fail(vow::Exception("socket hang up", "ECONNRESET"));
     finish();
     (*resolve_)(received_.substr(head_end + 4));
   }

@@ -11,6 +11,7 @@
 // JavaScript; its classic CPU-bound pool job is crypto.pbkdf2:
 //
 //   process.env.UV_THREADPOOL_SIZE ??= '4';
+//   const poolSize = process.env.UV_THREADPOOL_SIZE;
 //   const crypto = require('crypto');
 //
 //   const JOBS = 8;
@@ -23,7 +24,7 @@
 //       if (finished.length === JOBS) report();
 //     });
 //   }
-//   console.log(`${JOBS} equal CPU-bound jobs queued on a pool of ${process.env.UV_THREADPOOL_SIZE} threads`);
+//   console.log(`${JOBS} equal CPU-bound jobs queued on a pool of ${poolSize} threads`);
 //
 //   function report() {
 //     const waves = [];
@@ -34,7 +35,8 @@
 //       previous = ms;
 //     }
 //     waves.forEach((jobs, i) => {
-//       console.log(`wave ${i + 1}: jobs ${jobs.sort((a, b) => a - b).join(' ')} finished together`);
+//       jobs.sort((a, b) => a - b);
+//       console.log(`wave ${i + 1}: jobs ${jobs.join(' ')} finished together`);
 //     });
 //     console.log('a job waits in the queue until a pool thread is free');
 //   }

@@ -5,6 +5,7 @@
 
 // Must happen before the pool's first use: libuv reads it once, when the pool starts.
 process.env.UV_THREADPOOL_SIZE ??= '4';
+const poolSize = process.env.UV_THREADPOOL_SIZE;
 const crypto = require('crypto');
 
 const JOBS = 8;
@@ -18,7 +19,7 @@ for (let job = 1; job <= JOBS; job++) {
     if (finished.length === JOBS) report();
   });
 }
-console.log(`${JOBS} equal CPU-bound jobs queued on a pool of ${process.env.UV_THREADPOOL_SIZE} threads`);
+console.log(`${JOBS} equal CPU-bound jobs queued on a pool of ${poolSize} threads`);
 
 // Jobs that run together finish together. Times vary from machine to machine, so print waves,
 // not times: a new wave starts where the gap to the previous finish is more than half of the
@@ -32,7 +33,8 @@ function report() {
     previous = ms;
   }
   waves.forEach((jobs, i) => {
-    console.log(`wave ${i + 1}: jobs ${jobs.sort((a, b) => a - b).join(' ')} finished together`);
+    jobs.sort((a, b) => a - b);
+    console.log(`wave ${i + 1}: jobs ${jobs.join(' ')} finished together`);
   });
   console.log('a job waits in the queue until a pool thread is free');
 }
