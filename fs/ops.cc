@@ -222,7 +222,8 @@ void ReadFileOp::run() noexcept {
     };
 #if defined(__cpp_lib_string_resize_and_overwrite)
     // No zero-fill: read() writes straight into the string's fresh pages (a 256 MiB file
-    // otherwise pays a full memset pass before the copy).
+    // otherwise pays a full memset pass before the copy). Only in a build that is C++23 as a
+    // whole: vow does not mix standards inside one build.
     data.resize_and_overwrite(size, fill);
 #else
     data.resize(size);
