@@ -95,7 +95,8 @@ void report() {
 }
 
 int main() {
-  // Must happen before the pool's first use: the pool reads it once, when it starts.
+  // 4 threads unless VOW_THREADPOOL_SIZE is set already. Must happen before the pool's first
+  // use: the pool reads it once, when it starts (Node: UV_THREADPOOL_SIZE, read by libuv).
   setenv("VOW_THREADPOOL_SIZE", "4", /*overwrite=*/0);
 
   for (int job = 1; job <= kJobs; ++job) {
