@@ -227,6 +227,11 @@ void Loop::runTimers() {
     internal::TimerList* list = heap_[0];
     if (list->expiry > now) break;
     if (ran_list) {
+      // The checkpoint may clear every timer of `list` (removeList then detaches it from the
+      // map and the heap). Node still processes the list it peeked, now empty; so must we:
+      // hold it as "processing" so that it is detached but not freed (listOnTimeout frees it).
+      list->processing = true;
+      ProcessingGuard guard{list};
       checkpoint();
     } else {
       ran_list = true;

@@ -118,6 +118,32 @@ TEST(LoopTimers, ClearTimeoutFromAMicrotaskOfTheTimerBefore) {
   EXPECT_EQ(log, (Log{"first"}));
 }
 
+// Regression (tests/fuzz/regressions/clear_due_timer_in_checkpoint.prog): the checkpoint
+// between two due lists clears the only timer of the second one. The list used to be freed
+// there and then walked (use after free); Node processes the emptied list and runs nothing.
+TEST(LoopTimers, ClearTimeoutInTheCheckpointBeforeADueListEmptiesItSafely) {
+  vow::Loop loop;
+  Log log;
+  vow::Timeout t3;
+  vow::setTimeout([&] {
+    log.push_back("T1");
+    vow::nextTick([&] {
+      log.push_back("t2");
+      vow::clearTimeout(t3);
+      // A new list for the same duration must not be confused with the detached one.
+      vow::setTimeout([&] { log.push_back("T4"); }, 2);
+    });
+  }, 1);
+  t3 = vow::setTimeout([&] { log.push_back("T3"); }, 2);
+  // Both lists are due in the first timers phase.
+  auto until = std::chrono::steady_clock::now() + std::chrono::milliseconds(5);
+  while (std::chrono::steady_clock::now() < until) {
+  }
+  loop.run();
+  EXPECT_EQ(log, (Log{"T1", "t2", "T4"}));
+  EXPECT_FALSE(loop.alive());
+}
+
 TEST(LoopTimers, DroppingTheHandleDoesNotCancel) {
   vow::Loop loop;
   bool fired = false;
