@@ -503,6 +503,7 @@ void Loop::onHandlerAddedAfterReject(internal::StateBase* promise) {
   auto it = maybe_unhandled_.find(promise);
   if (it == maybe_unhandled_.end()) return;
   Unhandled info = it->second;
+  if (info.in_flight) return;  // Node: in neither map while its batch is being emitted
   maybe_unhandled_.erase(it);
   if (info.warned) async_handled_.emplace_back(AnyPromise(promise), info.uid);
 }
@@ -597,12 +598,35 @@ bool Loop::processRejections() {
       for (auto& l : snapshot) (*l.fn)(promise);
     }
   }
-  std::size_t len = pending_unhandled_.size();
-  while (len-- > 0) {
-    AnyPromise promise = std::move(pending_unhandled_.front());
-    pending_unhandled_.pop_front();
+  // Node 20.20 takes the whole pending set first (`const pending = pendingUnhandledRejections;
+  // pendingUnhandledRejections = new SafeMap()`), then reports each entry in order: a handler
+  // attached to a later entry by an earlier entry's listener does not stop its report.
+  std::deque<AnyPromise> batch;
+  batch.swap(pending_unhandled_);
+  for (const AnyPromise& p : batch) {
+    auto it = maybe_unhandled_.find(p.state());
+    if (it != maybe_unhandled_.end()) it->second.in_flight = true;
+  }
+  // If a report throws (throw/strict mode), the entries not reached yet go back in front of
+  // the pending ones, for the next checkpoint (run() called again goes on from there).
+  struct Requeue {
+    Loop* loop;
+    std::deque<AnyPromise>* batch;
+    ~Requeue() {
+      while (!batch->empty()) {
+        auto it = loop->maybe_unhandled_.find(batch->back().state());
+        if (it != loop->maybe_unhandled_.end()) it->second.in_flight = false;
+        loop->pending_unhandled_.push_front(std::move(batch->back()));
+        batch->pop_back();
+      }
+    }
+  } requeue{this, &batch};
+  while (!batch.empty()) {
+    AnyPromise promise = std::move(batch.front());
+    batch.pop_front();
     auto it = maybe_unhandled_.find(promise.state());
-    if (it == maybe_unhandled_.end()) continue;
+    if (it == maybe_unhandled_.end()) continue;  // handled before the batch was taken
+    it->second.in_flight = false;
     it->second.warned = true;
     std::uint64_t uid = it->second.uid;
     Error reason = promise.reason();

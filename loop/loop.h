@@ -180,6 +180,10 @@ class Loop final : private internal::RejectionTracker {
   struct Unhandled {
     std::uint64_t uid;
     bool warned;
+    // In the batch processRejections is emitting, not reached yet: Node has taken it out of
+    // pendingUnhandledRejections and not put it in maybeUnhandledPromises, so a handler added
+    // now changes nothing (it is still reported).
+    bool in_flight = false;
   };
   template <class F>
   struct Listener {

@@ -199,6 +199,32 @@ TEST(LoopRejections, ThrowModeLeavesTheOtherRejectionsForTheNextRun) {
   EXPECT_EQ(log, (Log{"first", "second"}));
 }
 
+// Regression (tests/fuzz/regressions/unhandled_snapshot.prog). Node 20.20 snapshots the
+// pending unhandled rejections before reporting any: p1's listener attaching a handler to p2
+// does not stop p2's report, and no 'rejectionHandled' follows for p2 (it was in neither of
+// Node's maps when the handler came). Checked against node v20.20.2:
+//   ["unhandled a","unhandled b","A b","A b","late catch p1","rejectionHandled p1"]
+TEST(LoopRejections, OnUnhandledRejectionReportsTheWholeBatchEvenIfAListenerHandlesALaterOne) {
+  vow::Loop loop;
+  Log log;
+  auto p1 = vow::Promise<void>::reject(vow::Exception("a"));
+  auto p2 = vow::Promise<void>::reject(vow::Exception("b"));
+  vow::onUnhandledRejection([&](const vow::Error& e) {
+    log.push_back("unhandled " + e.message());
+    (void)p2.then([] {}, [&](const vow::Error& r) { log.push_back("A " + r.message()); });
+  });
+  vow::onRejectionHandled([&](const vow::AnyPromise& p) {
+    log.push_back(p == vow::AnyPromise(p1)   ? "rejectionHandled p1"
+                  : p == vow::AnyPromise(p2) ? "rejectionHandled p2"
+                                             : "rejectionHandled ?");
+  });
+  vow::setTimeout([&] { (void)p1.catch_([&](const vow::Error&) { log.push_back("late catch p1"); }); },
+                  1);
+  loop.run();
+  EXPECT_EQ(log, (Log{"unhandled a", "unhandled b", "A b", "A b", "late catch p1",
+                      "rejectionHandled p1"}));
+}
+
 TEST(LoopRejections, ParsesNodeModeNames) {
   vow::UnhandledRejections mode{};
   EXPECT_TRUE(vow::parseUnhandledRejections("warn-with-error-code", &mode));
