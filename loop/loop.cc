@@ -360,19 +360,24 @@ void Loop::poll(int timeout_ms) {
     if (evs[i] & (EPOLLOUT | EPOLLHUP | EPOLLERR)) got |= kWritable;
     got &= w->events;
     if (got == 0) continue;
-    // Keep the callback alive even if the watcher is stopped or destroyed inside it.
+    // The callback runs from a local, so that destroying the watcher inside it does not destroy
+    // the running callback. It goes back to the watcher afterwards whatever the callback did
+    // to it (stop(), start() again, both): the watcher object lives on while stopped. If the
+    // IoWatcher was destroyed meanwhile, the watcher object is freed here instead.
     auto cb = std::move(w->callback);
+    w->running = true;
     struct Restore {
-      Loop* loop;
-      std::uint64_t id;
+      internal::IoWatcherImpl* w;
       absl::AnyInvocable<void(std::uint32_t)>* cb;
       ~Restore() {
-        auto found = loop->watchers_.find(id);
-        if (found != loop->watchers_.end() && !found->second->callback) {
-          found->second->callback = std::move(*cb);
+        w->running = false;
+        if (w->orphaned) {
+          delete w;
+        } else if (!w->callback) {
+          w->callback = std::move(*cb);
         }
       }
-    } restore{this, ids[i], &cb};
+    } restore{w, &cb};
     cb(got);
     checkpoint();
   }
@@ -471,7 +476,11 @@ void Loop::ioRef(internal::IoWatcherImpl* w, bool ref) {
 IoWatcher::~IoWatcher() {
   if (w_ == nullptr) return;
   if (w_->loop != nullptr) w_->loop->ioStop(w_);
-  delete w_;
+  if (w_->running) {
+    w_->orphaned = true;  // destroyed inside its own callback: Loop::poll frees it after
+  } else {
+    delete w_;
+  }
 }
 void IoWatcher::start(std::uint32_t events) {
   if (w_ && w_->loop) w_->loop->ioStart(w_, events);

@@ -247,6 +247,74 @@ TEST(LoopIo, WatchesWritabilityAndReadability) {
   ::close(fds[1]);
 }
 
+// Regression: stop() inside the callback removed the watcher from the loop's table, so the
+// callback was not put back; start() later and the next event called an empty AnyInvocable.
+TEST(LoopIo, StoppedInsideItsCallbackAndStartedLaterKeepsItsCallback) {
+  vow::Loop loop;
+  Log log;
+  int fds[2];
+  ASSERT_EQ(::pipe(fds), 0);
+  ASSERT_EQ(::write(fds[1], "ab", 2), 2);
+  vow::IoWatcher reader;
+  reader = loop.watch(fds[0], vow::kReadable, [&](std::uint32_t) {
+    char c;
+    ASSERT_EQ(::read(fds[0], &c, 1), 1);
+    log.push_back(std::string("read ") + c);
+    reader.stop();
+    if (c == 'a') {
+      vow::setImmediate([&] {
+        log.push_back("start again");
+        reader.start(vow::kReadable);
+      });
+    }
+  });
+  loop.run();
+  EXPECT_EQ(log, (Log{"read a", "start again", "read b"}));
+  EXPECT_FALSE(reader.isActive());
+  ::close(fds[0]);
+  ::close(fds[1]);
+}
+
+TEST(LoopIo, StopThenStartInsideItsCallbackKeepsWatching) {
+  vow::Loop loop;
+  Log log;
+  int fds[2];
+  ASSERT_EQ(::pipe(fds), 0);
+  ASSERT_EQ(::write(fds[1], "abc", 3), 3);
+  vow::IoWatcher reader;
+  reader = loop.watch(fds[0], vow::kReadable, [&](std::uint32_t) {
+    char c;
+    ASSERT_EQ(::read(fds[0], &c, 1), 1);
+    log.push_back(std::string("read ") + c);
+    reader.stop();
+    if (c != 'c') reader.start(vow::kReadable);
+  });
+  loop.run();
+  EXPECT_EQ(log, (Log{"read a", "read b", "read c"}));
+  ::close(fds[0]);
+  ::close(fds[1]);
+}
+
+TEST(LoopIo, DestroyedInsideItsCallbackIsSafe) {
+  vow::Loop loop;
+  Log log;
+  int fds[2];
+  ASSERT_EQ(::pipe(fds), 0);
+  ASSERT_EQ(::write(fds[1], "ab", 2), 2);
+  vow::IoWatcher reader;
+  std::string label = "reader";  // copied into the callback: must outlive its watcher
+  reader = loop.watch(fds[0], vow::kReadable, [&, label](std::uint32_t) {
+    reader = vow::IoWatcher();  // destroys the watcher whose callback this is
+    log.push_back(label + " destroyed itself");
+    vow::nextTick([&] { log.push_back("tick"); });
+  });
+  loop.run();
+  EXPECT_EQ(log, (Log{"reader destroyed itself", "tick"}));
+  EXPECT_FALSE(loop.alive());
+  ::close(fds[0]);
+  ::close(fds[1]);
+}
+
 TEST(LoopExceptions, TimerExceptionLeavesRunAndRunGoesOn) {
   vow::Loop loop;
   Log log;

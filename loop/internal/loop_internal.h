@@ -89,6 +89,10 @@ struct IoWatcherImpl {
   std::uint32_t events = 0;  // IoEvents mask currently watched; 0 when stopped
   std::uint64_t id = 0;
   bool refed = true;
+  // Its callback is running (moved out into Loop::poll, which puts it back afterwards).
+  bool running = false;
+  // Its IoWatcher was destroyed while the callback ran: Loop::poll frees it afterwards.
+  bool orphaned = false;
   absl::AnyInvocable<void(std::uint32_t)> callback;
 };
 
