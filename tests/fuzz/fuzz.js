@@ -52,7 +52,10 @@ let fileCounter = 0;
 
 function run(cmd, argv) {
   return new Promise((resolve, reject) => {
-    const child = spawn(cmd, argv, { stdio: ['ignore', 'pipe', 'pipe'] });
+    // Short LeakSanitizer reports (when vow_interp is built with --config=asan).
+    const env = { ...process.env };
+    env.LSAN_OPTIONS = (env.LSAN_OPTIONS ? env.LSAN_OPTIONS + ':' : '') + 'max_leaks=3';
+    const child = spawn(cmd, argv, { stdio: ['ignore', 'pipe', 'pipe'], env });
     const out = [];
     const err = [];
     child.stdout.on('data', (d) => out.push(d));
@@ -102,7 +105,7 @@ async function runBoth(progs) {
     return before.concat([results[lost]], after);
   }
   // vow_interp failing at exit with every trace printed (LeakSanitizer reports leaks at exit):
-  // run the programs one at a time to find which; alone, a failing exit is a divergence.
+  // bisect the batch to find which programs; alone, a failing exit is a divergence.
   const vowBad = v.code !== 0 || v.signal;
   if (lost < 0 && vowBad) {
     if (progs.length === 1) {
@@ -110,9 +113,14 @@ async function runBoth(progs) {
                                               ': ' + crashSummary(v.stderr)]);
       return results;
     }
-    const one = [];
-    for (const p of progs) one.push(...(await runBoth([p])));
-    return one;
+    // Bisect: a half that exits cleanly keeps its results. Without --keep-going only the first
+    // failing program matters: once the left half has one, the right half keeps the batch's
+    // traces unchecked.
+    const mid = progs.length >> 1;
+    const left = await runBoth(progs.slice(0, mid));
+    const right = args.keepGoing || left.every(same) ? await runBoth(progs.slice(mid)) :
+        results.slice(mid);
+    return left.concat(right);
   }
   return results;
 }
