@@ -250,7 +250,11 @@ bool withValue(State<T>* s, Sink&& sink) {
   if constexpr (std::is_void_v<T>) {
     sink(std::monostate{});
   } else if constexpr (kCopyable<T>) {
-    sink(std::as_const(s->value()));
+    if (s->onlyHeldBy(1)) {
+      sink(std::move(s->value()));  // only the reaction job holds it: nobody else can see it
+    } else {
+      sink(std::as_const(s->value()));
+    }
   } else {
     if (!s->takeOnce()) return false;
     sink(std::move(s->value()));
@@ -386,6 +390,7 @@ class RangeCombinator final
       p->nodeDone();  // may free this node
       p->releaseSettler();
     }
+    StateBase* waiter() noexcept override { return parent_; }
     void drop() override {
       RangeCombinator* p = parent_;
       p->nodeDone();
@@ -501,6 +506,7 @@ class TupleCombinator<K, std::index_sequence<Is...>, Ts...> final
       });
       p->releaseSettler();
     }
+    StateBase* waiter() noexcept override { return parent_; }
     void drop() override { parent_->releaseSettler(); }
 
     TupleCombinator* parent_ = nullptr;

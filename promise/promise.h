@@ -184,6 +184,13 @@ template <class T, class F>
 decltype(auto) callValueHandler(F& f, State<T>* s) {
   if constexpr (kTakesValue<T, F>) {
     if constexpr (kCopyable<T>) {
+      // Only the reaction job holds the state: nobody else can see the value, so a handler
+      // taking T by value gets it moved, not copied.
+      if constexpr (std::is_invocable_v<F&, T&&> &&
+                    std::is_same_v<std::invoke_result_t<F&, T&&>,
+                                   std::invoke_result_t<F&, const T&>>) {
+        if (s->onlyHeldBy(1)) return f(std::move(s->value()));
+      }
       return f(std::as_const(s->value()));
     } else {
       return f(std::move(s->value()));

@@ -1,6 +1,7 @@
 #include "vow/promise/promise.h"
 
 #include <memory>
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <thread>
@@ -343,6 +344,46 @@ TEST(PromiseLifetime, HandlersReleasedWhenResolverDroppedButPromiseHeld) {
   keep->then([&] { ran = true; });  // waits forever, like JS; must not run or leak
   runMicrotasks();
   EXPECT_FALSE(ran);
+}
+
+TEST(PromiseLifetime, AdoptionCycleIsReleased) {
+  // JS leaves these forever-pending cycles to its GC; vow must free them (no leak).
+  Counted::live = 0;
+  {
+    auto [p1, resolve, reject] = Promise<int>::withResolvers();
+    auto p2 = p1.then([c = Counted()](int v) { return v; });
+    resolve(p2);  // p1 waits on p2, which waits on p1
+    runMicrotasks();
+  }
+  EXPECT_EQ(Counted::live, 0);
+  {
+    std::optional<Promise<int>> self;
+    auto p = Promise<int>::resolve(1).finally([&self, c = Counted()] { return *self; });
+    self = p;  // the finally handler returns the promise finally() made
+    runMicrotasks();
+    self.reset();
+  }
+  EXPECT_EQ(Counted::live, 0);
+}
+
+TEST(PromiseValue, SoleConsumerGetsTheValueMovedNotCopied) {
+  struct Tracked {
+    int copies = 0;
+    Tracked() = default;
+    Tracked(const Tracked& o) : copies(o.copies + 1) {}
+    Tracked(Tracked&&) noexcept = default;
+  };
+  int copies = -1;
+  Promise<Tracked>::resolve(Tracked())
+      .then([](Tracked t) { return t; })
+      .then([&](Tracked t) { copies = t.copies; });
+  runMicrotasks();
+  EXPECT_EQ(copies, 0);
+  // With a handle still held elsewhere, the value is copied: the holder may read it later.
+  auto held = Promise<Tracked>::resolve(Tracked());
+  held.then([&](Tracked t) { copies = t.copies; });
+  runMicrotasks();
+  EXPECT_EQ(copies, 1);
 }
 
 TEST(PromiseChain, TenMillionLinksSettleAndFreeOnTheDefaultStack) {

@@ -35,9 +35,16 @@ class PromiseAwaiter {
   // Always suspends, even on a settled promise: `await` resumes one microtask later.
   bool await_ready() const noexcept { return false; }
   void await_suspend(std::coroutine_handle<>) {
-    // May destroy this coroutine at once if the awaited promise can never settle: touch
-    // nothing of `this` afterwards.
-    stateOf(awaited_)->addReaction(waiter_);
+    State<U>* s = stateOf(awaited_);
+    // Awaiting a promise that waits on this coroutine's own result can never resume (JS leaves
+    // the cycle to its GC): the frame is released as for a promise nobody can settle.
+    // Either way this coroutine may be destroyed at once: touch nothing of `this` afterwards.
+    if (s->isPending() && waiter_->waiter()->isAwaitedBy(s)) {
+      s->markHandled();
+      waiter_->drop();
+      return;
+    }
+    s->addReaction(waiter_);
   }
   U await_resume() {
     State<U>* s = stateOf(awaited_);
@@ -45,6 +52,8 @@ class PromiseAwaiter {
     if constexpr (std::is_void_v<U>) {
       return;
     } else if constexpr (kCopyable<U>) {
+      // Held only by this awaiter and the job resuming it: move the value out.
+      if (s->onlyHeldBy(2)) return std::move(s->value());
       return s->value();
     } else {
       if (!s->takeOnce()) throw TypeError(kValueTakenMessage);

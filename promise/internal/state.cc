@@ -4,6 +4,8 @@
 #include <cstdlib>
 #include <vector>
 
+#include "absl/container/inlined_vector.h"
+
 namespace vow::internal {
 
 namespace {
@@ -69,14 +71,33 @@ void StateBase::abandon(void* self) {
   }
 }
 
-void StateBase::addReaction(Reaction* r) {
-  checkThread();
-  if (!handled_) {
-    handled_ = 1;
-    if (status_ == kRejected && reported_) {
-      if (RejectionTracker* t = currentRejectionTracker()) t->onHandlerAddedAfterReject(this);
+void StateBase::markHandled() {
+  if (handled_) return;
+  handled_ = 1;
+  if (status_ == kRejected && reported_) {
+    if (RejectionTracker* t = currentRejectionTracker()) t->onHandlerAddedAfterReject(this);
+  }
+}
+
+bool StateBase::isAwaitedBy(const StateBase* state) const {
+  // Breadth-first over "who waits on whom": the reaction lists of pending states.
+  constexpr std::size_t kMaxVisited = 256;
+  absl::InlinedVector<const StateBase*, 8> todo;
+  todo.push_back(this);
+  for (std::size_t i = 0; i < todo.size() && todo.size() < kMaxVisited; ++i) {
+    for (Reaction* r = todo[i]->reactions_; r != nullptr; r = r->next_reaction_) {
+      const StateBase* w = r->waiter();
+      if (w == nullptr) continue;
+      if (w == state) return true;
+      if (w->isPending()) todo.push_back(w);
     }
   }
+  return false;
+}
+
+void StateBase::addReaction(Reaction* r) {
+  checkThread();
+  markHandled();
   if (status_ != kPending) {
     enqueueReaction(r, this);
   } else if (settlers_ == 0) {

@@ -28,6 +28,8 @@ class Reaction {
   virtual void react(StateBase* source) = 0;
   // The source can never settle any more (every resolver is gone), or the job was discarded.
   virtual void drop() = 0;
+  // The state that waits through this reaction (settled by it), if there is one.
+  virtual StateBase* waiter() noexcept { return nullptr; }
 
   Reaction* next_reaction_ = nullptr;
 
@@ -96,6 +98,15 @@ class StateBase : public Reaction {
   // Plain states never react; the subclasses that do (then, coroutines) override these.
   void react(StateBase*) override { unreachableReaction(); }
   void drop() override { unreachableReaction(); }
+  StateBase* waiter() noexcept override { return this; }
+
+  // True if `state` waits, directly or through other pending promises, on this one: making
+  // this one wait on `state` would close a cycle that can never settle. Looks at a bounded
+  // number of waiters (a cycle hidden deeper is only a leak, as before).
+  bool isAwaitedBy(const StateBase* state) const;
+  // True when nothing but `owners` references keep this state: a value moved out of it then
+  // cannot be observed by anyone else.
+  bool onlyHeldBy(std::uint32_t owners) const noexcept { return refs_ == owners; }
 
   // The rejection reason; only when status() == kRejected.
   virtual const Error& reason() const noexcept = 0;
@@ -113,6 +124,8 @@ class StateBase : public Reaction {
     return !was_taken;
   }
 
+  // JS's [[PromiseIsHandled]] = true, telling the tracker if it was reported unhandled.
+  void markHandled();
   // Registers `r` (which carries one reference of its own). Marks this state handled.
   void addReaction(Reaction* r);
 
@@ -245,6 +258,11 @@ class State : public StateBase {
   void adoptOutcome(State<T>* source) {
     if (source->status() == kFulfilled) {
       if constexpr (kCopyable<T>) {
+        // The reaction job holds the only reference: nobody else can see the value, move it.
+        if (source->onlyHeldBy(1)) {
+          fulfillNow(std::move(source->value()));
+          return;
+        }
         fulfillNow(source->value());
       } else if (source->takeOnce()) {
         fulfillNow(std::move(source->value()));
@@ -273,6 +291,7 @@ template <class T>
 class AdoptReaction final : public Reaction {
  public:
   explicit AdoptReaction(State<T>* target) noexcept : target_(target) {}
+  StateBase* waiter() noexcept override { return target_; }
   void react(StateBase* source) override {
     auto* s = static_cast<State<T>*>(source);
     target_->adoptOutcome(s);
@@ -312,7 +331,14 @@ void State<T>::resolveWithState(State<T>* other) {
         StateRef keep(p.source);
         p.source->release();
         if (run) {
-          p.source->addReaction(p.adopt);
+          // A promise waiting (through others) on the one it adopts would wait forever: JS
+          // leaves the cycle to its GC; vow drops the reaction so the cycle can be freed.
+          if (p.source->isPending() && p.adopt->waiter()->isAwaitedBy(p.source)) {
+            p.source->markHandled();  // as JS's then() does
+            p.adopt->drop();
+          } else {
+            p.source->addReaction(p.adopt);
+          }
         } else {
           p.adopt->drop();
         }
