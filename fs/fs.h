@@ -376,17 +376,6 @@ void write(int fd, std::string data, F&& cb) {
 
 }  // namespace vow::fs
 
-namespace vow::internal {
-// callbackify delivers through process.nextTick in Node. The promise layer has a hook for it;
-// any program that includes the loop-aware layers gets nextTick installed here.
-// TODO(loop): Loop's constructor should install this, so that programs using only //loop get it.
-inline void nextTickCallbackScheduler(absl::AnyInvocable<void()> f) {
-  ::vow::nextTick(std::move(f));
-}
-inline const bool kCallbackifyUsesNextTick =
-    (::vow::setCallbackScheduler(&nextTickCallbackScheduler), true);
-}  // namespace vow::internal
-
 #include "vow/fs/promises.h"  // IWYU pragma: export
 #include "vow/fs/stream.h"    // IWYU pragma: export
 #include "vow/fs/sync.h"      // IWYU pragma: export

@@ -12,6 +12,8 @@
 #include <stdexcept>
 #include <system_error>
 
+#include "vow/promise/promisify.h"
+
 namespace vow {
 
 namespace internal {
@@ -84,6 +86,18 @@ KeepAlive::~KeepAlive() {
 namespace {
 
 thread_local Loop* t_current = nullptr;
+
+// Node's util.callbackify delivers through process.nextTick. The promise layer knows no loop
+// and falls back to queueMicrotask; any program linked with the loop gets nextTick instead,
+// installed before main (unless a scheduler was installed earlier: that one is kept). Later
+// calls to vow::setCallbackScheduler still choose.
+void nextTickCallbackScheduler(absl::AnyInvocable<void()> f) { ::vow::nextTick(std::move(f)); }
+[[maybe_unused]] const bool kCallbackifyUsesNextTick = [] {
+  if (CallbackScheduler previous = setCallbackScheduler(&nextTickCallbackScheduler)) {
+    setCallbackScheduler(previous);
+  }
+  return true;
+}();
 
 // libuv's UV_CLOCK_FAST: CLOCK_MONOTONIC_COARSE when its resolution is 1 ms or better.
 clockid_t fastClock() {

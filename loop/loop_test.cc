@@ -11,6 +11,7 @@
 
 #include "gtest/gtest.h"
 #include "vow/promise/promise.h"
+#include "vow/promise/promisify.h"
 
 namespace {
 
@@ -313,6 +314,28 @@ TEST(LoopIo, DestroyedInsideItsCallbackIsSafe) {
   EXPECT_FALSE(loop.alive());
   ::close(fds[0]);
   ::close(fds[1]);
+}
+
+// A program using only //loop gets Node's callbackify delivery: process.nextTick, so the
+// callbacks come after every microtask (queueMicrotask would interleave them). Checked against
+// node v20.20.2: ["m1","m2","m3","cb 1","cb !neg"].
+TEST(LoopCallbackify, DeliversThroughNextTickAfterTheMicrotasksLikeNode) {
+  vow::Loop loop;
+  Log log;
+  auto f = vow::callbackify([](int x) {
+    return x < 0 ? vow::Promise<int>::reject(vow::Exception("neg")) : vow::Promise<int>::resolve(x);
+  });
+  f(1, [&](const vow::Error& e, int v) { log.push_back("cb " + std::to_string(v)); });
+  f(-1, [&](const vow::Error& e, int) { log.push_back("cb !" + e.message()); });
+  vow::queueMicrotask([&] {
+    log.push_back("m1");
+    vow::queueMicrotask([&] {
+      log.push_back("m2");
+      vow::queueMicrotask([&] { log.push_back("m3"); });
+    });
+  });
+  loop.run();
+  EXPECT_EQ(log, (Log{"m1", "m2", "m3", "cb 1", "cb !neg"}));
 }
 
 TEST(LoopExceptions, TimerExceptionLeavesRunAndRunGoesOn) {
