@@ -390,7 +390,6 @@ class RangeCombinator final
       p->nodeDone();  // may free this node
       p->releaseSettler();
     }
-    StateBase* waiter() noexcept override { return parent_; }
     void drop() override {
       RangeCombinator* p = parent_;
       p->nodeDone();
@@ -506,7 +505,6 @@ class TupleCombinator<K, std::index_sequence<Is...>, Ts...> final
       });
       p->releaseSettler();
     }
-    StateBase* waiter() noexcept override { return parent_; }
     void drop() override { parent_->releaseSettler(); }
 
     TupleCombinator* parent_ = nullptr;

@@ -28,7 +28,9 @@ class Reaction {
   virtual void react(StateBase* source) = 0;
   // The source can never settle any more (every resolver is gone), or the job was discarded.
   virtual void drop() = 0;
-  // The state that waits through this reaction (settled by it), if there is one.
+  // The state that waits through this reaction and can be settled by nothing else (a then's
+  // derived promise, an adopting promise, a suspended coroutine), for cycle detection. A
+  // combinator's result can settle from any of its inputs, so its reactions name none.
   virtual StateBase* waiter() noexcept { return nullptr; }
 
   Reaction* next_reaction_ = nullptr;
