@@ -1,7 +1,9 @@
 // Timers and immediates: ordering, intervals, clear*, refresh, the promise forms.
 #include "vow/loop/timers.h"
 
+#include <algorithm>
 #include <chrono>
+#include <cstdint>
 #include <string>
 #include <thread>
 #include <vector>
@@ -51,13 +53,30 @@ TEST(LoopTimers, DelayAboveTimeoutMaxWarnsLikeNode) {
 }
 
 TEST(LoopTimers, ShorterDelayFiresFirst) {
+  // Timers fire in deadline order (start + delay), not creation order. As in Node, each
+  // setTimeout reads the clock, so on a loaded machine the calls may be milliseconds apart:
+  // the expected order is computed from the starts the loop actually used (loop.now() right
+  // after each call), ties in creation order. Unloaded, it is 10, 20, 30.
   vow::Loop loop;
   Log log;
-  vow::setTimeout([&] { log.push_back("30"); }, 30);
-  vow::setTimeout([&] { log.push_back("10"); }, 10);
-  vow::setTimeout([&] { log.push_back("20"); }, std::chrono::milliseconds(20));
+  struct Made {
+    std::string name;
+    std::int64_t deadline;
+  };
+  std::vector<Made> made;
+  auto make = [&](std::string name, auto delay, std::int64_t ms) {
+    vow::setTimeout([&log, name] { log.push_back(name); }, delay);
+    made.push_back({name, loop.now() + ms});
+  };
+  make("30", 30.0, 30);
+  make("10", 10.0, 10);
+  make("20", std::chrono::milliseconds(20), 20);
+  std::stable_sort(made.begin(), made.end(),
+                   [](const Made& a, const Made& b) { return a.deadline < b.deadline; });
+  Log expected;
+  for (const Made& m : made) expected.push_back(m.name);
   loop.run();
-  EXPECT_EQ(log, (Log{"10", "20", "30"}));
+  EXPECT_EQ(log, expected);
 }
 
 TEST(LoopTimers, WaitsAtLeastTheDelay) {
@@ -167,13 +186,25 @@ TEST(LoopInterval, RepeatsUntilCleared) {
 }
 
 TEST(LoopInterval, ClearedFromOutsideStopsIt) {
+  // Cleared from outside its callback (an immediate queued by its third run; the check phase
+  // comes before the next timers phase, so no fourth run can slip in): it never runs again and
+  // the loop ends. No wall-clock count ("n runs within X ms") is involved.
   vow::Loop loop;
+  Log log;
   int n = 0;
-  vow::Timeout t = vow::setInterval([&] { ++n; }, 5);
-  vow::setTimeout([&] { vow::clearInterval(t); }, 23);
+  vow::Timeout t;
+  t = vow::setInterval([&] {
+    log.push_back("run " + std::to_string(++n));
+    if (n == 3) {
+      vow::setImmediate([&] {
+        log.push_back("clear");
+        vow::clearInterval(t);
+      });
+    }
+  }, 1);
   loop.run();
-  EXPECT_GE(n, 3);
-  EXPECT_LE(n, 4);
+  EXPECT_EQ(log, (Log{"run 1", "run 2", "run 3", "clear"}));
+  EXPECT_FALSE(loop.alive());
 }
 
 TEST(LoopInterval, UnrefedIntervalLetsTheLoopEnd) {
@@ -186,16 +217,27 @@ TEST(LoopInterval, UnrefedIntervalLetsTheLoopEnd) {
 }
 
 TEST(LoopTimers, RefreshRestartsTheDelay) {
+  // `refresher` (10 ms) is made before `t` (20 ms), so it runs first whatever the load. It sets
+  // a 19 ms timer and then refreshes t (20 ms from a later clock read): the 19 ms one fires
+  // first. t fires at least 20 ms of loop time after the refresh.
   vow::Loop loop;
   Log log;
-  vow::Timeout t = vow::setTimeout([&] { log.push_back("refreshed timer"); }, 20);
+  std::int64_t refreshed_at = 0;
+  std::int64_t fired_at = 0;
+  vow::Timeout t;
   vow::setTimeout([&] {
     log.push_back("refresh at 10");
+    vow::setTimeout([&] { log.push_back("19 after the refresh"); }, 19);
     t.refresh();
+    refreshed_at = loop.now();  // the start refresh() read
   }, 10);
-  vow::setTimeout([&] { log.push_back("25"); }, 25);
+  t = vow::setTimeout([&] {
+    log.push_back("refreshed timer");
+    fired_at = loop.now();
+  }, 20);
   loop.run();
-  EXPECT_EQ(log, (Log{"refresh at 10", "25", "refreshed timer"}));
+  EXPECT_EQ(log, (Log{"refresh at 10", "19 after the refresh", "refreshed timer"}));
+  EXPECT_GE(fired_at - refreshed_at, 20);
 }
 
 TEST(LoopTimers, RefreshRearmsAFiredTimerButNotAClearedOne) {
@@ -267,14 +309,21 @@ TEST(LoopImmediate, ChainOfImmediatesOneHopPerIteration) {
 }
 
 TEST(LoopTimerPromises, DelayResolvesAfterTheTimer) {
+  // Made from a timer callback, so the immediates (check phase of this iteration) come before
+  // any new timer (next timers phase) whatever the load; the timers are made shortest-first,
+  // so their order is fixed too. A setTimeout made just before delay(1) shows the promise
+  // settles right after its own timer, in the same list.
   vow::Loop loop;
   Log log;
-  vow::delay(5).then([&] { log.push_back("delay 5"); });
-  vow::delay(1, std::string("value")).then([&](const std::string& v) { log.push_back(v); });
-  vow::immediate().then([&] { log.push_back("immediate"); });
-  vow::timers::promises::setImmediate(7).then([&](int v) { log.push_back(std::to_string(v)); });
+  vow::setTimeout([&] {
+    vow::setTimeout([&] { log.push_back("timer 1"); }, 1);
+    vow::delay(1, std::string("value")).then([&](const std::string& v) { log.push_back(v); });
+    vow::delay(5).then([&] { log.push_back("delay 5"); });
+    vow::immediate().then([&] { log.push_back("immediate"); });
+    vow::timers::promises::setImmediate(7).then([&](int v) { log.push_back(std::to_string(v)); });
+  }, 1);
   loop.run();
-  EXPECT_EQ(log, (Log{"immediate", "7", "value", "delay 5"}));
+  EXPECT_EQ(log, (Log{"immediate", "7", "timer 1", "value", "delay 5"}));
 }
 
 vow::Promise<int> sleepy(Log& log) {
