@@ -85,9 +85,10 @@ TEST(LoopThreadPool, DefaultSizeIsFourAndJobsRunConcurrently) {
           ++inside;
           max_inside = std::max(max_inside, inside);
           cv.notify_all();
-          // Wait until 4 jobs are inside at once. The bound only ends the wait if the pool
-          // is smaller (the test then fails); a slow machine just takes longer to get there.
-          cv.wait_for(lock, std::chrono::seconds(10), [&] { return inside >= 4; });
+          // Wait until 4 jobs have been inside at once (the last jobs cannot make 4 again, so
+          // they wait for "have been", not "are"). The bound only ends the wait if the pool is
+          // smaller (the test then fails); a slow machine just takes longer to get there.
+          cv.wait_for(lock, std::chrono::seconds(10), [&] { return max_inside >= 4; });
           --inside;
         },
         [] {});
