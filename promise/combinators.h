@@ -328,6 +328,15 @@ class CombinatorState : public State<R> {
     // race: stays pending, settled by nothing.
   }
 
+  // An input reacted or was dropped: release the settler reference it held. If the inputs left
+  // can only settle through this result (a cycle), nothing can settle it any more.
+  void inputDone() noexcept {
+    this->addRef();
+    this->releaseSettler();
+    if (this->settlers() > 0) this->releaseIfStuckInCycle();
+    this->release();
+  }
+
   std::size_t remaining_ = 0;
   // any: the reasons, in input order.
   std::conditional_t<K == Combinator::kAny, std::vector<Error>, std::monostate> errors_;
@@ -388,12 +397,15 @@ class RangeCombinator final
         }
       });
       p->nodeDone();  // may free this node
-      p->releaseSettler();
+      p->inputDone();
     }
+    StateBase* waiter() noexcept override { return parent_; }
+    // all, race and any can settle from any outstanding input; allSettled needs every one.
+    bool waitsOnAll() const noexcept override { return K != Combinator::kAllSettled; }
     void drop() override {
       RangeCombinator* p = parent_;
       p->nodeDone();
-      p->releaseSettler();
+      p->inputDone();
     }
 
     RangeCombinator* parent_ = nullptr;
@@ -503,9 +515,12 @@ class TupleCombinator<K, std::index_sequence<Is...>, Ts...> final
       p->inputSettled(I, static_cast<State<T<I>>*>(source), [p](auto&& v) {
         if constexpr (Base::kCollects) std::get<I>(p->slots_).emplace(std::forward<decltype(v)>(v));
       });
-      p->releaseSettler();
+      p->inputDone();
     }
-    void drop() override { parent_->releaseSettler(); }
+    StateBase* waiter() noexcept override { return parent_; }
+    // all, race and any can settle from any outstanding input; allSettled needs every one.
+    bool waitsOnAll() const noexcept override { return K != Combinator::kAllSettled; }
+    void drop() override { parent_->inputDone(); }
 
     TupleCombinator* parent_ = nullptr;
   };

@@ -1,5 +1,6 @@
 #include "vow/promise/internal/state.h"
 
+#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 #include <vector>
@@ -63,12 +64,26 @@ void StateBase::abandon(void* self) {
   if (!s->isAbandoned()) return;
   // Nothing can settle this state any more: its reactions would wait forever. Release them
   // (derived promises become abandoned in turn; suspended coroutines are destroyed).
-  Reaction* r = std::exchange(s->reactions_, nullptr);
+  s->dropReactions();
+}
+
+void StateBase::dropReactions() {
+  Reaction* r = std::exchange(reactions_, nullptr);
   while (r != nullptr) {
     Reaction* next = r->next_reaction_;
     Reaper::run([](void* p) { static_cast<Reaction*>(p)->drop(); }, r);
     r = next;
   }
+}
+
+void StateBase::releaseIfStuckInCycle() {
+  if (!isPending() || reactions_ == nullptr || !isAwaitedBy(this)) return;
+  // Every input that could still settle this state waits, through other pending promises, on
+  // this state itself: it can never settle. Release its reactions as for an abandoned one, and
+  // the rest of the cycle follows (JS leaves such a cycle to its GC).
+  addRef();
+  Reaper::run([](void* p) { static_cast<StateBase*>(p)->dropReactions(); }, this);
+  release();
 }
 
 void StateBase::markHandled() {
@@ -80,16 +95,25 @@ void StateBase::markHandled() {
 }
 
 bool StateBase::isAwaitedBy(const StateBase* state) const {
-  // Breadth-first over "who waits on whom": the reaction lists of pending states.
+  // Breadth-first over "who waits on whom" (the reaction lists of pending states), visiting
+  // the states that can settle only if this one does.
   constexpr std::size_t kMaxVisited = 256;
   absl::InlinedVector<const StateBase*, 8> todo;
+  absl::InlinedVector<std::pair<const StateBase*, std::uint32_t>, 4> partial;  // combinators
   todo.push_back(this);
   for (std::size_t i = 0; i < todo.size() && todo.size() < kMaxVisited; ++i) {
     for (Reaction* r = todo[i]->reactions_; r != nullptr; r = r->next_reaction_) {
       const StateBase* w = r->waiter();
-      if (w == nullptr) continue;
+      if (w == nullptr || !w->isPending()) continue;
+      if (r->waitsOnAll()) {
+        // Stuck only once every outstanding input (one settler each) is stuck.
+        auto it = std::find_if(partial.begin(), partial.end(),
+                               [w](const auto& e) { return e.first == w; });
+        if (it == partial.end()) it = partial.insert(partial.end(), {w, 0});
+        if (++it->second < w->settlers()) continue;
+      }
       if (w == state) return true;
-      if (w->isPending()) todo.push_back(w);
+      todo.push_back(w);
     }
   }
   return false;

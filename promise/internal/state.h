@@ -28,10 +28,13 @@ class Reaction {
   virtual void react(StateBase* source) = 0;
   // The source can never settle any more (every resolver is gone), or the job was discarded.
   virtual void drop() = 0;
-  // The state that waits through this reaction and can be settled by nothing else (a then's
-  // derived promise, an adopting promise, a suspended coroutine), for cycle detection. A
-  // combinator's result can settle from any of its inputs, so its reactions name none.
+  // For cycle detection: the state that waits through this reaction. A then's derived promise,
+  // an adopting promise and a suspended coroutine are settled by this reaction alone, and so
+  // is allSettled's result (it needs every input); the result of all, race or any
+  // (waitsOnAll) can settle from any of its outstanding inputs, each of which holds one
+  // settler reference on it, so it is stuck only when all of them are.
   virtual StateBase* waiter() noexcept { return nullptr; }
+  virtual bool waitsOnAll() const noexcept { return false; }
 
   Reaction* next_reaction_ = nullptr;
 
@@ -81,6 +84,7 @@ class StateBase : public Reaction {
   bool isLocked() const noexcept { return locked_; }
   // Pending with nothing left that could settle it.
   bool isAbandoned() const noexcept { return status_ == kPending && settlers_ == 0; }
+  std::uint32_t settlers() const noexcept { return settlers_; }
 
   void addRef() noexcept { ++refs_; }
   void release() noexcept {
@@ -106,6 +110,9 @@ class StateBase : public Reaction {
   // this one wait on `state` would close a cycle that can never settle. Looks at a bounded
   // number of waiters (a cycle hidden deeper is only a leak, as before).
   bool isAwaitedBy(const StateBase* state) const;
+  // A combinator's result calls this when one of its inputs is done: if the inputs left all
+  // wait on the result itself, nothing can settle it, and its reactions are released.
+  void releaseIfStuckInCycle();
   // True when nothing but `owners` references keep this state: a value moved out of it then
   // cannot be observed by anyone else.
   bool onlyHeldBy(std::uint32_t owners) const noexcept { return refs_ == owners; }
@@ -153,6 +160,7 @@ class StateBase : public Reaction {
  private:
   static void destroy(void* self);
   static void abandon(void* self);
+  void dropReactions();
 
   std::uint32_t refs_ = 1;
   std::uint32_t settlers_ : 25 = 0;
