@@ -21,15 +21,12 @@
 #include <cstdlib>
 #include <string>
 
+#include "tests/parity/parity_support.h"
 #include "vow/vow.h"
 
+using parity::tmpdir;
+
 // Node's os.tmpdir(): $TMPDIR without a trailing slash, else /tmp.
-std::string tmpdir() {
-  const char* t = std::getenv("TMPDIR");
-  std::string d = (t != nullptr && *t != 0) ? t : "/tmp";
-  while (d.size() > 1 && d.back() == '/') d.pop_back();
-  return d;
-}
 
 int main() {
   std::puts("main");

@@ -45,23 +45,14 @@
 #include <functional>
 #include <string>
 
+#include "tests/parity/parity_support.h"
 #include "vow/vow.h"
+
+using parity::tmpdir;
+using parity::replaceAll;
 
 namespace fsp = vow::fs::promises;
 using vow::Promise;
-
-std::string tmpdir() {
-  const char* t = std::getenv("TMPDIR");
-  std::string d = (t != nullptr && *t != 0) ? t : "/tmp";
-  while (d.size() > 1 && d.back() == '/') d.pop_back();
-  return d;
-}
-std::string replaceAll(std::string s, const std::string& from, const std::string& to) {
-  for (std::size_t i = 0; (i = s.find(from, i)) != std::string::npos; i += to.size()) {
-    s.replace(i, from.size(), to);
-  }
-  return s;
-}
 
 const std::string dir = tmpdir() + "/parity-tmp/40_fs_errors";
 const std::string file = dir + "/f.txt";

@@ -38,17 +38,13 @@
 #include <optional>
 #include <string>
 
+#include "tests/parity/parity_support.h"
 #include "vow/vow.h"
+
+using parity::tmpdir;
 
 namespace fs = vow::fs;
 using vow::Error;
-
-std::string tmpdir() {
-  const char* t = std::getenv("TMPDIR");
-  std::string d = (t != nullptr && *t != 0) ? t : "/tmp";
-  while (d.size() > 1 && d.back() == '/') d.pop_back();
-  return d;
-}
 
 const std::string dir = tmpdir() + "/parity-tmp/43_fs_read_stream";
 const std::string file = dir + "/letters.txt";

@@ -14,7 +14,7 @@ def parity_test(name, deps = ["//:vow"], size = "small", **kwargs):
     cc_binary(
         name = name + "_twin",
         srcs = [name + ".cc"],
-        deps = deps,
+        deps = deps + [":parity_support"],
         testonly = True,
     )
     native.sh_test(
