@@ -4,10 +4,10 @@
 #ifndef VOW_VOW_H_
 #define VOW_VOW_H_
 
-#include "vow/promise/promise.h"      // IWYU pragma: export
-#include "vow/promise/combinators.h"  // IWYU pragma: export
-#include "vow/promise/promisify.h"    // IWYU pragma: export
-#include "vow/loop/loop.h"            // IWYU pragma: export
 #include "vow/fs/fs.h"                // IWYU pragma: export
+#include "vow/loop/loop.h"            // IWYU pragma: export
+#include "vow/promise/combinators.h"  // IWYU pragma: export
+#include "vow/promise/promise.h"      // IWYU pragma: export
+#include "vow/promise/promisify.h"    // IWYU pragma: export
 
 #endif  // VOW_VOW_H_

@@ -57,9 +57,7 @@ void all_1m(benchmark::State& state) {
       std::vector<vow::Promise<int>> promises;
       promises.reserve(kCount);
       for (int i = 0; i < kCount; ++i) promises.push_back(vow::Promise<int>::resolve(i));
-      vow::all(std::move(promises)).then([&size](const std::vector<int>& v) {
-        size = v.size();
-      });
+      vow::all(std::move(promises)).then([&size](const std::vector<int>& v) { size = v.size(); });
     }
     vow::runMicrotasks();
     cpu.stop();
@@ -89,8 +87,9 @@ void pending_mem_1m(benchmark::State& state) {
       }).then([](int x) { return x + 1; });
     }
     bytes = static_cast<double>(vow_bench::liveHeapBytes() - live0) / kCount;
-    malloc_bytes = (static_cast<double>(vow_bench::mallocInUseBytes()) -
-                    static_cast<double>(malloc0)) / kCount;
+    malloc_bytes =
+        (static_cast<double>(vow_bench::mallocInUseBytes()) - static_cast<double>(malloc0)) /
+        kCount;
     vow_bench::setCounting(false);
 
     state.ResumeTiming();

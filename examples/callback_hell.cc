@@ -89,9 +89,7 @@ int main() {
                                {{"a.txt", "alpha"}, {"b.txt", "beta"}, {"c.txt", "gamma"}});
 
   // Even running two jobs in a row nests: the second starts in the callback of the first.
-  show({"a.txt", "b.txt", "c.txt"}, [] {
-    show({"a.txt", "missing.txt", "c.txt"}, [] {});
-  });
+  show({"a.txt", "b.txt", "c.txt"}, [] { show({"a.txt", "missing.txt", "c.txt"}, [] {}); });
 
   vow::run();
 }

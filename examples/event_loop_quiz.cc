@@ -34,15 +34,18 @@ int main() {
   std::puts("round 1: the main script");
   std::puts("  sync: the script runs to its end before anything else");
 
-  vow::setTimeout([] {
-    std::puts("round 2: inside a timer callback");
-    vow::setTimeout([] { std::puts("  timeout 0: the timers phase of the NEXT iteration"); }, 0);
-    vow::setImmediate([] { std::puts("  immediate: the check phase of THIS iteration"); });
-    vow::Promise<void>::resolve().then(
-        [] { std::puts("  promise: microtasks follow the nextTicks"); });
-    vow::nextTick([] { std::puts("  nextTick: first, as soon as the callback returns"); });
-    std::puts("  sync: the callback runs to its end first");
-  }, 0);
+  vow::setTimeout(
+      [] {
+        std::puts("round 2: inside a timer callback");
+        vow::setTimeout([] { std::puts("  timeout 0: the timers phase of the NEXT iteration"); },
+                        0);
+        vow::setImmediate([] { std::puts("  immediate: the check phase of THIS iteration"); });
+        vow::Promise<void>::resolve().then(
+            [] { std::puts("  promise: microtasks follow the nextTicks"); });
+        vow::nextTick([] { std::puts("  nextTick: first, as soon as the callback returns"); });
+        std::puts("  sync: the callback runs to its end first");
+      },
+      0);
 
   vow::Promise<void>::resolve().then([] { std::puts("  promise: then, the microtask queue"); });
   vow::queueMicrotask([] { std::puts("  queueMicrotask: same queue, so in order with promises"); });

@@ -87,8 +87,7 @@ int main() {
                                {{"a.txt", "alpha"}, {"b.txt", "beta"}, {"c.txt", "gamma"}});
 
   // Two jobs in a row: still flat.
-  show({"a.txt", "b.txt", "c.txt"})
-      .then([] { return show({"a.txt", "missing.txt", "c.txt"}); });
+  show({"a.txt", "b.txt", "c.txt"}).then([] { return show({"a.txt", "missing.txt", "c.txt"}); });
 
   vow::run();
 }

@@ -61,7 +61,8 @@ TEST(FsReadFile, MissingFileGivesEnoentWithNodesMessage) {
   EXPECT_EQ(sys(error).errnum(), -2);
   EXPECT_EQ(sys(error).syscall(), "open");
   EXPECT_EQ(sys(error).path(), dir / "missing.txt");
-  EXPECT_EQ(error.message(), "ENOENT: no such file or directory, open '" + (dir / "missing.txt") + "'");
+  EXPECT_EQ(error.message(),
+            "ENOENT: no such file or directory, open '" + (dir / "missing.txt") + "'");
   EXPECT_EQ(error.status().code(), absl::StatusCode::kNotFound);
 }
 
@@ -107,7 +108,8 @@ TEST(FsReadFile, BadFlagThrows) {
 TEST(FsReadFile, TenThousandConcurrentReadsDoNotRunOutOfFds) {
   vow::Loop loop;
   TestDir dir;
-  for (int i = 0; i < 100; ++i) fs::writeFileSync(dir / std::to_string(i), std::string(4096, 'a' + i % 26));
+  for (int i = 0; i < 100; ++i)
+    fs::writeFileSync(dir / std::to_string(i), std::string(4096, 'a' + i % 26));
   int ok = 0;
   int failed = 0;
   for (int i = 0; i < 10000; ++i) {
@@ -210,7 +212,10 @@ TEST(FsStat, FileDirectoryAndSymlink) {
   fs::writeFileSync(dir / "f", "12345");
   fs::symlinkSync("f", dir / "l");
   fs::Stats f, d, l, ls;
-  fs::stat(dir / "f", [&](Error err, fs::Stats s) { EXPECT_FALSE(err); f = s; });
+  fs::stat(dir / "f", [&](Error err, fs::Stats s) {
+    EXPECT_FALSE(err);
+    f = s;
+  });
   fs::stat(dir.path(), [&](Error, fs::Stats s) { d = s; });
   fs::stat(dir / "l", [&](Error, fs::Stats s) { l = s; });
   fs::lstat(dir / "l", [&](Error, fs::Stats s) { ls = s; });
@@ -243,11 +248,10 @@ TEST(FsMkdir, RecursiveReturnsFirstCreated) {
   fs::mkdir(dir / "a/b/c", {.recursive = true}, [&](Error err, std::optional<std::string> f) {
     EXPECT_FALSE(err);
     first = f;
-    fs::mkdir(dir / "a/b/c", {.recursive = true},
-              [&](Error err, std::optional<std::string> f) {
-                EXPECT_FALSE(err);
-                again = f;
-              });
+    fs::mkdir(dir / "a/b/c", {.recursive = true}, [&](Error err, std::optional<std::string> f) {
+      EXPECT_FALSE(err);
+      again = f;
+    });
   });
   loop.run();
   EXPECT_EQ(first, dir / "a");
@@ -261,8 +265,10 @@ TEST(FsMkdir, ExistingGivesEexistAndThroughAFileGivesEnotdir) {
   fs::writeFileSync(dir / "f", "");
   Error a, b, c;
   fs::mkdir(dir.path(), [&](Error err, std::optional<std::string>) { a = err; });
-  fs::mkdir(dir / "f/x", {.recursive = true}, [&](Error err, std::optional<std::string>) { b = err; });
-  fs::mkdir(dir / "f", {.recursive = true}, [&](Error err, std::optional<std::string>) { c = err; });
+  fs::mkdir(dir / "f/x", {.recursive = true},
+            [&](Error err, std::optional<std::string>) { b = err; });
+  fs::mkdir(dir / "f", {.recursive = true},
+            [&](Error err, std::optional<std::string>) { c = err; });
   loop.run();
   EXPECT_EQ(a.message(), "EEXIST: file already exists, mkdir '" + dir.path() + "'");
   EXPECT_EQ(b.message(), "ENOTDIR: not a directory, mkdir '" + (dir / "f/x") + "'");
@@ -282,7 +288,8 @@ TEST(FsMkdtemp, CreatesUniqueDirectoryAndReportsTemplateOnError) {
   loop.run();
   EXPECT_EQ(made.size(), (dir / "p-").size() + 6);
   EXPECT_TRUE(fs::statSync(made).isDirectory());
-  EXPECT_EQ(error.message(), "ENOENT: no such file or directory, mkdtemp '" + (dir / "no/p-XXXXXX") + "'");
+  EXPECT_EQ(error.message(),
+            "ENOENT: no such file or directory, mkdtemp '" + (dir / "no/p-XXXXXX") + "'");
 }
 
 TEST(FsRmdir, RemovesEmptyAndRefusesNonEmpty) {
@@ -344,7 +351,8 @@ TEST(FsRename, MovesAndReportsBothPaths) {
   loop.run();
   EXPECT_FALSE(a);
   EXPECT_EQ(fs::readFileSync(dir / "b"), "1");
-  EXPECT_EQ(b.message(), "ENOENT: no such file or directory, rename '" + (dir / "a") + "' -> '" + (dir / "c") + "'");
+  EXPECT_EQ(b.message(), "ENOENT: no such file or directory, rename '" + (dir / "a") + "' -> '" +
+                             (dir / "c") + "'");
   EXPECT_EQ(sys(b).dest(), dir / "c");
 }
 
@@ -361,7 +369,8 @@ TEST(FsCopyFile, CopiesAndHonoursExcl) {
   loop.run();
   EXPECT_FALSE(a);
   EXPECT_EQ(fs::readFileSync(dir / "b"), std::string(300000, 'q'));
-  EXPECT_EQ(b.message(), "EEXIST: file already exists, copyfile '" + (dir / "a") + "' -> '" + (dir / "b") + "'");
+  EXPECT_EQ(b.message(),
+            "EEXIST: file already exists, copyfile '" + (dir / "a") + "' -> '" + (dir / "b") + "'");
   EXPECT_EQ(sys(c).syscall(), "copyfile");
 }
 
@@ -399,7 +408,8 @@ TEST(FsRealpath, ResolvesLinksAndReportsLstatLikeNode) {
   loop.run();
   EXPECT_EQ(resolved, fs::realpathSync(dir / "real"));
   EXPECT_EQ(sys(error).syscall(), "lstat");
-  EXPECT_EQ(sys(error).path(), fs::realpathSync(dir.path()) == dir.path() ? dir / "nope" : sys(error).path());
+  EXPECT_EQ(sys(error).path(),
+            fs::realpathSync(dir.path()) == dir.path() ? dir / "nope" : sys(error).path());
 }
 
 TEST(FsAccess, ExistingAndMissing) {

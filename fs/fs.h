@@ -292,8 +292,7 @@ void chmod(std::string_view path, unsigned mode, F&& cb) {
 // Node: fs.truncate(path[, len], (err) => ...); a negative len counts as 0, as in Node.
 template <class F>
 void truncate(std::string_view path, std::int64_t len, F&& cb) {
-  internal::pathOp(internal::PathKind::kTruncate, path, std::forward<F>(cb), 0,
-                   len < 0 ? 0 : len);
+  internal::pathOp(internal::PathKind::kTruncate, path, std::forward<F>(cb), 0, len < 0 ? 0 : len);
 }
 template <class F>
 void truncate(std::string_view path, F&& cb) {
@@ -341,7 +340,6 @@ template <class F>
 void ftruncate(int fd, std::int64_t len, F&& cb) {
   internal::fdOp(internal::FdKind::kFtruncate, fd, std::forward<F>(cb), len < 0 ? 0 : len);
 }
-
 
 // Node: fs.read(fd, buffer, offset, length, position, (err, bytesRead) => ...). Reads into
 // buffer[offset, offset + length); position -1 reads from the current file position. The

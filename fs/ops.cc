@@ -49,9 +49,9 @@ bool writeAll(int fd, const char* data, std::size_t size, std::int64_t position,
               std::size_t* written, Failure& failure) {
   std::size_t done = 0;
   while (done < size) {
-    ssize_t n = position >= 0 ? ::pwrite(fd, data + done, size - done,
-                                         static_cast<off_t>(position + done))
-                              : ::write(fd, data + done, size - done);
+    ssize_t n = position >= 0
+                    ? ::pwrite(fd, data + done, size - done, static_cast<off_t>(position + done))
+                    : ::write(fd, data + done, size - done);
     if (n < 0) {
       if (errno == EINTR) continue;
       if (written) *written = done;
@@ -87,14 +87,22 @@ void fillStats(const struct statx& sx, Stats& s) {
 
 Dirent::Type typeOf(unsigned char d_type) {
   switch (d_type) {
-    case DT_REG: return Dirent::Type::kFile;
-    case DT_DIR: return Dirent::Type::kDirectory;
-    case DT_LNK: return Dirent::Type::kSymlink;
-    case DT_FIFO: return Dirent::Type::kFifo;
-    case DT_SOCK: return Dirent::Type::kSocket;
-    case DT_BLK: return Dirent::Type::kBlockDevice;
-    case DT_CHR: return Dirent::Type::kCharacterDevice;
-    default: return Dirent::Type::kUnknown;
+    case DT_REG:
+      return Dirent::Type::kFile;
+    case DT_DIR:
+      return Dirent::Type::kDirectory;
+    case DT_LNK:
+      return Dirent::Type::kSymlink;
+    case DT_FIFO:
+      return Dirent::Type::kFifo;
+    case DT_SOCK:
+      return Dirent::Type::kSocket;
+    case DT_BLK:
+      return Dirent::Type::kBlockDevice;
+    case DT_CHR:
+      return Dirent::Type::kCharacterDevice;
+    default:
+      return Dirent::Type::kUnknown;
   }
 }
 
@@ -471,7 +479,8 @@ void TwoPathOp::run() noexcept {
       off_t left = st.st_size;
       while (!failure && left > 0) {
         ssize_t n = ::copy_file_range(in, nullptr, out, nullptr, static_cast<size_t>(left), 0);
-        if (n < 0 && (errno == EXDEV || errno == ENOSYS || errno == EINVAL || errno == EOPNOTSUPP)) {
+        if (n < 0 &&
+            (errno == EXDEV || errno == ENOSYS || errno == EINVAL || errno == EOPNOTSUPP)) {
           n = ::sendfile(out, in, nullptr, static_cast<size_t>(left));
         }
         if (n < 0) {
@@ -599,12 +608,24 @@ std::string inspectString(std::string_view s) {
   std::string out(1, quote);
   for (unsigned char c : s) {
     switch (c) {
-      case '\b': out += "\\b"; break;
-      case '\t': out += "\\t"; break;
-      case '\n': out += "\\n"; break;
-      case '\f': out += "\\f"; break;
-      case '\r': out += "\\r"; break;
-      case '\\': out += "\\\\"; break;
+      case '\b':
+        out += "\\b";
+        break;
+      case '\t':
+        out += "\\t";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      case '\f':
+        out += "\\f";
+        break;
+      case '\r':
+        out += "\\r";
+        break;
+      case '\\':
+        out += "\\\\";
+        break;
       default:
         if (c < 0x20 || c == 0x7f) {
           char buf[8];
@@ -631,8 +652,8 @@ namespace {
 }
 
 std::string withSeparators(std::int64_t value) {
-  unsigned long long mag =
-      value < 0 ? 0ULL - static_cast<unsigned long long>(value) : static_cast<unsigned long long>(value);
+  unsigned long long mag = value < 0 ? 0ULL - static_cast<unsigned long long>(value)
+                                     : static_cast<unsigned long long>(value);
   std::string digits = std::to_string(mag);
   std::string out;
   int n = 0;
@@ -671,8 +692,8 @@ int parseFlags(std::string_view f) {
 }
 
 void throwOutOfRange(const char* name, const std::string& range, std::int64_t value) {
-  std::string received = (value > (1LL << 32) || value < -(1LL << 32)) ? withSeparators(value)
-                                                                        : std::to_string(value);
+  std::string received =
+      (value > (1LL << 32) || value < -(1LL << 32)) ? withSeparators(value) : std::to_string(value);
   throw RangeError(std::string("The value of \"") + name + "\" is out of range. It must be " +
                        range + ". Received " + received,
                    "ERR_OUT_OF_RANGE");

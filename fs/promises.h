@@ -27,19 +27,20 @@ namespace vow::fs::promises {
 
 // The callback API, promisified: each wrapper takes the leading arguments and hands the
 // error-first callback promisify makes to the callback function of the same name.
-#define VOW_FS_PROMISIFY(T, call) \
-  ::vow::promisify<T>([&](auto cb) { call; })()
+#define VOW_FS_PROMISIFY(T, call) ::vow::promisify<T>([&](auto cb) { call; })()
 
 inline Promise<std::string> readFile(std::string_view path, ReadFileOptions options = {}) {
   return VOW_FS_PROMISIFY(std::string, ::vow::fs::readFile(path, options, std::move(cb)));
 }
 inline Promise<void> writeFile(std::string_view path, std::string data,
                                WriteFileOptions options = {}) {
-  return VOW_FS_PROMISIFY(void, ::vow::fs::writeFile(path, std::move(data), options, std::move(cb)));
+  return VOW_FS_PROMISIFY(void,
+                          ::vow::fs::writeFile(path, std::move(data), options, std::move(cb)));
 }
 inline Promise<void> appendFile(std::string_view path, std::string data,
                                 WriteFileOptions options = {.flag = "a"}) {
-  return VOW_FS_PROMISIFY(void, ::vow::fs::writeFile(path, std::move(data), options, std::move(cb)));
+  return VOW_FS_PROMISIFY(void,
+                          ::vow::fs::writeFile(path, std::move(data), options, std::move(cb)));
 }
 inline Promise<std::vector<std::string>> readdir(std::string_view path) {
   return VOW_FS_PROMISIFY(std::vector<std::string>, ::vow::fs::readdir(path, std::move(cb)));
@@ -172,8 +173,9 @@ class FileHandle {
 // Node: fs.promises.open(path[, flags[, mode]]).
 inline Promise<FileHandle> open(std::string_view path, std::string_view flags = "r",
                                 unsigned mode = 0666) {
-  return VOW_FS_PROMISIFY(int, ::vow::fs::open(path, flags, mode, std::move(cb)))
-      .then([](int fd) { return FileHandle(fd); });
+  return VOW_FS_PROMISIFY(int, ::vow::fs::open(path, flags, mode, std::move(cb))).then([](int fd) {
+    return FileHandle(fd);
+  });
 }
 
 #undef VOW_FS_PROMISIFY

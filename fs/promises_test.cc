@@ -46,7 +46,8 @@ TEST(FsPromisesReadFile, MissingFileRejectsWithSystemError) {
     } catch (const vow::SystemError& e) {
       EXPECT_EQ(e.code(), std::string("ENOENT"));
       EXPECT_EQ(e.errnum(), -2);
-      EXPECT_EQ(e.message(), "ENOENT: no such file or directory, open '" + (dir / "missing.txt") + "'");
+      EXPECT_EQ(e.message(),
+                "ENOENT: no such file or directory, open '" + (dir / "missing.txt") + "'");
     }
   });
 }

@@ -80,9 +80,8 @@ void ReadStream::readMore() {
   }
   reading_ = true;
   chunk_.resize(to_read);
-  read(fd_, std::span<char>(chunk_.data(), chunk_.size()), 0,
-       static_cast<std::int64_t>(to_read), pos_,
-       [self = shared_from_this()](Error err, std::size_t n) {
+  read(fd_, std::span<char>(chunk_.data(), chunk_.size()), 0, static_cast<std::int64_t>(to_read),
+       pos_, [self = shared_from_this()](Error err, std::size_t n) {
          self->reading_ = false;
          if (self->close_after_read_) {
            self->close_after_read_ = false;
@@ -190,8 +189,9 @@ void WriteStream::afterOpen(Error err, int fd) {
 
 bool WriteStream::write(std::string chunk, WriteCallback callback) {
   if (ending_ || destroyed_) {
-    Error err = Exception(ending_ ? "write after end" : "Cannot call write after a stream was destroyed",
-                          ending_ ? "ERR_STREAM_WRITE_AFTER_END" : "ERR_STREAM_DESTROYED");
+    Error err =
+        Exception(ending_ ? "write after end" : "Cannot call write after a stream was destroyed",
+                  ending_ ? "ERR_STREAM_WRITE_AFTER_END" : "ERR_STREAM_DESTROYED");
     nextTick([self = shared_from_this(), err, callback = std::move(callback)]() mutable {
       if (callback) callback(err);
       if (!self->destroyed_ || self->listenerCount("error") > 0) self->emit("error", err);
@@ -234,36 +234,36 @@ void WriteStream::pump() {
   const std::size_t size = data.size();
   writing_ = true;
   auto shared_batch = std::make_shared<std::deque<Pending>>(std::move(batch));
-  fs::write(fd_, std::move(data), pos_,
-            [self = shared_from_this(), shared_batch, size](Error err, std::size_t n) {
-              self->writing_ = false;
-              if (err) {
-                self->buffered_ -= size;
-                for (auto& p : *shared_batch) {
-                  if (p.callback) p.callback(err);
-                }
-                self->failQueued(err);
-                self->destroy(err);
-                return;
-              }
-              self->bytes_written_ += static_cast<std::int64_t>(n);
-              if (self->pos_ >= 0) self->pos_ += static_cast<std::int64_t>(n);
-              self->buffered_ -= size;
-              if (self->need_drain_ && self->buffered_ == 0 && !self->ending_ &&
-                  !self->destroyed_) {
-                self->need_drain_ = false;
-                self->emit("drain");
-              }
-              for (auto& p : *shared_batch) {
-                if (p.callback) p.callback(Error());
-              }
-              if (self->close_after_write_) {
-                self->close_after_write_ = false;
-                self->finishDestroy(self->pending_error_);
-                return;
-              }
-              self->pump();
-            });
+  fs::write(
+      fd_, std::move(data), pos_,
+      [self = shared_from_this(), shared_batch, size](Error err, std::size_t n) {
+        self->writing_ = false;
+        if (err) {
+          self->buffered_ -= size;
+          for (auto& p : *shared_batch) {
+            if (p.callback) p.callback(err);
+          }
+          self->failQueued(err);
+          self->destroy(err);
+          return;
+        }
+        self->bytes_written_ += static_cast<std::int64_t>(n);
+        if (self->pos_ >= 0) self->pos_ += static_cast<std::int64_t>(n);
+        self->buffered_ -= size;
+        if (self->need_drain_ && self->buffered_ == 0 && !self->ending_ && !self->destroyed_) {
+          self->need_drain_ = false;
+          self->emit("drain");
+        }
+        for (auto& p : *shared_batch) {
+          if (p.callback) p.callback(Error());
+        }
+        if (self->close_after_write_) {
+          self->close_after_write_ = false;
+          self->finishDestroy(self->pending_error_);
+          return;
+        }
+        self->pump();
+      });
 }
 
 void WriteStream::failQueued(const Error& err) {

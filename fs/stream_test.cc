@@ -64,10 +64,12 @@ TEST(FsReadStream, PauseStopsDataUntilResume) {
     log.push_back(c);
     if (c == "aa") {
       raw->pause();
-      vow::setTimeout([&, raw] {
-        log.push_back("resume");
-        raw->resume();
-      }, 5);
+      vow::setTimeout(
+          [&, raw] {
+            log.push_back("resume");
+            raw->resume();
+          },
+          5);
     }
   });
   s->on("end", [&] { log.push_back("end"); });

@@ -73,7 +73,8 @@ TEST(FsSync, LinksRenameCopyAccessChmodTruncateUtimes) {
   fs::writeFileSync(dir / "a", "abcdef");
   fs::renameSync(dir / "a", dir / "b");
   fs::copyFileSync(dir / "b", dir / "c");
-  EXPECT_THROW(fs::copyFileSync(dir / "b", dir / "c", fs::constants::COPYFILE_EXCL), vow::SystemError);
+  EXPECT_THROW(fs::copyFileSync(dir / "b", dir / "c", fs::constants::COPYFILE_EXCL),
+               vow::SystemError);
   fs::symlinkSync("c", dir / "l");
   EXPECT_EQ(fs::readlinkSync(dir / "l"), "c");
   EXPECT_EQ(fs::realpathSync(dir / "l"), fs::realpathSync(dir / "c"));

@@ -10,7 +10,8 @@
 //   }
 //
 // The descriptions are libuv's (uv_strerror), which is what Node prints, and the message is
-// built as Node's uvException builds it: "<code>: <description>, <syscall>[ '<path>'][ -> '<dest>']".
+// built as Node's uvException builds it:
+//   "<code>: <description>, <syscall>[ '<path>'][ -> '<dest>']".
 #pragma once
 
 #include <optional>

@@ -38,8 +38,16 @@ struct Stats {
 // Node: fs.Dirent (readdir with withFileTypes). `path` is the directory read (Node 20's
 // dirent.path / parentPath).
 struct Dirent {
-  enum class Type : std::uint8_t { kUnknown, kFile, kDirectory, kSymlink, kFifo, kSocket,
-                                   kBlockDevice, kCharacterDevice };
+  enum class Type : std::uint8_t {
+    kUnknown,
+    kFile,
+    kDirectory,
+    kSymlink,
+    kFifo,
+    kSocket,
+    kBlockDevice,
+    kCharacterDevice
+  };
   std::string name;
   std::string path;
   Type type = Type::kUnknown;

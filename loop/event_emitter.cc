@@ -117,8 +117,7 @@ std::vector<std::string> EventEmitter::eventNames() const {
 void EventEmitter::throwMismatch(std::string_view name, const std::type_info& listener,
                                  const std::type_info& emitted) {
   throw TypeError("EventEmitter: event '" + std::string(name) + "' has listeners taking " +
-                      internal::demangle(listener) + ", but got " +
-                      internal::demangle(emitted),
+                      internal::demangle(listener) + ", but got " + internal::demangle(emitted),
                   "ERR_INVALID_ARG_TYPE");
 }
 

@@ -53,9 +53,8 @@ struct EventArgImpl<std::string_view> {
 };
 // The type an argument or listener parameter has in an event's signature.
 template <class T, class D = std::decay_t<T>>
-using EventArg =
-    typename std::conditional_t<std::is_base_of_v<std::exception, D>, std::type_identity<Error>,
-                                EventArgImpl<D>>::type;
+using EventArg = typename std::conditional_t<std::is_base_of_v<std::exception, D>,
+                                             std::type_identity<Error>, EventArgImpl<D>>::type;
 
 template <class... A>
 struct ArgList {};
@@ -205,8 +204,7 @@ class EventEmitter {
     l->once = once;
     return insert(name, std::move(l), prepend);
   }
-  ListenerId insert(std::string_view name, std::shared_ptr<internal::ListenerBase> l,
-                    bool prepend);
+  ListenerId insert(std::string_view name, std::shared_ptr<internal::ListenerBase> l, bool prepend);
   bool offIdentity(std::string_view name, const void* identity);
   void remove(std::string_view name, const internal::ListenerBase* l);
   const List* find(std::string_view name) const;

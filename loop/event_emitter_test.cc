@@ -126,8 +126,7 @@ TEST(EventEmitter, EmitWithWrongArgumentTypesThrowsTypeErrorBeforeAnyListenerRun
   } catch (const vow::TypeError& err) {
     EXPECT_EQ(err.code(), "ERR_INVALID_ARG_TYPE");
     EXPECT_NE(std::string(err.message()).find("(int)"), std::string::npos) << err.message();
-    EXPECT_NE(std::string(err.message()).find("(std::string)"), std::string::npos)
-        << err.message();
+    EXPECT_NE(std::string(err.message()).find("(std::string)"), std::string::npos) << err.message();
   }
   EXPECT_THROW(e.emit("n"), vow::TypeError);
   EXPECT_THROW(e.emit("n", 1.5), vow::TypeError);
@@ -167,10 +166,12 @@ TEST(EventsOnce, ResolvesWithTheArgumentsAfterTheEmitReturns) {
   });
   EXPECT_EQ(e.listenerCount("ready"), 1u);
   EXPECT_EQ(e.listenerCount("error"), 1u);
-  vow::setTimeout([&] {
-    e.emit("ready", "a", 2);
-    log.push_back("emit returned");
-  }, 1);
+  vow::setTimeout(
+      [&] {
+        e.emit("ready", "a", 2);
+        log.push_back("emit returned");
+      },
+      1);
   loop.run();
   EXPECT_EQ(log, (Log{"emit returned", "resolved a 2"}));
   EXPECT_EQ(e.listenerCount("ready"), 0u);

@@ -531,12 +531,11 @@ void Loop::onHandlerAddedAfterReject(internal::StateBase* promise) {
   if (info.warned) async_handled_.emplace_back(AnyPromise(promise), info.uid);
 }
 
-ListenerId Loop::onUnhandledRejection(
-    absl::AnyInvocable<void(const Error&, const AnyPromise&)> h) {
+ListenerId Loop::onUnhandledRejection(absl::AnyInvocable<void(const Error&, const AnyPromise&)> h) {
   ListenerId id = next_listener_id_++;
   unhandled_handlers_.push_back(
-      {id, std::make_shared<absl::AnyInvocable<void(const Error&, const AnyPromise&)>>(
-               std::move(h))});
+      {id,
+       std::make_shared<absl::AnyInvocable<void(const Error&, const AnyPromise&)>>(std::move(h))});
   return id;
 }
 
@@ -547,8 +546,7 @@ ListenerId Loop::onRejectionHandled(absl::AnyInvocable<void(const AnyPromise&)> 
   return id;
 }
 
-ListenerId Loop::onWarning(
-    absl::AnyInvocable<void(const std::string&, const std::string&)> h) {
+ListenerId Loop::onWarning(absl::AnyInvocable<void(const std::string&, const std::string&)> h) {
   ListenerId id = next_listener_id_++;
   warning_handlers_.push_back(
       {id, std::make_shared<absl::AnyInvocable<void(const std::string&, const std::string&)>>(

@@ -87,10 +87,12 @@ TEST(LoopPhases, ImmediateThenTimerFromTimer) {
   // setTimeout(0) (the next timers phase).
   vow::Loop loop;
   Log log;
-  vow::setTimeout([&] {
-    vow::setTimeout([&] { log.push_back("timeout"); }, 0);
-    vow::setImmediate([&] { log.push_back("immediate"); });
-  }, 1);
+  vow::setTimeout(
+      [&] {
+        vow::setTimeout([&] { log.push_back("timeout"); }, 0);
+        vow::setImmediate([&] { log.push_back("immediate"); });
+      },
+      1);
   loop.run();
   EXPECT_EQ(log, (Log{"immediate", "timeout"}));
 }
@@ -110,11 +112,13 @@ TEST(LoopPhases, CloseCallbacksRunAfterCheck) {
 TEST(LoopPhases, PendingCallbacksRunBeforePoll) {
   vow::Loop loop;
   Log log;
-  vow::setTimeout([&] {
-    loop.queuePending([&] { log.push_back("pending"); });
-    vow::setImmediate([&] { log.push_back("immediate"); });
-    log.push_back("timer");
-  }, 1);
+  vow::setTimeout(
+      [&] {
+        loop.queuePending([&] { log.push_back("pending"); });
+        vow::setImmediate([&] { log.push_back("immediate"); });
+        log.push_back("timer");
+      },
+      1);
   loop.run();
   EXPECT_EQ(log, (Log{"timer", "pending", "immediate"}));
 }
@@ -341,11 +345,13 @@ TEST(LoopCallbackify, DeliversThroughNextTickAfterTheMicrotasksLikeNode) {
 TEST(LoopExceptions, TimerExceptionLeavesRunAndRunGoesOn) {
   vow::Loop loop;
   Log log;
-  vow::setTimeout([&] {
-    log.push_back("a");
-    vow::Promise<void>::resolve().then([&] { log.push_back("a -> then"); });
-    throw std::runtime_error("boom");
-  }, 1);
+  vow::setTimeout(
+      [&] {
+        log.push_back("a");
+        vow::Promise<void>::resolve().then([&] { log.push_back("a -> then"); });
+        throw std::runtime_error("boom");
+      },
+      1);
   vow::setTimeout([&] { log.push_back("b"); }, 1);
   EXPECT_THROW(
       {
@@ -366,10 +372,12 @@ TEST(LoopExceptions, IntervalThatThrowsStaysScheduled) {
   vow::Loop loop;
   int runs = 0;
   vow::Timeout t;
-  t = vow::setInterval([&] {
-    if (++runs == 3) vow::clearInterval(t);
-    throw std::runtime_error("tick");
-  }, 1);
+  t = vow::setInterval(
+      [&] {
+        if (++runs == 3) vow::clearInterval(t);
+        throw std::runtime_error("tick");
+      },
+      1);
   int caught = 0;
   for (int i = 0; i < 10 && loop.alive(); ++i) {
     try {
@@ -491,10 +499,12 @@ namespace {
 TEST(LoopRun, RunningLoopIsCurrentInsideItsCallbacks) {
   vow::Loop outer;
   std::vector<std::string> log;
-  vow::setTimeout([&] {
-    EXPECT_EQ(&vow::Loop::current(), &outer);
-    vow::setImmediate([&] { log.push_back("immediate on outer"); });
-  }, 1);
+  vow::setTimeout(
+      [&] {
+        EXPECT_EQ(&vow::Loop::current(), &outer);
+        vow::setImmediate([&] { log.push_back("immediate on outer"); });
+      },
+      1);
   {
     vow::Loop inner;  // current now, but outer.run() runs outer's callbacks against outer
     outer.run();
@@ -512,11 +522,13 @@ TEST(LoopExceptions, TimerThatClearsTheRestOfItsListThenThrows) {
   vow::Loop loop;
   std::vector<std::string> log;
   vow::Timeout b;
-  vow::setTimeout([&] {
-    log.push_back("a");
-    vow::clearTimeout(b);  // empties (and detaches) the 1 ms list while it is walked
-    throw std::runtime_error("a threw");
-  }, 1);
+  vow::setTimeout(
+      [&] {
+        log.push_back("a");
+        vow::clearTimeout(b);  // empties (and detaches) the 1 ms list while it is walked
+        throw std::runtime_error("a threw");
+      },
+      1);
   b = vow::setTimeout([&] { log.push_back("b"); }, 1);
   EXPECT_THROW(loop.run(), std::runtime_error);
   vow::setTimeout([&] { log.push_back("c"); }, 1);  // a new 1 ms list

@@ -64,9 +64,8 @@ TEST(LoopRejections, HandledWithinTheSameDrainIsNotReported) {
   Log log;
   auto p = vow::Promise<void>::reject(vow::Exception("late"));
   vow::queueMicrotask([&] {
-    vow::queueMicrotask([&] {
-      p.catch_([&](const vow::Error& e) { log.push_back("caught " + e.message()); });
-    });
+    vow::queueMicrotask(
+        [&] { p.catch_([&](const vow::Error& e) { log.push_back("caught " + e.message()); }); });
   });
   loop.run();  // throw mode: would throw if reported
   EXPECT_EQ(log, (Log{"caught late"}));
@@ -146,18 +145,22 @@ TEST(LoopRejections, NoneModeIgnoresButStillCallsHandlers) {
 TEST(LoopRejections, RejectionHandledFiresWhenAReportedRejectionGetsAHandler) {
   vow::Loop loop;
   Log log;
-  vow::onUnhandledRejection([&](const vow::Error& e) { log.push_back("unhandled " + e.message()); });
+  vow::onUnhandledRejection(
+      [&](const vow::Error& e) { log.push_back("unhandled " + e.message()); });
   auto p = vow::Promise<void>::reject(vow::Exception("late"));
   vow::onRejectionHandled([&](const vow::AnyPromise& handled) {
     log.push_back(handled == vow::AnyPromise(p) ? "rejectionHandled (same promise)"
                                                 : "rejectionHandled (other)");
   });
-  vow::setTimeout([&] {
-    log.push_back("timer");
-    p.catch_([&](const vow::Error& e) { log.push_back("caught " + e.message()); });
-  }, 1);
+  vow::setTimeout(
+      [&] {
+        log.push_back("timer");
+        p.catch_([&](const vow::Error& e) { log.push_back("caught " + e.message()); });
+      },
+      1);
   loop.run();
-  EXPECT_EQ(log, (Log{"unhandled late", "timer", "caught late", "rejectionHandled (same promise)"}));
+  EXPECT_EQ(log,
+            (Log{"unhandled late", "timer", "caught late", "rejectionHandled (same promise)"}));
 }
 
 TEST(LoopRejections, RejectionHandledWithoutListenerWarns) {
@@ -168,7 +171,8 @@ TEST(LoopRejections, RejectionHandledWithoutListenerWarns) {
   vow::setImmediate([&] { p.catch_([](const vow::Error&) {}); });
   loop.run();
   EXPECT_EQ(warnings.names, (Log{"PromiseRejectionHandledWarning"}));
-  EXPECT_EQ(warnings.messages, (Log{"Promise rejection was handled asynchronously (rejection id: 1)"}));
+  EXPECT_EQ(warnings.messages,
+            (Log{"Promise rejection was handled asynchronously (rejection id: 1)"}));
 }
 
 TEST(LoopRejections, RemovedHandlerIsNotCalled) {
@@ -218,8 +222,8 @@ TEST(LoopRejections, OnUnhandledRejectionReportsTheWholeBatchEvenIfAListenerHand
                   : p == vow::AnyPromise(p2) ? "rejectionHandled p2"
                                              : "rejectionHandled ?");
   });
-  vow::setTimeout([&] { (void)p1.catch_([&](const vow::Error&) { log.push_back("late catch p1"); }); },
-                  1);
+  vow::setTimeout(
+      [&] { (void)p1.catch_([&](const vow::Error&) { log.push_back("late catch p1"); }); }, 1);
   loop.run();
   EXPECT_EQ(log, (Log{"unhandled a", "unhandled b", "A b", "A b", "late catch p1",
                       "rejectionHandled p1"}));

@@ -38,11 +38,12 @@ TEST(LoopThreadPool, QueueWorkResolvesOnTheLoopThread) {
 TEST(LoopThreadPool, ExceptionBecomesARejection) {
   vow::Loop loop;
   std::string reason;
-  vow::queueWork([]() -> int { throw std::runtime_error("in the pool"); })
-      .catch_([&](const vow::Error& e) {
-        reason = e.message();
-        return 0;
-      });
+  vow::queueWork([]() -> int {
+    throw std::runtime_error("in the pool");
+  }).catch_([&](const vow::Error& e) {
+    reason = e.message();
+    return 0;
+  });
   loop.run();
   EXPECT_EQ(reason, "in the pool");
 }
@@ -51,8 +52,9 @@ TEST(LoopThreadPool, VoidWorkAndMoveOnlyResults) {
   vow::Loop loop;
   Log log;
   vow::queueWork([] {}).then([&] { log.push_back("void done"); });
-  vow::queueWork([] { return std::make_unique<int>(7); })
-      .then([&](std::unique_ptr<int>&& p) { log.push_back(std::to_string(*p)); });
+  vow::queueWork([] { return std::make_unique<int>(7); }).then([&](std::unique_ptr<int>&& p) {
+    log.push_back(std::to_string(*p));
+  });
   loop.run();
   EXPECT_EQ(log.size(), 2u);
 }

@@ -96,13 +96,11 @@ void clearImmediate(const Immediate& i);
 // std::chrono overloads: vow::setTimeout(f, std::chrono::milliseconds(10)).
 template <class Rep, class Period>
 Timeout setTimeout(absl::AnyInvocable<void()> f, std::chrono::duration<Rep, Period> d) {
-  return setTimeout(std::move(f),
-                    std::chrono::duration<double, std::milli>(d).count());
+  return setTimeout(std::move(f), std::chrono::duration<double, std::milli>(d).count());
 }
 template <class Rep, class Period>
 Timeout setInterval(absl::AnyInvocable<void()> f, std::chrono::duration<Rep, Period> d) {
-  return setInterval(std::move(f),
-                     std::chrono::duration<double, std::milli>(d).count());
+  return setInterval(std::move(f), std::chrono::duration<double, std::milli>(d).count());
 }
 
 // Phase: timers. A promise fulfilled `ms` ms from now (with `value`, if given).
@@ -116,9 +114,8 @@ template <class T>
 Promise<std::decay_t<T>> delay(double ms, T&& value) {
   using V = std::decay_t<T>;
   auto [promise, resolve, reject] = Promise<V>::withResolvers();
-  setTimeout([resolve = std::move(resolve), v = std::forward<T>(value)]() mutable {
-    resolve(std::move(v));
-  },
+  setTimeout([resolve = std::move(resolve),
+              v = std::forward<T>(value)]() mutable { resolve(std::move(v)); },
              ms);
   return promise;
 }
@@ -134,8 +131,9 @@ template <class T>
 Promise<std::decay_t<T>> immediate(T&& value) {
   using V = std::decay_t<T>;
   auto [promise, resolve, reject] = Promise<V>::withResolvers();
-  setImmediate(
-      [resolve = std::move(resolve), v = std::forward<T>(value)]() mutable { resolve(std::move(v)); });
+  setImmediate([resolve = std::move(resolve), v = std::forward<T>(value)]() mutable {
+    resolve(std::move(v));
+  });
   return promise;
 }
 

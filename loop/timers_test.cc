@@ -91,10 +91,12 @@ TEST(LoopTimers, WaitsAtLeastTheDelay) {
 TEST(LoopTimers, MicrotasksDrainBetweenTimersOfOneList) {
   vow::Loop loop;
   Log log;
-  vow::setTimeout([&] {
-    log.push_back("a");
-    vow::Promise<void>::resolve().then([&] { log.push_back("a -> then"); });
-  }, 1);
+  vow::setTimeout(
+      [&] {
+        log.push_back("a");
+        vow::Promise<void>::resolve().then([&] { log.push_back("a -> then"); });
+      },
+      1);
   vow::setTimeout([&] { log.push_back("b"); }, 1);
   loop.run();
   EXPECT_EQ(log, (Log{"a", "a -> then", "b"}));
@@ -115,10 +117,12 @@ TEST(LoopTimers, ClearTimeoutFromAnEarlierTimerOfTheSameList) {
   vow::Loop loop;
   Log log;
   vow::Timeout second;
-  vow::setTimeout([&] {
-    log.push_back("first");
-    vow::clearTimeout(second);
-  }, 1);
+  vow::setTimeout(
+      [&] {
+        log.push_back("first");
+        vow::clearTimeout(second);
+      },
+      1);
   second = vow::setTimeout([&] { log.push_back("second"); }, 1);
   loop.run();
   EXPECT_EQ(log, (Log{"first"}));
@@ -128,10 +132,12 @@ TEST(LoopTimers, ClearTimeoutFromAMicrotaskOfTheTimerBefore) {
   vow::Loop loop;
   Log log;
   vow::Timeout second;
-  vow::setTimeout([&] {
-    log.push_back("first");
-    vow::queueMicrotask([&] { vow::clearTimeout(second); });
-  }, 1);
+  vow::setTimeout(
+      [&] {
+        log.push_back("first");
+        vow::queueMicrotask([&] { vow::clearTimeout(second); });
+      },
+      1);
   second = vow::setTimeout([&] { log.push_back("second"); }, 1);
   loop.run();
   EXPECT_EQ(log, (Log{"first"}));
@@ -144,15 +150,17 @@ TEST(LoopTimers, ClearTimeoutInTheCheckpointBeforeADueListEmptiesItSafely) {
   vow::Loop loop;
   Log log;
   vow::Timeout t3;
-  vow::setTimeout([&] {
-    log.push_back("T1");
-    vow::nextTick([&] {
-      log.push_back("t2");
-      vow::clearTimeout(t3);
-      // A new list for the same duration must not be confused with the detached one.
-      vow::setTimeout([&] { log.push_back("T4"); }, 2);
-    });
-  }, 1);
+  vow::setTimeout(
+      [&] {
+        log.push_back("T1");
+        vow::nextTick([&] {
+          log.push_back("t2");
+          vow::clearTimeout(t3);
+          // A new list for the same duration must not be confused with the detached one.
+          vow::setTimeout([&] { log.push_back("T4"); }, 2);
+        });
+      },
+      1);
   t3 = vow::setTimeout([&] { log.push_back("T3"); }, 2);
   // Both lists are due in the first timers phase.
   auto until = std::chrono::steady_clock::now() + std::chrono::milliseconds(5);
@@ -166,7 +174,9 @@ TEST(LoopTimers, ClearTimeoutInTheCheckpointBeforeADueListEmptiesItSafely) {
 TEST(LoopTimers, DroppingTheHandleDoesNotCancel) {
   vow::Loop loop;
   bool fired = false;
-  { vow::setTimeout([&] { fired = true; }, 1); }
+  {
+    vow::setTimeout([&] { fired = true; }, 1);
+  }
   loop.run();
   EXPECT_TRUE(fired);
 }
@@ -176,10 +186,12 @@ TEST(LoopInterval, RepeatsUntilCleared) {
   Log log;
   int n = 0;
   vow::Timeout t;
-  t = vow::setInterval([&] {
-    log.push_back("run " + std::to_string(++n));
-    if (n == 3) vow::clearInterval(t);
-  }, 2);
+  t = vow::setInterval(
+      [&] {
+        log.push_back("run " + std::to_string(++n));
+        if (n == 3) vow::clearInterval(t);
+      },
+      2);
   loop.run();
   EXPECT_EQ(log, (Log{"run 1", "run 2", "run 3"}));
   EXPECT_FALSE(loop.alive());
@@ -193,15 +205,17 @@ TEST(LoopInterval, ClearedFromOutsideStopsIt) {
   Log log;
   int n = 0;
   vow::Timeout t;
-  t = vow::setInterval([&] {
-    log.push_back("run " + std::to_string(++n));
-    if (n == 3) {
-      vow::setImmediate([&] {
-        log.push_back("clear");
-        vow::clearInterval(t);
-      });
-    }
-  }, 1);
+  t = vow::setInterval(
+      [&] {
+        log.push_back("run " + std::to_string(++n));
+        if (n == 3) {
+          vow::setImmediate([&] {
+            log.push_back("clear");
+            vow::clearInterval(t);
+          });
+        }
+      },
+      1);
   loop.run();
   EXPECT_EQ(log, (Log{"run 1", "run 2", "run 3", "clear"}));
   EXPECT_FALSE(loop.alive());
@@ -225,16 +239,20 @@ TEST(LoopTimers, RefreshRestartsTheDelay) {
   std::int64_t refreshed_at = 0;
   std::int64_t fired_at = 0;
   vow::Timeout t;
-  vow::setTimeout([&] {
-    log.push_back("refresh at 10");
-    vow::setTimeout([&] { log.push_back("19 after the refresh"); }, 19);
-    t.refresh();
-    refreshed_at = loop.now();  // the start refresh() read
-  }, 10);
-  t = vow::setTimeout([&] {
-    log.push_back("refreshed timer");
-    fired_at = loop.now();
-  }, 20);
+  vow::setTimeout(
+      [&] {
+        log.push_back("refresh at 10");
+        vow::setTimeout([&] { log.push_back("19 after the refresh"); }, 19);
+        t.refresh();
+        refreshed_at = loop.now();  // the start refresh() read
+      },
+      10);
+  t = vow::setTimeout(
+      [&] {
+        log.push_back("refreshed timer");
+        fired_at = loop.now();
+      },
+      20);
   loop.run();
   EXPECT_EQ(log, (Log{"refresh at 10", "19 after the refresh", "refreshed timer"}));
   EXPECT_GE(fired_at - refreshed_at, 20);
@@ -315,13 +333,16 @@ TEST(LoopTimerPromises, DelayResolvesAfterTheTimer) {
   // settles right after its own timer, in the same list.
   vow::Loop loop;
   Log log;
-  vow::setTimeout([&] {
-    vow::setTimeout([&] { log.push_back("timer 1"); }, 1);
-    vow::delay(1, std::string("value")).then([&](const std::string& v) { log.push_back(v); });
-    vow::delay(5).then([&] { log.push_back("delay 5"); });
-    vow::immediate().then([&] { log.push_back("immediate"); });
-    vow::timers::promises::setImmediate(7).then([&](int v) { log.push_back(std::to_string(v)); });
-  }, 1);
+  vow::setTimeout(
+      [&] {
+        vow::setTimeout([&] { log.push_back("timer 1"); }, 1);
+        vow::delay(1, std::string("value")).then([&](const std::string& v) { log.push_back(v); });
+        vow::delay(5).then([&] { log.push_back("delay 5"); });
+        vow::immediate().then([&] { log.push_back("immediate"); });
+        vow::timers::promises::setImmediate(7).then(
+            [&](int v) { log.push_back(std::to_string(v)); });
+      },
+      1);
   loop.run();
   EXPECT_EQ(log, (Log{"immediate", "7", "timer 1", "value", "delay 5"}));
 }

@@ -74,8 +74,8 @@ TEST(CoroutineReturn, ValueAwaitedAndPromiseTakeOneTwoAndThreeTicks) {
   returnsAwaited().then([&](const std::string& v) { log("got " + v); });
   ticker(log, 4);
   runMicrotasks();
-  EXPECT_THAT(log.lines, ElementsAre("got value", "tick 1", "got awaited", "tick 2",
-                                     "got promise", "tick 3", "tick 4"));
+  EXPECT_THAT(log.lines, ElementsAre("got value", "tick 1", "got awaited", "tick 2", "got promise",
+                                     "tick 3", "tick 4"));
 }
 
 TEST(CoroutineAwait, RejectionThrowsTheOriginalExceptionType) {
@@ -241,8 +241,8 @@ TEST(CoroutineOrder, InterleavesWithThenChainsLikeJs) {
   awaitsAsyncCall();
   ticker(log, 2);
   runMicrotasks();
-  EXPECT_THAT(log.lines, ElementsAre("resumed after await 42", "resumed after await inner() = inner",
-                                     "tick 1", "tick 2"));
+  EXPECT_THAT(log.lines, ElementsAre("resumed after await 42",
+                                     "resumed after await inner() = inner", "tick 1", "tick 2"));
 }
 
 }  // namespace

@@ -98,8 +98,8 @@ class Error {
   // An OK status makes an empty Error.
   Error(absl::Status status);  // NOLINT(google-explicit-constructor)
   template <class E>
-    requires std::derived_from<std::remove_cvref_t<E>, std::exception>
-  Error(E&& exception)  // NOLINT(google-explicit-constructor)
+  requires std::derived_from<std::remove_cvref_t<E>, std::exception> Error(
+      E&& exception)  // NOLINT(google-explicit-constructor)
       : exception_(std::make_exception_ptr(std::forward<E>(exception))) {}
 
   // The exception being handled, inside a `catch` block.

@@ -49,15 +49,11 @@ Promise<T> adoptState(State<T>* s) noexcept;
 template <class T>
 class ResolveFn {
  public:
-  void operator()(internal::Stored<T> value) const
-    requires(!std::is_void_v<T>)
-  {
+  void operator()(internal::Stored<T> value) const requires(!std::is_void_v<T>) {
     state_->checkThread();
     state_->resolveValue(std::move(value));
   }
-  void operator()() const
-    requires std::is_void_v<T>
-  {
+  void operator()() const requires std::is_void_v<T> {
     state_->checkThread();
     state_->resolveValue();
   }
@@ -304,7 +300,7 @@ void settleWith(State<U>* d, Fn&& fn) noexcept {
 
 // Storage for a then()'s handlers with a manual lifetime, so they are released as soon as they
 // ran; capture-less handlers take no space at all.
-template <class H, bool kEmpty = std::is_empty_v<H> && std::is_trivially_destructible_v<H>>
+template <class H, bool kEmpty = std::is_empty_v<H>&& std::is_trivially_destructible_v<H>>
 class HandlerSlot {
  public:
   explicit HandlerSlot(H&& h) : h_(std::move(h)) {}
@@ -433,9 +429,7 @@ class AnyPromise {
     return ref_.get()->status() == internal::StateBase::kRejected;
   }
   // The rejection reason, or an empty Error if not rejected.
-  Error reason() const {
-    return isRejected() ? ref_.get()->reason() : Error();
-  }
+  Error reason() const { return isRejected() ? ref_.get()->reason() : Error(); }
   friend bool operator==(const AnyPromise& a, const AnyPromise& b) noexcept {
     return a.ref_.get() == b.ref_.get();
   }
@@ -462,7 +456,7 @@ class Promise {
   // JS: new Promise((resolve, reject) => ...). The executor runs synchronously; only the first
   // resolve/reject counts; an exception it throws rejects the promise unless already resolved.
   template <class Executor>
-    requires std::is_invocable_v<Executor&, ResolveFn<T>, RejectFn>
+  requires std::is_invocable_v<Executor&, ResolveFn<T>, RejectFn>
   explicit Promise(Executor&& executor) : state_(new internal::State<T>()) {
     ResolveFn<T> resolve(state_);
     RejectFn reject(state_);
@@ -490,16 +484,12 @@ class Promise {
   }
 
   // JS: Promise.resolve(v): an already fulfilled promise.
-  [[nodiscard]] static Promise resolve(internal::Stored<T> value)
-    requires(!std::is_void_v<T>)
-  {
+  [[nodiscard]] static Promise resolve(internal::Stored<T> value) requires(!std::is_void_v<T>) {
     auto* s = new internal::State<T>();
     s->resolveValue(std::move(value));
     return Promise(s);
   }
-  [[nodiscard]] static Promise resolve()
-    requires std::is_void_v<T>
-  {
+  [[nodiscard]] static Promise resolve() requires std::is_void_v<T> {
     auto* s = new internal::State<T>();
     s->resolveValue();
     return Promise(s);
@@ -655,12 +645,9 @@ Promise<T> Promise<T>::finally(F&& on_finally) const {
   auto shared = std::forward<F>(on_finally);
   if constexpr (std::is_void_v<T>) {
     return then(
-        [shared, as_promise]() mutable {
-          return as_promise(shared).then([] {});
-        },
+        [shared, as_promise]() mutable { return as_promise(shared).then([] {}); },
         [shared, as_promise](const Error& reason) mutable {
-          return as_promise(shared).then(
-              [reason] { return internal::Rejected<void>{reason}; });
+          return as_promise(shared).then([reason] { return internal::Rejected<void>{reason}; });
         });
   } else if constexpr (internal::kCopyable<T>) {
     return then(

@@ -84,9 +84,9 @@ TEST(PromiseThen, ThrowingHandlerRejectsTheDerivedPromise) {
 
 TEST(PromiseThen, ReturnedPromiseCostsTwoExtraTicks) {
   Log log;
-  Promise<void>::resolve()
-      .then([] { return Promise<int>::resolve(1); })
-      .then([&](int) { log("adopted"); });
+  Promise<void>::resolve().then([] { return Promise<int>::resolve(1); }).then([&](int) {
+    log("adopted");
+  });
   Promise<void>::resolve()
       .then([&] { log("t1"); })
       .then([&] { log("t2"); })
@@ -130,9 +130,10 @@ TEST(PromiseThen, RejectionPassesThroughThenWithoutRejectionHandler) {
 TEST(PromiseThen, TwoHandlersFormPicksTheRightOne) {
   Log log;
   Promise<int>::reject(std::runtime_error("no"))
-      .then([&](int) { log("fulfilled"); }, [&](const Error& e) { log("rejected " + e.message()); });
-  Promise<int>::resolve(3)
-      .then([&](int v) { log("fulfilled " + std::to_string(v)); }, [&](const Error&) { log("rejected"); });
+      .then([&](int) { log("fulfilled"); },
+            [&](const Error& e) { log("rejected " + e.message()); });
+  Promise<int>::resolve(3).then([&](int v) { log("fulfilled " + std::to_string(v)); },
+                                [&](const Error&) { log("rejected"); });
   runMicrotasks();
   EXPECT_THAT(log.lines, ElementsAre("rejected no", "fulfilled 3"));
 }
@@ -193,8 +194,9 @@ TEST(PromiseFinally, TicksAndOutcomesMatchJs) {
         return 0;
       });
   runMicrotasks();
-  EXPECT_THAT(log.lines, ElementsAre("finally A", "finally B", "C reason thrown in finally",
-                                     "A value 1", "B reason orig", "D reason rejected from finally"));
+  EXPECT_THAT(log.lines,
+              ElementsAre("finally A", "finally B", "C reason thrown in finally", "A value 1",
+                          "B reason orig", "D reason rejected from finally"));
 }
 
 TEST(PromiseFinally, WaitsForAReturnedPromise) {
@@ -284,8 +286,9 @@ TEST(PromiseMoveOnly, SecondConsumerIsRejectedWithTypeError) {
   auto p = Promise<std::unique_ptr<int>>::resolve(std::make_unique<int>(1));
   std::vector<std::string> got;
   p.then([&](std::unique_ptr<int>&& v) { got.push_back("first " + std::to_string(*v)); });
-  p.then([&](std::unique_ptr<int>&&) { got.push_back("second"); })
-      .catch_([&](const TypeError& e) { got.push_back(e.name()); });
+  p.then([&](std::unique_ptr<int>&&) { got.push_back("second"); }).catch_([&](const TypeError& e) {
+    got.push_back(e.name());
+  });
   runMicrotasks();
   EXPECT_THAT(got, ElementsAre("first 1", "TypeError"));
 }
@@ -374,9 +377,9 @@ TEST(PromiseValue, SoleConsumerGetsTheValueMovedNotCopied) {
     Tracked(Tracked&&) noexcept = default;
   };
   int copies = -1;
-  Promise<Tracked>::resolve(Tracked())
-      .then([](Tracked t) { return t; })
-      .then([&](Tracked t) { copies = t.copies; });
+  Promise<Tracked>::resolve(Tracked()).then([](Tracked t) { return t; }).then([&](Tracked t) {
+    copies = t.copies;
+  });
   runMicrotasks();
   EXPECT_EQ(copies, 0);
   // With a handle still held elsewhere, the value is copied: the holder may read it later.

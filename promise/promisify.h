@@ -177,17 +177,15 @@ class SettleCallback {
     }
   }
   template <class V>
-    requires(!std::is_void_v<T> && std::is_constructible_v<T, V &&>)
-  void operator()(Error err, V&& value) const {
+  requires(!std::is_void_v<T> && std::is_constructible_v<T, V&&>) void operator()(Error err,
+                                                                                  V&& value) const {
     if (err) {
       reject_(std::move(err));
     } else {
       resolve_(T(std::forward<V>(value)));
     }
   }
-  void operator()(absl::Status status) const
-    requires std::is_void_v<T>
-  {
+  void operator()(absl::Status status) const requires std::is_void_v<T> {
     if (!status.ok()) {
       reject_(Error(std::move(status)));
     } else {
@@ -195,8 +193,8 @@ class SettleCallback {
     }
   }
   template <class V>
-    requires(!std::is_void_v<T> && std::is_constructible_v<T, V &&>)
-  void operator()(absl::StatusOr<V> result) const {
+  requires(!std::is_void_v<T> && std::is_constructible_v<T, V&&>) void operator()(
+      absl::StatusOr<V> result) const {
     if (!result.ok()) {
       reject_(Error(std::move(result).status()));
     } else {
@@ -241,8 +239,7 @@ auto promisify(F&& fn) {
 // Node: util.promisify(fn), naming the value type (T = void for a callback taking only the
 // error). Works with callables whose callback parameter is a template.
 template <class T, class F>
-  requires(!std::is_same_v<T, F>)
-auto promisify(F&& fn) {
+requires(!std::is_same_v<T, F>) auto promisify(F&& fn) {
   return [fn = std::forward<F>(fn)](auto&&... args) mutable -> Promise<T> {
     return internal::callSettling<T>(fn, std::forward<decltype(args)>(args)...);
   };
@@ -308,8 +305,9 @@ auto callbackify(F&& fn, CallbackScheduler schedule) {
     if constexpr (std::is_void_v<T>) {
       promise.then([post, cb]() { post([cb]() { (*cb)(Error()); }); }, on_rejected);
     } else {
-      promise.then([post, cb](const T& v) { post([cb, v]() mutable { (*cb)(Error(), std::move(v)); }); },
-                   on_rejected);
+      promise.then(
+          [post, cb](const T& v) { post([cb, v]() mutable { (*cb)(Error(), std::move(v)); }); },
+          on_rejected);
     }
   };
 }
@@ -327,8 +325,7 @@ template <class T, class F>
 void toStatusCallback(const Promise<T>& promise, F&& callback) {
   auto cb = std::make_shared<std::decay_t<F>>(std::forward<F>(callback));
   if constexpr (std::is_void_v<T>) {
-    promise.then([cb]() { (*cb)(absl::OkStatus()); },
-                 [cb](const Error& e) { (*cb)(e.status()); });
+    promise.then([cb]() { (*cb)(absl::OkStatus()); }, [cb](const Error& e) { (*cb)(e.status()); });
   } else {
     promise.then([cb](const T& v) { (*cb)(absl::StatusOr<T>(v)); },
                  [cb](const Error& e) { (*cb)(absl::StatusOr<T>(e.status())); });

@@ -37,14 +37,15 @@ struct Outcome {
 template <class T>
 std::shared_ptr<Outcome<T>> watch(const Promise<T>& p) {
   auto o = std::make_shared<Outcome<T>>();
-  p.then([o](const T& v) {
-       o->settled = true;
-       o->value = v;
-     },
-     [o](const Error& e) {
-       o->settled = true;
-       o->error = e;
-     });
+  p.then(
+      [o](const T& v) {
+        o->settled = true;
+        o->value = v;
+      },
+      [o](const Error& e) {
+        o->settled = true;
+        o->error = e;
+      });
   return o;
 }
 
@@ -138,8 +139,9 @@ TEST(PromisifyStatus, StatusOrValueResolvesAndErrorStatusRejects) {
 }
 
 TEST(PromisifyStatus, PlainStatusGivesPromiseOfVoid) {
-  auto op = vow::promisifyStatus(
-      [](bool ok, std::function<void(absl::Status)> cb) { cb(ok ? absl::OkStatus() : absl::NotFoundError("nope")); });
+  auto op = vow::promisifyStatus([](bool ok, std::function<void(absl::Status)> cb) {
+    cb(ok ? absl::OkStatus() : absl::NotFoundError("nope"));
+  });
   int ok = 0;
   absl::Status failed;
   op(true).then([&] { ++ok; });
@@ -158,11 +160,12 @@ TEST(Callbackify, DeliversValueAndErrorThroughTheScheduler) {
   static std::vector<absl::AnyInvocable<void()>>* queue;
   std::vector<absl::AnyInvocable<void()>> q;
   queue = &q;
-  auto cb = vow::callbackify(doubleIt, [](absl::AnyInvocable<void()> f) {
-    queue->push_back(std::move(f));
-  });
+  auto cb = vow::callbackify(doubleIt,
+                             [](absl::AnyInvocable<void()> f) { queue->push_back(std::move(f)); });
   std::vector<std::string> log;
-  cb(21, [&](Error err, int v) { log.push_back(std::string(err ? "err" : "null") + " " + std::to_string(v)); });
+  cb(21, [&](Error err, int v) {
+    log.push_back(std::string(err ? "err" : "null") + " " + std::to_string(v));
+  });
   cb(-1, [&](Error err, int) { log.push_back(err.message()); });
   vow::runMicrotasks();
   EXPECT_TRUE(log.empty());  // scheduled, not called from the reaction

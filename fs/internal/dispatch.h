@@ -14,7 +14,9 @@
 namespace vow::fs::internal {
 
 template <class Op>
-concept HasValue = requires(Op& op) { op.take(); };
+concept HasValue = requires(Op& op) {
+  op.take();
+};
 
 // Calls cb(err) / cb(err, value) as the operation ended. On failure a callback taking a value
 // gets a default one (Node passes undefined).

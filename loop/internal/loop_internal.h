@@ -26,9 +26,9 @@ struct TimerImpl {
   TimerImpl* next = nullptr;
   TimerList* list = nullptr;  // the list it is armed in, or null
   ::vow::Loop* loop = nullptr;
-  std::int64_t start = 0;     // Node's _idleStart: loop time (ms) when (re)armed
-  double idle_timeout = 1;    // Node's _idleTimeout; -1 once cleared
-  double repeat = 0;          // Node's _repeat; 0 for setTimeout
+  std::int64_t start = 0;                 // Node's _idleStart: loop time (ms) when (re)armed
+  double idle_timeout = 1;                // Node's _idleTimeout; -1 once cleared
+  double repeat = 0;                      // Node's _repeat; 0 for setTimeout
   absl::AnyInvocable<void()> on_timeout;  // Node's _onTimeout
   std::uint32_t refs = 0;
   bool refed = true;       // Node's [kRefed]

@@ -110,27 +110,22 @@ class CoroPromise : public CoroPromiseBase<T> {
 
   // co_return v: fulfils at once (JS: `return v` in an async function).
   template <class V = T>
-    requires std::is_constructible_v<T, V&&>
-  void return_value(V&& value) {
-    this->state_->resolveValue(std::forward<V>(value));
-  }
+  requires std::is_constructible_v<T, V&&>
+  void return_value(V&& value) { this->state_->resolveValue(std::forward<V>(value)); }
   // co_return p: adopts p with JS's cost for `return p` in an async function (two extra
   // microtasks, as NewPromiseResolveThenableJob).
   void return_value(const Promise<T>& p) { this->state_->resolveWithState(stateOf(p)); }
   // Anything else is a mistake; say so in a sentence rather than in overload-resolution noise.
   template <class V>
-    requires(!std::is_constructible_v<T, V &&> &&
-             !std::is_convertible_v<V &&, const Promise<T>&> &&
-             !std::is_convertible_v<V &&, absl::StatusOr<T>>)
-  void return_value(V&&) {
+  requires(!std::is_constructible_v<T, V&&> && !std::is_convertible_v<V&&, const Promise<T>&> &&
+           !std::is_convertible_v<V&&, absl::StatusOr<T>>) void return_value(V&&) {
     static_assert(AlwaysFalse<V>::value,
                   "co_return in a coroutine returning vow::Promise<T> takes a T, a Promise<T> "
                   "(adopted) or an absl::StatusOr<T>; this value converts to none of them.");
   }
   // co_return status_or: an error status rejects.
-  void return_value(absl::StatusOr<T> r)
-    requires(!std::is_constructible_v<T, absl::StatusOr<T>&&>)
-  {
+  void return_value(absl::StatusOr<T> r) requires(
+      !std::is_constructible_v<T, absl::StatusOr<T>&&>) {
     if (r.ok()) {
       this->state_->resolveValue(*std::move(r));
     } else {

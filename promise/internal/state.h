@@ -3,14 +3,14 @@
 #pragma once
 
 #include <cstdint>
-#include <optional>
-#include <tuple>
-#include <variant>
-#include <vector>
 #include <new>
+#include <optional>
 #include <thread>
+#include <tuple>
 #include <type_traits>
 #include <utility>
+#include <variant>
+#include <vector>
 
 #include "vow/promise/error.h"
 #include "vow/promise/internal/job_queue.h"
@@ -213,7 +213,8 @@ struct IsCopyable<std::vector<T, A>> : IsCopyable<T> {};
 template <class T>
 struct IsCopyable<std::optional<T>> : IsCopyable<T> {};
 template <class A, class B>
-struct IsCopyable<std::pair<A, B>> : std::bool_constant<IsCopyable<A>::value && IsCopyable<B>::value> {};
+struct IsCopyable<std::pair<A, B>>
+    : std::bool_constant<IsCopyable<A>::value && IsCopyable<B>::value> {};
 template <class... Ts>
 struct IsCopyable<std::tuple<Ts...>> : std::bool_constant<(IsCopyable<Ts>::value && ...)> {};
 template <class... Ts>

@@ -6,9 +6,9 @@
 
 int main() {
   int got = 0;
-  vow::Promise<int>::resolve(20)
-      .then([](int x) { return x + 1; })
-      .then([&got](int x) { got = x * 2; });
+  vow::Promise<int>::resolve(20).then([](int x) { return x + 1; }).then([&got](int x) {
+    got = x * 2;
+  });
   if (got != 0) {
     std::cerr << "consumer: a handler ran synchronously\n";
     return EXIT_FAILURE;

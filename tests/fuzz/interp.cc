@@ -180,7 +180,8 @@ class Program {
   std::map<long long, Slot> table;
   std::map<long long, Resolvers> resolvers;
   const Node* on_unhandled = nullptr;
-  std::map<std::string, std::variant<vow::Timeout, vow::Immediate>> macros;  // by label  // (onunhandled STMT...): run after each report
+  std::map<std::string, std::variant<vow::Timeout, vow::Immediate>>
+      macros;  // by label  // (onunhandled STMT...): run after each report
   double max_delay = 0;
 
   void runBody(const std::vector<Node>& stmts, std::size_t from) {
@@ -275,10 +276,12 @@ class Program {
     const Node* r = &s.kids.at(3);
     if constexpr (std::is_same_v<T, Str>) {
       if (returnsPromise(*r)) {
-        return src.catch_(
-            [this, r, self](const vow::Error& e) { return handlerPromise(*r, "!" + fmtReason(e), self); });
+        return src.catch_([this, r, self](const vow::Error& e) {
+          return handlerPromise(*r, "!" + fmtReason(e), self);
+        });
       }
-      return src.catch_([this, r](const vow::Error& e) { return handlerValue(*r, "!" + fmtReason(e)); });
+      return src.catch_(
+          [this, r](const vow::Error& e) { return handlerValue(*r, "!" + fmtReason(e)); });
     } else {
       // JS's catch is then(undefined, r); an identity fulfilment handler costs the same tick.
       if (returnsPromise(*r)) return then2<false, true>(src, nullptr, r, self);
@@ -409,10 +412,14 @@ class Program {
       for (const Node& m : s.kids.at(2).kids) {
         if (const PV* p = getV(m.num)) list.push_back(*p);
       }
-      if (op == "all") define(id, vow::all(list));
-      else if (op == "allSettled") define(id, vow::allSettled(list));
-      else if (op == "race") define(id, vow::race(list));
-      else define(id, vow::any(list));
+      if (op == "all")
+        define(id, vow::all(list));
+      else if (op == "allSettled")
+        define(id, vow::allSettled(list));
+      else if (op == "race")
+        define(id, vow::race(list));
+      else
+        define(id, vow::any(list));
     } else if (op == "resolve" || op == "resolvep" || op == "reject") {
       auto it = resolvers.find(id);
       if (it == resolvers.end()) return;
@@ -440,9 +447,9 @@ class Program {
     } else if (op == "imm") {
       const Node* n = &s;
       macros.insert_or_assign(label(n->kids.at(1)), vow::setImmediate([this, n] {
-        log(label(n->kids.at(1)));
-        runBody(n->kids, 2);
-      }));
+                                log(label(n->kids.at(1)));
+                                runBody(n->kids, 2);
+                              }));
     } else if (op == "clear") {
       auto it = macros.find(label(s.kids.at(1)));
       if (it == macros.end()) return;
@@ -467,11 +474,11 @@ class Program {
       double d = std::max(max_delay, static_cast<double>(s.kids.at(2).num));
       max_delay = d;
       macros.insert_or_assign(label(n->kids.at(1)), vow::setTimeout(
-                                                      [this, n] {
-                                                        log(label(n->kids.at(1)));
-                                                        runBody(n->kids, 3);
-                                                      },
-                                                      d));
+                                                        [this, n] {
+                                                          log(label(n->kids.at(1)));
+                                                          runBody(n->kids, 3);
+                                                        },
+                                                        d));
     } else {
       throw std::runtime_error("unknown statement " + op);
     }
@@ -496,11 +503,11 @@ std::vector<std::string> runOne(const std::string& text) {
     g_program = program.get();
     loop.onUnhandledRejection([](const vow::Error& e, const vow::AnyPromise& p) {
       log("unhandled " + (g_program ? g_program->idOf(p) : "?") + " " + fmtReason(e));
-      if (g_program && g_program->on_unhandled) g_program->runBody(g_program->on_unhandled->kids, 1);
+      if (g_program && g_program->on_unhandled)
+        g_program->runBody(g_program->on_unhandled->kids, 1);
     });
-    loop.onRejectionHandled([](const vow::AnyPromise& p) {
-      log("handled " + (g_program ? g_program->idOf(p) : "?"));
-    });
+    loop.onRejectionHandled(
+        [](const vow::AnyPromise& p) { log("handled " + (g_program ? g_program->idOf(p) : "?")); });
     try {
       program->runBody(stmts, 0);
     } catch (const std::exception& e) {

@@ -21,17 +21,21 @@
 #include "vow/promise/promise.h"
 
 int main() {
-  vow::setTimeout([] {
-    std::puts("timeout 1");
-    vow::Promise<void>::resolve().then([] { std::puts("timeout 1 -> then"); });
-    vow::nextTick([] { std::puts("timeout 1 -> nextTick"); });
-  }, 0);
-  vow::setTimeout([] {
-    std::puts("timeout 2");
-    vow::Promise<void>::resolve()
-        .then([] { std::puts("timeout 2 -> then a"); })
-        .then([] { std::puts("timeout 2 -> then b"); });
-  }, 0);
+  vow::setTimeout(
+      [] {
+        std::puts("timeout 1");
+        vow::Promise<void>::resolve().then([] { std::puts("timeout 1 -> then"); });
+        vow::nextTick([] { std::puts("timeout 1 -> nextTick"); });
+      },
+      0);
+  vow::setTimeout(
+      [] {
+        std::puts("timeout 2");
+        vow::Promise<void>::resolve().then([] { std::puts("timeout 2 -> then a"); }).then([] {
+          std::puts("timeout 2 -> then b");
+        });
+      },
+      0);
   vow::setTimeout([] { std::puts("timeout 3"); }, 0);
   std::puts("sync");
   vow::run();

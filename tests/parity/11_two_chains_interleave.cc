@@ -20,14 +20,12 @@
 using vow::Promise;
 
 int main() {
-  Promise<void>::resolve()
-      .then([] { std::puts("a1"); })
-      .then([] { std::puts("a2"); })
-      .then([] { std::puts("a3"); });
-  Promise<void>::resolve()
-      .then([] { std::puts("b1"); })
-      .then([] { std::puts("b2"); })
-      .then([] { std::puts("b3"); });
+  Promise<void>::resolve().then([] { std::puts("a1"); }).then([] { std::puts("a2"); }).then([] {
+    std::puts("a3");
+  });
+  Promise<void>::resolve().then([] { std::puts("b1"); }).then([] { std::puts("b2"); }).then([] {
+    std::puts("b3");
+  });
   Promise<int>::resolve(0)
       .then([](int v) {
         std::printf("c1 got %d\n", v);

@@ -33,11 +33,13 @@ int main() {
      throw vow::Exception("boom in second");
    }).catch_([](const vow::Error& e) { std::printf("second.catch %s\n", e.message().c_str()); });
   p.then([](int v) { std::printf("third %d\n", v); });
-  vow::setTimeout([&] {
-    std::puts("resolving");
-    (*resolveIt)(5);
-    std::puts("resolve returned (reactions not run yet)");
-    p.then([](int v) { std::printf("fourth (registered after resolve) %d\n", v); });
-  }, 10);
+  vow::setTimeout(
+      [&] {
+        std::puts("resolving");
+        (*resolveIt)(5);
+        std::puts("resolve returned (reactions not run yet)");
+        p.then([](int v) { std::printf("fourth (registered after resolve) %d\n", v); });
+      },
+      10);
   vow::run();
 }

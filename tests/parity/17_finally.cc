@@ -1,3 +1,4 @@
+// clang-format off
 // C++ twin of 17_finally.js:
 //
 // // Pins finally: it passes the fulfillment value or rejection reason through unchanged, ignores its
@@ -17,6 +18,7 @@
 // Promise.resolve(3)
 //   .finally(() => new Promise((r) => setTimeout(() => { console.log('E finally waited for timer'); r(100); }, 10)))
 //   .then((v) => console.log('E value ' + v));
+// clang-format on
 #include <cstdio>
 
 #include "vow/loop/loop.h"
@@ -39,15 +41,19 @@ int main() {
       .then([](int v) { std::printf("C value %d\n", v); },
             [](const vow::Error& e) { std::printf("C reason %s\n", e.message().c_str()); });
   vow::Promise<void>::reject(vow::Exception("orig D"))
-      .finally([] { return vow::Promise<void>::reject(vow::Exception("rejected promise from finally")); })
+      .finally([] {
+        return vow::Promise<void>::reject(vow::Exception("rejected promise from finally"));
+      })
       .catch_([](const vow::Error& e) { std::printf("D reason %s\n", e.message().c_str()); });
   vow::Promise<int>::resolve(3)
       .finally([] {
         return vow::Promise<int>([](auto r, auto) {
-          vow::setTimeout([r] {
-            std::puts("E finally waited for timer");
-            r(100);
-          }, 10);
+          vow::setTimeout(
+              [r] {
+                std::puts("E finally waited for timer");
+                r(100);
+              },
+              10);
         });
       })
       .then([](int v) { std::printf("E value %d\n", v); });

@@ -1,3 +1,4 @@
+// clang-format off
 // C++ twin of 33_timer_order.js:
 //
 // // Pins timer ordering: timers fire by delay, equal delays fire in insertion order, and a delay of
@@ -12,6 +13,7 @@
 // setTimeout(() => console.log('delay 20 (second)'), 20);
 // setTimeout(() => console.log('delay 20 (third)'), 20);
 // console.log('sync');
+// clang-format on
 #include <cstdio>
 
 #include "vow/loop/loop.h"

@@ -22,17 +22,20 @@
 int main() {
   static int count = 0;
   static vow::Timeout id;
-  id = vow::setInterval([] {
-    count++;
-    std::printf("interval run %d\n", count);
-    vow::Promise<void>::resolve().then([] { std::printf("  microtask after run %d\n", count); });
-    if (count == 3) {
-      vow::clearInterval(id);
-      std::puts("cleared after 3 runs");
-      vow::setTimeout(
-          [] { std::printf("30ms after clearing: count is still %d\n", count); }, 30);
-    }
-  }, 10);
+  id = vow::setInterval(
+      [] {
+        count++;
+        std::printf("interval run %d\n", count);
+        vow::Promise<void>::resolve().then(
+            [] { std::printf("  microtask after run %d\n", count); });
+        if (count == 3) {
+          vow::clearInterval(id);
+          std::puts("cleared after 3 runs");
+          vow::setTimeout([] { std::printf("30ms after clearing: count is still %d\n", count); },
+                          30);
+        }
+      },
+      10);
   std::puts("sync");
   vow::run();
 }

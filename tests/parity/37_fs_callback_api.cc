@@ -1,3 +1,4 @@
+// clang-format off
 // C++ twin of 37_fs_callback_api.js:
 //
 //   const fs = require('fs');
@@ -34,6 +35,7 @@
 //
 // Data is bytes in std::string, so 'utf8' has no C++ counterpart; `data === undefined` on an
 // error is the empty value the callback receives with the error.
+// clang-format on
 #include <cstdio>
 #include <cstdlib>
 #include <optional>
@@ -42,8 +44,8 @@
 #include "tests/parity/parity_support.h"
 #include "vow/vow.h"
 
-using parity::tmpdir;
 using parity::replaceAll;
+using parity::tmpdir;
 
 namespace fs = vow::fs;
 using vow::Error;

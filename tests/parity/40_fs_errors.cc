@@ -1,3 +1,4 @@
+// clang-format off
 // C++ twin of 40_fs_errors.js:
 //
 //   // Pins SystemError fields (code, syscall, errno, message) for common failures: ENOENT on open/stat/
@@ -40,6 +41,7 @@
 //   main();
 //
 // `() => fsp.readFile(missing)` becomes a lambda returning the promise; `attempt` awaits it.
+// clang-format on
 #include <cstdio>
 #include <cstdlib>
 #include <functional>
@@ -48,8 +50,8 @@
 #include "tests/parity/parity_support.h"
 #include "vow/vow.h"
 
-using parity::tmpdir;
 using parity::replaceAll;
+using parity::tmpdir;
 
 namespace fsp = vow::fs::promises;
 using vow::Promise;
@@ -84,8 +86,7 @@ Promise<void> mainAsync() {
   co_await attempt("rename missing", [] { return fsp::rename(missing, dir + "/other.txt"); });
   co_await attempt("readFile directory", [] { return fsp::readFile(dir); });
   co_await attempt("mkdir existing", [] { return fsp::mkdir(dir); });
-  co_await attempt("mkdir existing recursive",
-                   [] { return fsp::mkdir(dir, {.recursive = true}); });
+  co_await attempt("mkdir existing recursive", [] { return fsp::mkdir(dir, {.recursive = true}); });
   co_await attempt("readdir on a file", [] { return fsp::readdir(file); });
   co_await attempt("rmdir non-empty", [] { return fsp::rmdir(dir); });
   co_await fsp::rm(dir, {.recursive = true, .force = true});

@@ -1,3 +1,4 @@
+// clang-format off
 // C++ twin of 41_fs_dirs_stat.js:
 //
 //   // Pins directory ops: mkdir recursive resolves to the first directory it created (undefined if none),
@@ -31,6 +32,7 @@
 //   main();
 //
 // `created === undefined` is an empty std::optional.
+// clang-format on
 #include <algorithm>
 #include <cstdio>
 #include <cstdlib>
@@ -40,8 +42,8 @@
 #include "tests/parity/parity_support.h"
 #include "vow/vow.h"
 
-using parity::tmpdir;
 using parity::replaceAll;
+using parity::tmpdir;
 
 namespace fsp = vow::fs::promises;
 using vow::Promise;

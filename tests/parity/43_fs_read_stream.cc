@@ -1,3 +1,4 @@
+// clang-format off
 // C++ twin of 43_fs_read_stream.js:
 //
 //   // Pins createReadStream with highWaterMark 4 on a 10-byte file: chunks of 4, 4, 2 bytes, then 'end',
@@ -33,6 +34,7 @@
 //       });
 //     });
 //   });
+// clang-format on
 #include <cstdio>
 #include <cstdlib>
 #include <optional>

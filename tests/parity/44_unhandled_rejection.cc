@@ -1,3 +1,4 @@
+// clang-format off
 // C++ twin of 44_unhandled_rejection.js:
 //
 // // Pins 'unhandledRejection' timing: it fires only after the nextTick and microtask queues drain (before
@@ -22,6 +23,7 @@
 // }, 0);
 // setTimeout(() => console.log('second timeout'), 0);
 // console.log('sync');
+// clang-format on
 #include <cstdio>
 
 #include "vow/loop/loop.h"
@@ -32,23 +34,25 @@ int main() {
     std::printf("unhandledRejection: %s\n", reason.message().c_str());
   });
   (void)vow::Promise<void>::reject(vow::Exception("nobody handles me"));
-  const auto handledLater = vow::Promise<void>::reject(vow::Exception("handled 3 microtasks later"));
+  const auto handledLater =
+      vow::Promise<void>::reject(vow::Exception("handled 3 microtasks later"));
   vow::Promise<void>::resolve()
       .then([] { std::puts("microtask 1"); })
       .then([] { std::puts("microtask 2"); })
       .then([handledLater] {
-        return handledLater.catch_([](const vow::Error& e) {
-          std::printf("caught: %s\n", e.message().c_str());
-        });
+        return handledLater.catch_(
+            [](const vow::Error& e) { std::printf("caught: %s\n", e.message().c_str()); });
       });
   const auto base = vow::Promise<void>::reject(vow::Exception("derived from then without handler"));
   base.then([] { std::puts("never"); });
   vow::nextTick([] { std::puts("nextTick"); });
-  vow::setTimeout([] {
-    std::puts("timeout");
-    (void)vow::Promise<void>::reject(vow::Exception("rejected inside timer"));
-    vow::Promise<void>::resolve().then([] { std::puts("microtask in timer"); });
-  }, 0);
+  vow::setTimeout(
+      [] {
+        std::puts("timeout");
+        (void)vow::Promise<void>::reject(vow::Exception("rejected inside timer"));
+        vow::Promise<void>::resolve().then([] { std::puts("microtask in timer"); });
+      },
+      0);
   vow::setTimeout([] { std::puts("second timeout"); }, 0);
   std::puts("sync");
   vow::run();

@@ -1,3 +1,4 @@
+// clang-format off
 // C++ twin of 46_eventemitter_basic.js:
 //
 // // Pins EventEmitter basics: listeners run synchronously in registration order, once removes itself
@@ -41,6 +42,7 @@
 //
 // C++ note: `b` is given 1, 2, 3 on 'ev' and 'twice' on 'dup'; an event has one signature, so the
 // port's `b` takes a std::string and 'ev' is emitted with the numbers as text.
+// clang-format on
 #include <cstdio>
 #include <string>
 
@@ -67,7 +69,8 @@ int main() {
   std::printf("emit 4 returned %s, listenerCount %zu\n", boolText(e.emit("ev", "4")),
               e.listenerCount("ev"));
   std::printf("emit on unknown event returned %s\n", boolText(e.emit("nothing")));
-  e.on("pair", [](int x, const std::string& y) { std::printf("pair got %d and %s\n", x, y.c_str()); });
+  e.on("pair",
+       [](int x, const std::string& y) { std::printf("pair got %d and %s\n", x, y.c_str()); });
   e.emit("pair", 1, "two");
 
   e.on("x", [] {

@@ -1,3 +1,4 @@
+// clang-format off
 // C++ twin of 48_events_once.js:
 //
 // // Pins events.once: it returns a promise that resolves with the array of emitted arguments after
@@ -25,6 +26,7 @@
 // }
 // main().then(() => console.log('main done'));
 // console.log('sync');
+// clang-format on
 #include <cstdio>
 #include <string>
 #include <tuple>
@@ -35,11 +37,13 @@
 vow::EventEmitter e;
 
 vow::Promise<void> main_() {
-  vow::setTimeout([] {
-    std::puts("emitting ready");
-    const bool r = e.emit("ready", "a", 2);
-    std::printf("emit returned %s (await not resumed yet)\n", r ? "true" : "false");
-  }, 10);
+  vow::setTimeout(
+      [] {
+        std::puts("emitting ready");
+        const bool r = e.emit("ready", "a", 2);
+        std::printf("emit returned %s (await not resumed yet)\n", r ? "true" : "false");
+      },
+      10);
   const auto args = co_await vow::once<std::string, int>(e, "ready");
   std::printf("once resolved with [\"%s\",%d]\n", std::get<0>(args).c_str(), std::get<1>(args));
   std::printf("ready listeners left %zu\n", e.listenerCount("ready"));

@@ -77,12 +77,9 @@ Promise<void> mainAsync() {
   doubleCb(21, [](Error err, int v) {
     std::printf("callbackified: err=%s value=%d\n", show(err).c_str(), v);
   });
-  doubleCb(-1, [](Error err, int) {
-    std::printf("callbackified error: %s\n", err.message().c_str());
-  });
-  Promise<void>::resolve()
-      .then([] { std::puts("tick 1"); })
-      .then([] { std::puts("tick 2"); });
+  doubleCb(-1,
+           [](Error err, int) { std::printf("callbackified error: %s\n", err.message().c_str()); });
+  Promise<void>::resolve().then([] { std::puts("tick 1"); }).then([] { std::puts("tick 2"); });
   std::puts("after callbackified calls (sync)");
 }
 

@@ -52,8 +52,9 @@ TEST(StressPromises, MillionPendingPromisesReleasedWithoutSettlingLeakNothing) {
     std::vector<vow::ResolveFn<int>> resolvers;
     resolvers.reserve(1'000'000);
     for (int i = 0; i < 1'000'000; ++i) {
-      vow::Promise<int>([&](auto resolve, auto) { resolvers.push_back(resolve); })
-          .then([c = Counted()](int v) { return v; });
+      vow::Promise<int>([&](auto resolve, auto) {
+        resolvers.push_back(resolve);
+      }).then([c = Counted()](int v) { return v; });
     }
     EXPECT_EQ(Counted::live, 1'000'000);
   }
