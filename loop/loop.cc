@@ -160,14 +160,18 @@ Loop& Loop::current() {
   return *t_current;
 }
 
-Loop::Loop() : inbox_(std::make_shared<internal::Inbox>()) {
+Loop::Loop() : link_(new internal::LoopLink{this}), inbox_(std::make_shared<internal::Inbox>()) {
   epoll_fd_ = ::epoll_create1(EPOLL_CLOEXEC);
-  if (epoll_fd_ < 0) throw std::system_error(errno, std::generic_category(), "epoll_create1");
+  if (epoll_fd_ < 0) {
+    delete link_;
+    throw std::system_error(errno, std::generic_category(), "epoll_create1");
+  }
   epoll_event ev{};
   ev.events = EPOLLIN;
   ev.data.u64 = 0;  // the inbox
   if (::epoll_ctl(epoll_fd_, EPOLL_CTL_ADD, inbox_->fd(), &ev) < 0) {
     ::close(epoll_fd_);
+    delete link_;
     throw std::system_error(errno, std::generic_category(), "epoll_ctl");
   }
   if (const char* mode = std::getenv("VOW_UNHANDLED_REJECTIONS")) {
@@ -203,11 +207,12 @@ Loop::~Loop() {
     }
     delete list;
   }
-  for (auto& [id, w] : watchers_) {
-    w->loop = nullptr;
-    w->events = 0;
-  }
+  for (auto& [id, w] : watchers_) w->events = 0;
   ::close(epoll_fd_);
+  // Handles that outlive the loop (a fired timer's Timeout, an Immediate, a stopped IoWatcher)
+  // find a null loop from now on.
+  link_->loop = nullptr;
+  link_->release();
 }
 
 bool parseUnhandledRejections(const std::string& text, UnhandledRejections* mode) {
@@ -438,8 +443,7 @@ void Loop::completeWork(std::uint32_t slot) {
 
 IoWatcher Loop::watch(int fd, std::uint32_t events,
                       absl::AnyInvocable<void(std::uint32_t)> callback) {
-  auto* w = new internal::IoWatcherImpl;
-  w->loop = this;
+  auto* w = new internal::IoWatcherImpl(link_);
   w->fd = fd;
   w->id = next_watcher_id_++;
   w->callback = std::move(callback);
@@ -489,7 +493,7 @@ void Loop::ioRef(internal::IoWatcherImpl* w, bool ref) {
 
 IoWatcher::~IoWatcher() {
   if (w_ == nullptr) return;
-  if (w_->loop != nullptr) w_->loop->ioStop(w_);
+  if (Loop* loop = w_->loop()) loop->ioStop(w_);
   if (w_->running) {
     w_->orphaned = true;  // destroyed inside its own callback: Loop::poll frees it after
   } else {
@@ -497,17 +501,17 @@ IoWatcher::~IoWatcher() {
   }
 }
 void IoWatcher::start(std::uint32_t events) {
-  if (w_ && w_->loop) w_->loop->ioStart(w_, events);
+  if (Loop* loop = w_ ? w_->loop() : nullptr) loop->ioStart(w_, events);
 }
 void IoWatcher::stop() {
-  if (w_ && w_->loop) w_->loop->ioStop(w_);
+  if (Loop* loop = w_ ? w_->loop() : nullptr) loop->ioStop(w_);
 }
 IoWatcher& IoWatcher::ref() {
-  if (w_ && w_->loop) w_->loop->ioRef(w_, true);
+  if (Loop* loop = w_ ? w_->loop() : nullptr) loop->ioRef(w_, true);
   return *this;
 }
 IoWatcher& IoWatcher::unref() {
-  if (w_ && w_->loop) w_->loop->ioRef(w_, false);
+  if (Loop* loop = w_ ? w_->loop() : nullptr) loop->ioRef(w_, false);
   return *this;
 }
 

@@ -155,6 +155,8 @@ class Loop final : private internal::RejectionTracker {
   void checkpoint();
 
   // --- used by the timers API (timers.h) ---------------------------------------------------
+  // The weak link handles keep to this loop (nulled when it is destroyed).
+  internal::LoopLink* link() const noexcept { return link_; }
   internal::TimerImpl* newTimer(absl::AnyInvocable<void()> cb, double after, bool repeat);
   void clearTimer(internal::TimerImpl* t);
   void refTimer(internal::TimerImpl* t, bool ref);
@@ -217,6 +219,7 @@ class Loop final : private internal::RejectionTracker {
   ImmediateEntry* findImmediate(std::uint64_t id);
   const ImmediateEntry* findImmediate(std::uint64_t id) const;
 
+  internal::LoopLink* link_;
   Loop* previous_ = nullptr;
   internal::RejectionTracker* previous_tracker_ = nullptr;
   bool running_ = false;
@@ -289,7 +292,7 @@ class IoWatcher {
   // An unref'd watcher does not keep the loop alive. Node: handle.ref()/unref()/hasRef().
   IoWatcher& ref();
   IoWatcher& unref();
-  bool hasRef() const noexcept { return w_ != nullptr && w_->refed; }
+  bool hasRef() const noexcept { return w_ != nullptr && w_->refed && w_->loop() != nullptr; }
   int fd() const noexcept { return w_ ? w_->fd : -1; }
 
  private:

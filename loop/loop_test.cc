@@ -210,6 +210,31 @@ TEST(LoopRefUnref, UnrefedWatcherDoesNotKeepLoopAlive) {
   ::close(fds[1]);
 }
 
+TEST(LoopIo, WatcherOutlivingItsLoopDoesNothing) {
+  int fds[2];
+  ASSERT_EQ(::pipe(fds), 0);
+  vow::IoWatcher active;
+  vow::IoWatcher stopped;
+  {
+    vow::Loop loop;
+    active = loop.watch(fds[0], vow::kReadable, [](std::uint32_t) {});
+    stopped = loop.watch(fds[1], vow::kWritable, [](std::uint32_t) {});
+    stopped.stop();
+  }
+  EXPECT_FALSE(active.isActive());
+  for (vow::IoWatcher* w : {&active, &stopped}) {
+    w->start(vow::kReadable | vow::kWritable);
+    EXPECT_FALSE(w->isActive()) << "a watcher of a destroyed loop cannot start";
+    EXPECT_FALSE(w->ref().hasRef());
+    w->unref();
+    w->stop();
+  }
+  vow::Loop next;
+  EXPECT_FALSE(next.alive());
+  ::close(fds[0]);
+  ::close(fds[1]);
+}
+
 TEST(LoopRefUnref, KeepAliveHoldsLoopUntilReleasedFromAnotherThread) {
   vow::Loop loop;
   bool ran = false;

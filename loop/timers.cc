@@ -149,8 +149,7 @@ internal::TimerImpl* Loop::newTimer(absl::AnyInvocable<void()> cb, double after,
                 "TimeoutOverflowWarning");
   }
   after = normalizeDelay(after);
-  auto* t = new internal::TimerImpl;
-  t->loop = this;
+  auto* t = new internal::TimerImpl(link_);
   t->idle_timeout = after;
   t->repeat = repeat ? after : 0;
   t->on_timeout = std::move(cb);
@@ -399,41 +398,52 @@ Timeout setInterval(absl::AnyInvocable<void()> f, double ms) {
   return Timeout(Loop::current().newTimer(std::move(f), ms, true));
 }
 
+// Every handle operation checks the link: after its loop is destroyed a handle does nothing.
 void clearTimeout(const Timeout& t) {
-  if (t.t_ != nullptr && t.t_->loop != nullptr) t.t_->loop->clearTimer(t.t_);
+  if (t.t_ == nullptr) return;
+  if (Loop* loop = t.t_->loop()) loop->clearTimer(t.t_);
 }
 
 Timeout& Timeout::ref() {
-  if (t_) t_->loop->refTimer(t_, true);
+  if (t_ == nullptr) return *this;
+  if (Loop* loop = t_->loop()) loop->refTimer(t_, true);
   return *this;
 }
 Timeout& Timeout::unref() {
-  if (t_) t_->loop->refTimer(t_, false);
+  if (t_ == nullptr) return *this;
+  if (Loop* loop = t_->loop()) loop->refTimer(t_, false);
   return *this;
 }
 Timeout& Timeout::refresh() {
-  if (t_) t_->loop->refreshTimer(t_);
+  if (t_ == nullptr) return *this;
+  if (Loop* loop = t_->loop()) loop->refreshTimer(t_);
   return *this;
 }
 void Timeout::close() { clearTimeout(*this); }
 
 Immediate setImmediate(absl::AnyInvocable<void()> f) {
   Loop& loop = Loop::current();
-  return Immediate(&loop, loop.newImmediate(std::move(f)));
+  std::uint64_t id = loop.newImmediate(std::move(f));
+  return Immediate(loop.link()->addRef(), id);
 }
 
+Loop* Immediate::loop() const noexcept { return link_ != nullptr ? link_->loop : nullptr; }
+
 void clearImmediate(const Immediate& i) {
-  if (i.loop_ != nullptr) i.loop_->clearImmediate(i.id_);
+  if (Loop* loop = i.loop()) loop->clearImmediate(i.id_);
 }
 
 Immediate& Immediate::ref() {
-  if (loop_) loop_->refImmediate(id_, true);
+  if (Loop* loop = this->loop()) loop->refImmediate(id_, true);
   return *this;
 }
 Immediate& Immediate::unref() {
-  if (loop_) loop_->refImmediate(id_, false);
+  if (Loop* loop = this->loop()) loop->refImmediate(id_, false);
   return *this;
 }
-bool Immediate::hasRef() const { return loop_ != nullptr && loop_->immediateHasRef(id_); }
+bool Immediate::hasRef() const {
+  Loop* loop = this->loop();
+  return loop != nullptr && loop->immediateHasRef(id_);
+}
 
 }  // namespace vow

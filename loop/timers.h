@@ -37,8 +37,9 @@ class Timeout {
   // Node: timeout.ref() / unref(): an unref'd timer does not keep the loop alive.
   Timeout& ref();
   Timeout& unref();
-  // Node: timeout.hasRef().
-  bool hasRef() const noexcept { return t_ != nullptr && t_->refed; }
+  // Node: timeout.hasRef() (still true after a timer fired, as in Node; false once its loop is
+  // destroyed).
+  bool hasRef() const noexcept { return t_ != nullptr && t_->refed && t_->loop() != nullptr; }
   // Node: timeout.refresh(): restarts the timer from now with its delay (re-arming it if it
   // already fired; a cleared timer stays cleared).
   Timeout& refresh();
@@ -56,24 +57,38 @@ class Timeout {
   internal::TimerImpl* t_ = nullptr;
 };
 
-// A setImmediate callback (Node's Immediate object): a loop and an id, no allocation.
+// A setImmediate callback (Node's Immediate object): its loop and an id. Copies refer to the
+// same callback; after its loop is destroyed a handle does nothing. Use on the loop's thread only.
 class Immediate {
  public:
   Immediate() = default;
+  Immediate(const Immediate& o) noexcept : link_(o.link_ ? o.link_->addRef() : nullptr), id_(o.id_) {}
+  Immediate(Immediate&& o) noexcept
+      : link_(std::exchange(o.link_, nullptr)), id_(std::exchange(o.id_, 0)) {}
+  Immediate& operator=(Immediate o) noexcept {
+    std::swap(link_, o.link_);
+    std::swap(id_, o.id_);
+    return *this;
+  }
+  ~Immediate() {
+    if (link_) link_->release();
+  }
+
   // Node: immediate.ref() / unref() / hasRef() (false once it ran or was cleared).
   Immediate& ref();
   Immediate& unref();
   bool hasRef() const;
-  explicit operator bool() const noexcept { return loop_ != nullptr; }
+  explicit operator bool() const noexcept { return link_ != nullptr; }
   friend bool operator==(const Immediate& a, const Immediate& b) noexcept {
-    return a.loop_ == b.loop_ && a.id_ == b.id_;
+    return a.link_ == b.link_ && a.id_ == b.id_;
   }
 
  private:
   friend Immediate setImmediate(absl::AnyInvocable<void()>);
   friend void clearImmediate(const Immediate&);
-  Immediate(Loop* loop, std::uint64_t id) noexcept : loop_(loop), id_(id) {}
-  Loop* loop_ = nullptr;
+  Immediate(internal::LoopLink* link, std::uint64_t id) noexcept : link_(link), id_(id) {}
+  Loop* loop() const noexcept;  // null once the loop is destroyed
+  internal::LoopLink* link_ = nullptr;
   std::uint64_t id_ = 0;
 };
 

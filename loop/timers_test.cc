@@ -284,6 +284,74 @@ TEST(LoopTimers, HasRefIsFalseAfterUnref) {
   loop.run();
 }
 
+TEST(LoopTimers, HandlesOutlivingTheirLoopDoNothing) {
+  vow::Timeout fired;
+  vow::Timeout armed;
+  vow::Timeout cleared;
+  int runs = 0;
+  {
+    vow::Loop loop;
+    fired = vow::setTimeout([&] { ++runs; }, 1);
+    loop.run();
+    armed = vow::setTimeout([&] { ++runs; }, 1000);  // still armed when its loop goes
+    cleared = vow::setInterval([&] { ++runs; }, 1);
+    vow::clearInterval(cleared);
+  }
+  for (vow::Timeout* t : {&fired, &armed, &cleared}) {
+    EXPECT_TRUE(*t);
+    EXPECT_FALSE(t->hasRef()) << "a timer of a destroyed loop holds nothing alive";
+    vow::clearTimeout(*t);
+    t->ref().unref().refresh().close();
+    EXPECT_FALSE(t->hasRef());
+  }
+  // A new loop (perhaps at the same address) is not touched by the old handles.
+  vow::Loop next;
+  vow::setTimeout([&] { runs += 10; }, 1);
+  vow::clearTimeout(armed);
+  armed.refresh();
+  EXPECT_TRUE(next.alive());
+  next.run();
+  EXPECT_EQ(runs, 11);
+}
+
+TEST(LoopImmediate, HandlesOutlivingTheirLoopDoNothing) {
+  vow::Immediate ran;
+  vow::Immediate pending;
+  int runs = 0;
+  {
+    vow::Loop loop;
+    ran = vow::setImmediate([&] { ++runs; });
+    loop.run();
+    pending = vow::setImmediate([&] { ++runs; });
+  }
+  vow::Immediate copy = pending;
+  EXPECT_TRUE(copy == pending);
+  vow::Loop next;
+  vow::Immediate fresh = vow::setImmediate([&] { runs += 10; });
+  for (vow::Immediate* i : {&ran, &pending, &copy}) {
+    EXPECT_FALSE(i->ref().hasRef());
+    vow::clearImmediate(*i);
+  }
+  EXPECT_FALSE(fresh == pending);
+  next.run();
+  EXPECT_EQ(runs, 11);
+}
+
+TEST(LoopImmediate, CopiesReferToTheSameCallback) {
+  vow::Loop loop;
+  int runs = 0;
+  vow::Immediate i = vow::setImmediate([&] { ++runs; });
+  vow::Immediate copy = i;
+  vow::Immediate moved = std::move(copy);
+  EXPECT_TRUE(moved == i);
+  EXPECT_FALSE(copy);  // NOLINT(bugprone-use-after-move): a moved-from handle is empty
+  moved.unref();
+  EXPECT_FALSE(i.hasRef());
+  vow::clearImmediate(moved);
+  loop.run();
+  EXPECT_EQ(runs, 0);
+}
+
 TEST(LoopImmediate, RunInOrderAndNewOnesWaitForTheNextCheckPhase) {
   vow::Loop loop;
   Log log;

@@ -18,6 +18,23 @@ namespace vow::internal {
 
 struct TimerList;
 
+// The weak link from handles (vow::Timeout, vow::Immediate, vow::IoWatcher) to their loop. The
+// loop holds one reference and nulls `loop` in its destructor, so a handle that outlives its loop
+// finds null, not freed memory: clearTimeout on it is then a no-op, as on a fired timer. Counted
+// without atomics: handles are used on their loop's thread.
+struct LoopLink {
+  ::vow::Loop* loop = nullptr;
+  std::uint32_t refs = 1;
+
+  LoopLink* addRef() noexcept {
+    ++refs;
+    return this;
+  }
+  void release() noexcept {
+    if (--refs == 0) delete this;
+  }
+};
+
 // One setTimeout/setInterval timer: Node's `Timeout` object. Reference-counted without atomics
 // (loop thread only): each vow::Timeout handle holds one reference, and the loop holds one while
 // the timer is armed (in a list) or running.
@@ -25,7 +42,7 @@ struct TimerImpl {
   TimerImpl* prev = nullptr;  // intrusive links in `list`
   TimerImpl* next = nullptr;
   TimerList* list = nullptr;  // the list it is armed in, or null
-  ::vow::Loop* loop = nullptr;
+  LoopLink* link = nullptr;   // its loop (null once the loop is destroyed)
   std::int64_t start = 0;                 // Node's _idleStart: loop time (ms) when (re)armed
   double idle_timeout = 1;                // Node's _idleTimeout; -1 once cleared
   double repeat = 0;                      // Node's _repeat; 0 for setTimeout
@@ -35,6 +52,11 @@ struct TimerImpl {
   bool destroyed = false;  // Node's _destroyed
   bool cleared = false;    // clearTimeout ran (Node nulls _onTimeout)
 
+  explicit TimerImpl(LoopLink* l) noexcept : link(l->addRef()) {}
+  TimerImpl(const TimerImpl&) = delete;
+  TimerImpl& operator=(const TimerImpl&) = delete;
+  ~TimerImpl() { link->release(); }
+  ::vow::Loop* loop() const noexcept { return link->loop; }
   void addRef() noexcept { ++refs; }
   void release() noexcept {
     if (--refs == 0) delete this;
@@ -84,7 +106,13 @@ class Inbox {
 
 // The epoll registration of one I/O watcher.
 struct IoWatcherImpl {
-  ::vow::Loop* loop = nullptr;
+  explicit IoWatcherImpl(LoopLink* l) noexcept : link(l->addRef()) {}
+  IoWatcherImpl(const IoWatcherImpl&) = delete;
+  IoWatcherImpl& operator=(const IoWatcherImpl&) = delete;
+  ~IoWatcherImpl() { link->release(); }
+  ::vow::Loop* loop() const noexcept { return link->loop; }
+
+  LoopLink* link;  // its loop (null once the loop is destroyed)
   int fd = -1;
   std::uint32_t events = 0;  // IoEvents mask currently watched; 0 when stopped
   std::uint64_t id = 0;
