@@ -308,17 +308,18 @@ void utimes(std::string_view path, double atime, double mtime, F&& cb) {
 // --- file descriptors -------------------------------------------------------------------------
 
 // Node: fs.open(path[, flags[, mode]], (err, fd) => ...). flags: "r", "w", "a", "wx", "r+"...
+// or O_* bits (OpenFlags).
 template <class F>
-void open(std::string_view path, std::string_view flags, unsigned mode, F&& cb) {
+void open(std::string_view path, OpenFlags flags, unsigned mode, F&& cb) {
   internal::checkPath(path, "path");
   internal::OpenOp op;
   op.path.assign(path);
-  op.flags = internal::parseFlags(flags);
+  op.flags = flags.bits();
   op.mode = mode;
   internal::submit(std::move(op), std::forward<F>(cb));
 }
 template <class F>
-void open(std::string_view path, std::string_view flags, F&& cb) {
+void open(std::string_view path, OpenFlags flags, F&& cb) {
   open(path, flags, 0666, std::forward<F>(cb));
 }
 template <class F>

@@ -715,3 +715,9 @@ void checkRead(int fd, std::size_t buffer_size, std::int64_t offset, std::int64_
 }
 
 }  // namespace vow::fs::internal
+
+namespace vow::fs {
+
+int OpenFlags::bits() const { return numeric_ ? bits_ : internal::parseFlags(text_); }
+
+}  // namespace vow::fs

@@ -171,7 +171,7 @@ class FileHandle {
 };
 
 // Node: fs.promises.open(path[, flags[, mode]]).
-inline Promise<FileHandle> open(std::string_view path, std::string_view flags = "r",
+inline Promise<FileHandle> open(std::string_view path, OpenFlags flags = "r",
                                 unsigned mode = 0666) {
   return VOW_FS_PROMISIFY(int, ::vow::fs::open(path, flags, mode, std::move(cb))).then([](int fd) {
     return FileHandle(fd);

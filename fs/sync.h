@@ -173,11 +173,11 @@ inline bool existsSync(std::string_view path) noexcept {
   return !op.failure;
 }
 
-inline int openSync(std::string_view path, std::string_view flags = "r", unsigned mode = 0666) {
+inline int openSync(std::string_view path, OpenFlags flags = "r", unsigned mode = 0666) {
   internal::checkPath(path, "path");
   internal::OpenOp op;
   op.path.assign(path);
-  op.flags = internal::parseFlags(flags);
+  op.flags = flags.bits();
   op.mode = mode;
   return internal::runSync(op);
 }

@@ -1,4 +1,7 @@
 // The sync API: values returned, vow::SystemError thrown.
+#include <fcntl.h>
+#include <sys/stat.h>
+
 #include <string>
 #include <vector>
 
@@ -112,6 +115,46 @@ TEST(FsSync, FileDescriptors) {
   EXPECT_THROW(fs::openSync(dir / "f", "wx"), vow::SystemError);
   EXPECT_THROW(fs::openSync(dir / "f", "bogus"), vow::TypeError);
   EXPECT_THROW(fs::readSync(0, std::span<char>(buf), -1, 1), vow::RangeError);
+}
+
+TEST(FsOpenSync, TakesNumericFlagsAsNodeDoes) {
+  TestDir dir;
+  int fd = fs::openSync(dir / "n", O_WRONLY | O_CREAT | O_TRUNC, 0600);
+  fs::writeSync(fd, "hi");
+  fs::closeSync(fd);
+  EXPECT_EQ(fs::readFileSync(dir / "n"), "hi");
+  EXPECT_EQ(fs::statSync(dir / "n").mode & 0777, 0600u);  // a umask only clears group/other bits
+  // O_EXCL from bits, as from "wx".
+  EXPECT_THROW(fs::openSync(dir / "n", O_WRONLY | O_CREAT | O_EXCL), vow::SystemError);
+  // A FIFO with no reader: O_NONBLOCK makes a writer fail with ENXIO instead of waiting.
+  ASSERT_EQ(::mkfifo((dir / "p").c_str(), 0600), 0);
+  try {
+    fs::openSync(dir / "p", O_WRONLY | O_NONBLOCK);
+    ADD_FAILURE() << "opened a FIFO without a reader";
+  } catch (const vow::SystemError& e) {
+    EXPECT_EQ(e.code(), "ENXIO");
+    EXPECT_EQ(e.message(), "ENXIO: no such device or address, open '" + (dir / "p") + "'");
+  }
+}
+
+TEST(FsOpenSync, ChecksThePathBeforeTheFlags) {
+  TestDir dir;
+  try {
+    fs::openSync(std::string("a\0b", 3), "bogus");
+    ADD_FAILURE() << "no error";
+  } catch (const vow::TypeError& e) {
+    EXPECT_EQ(e.code(), "ERR_INVALID_ARG_VALUE");
+    EXPECT_EQ(std::string(e.what()),
+              "The argument 'path' must be a string, Uint8Array, or URL without null bytes. "
+              "Received 'a\\x00b'");
+  }
+  try {
+    fs::openSync(dir / "f", std::string("bogus"));
+    ADD_FAILURE() << "no error";
+  } catch (const vow::TypeError& e) {
+    EXPECT_EQ(e.code(), "ERR_INVALID_ARG_VALUE");
+    EXPECT_EQ(std::string(e.what()), "The argument 'flags' is invalid. Received 'bogus'");
+  }
 }
 
 TEST(SystemError, MessagesCodesAndStatuses) {

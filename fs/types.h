@@ -6,8 +6,28 @@
 
 #include <cstdint>
 #include <string>
+#include <string_view>
 
 namespace vow::fs {
+
+// Node's `flags` argument of open: a string ("r", "w", "a+", "wx"...) or a number made of
+// <fcntl.h>'s O_* bits (O_WRONLY | O_NONBLOCK), as Node takes either. A parameter type only: it
+// views the string it was given. An unknown string throws vow::TypeError ERR_INVALID_ARG_VALUE
+// from the call, after the path was checked (Node's order).
+class OpenFlags {
+ public:
+  OpenFlags(std::string_view flags) noexcept : text_(flags) {}  // NOLINT: Node's "r"
+  OpenFlags(const char* flags) noexcept : text_(flags) {}       // NOLINT
+  OpenFlags(const std::string& flags) noexcept : text_(flags) {}  // NOLINT
+  OpenFlags(int flags) noexcept : bits_(flags), numeric_(true) {}  // NOLINT: O_* bits
+  // The O_* bits; throws for an unknown string.
+  int bits() const;
+
+ private:
+  std::string_view text_;
+  int bits_ = 0;
+  bool numeric_ = false;
+};
 
 // Node: fs.Stats. Times are milliseconds since the epoch, as Node's *Ms fields.
 struct Stats {
