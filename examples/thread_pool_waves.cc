@@ -1,113 +1,134 @@
 // Example 9: the thread pool. bazel run //examples:thread_pool_waves
 //
-// vow runs blocking and CPU-heavy work (every fs operation, and your own jobs through
+// vow runs blocking calls (every fs operation) and CPU-heavy work (your own jobs through
 // vow::queueWork) on a pool of VOW_THREADPOOL_SIZE threads, 4 by default, as Node runs fs,
-// crypto and zlib on libuv's pool of UV_THREADPOOL_SIZE. Queue 8 equal CPU-bound jobs and they
-// finish in two waves: 4 run at once, and the other 4 wait for a free thread. The job runs on a
-// pool thread; its promise settles back on the loop thread, where the `then` runs.
-// Try VOW_THREADPOOL_SIZE=8 (one wave) or VOW_THREADPOOL_SIZE=2 (four waves).
+// dns.lookup, crypto and zlib on libuv's pool of UV_THREADPOOL_SIZE. A blocking call holds its
+// thread until the kernel answers, so 4 run at once and the others wait in the pool's queue.
+// The blocking call here: opening a named pipe (a FIFO) for reading, which waits until a writer
+// opens the other end. Each job opens its own pipe. Every 100 ms the loop thread knocks on the
+// pipes (opens them for writing, without waiting): a job waiting in open() goes through; a job
+// still in the queue is not there to answer. 8 jobs go through in two waves, on any number of
+// cores. Try VOW_THREADPOOL_SIZE=8 (one wave) or VOW_THREADPOOL_SIZE=2 (four waves).
 //
-// The Node program it ports (examples/thread_pool_waves.js). Node has no queueWork for
-// JavaScript; its classic CPU-bound pool job is crypto.pbkdf2:
+// The Node program it ports (examples/thread_pool_waves.js):
 //
+//   // Must happen before the pool's first use: libuv reads it once, when the pool starts.
 //   process.env.UV_THREADPOOL_SIZE ??= '4';
 //   const poolSize = process.env.UV_THREADPOOL_SIZE;
-//   const crypto = require('crypto');
+//   const fs = require('fs');
+//   const { execFileSync } = require('child_process');
+//   const { enterScratchDir } = require('./support');
 //
 //   const JOBS = 8;
-//   const start = performance.now();
-//   const finished = [];  // {job, ms}, in the order the jobs finish
-//
+//   enterScratchDir('thread_pool_waves', {});
+//   const pipeOf = (job) => `pipe${job}`;
 //   for (let job = 1; job <= JOBS; job++) {
-//     crypto.pbkdf2('secret', 'salt', 50000, 64, 'sha512', () => {
-//       finished.push({ job, ms: performance.now() - start });
-//       if (finished.length === JOBS) report();
-//     });
+//     execFileSync('mkfifo', [pipeOf(job)]);  // Node has no mkfifo of its own
 //   }
-//   console.log(`${JOBS} equal CPU-bound jobs queued on a pool of ${poolSize} threads`);
 //
-//   function report() {
-//     const waves = [];
-//     let previous = -Infinity;
-//     for (const { job, ms } of finished) {
-//       if (ms - previous > finished[0].ms / 2) waves.push([]);
-//       waves[waves.length - 1].push(job);
-//       previous = ms;
-//     }
-//     waves.forEach((jobs, i) => {
-//       jobs.sort((a, b) => a - b);
-//       console.log(`wave ${i + 1}: jobs ${jobs.join(' ')} finished together`);
+//   let done = 0;
+//   for (let job = 1; job <= JOBS; job++) {
+//     // On a pool thread: blocks in open() until a writer comes.
+//     fs.open(pipeOf(job), 'r', (err, fd) => {
+//       if (err) throw err;
+//       fs.closeSync(fd);
+//       if (++done === JOBS) console.log('a job waits in the queue until a pool thread is free');
 //     });
-//     console.log('a job waits in the queue until a pool thread is free');
 //   }
-#include <algorithm>
-#include <chrono>
-#include <cstdint>
+//   console.log(`${JOBS} blocking jobs queued on a pool of ${poolSize} threads`);
+//
+//   // The writer. O_NONBLOCK: with no reader waiting, open fails (ENXIO) instead of waiting.
+//   const { O_WRONLY, O_NONBLOCK } = fs.constants;
+//   let waves = 0;
+//   let through = 0;
+//   const knocked = new Set();
+//   const writer = setInterval(() => {
+//     const wave = [];
+//     // Newest job first: a job let through frees its thread for the next job in the queue, which
+//     // must not be counted in this wave.
+//     for (let job = JOBS; job >= 1; job--) {
+//       if (knocked.has(job)) continue;
+//       try {
+//         fs.closeSync(fs.openSync(pipeOf(job), O_WRONLY | O_NONBLOCK));
+//         knocked.add(job);
+//         wave.unshift(job);
+//       } catch (err) {
+//         if (err.code !== 'ENXIO') throw err;  // ENXIO: job not in open() yet
+//       }
+//     }
+//     if (wave.length > 0) {
+//       console.log(`wave ${++waves}: jobs ${wave.join(' ')} went through together`);
+//     }
+//     through += wave.length;
+//     if (through === JOBS) clearInterval(writer);
+//   }, 100);
+#include <fcntl.h>
+#include <sys/stat.h>
+
 #include <cstdio>
 #include <cstdlib>
-#include <iterator>
-#include <limits>
-#include <string_view>
+#include <exception>
+#include <set>
+#include <string>
 #include <vector>
 
+#include "examples/support.h"
 #include "vow/vow.h"
 
-using Clock = std::chrono::steady_clock;
-
-// CPU-bound work: stretching a password hash (FNV-1a, `rounds` times over the password).
-std::uint64_t stretch(std::string_view password, int rounds) {
-  std::uint64_t hash = 14695981039346656037u;
-  for (int i = 0; i < rounds; ++i) {
-    for (char c : password) {
-      hash = (hash ^ static_cast<unsigned char>(c)) * 1099511628211u;
-    }
-  }
-  return hash;
-}
-
-struct Finished {
-  int job;
-  double ms;
-};
+namespace fs = vow::fs;
 
 constexpr int kJobs = 8;
-const Clock::time_point start = Clock::now();
-std::vector<Finished> finished;  // in the order the jobs finish
 
-// Jobs that run together finish together. Times vary from machine to machine, so print waves,
-// not times: a new wave starts where the gap to the previous finish is more than half of the
-// time the first job took.
-void report() {
-  std::vector<std::vector<int>> waves;
-  double previous = -std::numeric_limits<double>::infinity();
-  for (const auto& [job, ms] : finished) {
-    if (ms - previous > finished[0].ms / 2) waves.emplace_back();
-    waves.back().push_back(job);
-    previous = ms;
-  }
-  for (std::size_t i = 0; i < waves.size(); ++i) {
-    std::ranges::sort(waves[i]);
-    std::printf("wave %zu: jobs", i + 1);
-    for (int job : waves[i]) std::printf(" %d", job);
-    std::printf(" finished together\n");
-  }
-  std::puts("a job waits in the queue until a pool thread is free");
-}
+std::string pipeOf(int job) { return "pipe" + std::to_string(job); }
 
 int main() {
   // 4 threads unless VOW_THREADPOOL_SIZE is set already. Must happen before the pool's first
   // use: the pool reads it once, when it starts (Node: UV_THREADPOOL_SIZE, read by libuv).
   setenv("VOW_THREADPOOL_SIZE", "4", /*overwrite=*/0);
-
+  examples::ScratchDir scratch("thread_pool_waves", {});
   for (int job = 1; job <= kJobs; ++job) {
-    // The lambda runs on a pool thread; the `then` runs on this (the loop's) thread.
-    vow::queueWork([] { return stretch("secret", 10'000'000); }).then([job](std::uint64_t) {
-      double ms = std::chrono::duration<double, std::milli>(Clock::now() - start).count();
-      finished.push_back({job, ms});
-      if (std::ssize(finished) == kJobs) report();
+    if (mkfifo(pipeOf(job).c_str(), 0666) != 0) std::abort();  // Node: execFileSync('mkfifo')
+  }
+
+  int done = 0;
+  for (int job = 1; job <= kJobs; ++job) {
+    // On a pool thread: blocks in open() until a writer comes.
+    fs::open(pipeOf(job), "r", [&done](vow::Error err, int fd) {
+      if (err) std::rethrow_exception(err.exception());
+      fs::closeSync(fd);
+      if (++done == kJobs) std::puts("a job waits in the queue until a pool thread is free");
     });
   }
-  std::printf("%d equal CPU-bound jobs queued on a pool of %zu threads\n", kJobs,
-              vow::threadPoolSize());
+  std::printf("%d blocking jobs queued on a pool of %zu threads\n", kJobs, vow::threadPoolSize());
+
+  // The writer. O_NONBLOCK: with no reader waiting, open fails (ENXIO) instead of waiting.
+  int waves = 0;
+  int through = 0;
+  std::set<int> knocked;
+  vow::Timeout writer;
+  writer = vow::setInterval(
+      [&] {
+        std::vector<int> wave;
+        // Newest job first: a job let through frees its thread for the next job in the queue,
+        // which must not be counted in this wave.
+        for (int job = kJobs; job >= 1; --job) {
+          if (knocked.contains(job)) continue;
+          try {
+            fs::closeSync(fs::openSync(pipeOf(job), O_WRONLY | O_NONBLOCK));
+            knocked.insert(job);
+            wave.insert(wave.begin(), job);
+          } catch (const vow::SystemError& e) {
+            if (e.code() != "ENXIO") throw;  // ENXIO: job not in open() yet
+          }
+        }
+        if (!wave.empty()) {
+          std::printf("wave %d: jobs", ++waves);
+          for (int job : wave) std::printf(" %d", job);
+          std::printf(" went through together\n");
+        }
+        through += static_cast<int>(wave.size());
+        if (through == kJobs) vow::clearInterval(writer);
+      },
+      100);
   vow::run();
 }

@@ -1,40 +1,59 @@
-// The thread pool: Node runs blocking and CPU-heavy work (fs, dns.lookup, crypto, zlib) on
-// libuv's pool of UV_THREADPOOL_SIZE threads, 4 by default. Queue 8 equal CPU-bound jobs and
-// they finish in two waves: 4 run at once, and the other 4 wait for a free thread.
-// Try UV_THREADPOOL_SIZE=8 (one wave) or UV_THREADPOOL_SIZE=2 (four waves).
+// The thread pool: Node runs blocking calls (fs, dns.lookup) and CPU-heavy work (crypto, zlib)
+// on libuv's pool of UV_THREADPOOL_SIZE threads, 4 by default. A blocking call holds its thread
+// until the kernel answers, so 4 run at once and the others wait in the pool's queue.
+// The blocking call here: opening a named pipe (a FIFO) for reading, which waits until a writer
+// opens the other end. Each job opens its own pipe. Every 100 ms the main thread knocks on the
+// pipes (opens them for writing, without waiting): a job waiting in open() goes through; a job
+// still in the queue is not there to answer. 8 jobs go through in two waves, on any number of
+// cores. Try UV_THREADPOOL_SIZE=8 (one wave) or UV_THREADPOOL_SIZE=2 (four waves).
 
 // Must happen before the pool's first use: libuv reads it once, when the pool starts.
 process.env.UV_THREADPOOL_SIZE ??= '4';
 const poolSize = process.env.UV_THREADPOOL_SIZE;
-const crypto = require('crypto');
+const fs = require('fs');
+const { execFileSync } = require('child_process');
+const { enterScratchDir } = require('./support');
 
 const JOBS = 8;
-const start = performance.now();
-const finished = [];  // {job, ms}, in the order the jobs finish
-
+enterScratchDir('thread_pool_waves', {});
+const pipeOf = (job) => `pipe${job}`;
 for (let job = 1; job <= JOBS; job++) {
-  // CPU-bound work on a pool thread: hashing a password 50,000 times.
-  crypto.pbkdf2('secret', 'salt', 50000, 64, 'sha512', () => {
-    finished.push({ job, ms: performance.now() - start });
-    if (finished.length === JOBS) report();
-  });
+  execFileSync('mkfifo', [pipeOf(job)]);  // Node has no mkfifo of its own
 }
-console.log(`${JOBS} equal CPU-bound jobs queued on a pool of ${poolSize} threads`);
 
-// Jobs that run together finish together. Times vary from machine to machine, so print waves,
-// not times: a new wave starts where the gap to the previous finish is more than half of the
-// time the first job took.
-function report() {
-  const waves = [];
-  let previous = -Infinity;
-  for (const { job, ms } of finished) {
-    if (ms - previous > finished[0].ms / 2) waves.push([]);
-    waves[waves.length - 1].push(job);
-    previous = ms;
-  }
-  waves.forEach((jobs, i) => {
-    jobs.sort((a, b) => a - b);
-    console.log(`wave ${i + 1}: jobs ${jobs.join(' ')} finished together`);
+let done = 0;
+for (let job = 1; job <= JOBS; job++) {
+  // On a pool thread: blocks in open() until a writer comes.
+  fs.open(pipeOf(job), 'r', (err, fd) => {
+    if (err) throw err;
+    fs.closeSync(fd);
+    if (++done === JOBS) console.log('a job waits in the queue until a pool thread is free');
   });
-  console.log('a job waits in the queue until a pool thread is free');
 }
+console.log(`${JOBS} blocking jobs queued on a pool of ${poolSize} threads`);
+
+// The writer. O_NONBLOCK: with no reader waiting, open fails (ENXIO) instead of waiting.
+const { O_WRONLY, O_NONBLOCK } = fs.constants;
+let waves = 0;
+let through = 0;
+const knocked = new Set();
+const writer = setInterval(() => {
+  const wave = [];
+  // Newest job first: a job let through frees its thread for the next job in the queue, which
+  // must not be counted in this wave.
+  for (let job = JOBS; job >= 1; job--) {
+    if (knocked.has(job)) continue;
+    try {
+      fs.closeSync(fs.openSync(pipeOf(job), O_WRONLY | O_NONBLOCK));
+      knocked.add(job);
+      wave.unshift(job);
+    } catch (err) {
+      if (err.code !== 'ENXIO') throw err;  // ENXIO: job not in open() yet
+    }
+  }
+  if (wave.length > 0) {
+    console.log(`wave ${++waves}: jobs ${wave.join(' ')} went through together`);
+  }
+  through += wave.length;
+  if (through === JOBS) clearInterval(writer);
+}, 100);
