@@ -30,6 +30,7 @@
 #include <utility>
 #include <vector>
 
+#include "vow/fs/internal/checked.h"
 #include "vow/fs/internal/dispatch.h"
 #include "vow/fs/internal/ops.h"
 #include "vow/fs/system_error.h"
@@ -44,11 +45,7 @@ namespace vow::fs {
 // Node: fs.readFile(path[, options], (err, data) => ...).
 template <class F>
 void readFile(std::string_view path, ReadFileOptions options, F&& cb) {
-  internal::checkPath(path, "path");
-  internal::ReadFileOp op;
-  op.flags = internal::parseFlags(options.flag);
-  op.path.assign(path);
-  internal::submit(std::move(op), std::forward<F>(cb));
+  internal::submit(internal::readFileOp(path, options), std::forward<F>(cb));
 }
 template <class F>
 void readFile(std::string_view path, F&& cb) {
@@ -58,32 +55,19 @@ void readFile(std::string_view path, F&& cb) {
 // Node: fs.readFile(fd, (err, data) => ...): from the fd's current position to the end.
 template <class F>
 void readFile(int fd, F&& cb) {
-  internal::checkFd(fd);
-  internal::ReadFileOp op;
-  op.fd = fd;
-  internal::submit(std::move(op), std::forward<F>(cb));
+  internal::submit(internal::readFileOp(fd), std::forward<F>(cb));
 }
 
 // Node: fs.writeFile(fd, data, (err) => ...): writes at the fd's current position.
 template <class F>
 void writeFile(int fd, std::string data, F&& cb) {
-  internal::checkFd(fd);
-  internal::WriteFileOp op;
-  op.fd = fd;
-  op.data = std::move(data);
-  internal::submit(std::move(op), std::forward<F>(cb));
+  internal::submit(internal::writeFileOp(fd, std::move(data)), std::forward<F>(cb));
 }
 
 // Node: fs.writeFile(path, data[, options], (err) => ...): creates or truncates.
 template <class F>
 void writeFile(std::string_view path, std::string data, WriteFileOptions options, F&& cb) {
-  internal::checkPath(path, "path");
-  internal::WriteFileOp op;
-  op.flags = internal::parseFlags(options.flag);
-  op.mode = options.mode;
-  op.path.assign(path);
-  op.data = std::move(data);
-  internal::submit(std::move(op), std::forward<F>(cb));
+  internal::submit(internal::writeFileOp(path, std::move(data), options), std::forward<F>(cb));
 }
 template <class F>
 void writeFile(std::string_view path, std::string data, F&& cb) {
@@ -106,30 +90,19 @@ void appendFile(std::string_view path, std::string data, WriteFileOptions option
 // (sorted by byte value). Errors name the syscall "scandir", as Node's do.
 template <class F>
 void readdir(std::string_view path, F&& cb) {
-  internal::checkPath(path, "path");
-  internal::ReaddirOp op;
-  op.path.assign(path);
-  internal::submit(std::move(op), std::forward<F>(cb));
+  internal::submit(internal::readdirOp(path), std::forward<F>(cb));
 }
 // Node: fs.readdir(path, {withFileTypes: true}, (err, entries) => ...).
 template <class F>
 void readdir(std::string_view path, WithFileTypes, F&& cb) {
-  internal::checkPath(path, "path");
-  internal::ReaddirTypesOp op;
-  op.path.assign(path);
-  internal::submit(std::move(op), std::forward<F>(cb));
+  internal::submit(internal::readdirTypesOp(path), std::forward<F>(cb));
 }
 
 // Node: fs.mkdir(path[, options], (err, first) => ...). With recursive, `first` is the first
 // directory created (empty optional when it already existed: Node's undefined).
 template <class F>
 void mkdir(std::string_view path, MkdirOptions options, F&& cb) {
-  internal::checkPath(path, "path");
-  internal::MkdirOp op;
-  op.path.assign(path);
-  op.mode = options.mode;
-  op.recursive = options.recursive;
-  internal::submit(std::move(op), std::forward<F>(cb));
+  internal::submit(internal::mkdirOp(path, options), std::forward<F>(cb));
 }
 template <class F>
 void mkdir(std::string_view path, F&& cb) {
@@ -139,71 +112,20 @@ void mkdir(std::string_view path, F&& cb) {
 // Node: fs.mkdtemp(prefix, (err, dir) => ...): prefix + six random characters.
 template <class F>
 void mkdtemp(std::string_view prefix, F&& cb) {
-  internal::checkPath(prefix, "prefix");
-  internal::StringOp op{internal::StringKind::kMkdtemp, std::string(prefix)};
-  internal::submit(std::move(op), std::forward<F>(cb));
+  internal::submit(internal::mkdtempOp(prefix), std::forward<F>(cb));
 }
-
-namespace internal {
-template <class F>
-void pathOp(PathKind kind, std::string_view path, F&& cb, unsigned mode = 0,
-            std::int64_t length = 0, double atime = 0, double mtime = 0) {
-  checkPath(path, "path");
-  PathOp op{kind, std::string(path)};
-  op.mode = mode;
-  op.length = length;
-  op.atime = atime;
-  op.mtime = mtime;
-  submit(std::move(op), std::forward<F>(cb));
-}
-template <class F>
-void twoPathOp(TwoPathKind kind, std::string_view src, const char* src_name, std::string_view dest,
-               const char* dest_name, int mode, F&& cb) {
-  checkPath(src, src_name);
-  checkPath(dest, dest_name);
-  TwoPathOp op{kind, std::string(src), std::string(dest), mode};
-  submit(std::move(op), std::forward<F>(cb));
-}
-template <class F>
-void stringOp(StringKind kind, std::string_view path, F&& cb) {
-  checkPath(path, "path");
-  StringOp op{kind, std::string(path)};
-  submit(std::move(op), std::forward<F>(cb));
-}
-template <class F>
-void statOp(StatKind kind, std::string_view path, int fd, F&& cb) {
-  StatOp op;
-  op.kind = kind;
-  if (kind == StatKind::kFstat) {
-    checkFd(fd);
-    op.fd = fd;
-  } else {
-    checkPath(path, "path");
-    op.path.assign(path);
-  }
-  submit(std::move(op), std::forward<F>(cb));
-}
-template <class F>
-void fdOp(FdKind kind, int fd, F&& cb, std::int64_t length = 0, unsigned mode = 0) {
-  checkFd(fd);
-  FdOp op{kind, fd, length, mode};
-  submit(std::move(op), std::forward<F>(cb));
-}
-}  // namespace internal
 
 // Node: fs.rmdir(path, (err) => ...).
 template <class F>
 void rmdir(std::string_view path, F&& cb) {
-  internal::pathOp(internal::PathKind::kRmdir, path, std::forward<F>(cb));
+  internal::submit(internal::pathOp(internal::PathKind::kRmdir, path), std::forward<F>(cb));
 }
 
 // Node: fs.rm(path[, {recursive, force}], (err) => ...). Without recursive a directory fails
 // with Node's ERR_FS_EISDIR; with force a missing path is not an error.
 template <class F>
 void rm(std::string_view path, RmOptions options, F&& cb) {
-  internal::checkPath(path, "path");
-  internal::RmOp op{std::string(path), options.recursive, options.force};
-  internal::submit(std::move(op), std::forward<F>(cb));
+  internal::submit(internal::rmOp(path, options), std::forward<F>(cb));
 }
 template <class F>
 void rm(std::string_view path, F&& cb) {
@@ -215,35 +137,37 @@ void rm(std::string_view path, F&& cb) {
 // Node: fs.stat / fs.lstat (path, (err, stats) => ...), fs.fstat(fd, ...).
 template <class F>
 void stat(std::string_view path, F&& cb) {
-  internal::statOp(internal::StatKind::kStat, path, -1, std::forward<F>(cb));
+  internal::submit(internal::statOp(internal::StatKind::kStat, path), std::forward<F>(cb));
 }
 template <class F>
 void lstat(std::string_view path, F&& cb) {
-  internal::statOp(internal::StatKind::kLstat, path, -1, std::forward<F>(cb));
+  internal::submit(internal::statOp(internal::StatKind::kLstat, path), std::forward<F>(cb));
 }
 template <class F>
 void fstat(int fd, F&& cb) {
-  internal::statOp(internal::StatKind::kFstat, {}, fd, std::forward<F>(cb));
+  internal::submit(internal::fstatOp(fd), std::forward<F>(cb));
 }
 
 // Node: fs.unlink(path, (err) => ...).
 template <class F>
 void unlink(std::string_view path, F&& cb) {
-  internal::pathOp(internal::PathKind::kUnlink, path, std::forward<F>(cb));
+  internal::submit(internal::pathOp(internal::PathKind::kUnlink, path), std::forward<F>(cb));
 }
 
 // Node: fs.rename(oldPath, newPath, (err) => ...).
 template <class F>
 void rename(std::string_view oldPath, std::string_view newPath, F&& cb) {
-  internal::twoPathOp(internal::TwoPathKind::kRename, oldPath, "oldPath", newPath, "newPath", 0,
-                      std::forward<F>(cb));
+  internal::submit(internal::twoPathOp(internal::TwoPathKind::kRename, oldPath, "oldPath", newPath,
+                                       "newPath", 0),
+                   std::forward<F>(cb));
 }
 
 // Node: fs.copyFile(src, dest[, mode], (err) => ...); mode: constants::COPYFILE_EXCL...
 template <class F>
 void copyFile(std::string_view src, std::string_view dest, int mode, F&& cb) {
-  internal::twoPathOp(internal::TwoPathKind::kCopyFile, src, "src", dest, "dest", mode,
-                      std::forward<F>(cb));
+  internal::submit(
+      internal::twoPathOp(internal::TwoPathKind::kCopyFile, src, "src", dest, "dest", mode),
+      std::forward<F>(cb));
 }
 template <class F>
 void copyFile(std::string_view src, std::string_view dest, F&& cb) {
@@ -253,30 +177,32 @@ void copyFile(std::string_view src, std::string_view dest, F&& cb) {
 // Node: fs.symlink(target, path, (err) => ...), fs.link(existingPath, newPath, ...).
 template <class F>
 void symlink(std::string_view target, std::string_view path, F&& cb) {
-  internal::twoPathOp(internal::TwoPathKind::kSymlink, target, "target", path, "path", 0,
-                      std::forward<F>(cb));
+  internal::submit(
+      internal::twoPathOp(internal::TwoPathKind::kSymlink, target, "target", path, "path", 0),
+      std::forward<F>(cb));
 }
 template <class F>
 void link(std::string_view existingPath, std::string_view newPath, F&& cb) {
-  internal::twoPathOp(internal::TwoPathKind::kLink, existingPath, "existingPath", newPath,
-                      "newPath", 0, std::forward<F>(cb));
+  internal::submit(internal::twoPathOp(internal::TwoPathKind::kLink, existingPath, "existingPath",
+                                       newPath, "newPath", 0),
+                   std::forward<F>(cb));
 }
 
 // Node: fs.readlink(path, (err, target) => ...), fs.realpath(path, (err, resolved) => ...).
 template <class F>
 void readlink(std::string_view path, F&& cb) {
-  internal::stringOp(internal::StringKind::kReadlink, path, std::forward<F>(cb));
+  internal::submit(internal::stringOp(internal::StringKind::kReadlink, path), std::forward<F>(cb));
 }
 template <class F>
 void realpath(std::string_view path, F&& cb) {
-  internal::stringOp(internal::StringKind::kRealpath, path, std::forward<F>(cb));
+  internal::submit(internal::stringOp(internal::StringKind::kRealpath, path), std::forward<F>(cb));
 }
 
 // Node: fs.access(path[, mode], (err) => ...); mode: F_OK (default), R_OK, ...
 template <class F>
 void access(std::string_view path, int mode, F&& cb) {
-  internal::pathOp(internal::PathKind::kAccess, path, std::forward<F>(cb),
-                   static_cast<unsigned>(mode));
+  internal::submit(internal::pathOp(internal::PathKind::kAccess, path, static_cast<unsigned>(mode)),
+                   std::forward<F>(cb));
 }
 template <class F>
 void access(std::string_view path, F&& cb) {
@@ -286,13 +212,14 @@ void access(std::string_view path, F&& cb) {
 // Node: fs.chmod(path, mode, (err) => ...).
 template <class F>
 void chmod(std::string_view path, unsigned mode, F&& cb) {
-  internal::pathOp(internal::PathKind::kChmod, path, std::forward<F>(cb), mode);
+  internal::submit(internal::pathOp(internal::PathKind::kChmod, path, mode), std::forward<F>(cb));
 }
 
 // Node: fs.truncate(path[, len], (err) => ...); a negative len counts as 0, as in Node.
 template <class F>
 void truncate(std::string_view path, std::int64_t len, F&& cb) {
-  internal::pathOp(internal::PathKind::kTruncate, path, std::forward<F>(cb), 0, len < 0 ? 0 : len);
+  internal::submit(internal::pathOp(internal::PathKind::kTruncate, path, 0, len < 0 ? 0 : len),
+                   std::forward<F>(cb));
 }
 template <class F>
 void truncate(std::string_view path, F&& cb) {
@@ -302,7 +229,8 @@ void truncate(std::string_view path, F&& cb) {
 // Node: fs.utimes(path, atime, mtime, (err) => ...), times in seconds since the epoch.
 template <class F>
 void utimes(std::string_view path, double atime, double mtime, F&& cb) {
-  internal::pathOp(internal::PathKind::kUtimes, path, std::forward<F>(cb), 0, 0, atime, mtime);
+  internal::submit(internal::pathOp(internal::PathKind::kUtimes, path, 0, 0, atime, mtime),
+                   std::forward<F>(cb));
 }
 
 // --- file descriptors -------------------------------------------------------------------------
@@ -311,12 +239,7 @@ void utimes(std::string_view path, double atime, double mtime, F&& cb) {
 // or O_* bits (OpenFlags).
 template <class F>
 void open(std::string_view path, OpenFlags flags, unsigned mode, F&& cb) {
-  internal::checkPath(path, "path");
-  internal::OpenOp op;
-  op.path.assign(path);
-  op.flags = flags.bits();
-  op.mode = mode;
-  internal::submit(std::move(op), std::forward<F>(cb));
+  internal::submit(internal::openOp(path, flags, mode), std::forward<F>(cb));
 }
 template <class F>
 void open(std::string_view path, OpenFlags flags, F&& cb) {
@@ -330,16 +253,17 @@ void open(std::string_view path, F&& cb) {
 // Node: fs.close(fd, (err) => ...).
 template <class F>
 void close(int fd, F&& cb) {
-  internal::fdOp(internal::FdKind::kClose, fd, std::forward<F>(cb));
+  internal::submit(internal::fdOp(internal::FdKind::kClose, fd), std::forward<F>(cb));
 }
 // Node: fs.fsync(fd, cb), fs.ftruncate(fd, len, cb).
 template <class F>
 void fsync(int fd, F&& cb) {
-  internal::fdOp(internal::FdKind::kFsync, fd, std::forward<F>(cb));
+  internal::submit(internal::fdOp(internal::FdKind::kFsync, fd), std::forward<F>(cb));
 }
 template <class F>
 void ftruncate(int fd, std::int64_t len, F&& cb) {
-  internal::fdOp(internal::FdKind::kFtruncate, fd, std::forward<F>(cb), len < 0 ? 0 : len);
+  internal::submit(internal::fdOp(internal::FdKind::kFtruncate, fd, len < 0 ? 0 : len),
+                   std::forward<F>(cb));
 }
 
 // Node: fs.read(fd, buffer, offset, length, position, (err, bytesRead) => ...). Reads into
@@ -348,25 +272,14 @@ void ftruncate(int fd, std::int64_t len, F&& cb) {
 template <class F>
 void read(int fd, std::span<char> buffer, std::int64_t offset, std::int64_t length,
           std::int64_t position, F&& cb) {
-  internal::checkRead(fd, buffer.size(), offset, length);
-  internal::ReadOp op;
-  op.fd = fd;
-  op.buffer = buffer.data() + offset;
-  op.length = static_cast<std::size_t>(length);
-  op.position = position;
-  internal::submit(std::move(op), std::forward<F>(cb));
+  internal::submit(internal::readOp(fd, buffer, offset, length, position), std::forward<F>(cb));
 }
 
 // Node: fs.write(fd, data[, position], (err, bytesWritten) => ...). The data is copied into the
 // operation; all of it is written (short writes are continued), or the error is reported.
 template <class F>
 void write(int fd, std::string data, std::int64_t position, F&& cb) {
-  internal::checkFd(fd);
-  internal::WriteOp op;
-  op.fd = fd;
-  op.data = std::move(data);
-  op.position = position;
-  internal::submit(std::move(op), std::forward<F>(cb));
+  internal::submit(internal::writeOp(fd, std::move(data), position), std::forward<F>(cb));
 }
 template <class F>
 void write(int fd, std::string data, F&& cb) {

@@ -6,6 +6,24 @@
 #include "vow/loop/loop.h"
 
 namespace vow::fs {
+namespace {
+
+// The end of a destroyed stream, read or write, as in Node: close its fd (when one is open),
+// then on a later tick 'error' (when destroyed with one) and 'close'. `self` keeps the stream
+// alive until 'close' has been emitted.
+void closeThenEmitTail(std::shared_ptr<EventEmitter> self, int fd, Error error) {
+  auto emitTail = [self = std::move(self), error = std::move(error)] {
+    if (error) self->emit("error", error);
+    self->emit("close");
+  };
+  if (fd >= 0) {
+    close(fd, [emitTail = std::move(emitTail)](Error) mutable { nextTick(std::move(emitTail)); });
+  } else {
+    nextTick(std::move(emitTail));
+  }
+}
+
+}  // namespace
 
 // --- ReadStream -------------------------------------------------------------------------------
 
@@ -130,25 +148,12 @@ void ReadStream::destroy(Error error) {
     close_after_read_ = true;
     return;
   }
-  if (!opened_ && fd_ < 0) {
-    // Not open (yet or ever): an open in flight closes its fd in afterOpen.
-    finishDestroy(pending_error_);
-    return;
-  }
+  // Not open (yet or ever)? An open in flight closes its fd in afterOpen.
   finishDestroy(pending_error_);
 }
 
 void ReadStream::finishDestroy(Error error) {
-  auto emitTail = [self = shared_from_this(), error] {
-    if (error) self->emit("error", error);
-    self->emit("close");
-  };
-  if (fd_ >= 0) {
-    const int fd = std::exchange(fd_, -1);
-    close(fd, [emitTail](Error) mutable { nextTick(std::move(emitTail)); });
-  } else {
-    nextTick(std::move(emitTail));
-  }
+  closeThenEmitTail(shared_from_this(), std::exchange(fd_, -1), std::move(error));
 }
 
 std::shared_ptr<ReadStream> createReadStream(std::string_view path, ReadStreamOptions options) {
@@ -304,16 +309,7 @@ void WriteStream::destroy(Error error) {
 }
 
 void WriteStream::finishDestroy(Error error) {
-  auto emitTail = [self = shared_from_this(), error] {
-    if (error) self->emit("error", error);
-    self->emit("close");
-  };
-  if (fd_ >= 0) {
-    const int fd = std::exchange(fd_, -1);
-    close(fd, [emitTail](Error) mutable { nextTick(std::move(emitTail)); });
-  } else {
-    nextTick(std::move(emitTail));
-  }
+  closeThenEmitTail(shared_from_this(), std::exchange(fd_, -1), std::move(error));
 }
 
 std::shared_ptr<WriteStream> createWriteStream(std::string_view path, WriteStreamOptions options) {

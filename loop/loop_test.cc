@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include <atomic>
+#include <cstdlib>
 #include <stdexcept>
 #include <string>
 #include <thread>
@@ -16,6 +17,21 @@
 namespace {
 
 using Log = std::vector<std::string>;
+
+// A pipe for the I/O tests, closed when the test ends: fds[0] reads, fds[1] writes.
+struct Pipe {
+  int fd[2] = {-1, -1};
+  Pipe() {
+    if (::pipe(fd) != 0) std::abort();
+  }
+  ~Pipe() {
+    ::close(fd[0]);
+    ::close(fd[1]);
+  }
+  Pipe(const Pipe&) = delete;
+  Pipe& operator=(const Pipe&) = delete;
+  int operator[](int i) const { return fd[i]; }
+};
 
 TEST(LoopRun, ChecksPointAfterMainProgramBeforeAnyPhase) {
   vow::Loop loop;
@@ -65,8 +81,7 @@ TEST(LoopPhases, IoCallbackThenImmediateThenTimer) {
   // check phase comes before the next timers phase.
   vow::Loop loop;
   Log log;
-  int fds[2];
-  ASSERT_EQ(::pipe(fds), 0);
+  Pipe fds;
   ASSERT_EQ(::write(fds[1], "x", 1), 1);
   vow::IoWatcher w;
   w = loop.watch(fds[0], vow::kReadable, [&](std::uint32_t) {
@@ -78,8 +93,6 @@ TEST(LoopPhases, IoCallbackThenImmediateThenTimer) {
   });
   loop.run();
   EXPECT_EQ(log, (Log{"io", "io -> tick", "immediate", "timeout"}));
-  ::close(fds[0]);
-  ::close(fds[1]);
 }
 
 TEST(LoopPhases, ImmediateThenTimerFromTimer) {
@@ -198,21 +211,17 @@ TEST(LoopRefUnref, UnrefedImmediateDoesNotKeepLoopAlive) {
 
 TEST(LoopRefUnref, UnrefedWatcherDoesNotKeepLoopAlive) {
   vow::Loop loop;
-  int fds[2];
-  ASSERT_EQ(::pipe(fds), 0);
+  Pipe fds;
   vow::IoWatcher w = loop.watch(fds[0], vow::kReadable, [](std::uint32_t) {});
   EXPECT_TRUE(w.hasRef());
   EXPECT_TRUE(loop.alive());
   w.unref();
   EXPECT_FALSE(loop.alive());
   loop.run();
-  ::close(fds[0]);
-  ::close(fds[1]);
 }
 
 TEST(LoopIo, WatcherOutlivingItsLoopDoesNothing) {
-  int fds[2];
-  ASSERT_EQ(::pipe(fds), 0);
+  Pipe fds;
   vow::IoWatcher active;
   vow::IoWatcher stopped;
   {
@@ -231,8 +240,6 @@ TEST(LoopIo, WatcherOutlivingItsLoopDoesNothing) {
   }
   vow::Loop next;
   EXPECT_FALSE(next.alive());
-  ::close(fds[0]);
-  ::close(fds[1]);
 }
 
 TEST(LoopRefUnref, KeepAliveHoldsLoopUntilReleasedFromAnotherThread) {
@@ -254,8 +261,7 @@ TEST(LoopRefUnref, KeepAliveHoldsLoopUntilReleasedFromAnotherThread) {
 TEST(LoopIo, WatchesWritabilityAndReadability) {
   vow::Loop loop;
   Log log;
-  int fds[2];
-  ASSERT_EQ(::pipe(fds), 0);
+  Pipe fds;
   vow::IoWatcher reader;
   vow::IoWatcher writer;
   reader = loop.watch(fds[0], vow::kReadable, [&](std::uint32_t ev) {
@@ -273,8 +279,6 @@ TEST(LoopIo, WatchesWritabilityAndReadability) {
   });
   loop.run();
   EXPECT_EQ(log, (Log{"wrote", "read hi"}));
-  ::close(fds[0]);
-  ::close(fds[1]);
 }
 
 // Regression: stop() inside the callback removed the watcher from the loop's table, so the
@@ -282,8 +286,7 @@ TEST(LoopIo, WatchesWritabilityAndReadability) {
 TEST(LoopIo, StoppedInsideItsCallbackAndStartedLaterKeepsItsCallback) {
   vow::Loop loop;
   Log log;
-  int fds[2];
-  ASSERT_EQ(::pipe(fds), 0);
+  Pipe fds;
   ASSERT_EQ(::write(fds[1], "ab", 2), 2);
   vow::IoWatcher reader;
   reader = loop.watch(fds[0], vow::kReadable, [&](std::uint32_t) {
@@ -301,15 +304,12 @@ TEST(LoopIo, StoppedInsideItsCallbackAndStartedLaterKeepsItsCallback) {
   loop.run();
   EXPECT_EQ(log, (Log{"read a", "start again", "read b"}));
   EXPECT_FALSE(reader.isActive());
-  ::close(fds[0]);
-  ::close(fds[1]);
 }
 
 TEST(LoopIo, StopThenStartInsideItsCallbackKeepsWatching) {
   vow::Loop loop;
   Log log;
-  int fds[2];
-  ASSERT_EQ(::pipe(fds), 0);
+  Pipe fds;
   ASSERT_EQ(::write(fds[1], "abc", 3), 3);
   vow::IoWatcher reader;
   reader = loop.watch(fds[0], vow::kReadable, [&](std::uint32_t) {
@@ -321,15 +321,12 @@ TEST(LoopIo, StopThenStartInsideItsCallbackKeepsWatching) {
   });
   loop.run();
   EXPECT_EQ(log, (Log{"read a", "read b", "read c"}));
-  ::close(fds[0]);
-  ::close(fds[1]);
 }
 
 TEST(LoopIo, DestroyedInsideItsCallbackIsSafe) {
   vow::Loop loop;
   Log log;
-  int fds[2];
-  ASSERT_EQ(::pipe(fds), 0);
+  Pipe fds;
   ASSERT_EQ(::write(fds[1], "ab", 2), 2);
   vow::IoWatcher reader;
   std::string label = "reader";  // copied into the callback: must outlive its watcher
@@ -341,8 +338,6 @@ TEST(LoopIo, DestroyedInsideItsCallbackIsSafe) {
   loop.run();
   EXPECT_EQ(log, (Log{"reader destroyed itself", "tick"}));
   EXPECT_FALSE(loop.alive());
-  ::close(fds[0]);
-  ::close(fds[1]);
 }
 
 // A program using only //loop gets Node's callbackify delivery: process.nextTick, so the
@@ -452,8 +447,7 @@ TEST(LoopExceptions, MicrotaskExceptionLeavesRun) {
 
 TEST(LoopExceptions, IoCallbackExceptionLeavesRun) {
   vow::Loop loop;
-  int fds[2];
-  ASSERT_EQ(::pipe(fds), 0);
+  Pipe fds;
   ASSERT_EQ(::write(fds[1], "x", 1), 1);
   int calls = 0;
   vow::IoWatcher w = loop.watch(fds[0], vow::kReadable, [&](std::uint32_t) {
@@ -464,8 +458,6 @@ TEST(LoopExceptions, IoCallbackExceptionLeavesRun) {
   EXPECT_THROW(loop.run(), std::runtime_error);  // the callback survived the first throw
   loop.run();
   EXPECT_EQ(calls, 2);
-  ::close(fds[0]);
-  ::close(fds[1]);
 }
 
 TEST(LoopPost, PostFromManyThreadsRunsEveryCallbackOnTheLoopThread) {

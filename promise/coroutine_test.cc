@@ -7,23 +7,14 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "vow/promise/promise.h"
+#include "vow/promise/testing/test_support.h"
 
 namespace vow {
 namespace {
 
+using test::Counted;
+using test::Log;
 using ::testing::ElementsAre;
-
-struct Log {
-  std::vector<std::string> lines;
-  void operator()(std::string s) { lines.push_back(std::move(s)); }
-};
-
-struct Counted {
-  static inline int live = 0;
-  Counted() { ++live; }
-  Counted(const Counted&) { ++live; }
-  ~Counted() { --live; }
-};
 
 // A then-chain that logs one line per microtask, to count ticks against.
 void ticker(Log& log, int n) {

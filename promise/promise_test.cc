@@ -11,27 +11,16 @@
 #include "absl/status/statusor.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "vow/promise/testing/test_support.h"
 
 namespace vow {
 namespace {
 
+using test::Counted;
+using test::Log;
 using ::testing::ElementsAre;
 
 // Records what happened, in order.
-struct Log {
-  std::vector<std::string> lines;
-  void operator()(std::string s) { lines.push_back(std::move(s)); }
-};
-
-// Counts live instances, to prove handlers and frames are released.
-struct Counted {
-  static inline int live = 0;
-  Counted() { ++live; }
-  Counted(const Counted&) { ++live; }
-  Counted(Counted&&) noexcept { ++live; }
-  ~Counted() { --live; }
-};
-
 // Records V8-style rejection-tracking events for the tests that check them.
 class RecordingTracker : public internal::RejectionTracker {
  public:

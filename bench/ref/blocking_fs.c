@@ -17,22 +17,9 @@
 #include <time.h>
 #include <unistd.h>
 
-static double nowMs(void) {
-  struct timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
-}
+#include "bench/ref/ref_common.h"
 
-static double cpuMs(void) {
-  struct timespec ts;
-  clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
-  return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
-}
-
-static void die(const char* what) {
-  perror(what);
-  exit(1);
-}
+static void die(const char* what) { dieWith("blocking_fs", what, errno); }
 
 /* Reads the whole file like readFile; returns its size. */
 static size_t readWhole(const char* path) {
@@ -66,11 +53,7 @@ int main(int argc, char** argv) {
   }
   const char* workload = argv[1];
   int reps = argc > 2 ? atoi(argv[2]) : 3;
-  const char* dir = getenv("BENCH_DATA");
-  if (!dir) {
-    fprintf(stderr, "set BENCH_DATA\n");
-    return 2;
-  }
+  const char* dir = benchDataDir("blocking_fs");
   char path[4096];
   for (int r = 0; r < reps; ++r) {
     double t0 = nowMs();
@@ -92,8 +75,8 @@ int main(int argc, char** argv) {
     }
     double ms = nowMs() - t0;
     double cpu = cpuMs() - c0;
-    printf("{\"workload\":\"%s\",\"impl\":\"blocking\",\"ms\":%.3f,\"cpu_ms\":%.3f}\n",
-           workload, ms, cpu);
+    printf("{\"workload\":\"%s\",\"impl\":\"blocking\",\"ms\":%.3f,\"cpu_ms\":%.3f}\n", workload,
+           ms, cpu);
     fflush(stdout);
   }
   return 0;

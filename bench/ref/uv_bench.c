@@ -22,28 +22,11 @@
 #include <time.h>
 #include <uv.h>
 
-static double nowMs(void) {
-  struct timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
-}
+#include "bench/ref/ref_common.h"
 
-static double cpuMs(void) {
-  struct timespec ts;
-  clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
-  return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
-}
+static void die(const char* what) { dieWith("uv_bench", what, 0); }
 
-static void die(const char* what) {
-  fprintf(stderr, "uv_bench: %s\n", what);
-  exit(1);
-}
-
-static const char* dataDir(void) {
-  const char* d = getenv("BENCH_DATA");
-  if (!d) die("set BENCH_DATA to the directory bench/compare prepared");
-  return d;
-}
+static const char* dataDir(void) { return benchDataDir("uv_bench"); }
 
 /* ---- immediate_1m ---------------------------------------------------------------------- */
 enum { kImmediates = 1000000 };
@@ -169,7 +152,8 @@ static double fsSmall10kParallel(uv_loop_t* loop) {
   ReadJob* jobs = calloc(kFiles, sizeof(ReadJob));
   if (!jobs) die("out of memory");
   const char* dir = dataDir();
-  for (long i = 0; i < kFiles; ++i) snprintf(jobs[i].path, sizeof jobs[i].path, "%s/small/%05ld", dir, i);
+  for (long i = 0; i < kFiles; ++i)
+    snprintf(jobs[i].path, sizeof jobs[i].path, "%s/small/%05ld", dir, i);
   g_read_files = 0;
   g_read_bytes = 0;
   double t0 = nowMs();
@@ -204,8 +188,8 @@ int main(int argc, char** argv) {
       die("unknown workload");
     }
     double cpu = cpuMs() - c0;
-    printf("{\"workload\":\"%s\",\"impl\":\"libuv\",\"ms\":%.3f,\"cpu_ms\":%.3f}\n", workload,
-           ms, cpu);
+    printf("{\"workload\":\"%s\",\"impl\":\"libuv\",\"ms\":%.3f,\"cpu_ms\":%.3f}\n", workload, ms,
+           cpu);
     fflush(stdout);
   }
   return 0;

@@ -13,19 +13,14 @@
 
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "vow/promise/testing/test_support.h"
 #include "vow/vow.h"
 
 namespace {
 
 using ::testing::ElementsAre;
 using Log = std::vector<std::string>;
-
-struct Counted {
-  static inline int live = 0;
-  Counted() { ++live; }
-  Counted(const Counted&) { ++live; }
-  ~Counted() { --live; }
-};
+using vow::test::Counted;
 
 TEST(StressPost, EightThreadsPostAHundredThousandEach) {
   vow::Loop loop;
