@@ -16,9 +16,9 @@ namespace vow::fs {
 // from the call, after the path was checked (Node's order).
 class OpenFlags {
  public:
-  OpenFlags(std::string_view flags) noexcept : text_(flags) {}  // NOLINT: Node's "r"
-  OpenFlags(const char* flags) noexcept : text_(flags) {}       // NOLINT
-  OpenFlags(const std::string& flags) noexcept : text_(flags) {}  // NOLINT
+  OpenFlags(std::string_view flags) noexcept : text_(flags) {}     // NOLINT: Node's "r"
+  OpenFlags(const char* flags) noexcept : text_(flags) {}          // NOLINT
+  OpenFlags(const std::string& flags) noexcept : text_(flags) {}   // NOLINT
   OpenFlags(int flags) noexcept : bits_(flags), numeric_(true) {}  // NOLINT: O_* bits
   // The O_* bits; throws for an unknown string.
   int bits() const;

@@ -62,7 +62,8 @@ class Timeout {
 class Immediate {
  public:
   Immediate() = default;
-  Immediate(const Immediate& o) noexcept : link_(o.link_ ? o.link_->addRef() : nullptr), id_(o.id_) {}
+  Immediate(const Immediate& o) noexcept
+      : link_(o.link_ ? o.link_->addRef() : nullptr), id_(o.id_) {}
   Immediate(Immediate&& o) noexcept
       : link_(std::exchange(o.link_, nullptr)), id_(std::exchange(o.id_, 0)) {}
   Immediate& operator=(Immediate o) noexcept {

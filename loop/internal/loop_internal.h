@@ -41,8 +41,8 @@ struct LoopLink {
 struct TimerImpl {
   TimerImpl* prev = nullptr;  // intrusive links in `list`
   TimerImpl* next = nullptr;
-  TimerList* list = nullptr;  // the list it is armed in, or null
-  LoopLink* link = nullptr;   // its loop (null once the loop is destroyed)
+  TimerList* list = nullptr;              // the list it is armed in, or null
+  LoopLink* link = nullptr;               // its loop (null once the loop is destroyed)
   std::int64_t start = 0;                 // Node's _idleStart: loop time (ms) when (re)armed
   double idle_timeout = 1;                // Node's _idleTimeout; -1 once cleared
   double repeat = 0;                      // Node's _repeat; 0 for setTimeout
