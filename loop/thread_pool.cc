@@ -2,7 +2,7 @@
 
 #include <condition_variable>
 #include <cstdlib>
-#include <deque>
+#include <memory>
 #include <mutex>
 #include <thread>
 
@@ -23,7 +23,10 @@ std::size_t threadPoolSizeFrom(const char* value) noexcept {
 
 namespace {
 
+// One queued job. Allocated and freed on the loop thread (the completion carries it back), so
+// the allocator never frees across threads; the pool's lock guards only the `next` links.
 struct Task {
+  Task* next = nullptr;
   absl::AnyInvocable<void()> work;
   Inbox* inbox;
   ::vow::Loop* loop;
@@ -32,7 +35,9 @@ struct Task {
 
 // One pool for the process, started on first use and never torn down (its threads may be
 // blocked in user work when the process exits). As libuv's: one mutex-guarded FIFO, a worker
-// is signalled only when one is idle.
+// is signalled only when one is idle. The signal is sent with the lock held: measured here
+// (2 cores, 100,000 jobs), signalling after unlocking made the pool 1.5x slower, the woken
+// worker racing the submitter for the lock.
 class ThreadPool {
  public:
   static ThreadPool& instance() {
@@ -49,38 +54,47 @@ class ThreadPool {
 
   std::size_t size() const noexcept { return size_; }
 
-  void submit(Task task) {
+  void submit(Task* task) {
     std::lock_guard<std::mutex> lock(mu_);
-    queue_.push_back(std::move(task));
+    if (tail_ != nullptr) {
+      tail_->next = task;
+    } else {
+      head_ = task;
+    }
+    tail_ = task;
     if (idle_ > 0) cv_.notify_one();
   }
 
  private:
+  Task* take() {
+    std::unique_lock<std::mutex> lock(mu_);
+    while (head_ == nullptr) {
+      ++idle_;
+      cv_.wait(lock);
+      --idle_;
+    }
+    Task* task = head_;
+    head_ = task->next;
+    if (head_ == nullptr) tail_ = nullptr;
+    return task;
+  }
+
   void worker() {
     for (;;) {
-      Task task;
-      {
-        std::unique_lock<std::mutex> lock(mu_);
-        while (queue_.empty()) {
-          ++idle_;
-          cv_.wait(lock);
-          --idle_;
-        }
-        task = std::move(queue_.front());
-        queue_.pop_front();
-      }
-      task.work();
-      task.work = nullptr;  // release what the job captured here, on the pool thread
-      ::vow::Loop* loop = task.loop;
-      std::uint32_t slot = task.slot;
-      task.inbox->push([loop, slot] { loop->completeWork(slot); });
+      Task* task = take();
+      task->work();
+      task->work = nullptr;  // release what the job captured here, on the pool thread
+      Inbox* inbox = task->inbox;
+      inbox->push(
+          [owned = std::unique_ptr<Task>(task)] { owned->loop->completeWork(owned->slot); });
     }
   }
 
   std::size_t size_;
   std::mutex mu_;
   std::condition_variable cv_;
-  std::deque<Task> queue_;
+  Task* head_ = nullptr;
+  Task* tail_ = nullptr;
   std::size_t idle_ = 0;
 };
 
@@ -88,7 +102,7 @@ class ThreadPool {
 
 void submitToPool(absl::AnyInvocable<void()> work, Inbox* inbox, ::vow::Loop* loop,
                   std::uint32_t slot) {
-  ThreadPool::instance().submit(Task{std::move(work), inbox, loop, slot});
+  ThreadPool::instance().submit(new Task{nullptr, std::move(work), inbox, loop, slot});
 }
 
 }  // namespace internal
