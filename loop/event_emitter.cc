@@ -4,6 +4,9 @@
 
 #include <algorithm>
 #include <cstdlib>
+#include <typeinfo>
+
+#include "vow/loop/loop.h"
 
 namespace vow {
 
@@ -35,20 +38,51 @@ std::string demangle(const std::type_info& type) {
 EventEmitter::ListenerId EventEmitter::insert(std::string_view name,
                                               std::shared_ptr<internal::ListenerBase> l,
                                               bool prepend) {
+  if (const List* existing = find(name);
+      existing != nullptr && !existing->empty() && *existing->front()->signature != *l->signature) {
+    throwMismatch(name, *existing->front()->signature, *l->signature);
+  }
+  l->id = next_id_++;
+  const ListenerId id = l->id;
+  // Node emits 'newListener' before adding (so a 'newListener' listener added now does not
+  // hear about itself), and only when it has listeners.
+  if (listenerCount("newListener") > 0) emit("newListener", std::string(name), id);
   auto it = events_.find(name);
   if (it == events_.end()) it = events_.emplace(std::string(name), Entry{{}, next_order_++}).first;
   List& list = it->second.list;
-  if (!list.empty() && *list.front()->signature != *l->signature) {
-    throwMismatch(name, *list.front()->signature, *l->signature);
-  }
-  l->id = next_id_++;
-  ListenerId id = l->id;
   if (prepend) {
     list.insert(list.begin(), std::move(l));
   } else {
     list.push_back(std::move(l));
   }
+  if (!it->second.warned) warnIfTooMany(name, list.size());
   return id;
+}
+
+void EventEmitter::warnIfTooMany(std::string_view name, std::size_t count) {
+  const std::size_t max = getMaxListeners();
+  if (max == 0 || count <= max) return;
+  events_.find(name)->second.warned = true;
+  // Node names the emitter by its class: [EventEmitter], [ReadStream]...
+  std::string type = internal::demangle(typeid(*this));
+  if (std::size_t colon = type.rfind("::"); colon != std::string::npos) type.erase(0, colon + 2);
+  Loop::current().emitWarning(
+      "Possible EventEmitter memory leak detected. " + std::to_string(count) + " " +
+          std::string(name) + " listeners added to [" + type + "]. MaxListeners is " +
+          std::to_string(max) + ". Use emitter.setMaxListeners() to increase limit",
+      "MaxListenersExceededWarning");
+}
+
+EventEmitter& EventEmitter::setMaxListeners(int n) {
+  if (n < 0) {
+    throw RangeError(
+        "The value of \"setMaxListeners\" is out of range. It must be >= 0. Received " +
+            std::to_string(n),
+        "ERR_OUT_OF_RANGE");
+  }
+  max_listeners_ = static_cast<std::size_t>(n);
+  max_listeners_set_ = true;
+  return *this;
 }
 
 const EventEmitter::List* EventEmitter::find(std::string_view name) const {
@@ -60,13 +94,17 @@ void EventEmitter::remove(std::string_view name, const internal::ListenerBase* l
   auto it = events_.find(name);
   if (it == events_.end()) return;
   List& list = it->second.list;
+  ListenerId id = 0;
   for (auto i = list.size(); i-- > 0;) {
     if (list[i].get() == l) {
+      id = l->id;
       list.erase(list.begin() + static_cast<std::ptrdiff_t>(i));
       break;
     }
   }
   if (list.empty()) events_.erase(it);
+  // After removing, and only when 'removeListener' (still) has listeners, as Node does.
+  if (id != 0 && listenerCount("removeListener") > 0) emit("removeListener", std::string(name), id);
 }
 
 bool EventEmitter::off(std::string_view name, ListenerId id) {
@@ -95,8 +133,26 @@ bool EventEmitter::offIdentity(std::string_view name, const void* identity) {
 }
 
 void EventEmitter::removeAllListeners(std::string_view name) {
-  auto it = events_.find(name);
-  if (it != events_.end()) events_.erase(it);
+  if (listenerCount("removeListener") == 0) {
+    if (auto it = events_.find(name); it != events_.end()) events_.erase(it);
+    return;
+  }
+  // One by one, last added first, each with its 'removeListener'.
+  while (const List* list = find(name)) {
+    if (list->empty()) break;
+    remove(name, list->back().get());
+  }
+}
+
+void EventEmitter::removeAllListeners() {
+  if (listenerCount("removeListener") == 0) {
+    events_.clear();
+    return;
+  }
+  for (const std::string& name : eventNames()) {
+    if (name != "removeListener") removeAllListeners(name);
+  }
+  removeAllListeners("removeListener");
 }
 
 std::size_t EventEmitter::listenerCount(std::string_view name) const {

@@ -12,6 +12,13 @@
 // vow::TypeError (code ERR_INVALID_ARG_TYPE) naming both signatures, before any listener runs.
 // Listeners must have concrete parameter types (no `auto`), so their signature can be read.
 //
+// As in Node, adding a listener first emits 'newListener' and removing one (also a once
+// listener just before it runs) then emits 'removeListener', each only when that event has
+// listeners. Their listeners take (const std::string& eventName, vow::EventEmitter::ListenerId
+// id): the id on() returned, where Node passes the function. More than getMaxListeners()
+// listeners for one event (10 by default) emits one MaxListenersExceededWarning per event,
+// through the loop's warning handlers (Node defers it by a nextTick; vow emits it at once).
+//
 // Not thread-safe: an emitter belongs to one thread, like the promises its listeners touch.
 #pragma once
 
@@ -176,9 +183,19 @@ class EventEmitter {
   bool removeListener(std::string_view name, L&& listener) {
     return off(name, std::forward<L>(listener));
   }
-  // Node: emitter.removeAllListeners([name]).
+  // Node: emitter.removeAllListeners([name]): last added first, each with its
+  // 'removeListener' (without a name: every event, 'removeListener' itself last).
   void removeAllListeners(std::string_view name);
-  void removeAllListeners() { events_.clear(); }
+  void removeAllListeners();
+
+  // Node: emitter.setMaxListeners(n) / getMaxListeners(). 0 means no limit; a negative n throws
+  // vow::RangeError ERR_OUT_OF_RANGE. Node: EventEmitter.defaultMaxListeners, for emitters
+  // that never set their own (read when a listener is added; one thread should own it).
+  EventEmitter& setMaxListeners(int n);
+  std::size_t getMaxListeners() const noexcept {
+    return max_listeners_set_ ? max_listeners_ : defaultMaxListeners;
+  }
+  static inline std::size_t defaultMaxListeners = 10;
 
   // Node: emitter.emit(name, ...args): calls the listeners registered at this moment (a
   // snapshot), synchronously, in order; returns whether there were any. Emitting "error" with
@@ -206,7 +223,9 @@ class EventEmitter {
   }
   ListenerId insert(std::string_view name, std::shared_ptr<internal::ListenerBase> l, bool prepend);
   bool offIdentity(std::string_view name, const void* identity);
+  // Removes `l` and emits 'removeListener' for it.
   void remove(std::string_view name, const internal::ListenerBase* l);
+  void warnIfTooMany(std::string_view name, std::size_t count);
   const List* find(std::string_view name) const;
   [[noreturn]] static void throwMismatch(std::string_view name, const std::type_info& listener,
                                          const std::type_info& emitted);
@@ -215,10 +234,13 @@ class EventEmitter {
   struct Entry {
     List list;
     std::uint64_t order = 0;  // when the name got its first listener (eventNames order)
+    bool warned = false;      // MaxListenersExceededWarning emitted for this event
   };
   std::map<std::string, Entry, std::less<>> events_;
   std::uint64_t next_order_ = 0;
   ListenerId next_id_ = 1;
+  std::size_t max_listeners_ = 0;
+  bool max_listeners_set_ = false;
 };
 
 template <class... A>

@@ -226,4 +226,108 @@ TEST(TypedEventEmitter, OnceGivesATypedPromise) {
   EXPECT_EQ(got, "x1");
 }
 
+// The sequence of Node's program (newListener before adding, removeListener after removing, a
+// once listener removed just before it runs, removeAllListeners last-first):
+//   e.on('newListener', ...); e.on('removeListener', ...); e.on('foo', f) x2; e.once('bar', ...);
+//   e.emit('bar'); e.removeAllListeners('foo'); e.removeAllListeners();
+TEST(EventEmitterNewListener, NewListenerBeforeAddingRemoveListenerAfterRemovingAsNode) {
+  vow::Loop loop;
+  vow::EventEmitter e;
+  Log log;
+  std::vector<vow::EventEmitter::ListenerId> added;
+  e.on("newListener", [&](const std::string& name, vow::EventEmitter::ListenerId id) {
+    log.push_back("newListener " + name + " (" + std::to_string(e.listenerCount(name)) +
+                  " before)");
+    added.push_back(id);
+  });
+  e.on("removeListener", [&](const std::string& name, vow::EventEmitter::ListenerId) {
+    log.push_back("removeListener " + name + " (" + std::to_string(e.listenerCount(name)) +
+                  " left)");
+  });
+  const auto foo1 = e.on("foo", [] {});
+  const auto foo2 = e.on("foo", [] {});
+  e.once("bar", [&] { log.push_back("bar ran"); });
+  e.emit("bar");
+  e.removeAllListeners("foo");
+  e.removeAllListeners();
+  EXPECT_EQ(log, (Log{"newListener removeListener (0 before)", "newListener foo (0 before)",
+                      "newListener foo (1 before)", "newListener bar (0 before)",
+                      "removeListener bar (0 left)", "bar ran", "removeListener foo (1 left)",
+                      "removeListener foo (0 left)", "removeListener newListener (0 left)"}));
+  ASSERT_EQ(added.size(), 4u);
+  EXPECT_EQ(added[1], foo1);
+  EXPECT_EQ(added[2], foo2);
+  EXPECT_TRUE(e.eventNames().empty());
+}
+
+TEST(EventEmitterNewListener, NotEmittedWithoutListenersAndOffReportsTheId) {
+  vow::Loop loop;
+  vow::EventEmitter e;
+  std::vector<vow::EventEmitter::ListenerId> removed;
+  const auto id = e.on("x", [] {});  // no 'newListener' listener: nothing to emit
+  e.on("removeListener",
+       [&](const std::string&, vow::EventEmitter::ListenerId r) { removed.push_back(r); });
+  EXPECT_TRUE(e.off("x", id));
+  EXPECT_FALSE(e.off("x", id));  // not there any more: no event either
+  EXPECT_EQ(removed, (std::vector<vow::EventEmitter::ListenerId>{id}));
+}
+
+TEST(EventEmitterNewListener, AListenerOfTheWrongShapeIsATypeErrorAtOn) {
+  vow::Loop loop;
+  vow::EventEmitter e;
+  e.on("newListener", [](const std::string&) {});  // Node's listener gets (name, listener)
+  EXPECT_THROW(e.on("x", [] {}), vow::TypeError);
+}
+
+struct Door : vow::EventEmitter {};
+
+TEST(EventEmitterMaxListeners, WarnsOncePerEventAboveTheLimitWithNodesText) {
+  vow::Loop loop;
+  Log warnings;
+  loop.onWarning([&](const std::string& name, const std::string& message) {
+    warnings.push_back(name + ": " + message);
+  });
+  vow::EventEmitter e;
+  EXPECT_EQ(e.getMaxListeners(), 10u);
+  for (int i = 0; i < 10; ++i) e.on("foo", [] {});
+  EXPECT_TRUE(warnings.empty()) << "at the limit is not above it";
+  e.on("foo", [] {});
+  e.on("foo", [] {});
+  EXPECT_EQ(warnings.size(), 1u) << "one warning per event";
+  Door door;
+  door.setMaxListeners(1);
+  door.on("open", [] {});
+  EXPECT_EQ(warnings.size(), 1u);
+  door.on("open", [] {});
+  vow::EventEmitter unlimited;
+  unlimited.setMaxListeners(0);
+  for (int i = 0; i < 20; ++i) unlimited.on("many", [] {});
+  EXPECT_EQ(warnings,
+            (Log{"MaxListenersExceededWarning: Possible EventEmitter memory leak detected. 11 "
+                 "foo listeners added to [EventEmitter]. MaxListeners is 10. Use "
+                 "emitter.setMaxListeners() to increase limit",
+                 "MaxListenersExceededWarning: Possible EventEmitter memory leak detected. 2 "
+                 "open listeners added to [Door]. MaxListeners is 1. Use "
+                 "emitter.setMaxListeners() to increase limit"}));
+}
+
+TEST(EventEmitterMaxListeners, NegativeIsARangeErrorAndTheDefaultIsShared) {
+  vow::Loop loop;
+  vow::EventEmitter e;
+  try {
+    e.setMaxListeners(-1);
+    FAIL() << "no throw";
+  } catch (const vow::RangeError& err) {
+    EXPECT_EQ(err.code(), "ERR_OUT_OF_RANGE");
+    EXPECT_EQ(err.message(),
+              "The value of \"setMaxListeners\" is out of range. It must be >= 0. Received -1");
+  }
+  EXPECT_EQ(e.getMaxListeners(), 10u);
+  const std::size_t saved = vow::EventEmitter::defaultMaxListeners;
+  vow::EventEmitter::defaultMaxListeners = 3;
+  EXPECT_EQ(e.getMaxListeners(), 3u);
+  EXPECT_EQ(e.setMaxListeners(5).getMaxListeners(), 5u);
+  vow::EventEmitter::defaultMaxListeners = saved;
+}
+
 }  // namespace
