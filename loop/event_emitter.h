@@ -16,8 +16,8 @@
 // listener just before it runs) then emits 'removeListener', each only when that event has
 // listeners. Their listeners take (const std::string& eventName, vow::EventEmitter::ListenerId
 // id): the id on() returned, where Node passes the function. More than getMaxListeners()
-// listeners for one event (10 by default) emits one MaxListenersExceededWarning per event,
-// through the loop's warning handlers (Node defers it by a nextTick; vow emits it at once).
+// listeners for one event (10 by default) emits one MaxListenersExceededWarning per event
+// (Loop::emitWarning: on the next tick, as Node's).
 //
 // Not thread-safe: an emitter belongs to one thread, like the promises its listeners touch.
 #pragma once

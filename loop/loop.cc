@@ -572,6 +572,13 @@ bool Loop::removeListener(ListenerId id) {
 }
 
 void Loop::emitWarning(const std::string& message, const std::string& name) {
+  // Node's process.emitWarning emits on the next tick (doEmitWarning), so the code that caused
+  // the warning finishes first: `setTimeout(f, 2 ** 31); console.log('after')` prints 'after'
+  // before the TimeoutOverflowWarning.
+  nextTick([this, message, name] { deliverWarning(message, name); });
+}
+
+void Loop::deliverWarning(const std::string& message, const std::string& name) {
   if (warning_handlers_.empty()) {
     std::fprintf(stderr, "(vow:%d) %s: %s\n", static_cast<int>(::getpid()), name.c_str(),
                  message.c_str());

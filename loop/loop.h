@@ -144,7 +144,8 @@ class Loop final : private internal::RejectionTracker {
   ListenerId onWarning(absl::AnyInvocable<void(const std::string& name, const std::string& msg)> h);
   // Removes a registration of any of the three kinds; false if unknown.
   bool removeListener(ListenerId id);
-  // Node: process.emitWarning(message, name).
+  // Node: process.emitWarning(message, name). Queue: nextTick, as in Node (the handlers run,
+  // or stderr gets the line, at the next checkpoint).
   void emitWarning(const std::string& message, const std::string& name = "Warning");
   // Node: process.exitCode (set to 1 by the warn-with-error-code mode).
   int exitCode() const noexcept { return exit_code_; }
@@ -215,6 +216,7 @@ class Loop final : private internal::RejectionTracker {
   void runClosing();
   bool processRejections();
   void emitUnhandledWarning(std::uint64_t uid, const Error& reason);
+  void deliverWarning(const std::string& message, const std::string& name);
   [[noreturn]] static void throwReason(const Error& reason);
   ImmediateEntry* findImmediate(std::uint64_t id);
   const ImmediateEntry* findImmediate(std::uint64_t id) const;
