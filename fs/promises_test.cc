@@ -64,6 +64,35 @@ TEST(FsPromisesReadFile, InvalidArgumentRejectsInsteadOfThrowing) {
   });
 }
 
+TEST(FsPromisesOpen, InvalidFlagsRejectInsteadOfThrowing) {
+  TestDir dir;
+  runAsync([&]() -> Promise<void> {
+    Promise<fsp::FileHandle> p = fsp::open(dir / "f", "bogus");  // does not throw
+    try {
+      co_await p;
+      ADD_FAILURE() << "resolved";
+    } catch (const vow::TypeError& e) {
+      EXPECT_EQ(e.code(), std::string("ERR_INVALID_ARG_VALUE"));
+      EXPECT_EQ(e.message(), "The argument 'flags' is invalid. Received 'bogus'");
+    }
+  });
+}
+
+TEST(FsPromisesOpen, AHandleNobodyTakesClosesItsFd) {
+  TestDir dir;
+  fs::writeFileSync(dir / "f", "x");
+  const std::size_t before = fs::readdirSync("/proc/self/fd").size();
+  {
+    vow::Loop loop;
+    bool opened = false;
+    (void)fsp::open(dir / "f");  // dropped at once: the fd arrives with nobody to take it
+    fsp::open(dir / "f").then([&](const fsp::FileHandle& fh) { opened = fh.fd() >= 0; });
+    loop.run();
+    EXPECT_TRUE(opened);
+  }
+  EXPECT_EQ(fs::readdirSync("/proc/self/fd").size(), before);
+}
+
 TEST(FsPromisesDirs, MkdirReaddirStatRmdirRm) {
   TestDir dir;
   runAsync([&]() -> Promise<void> {
