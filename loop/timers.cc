@@ -198,12 +198,13 @@ void Loop::refTimer(internal::TimerImpl* t, bool ref) {
 
 void Loop::refreshTimer(internal::TimerImpl* t) {
   // Node: refresh() -> active(this)/unrefActive(this) -> insertGuarded(item, refed, start).
+  // insert() then L.append(), which unlinks the timer from its list but leaves that list in
+  // place even when it is now empty: the timer goes back to the tail of the same list (same
+  // duration), whose expiry and id are only renewed when listOnTimeout finds it too early.
   if (t->idle_timeout < 0) return;
   if (t->list != nullptr) {
-    internal::TimerList* list = t->list;
     t->addRef();
     unlinkTimer(t);
-    if (list->head == nullptr) removeList(list);
     t->release();
   }
   updateTime();

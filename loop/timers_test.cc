@@ -277,6 +277,34 @@ TEST(LoopTimers, RefreshRearmsAFiredTimerButNotAClearedOne) {
   EXPECT_EQ(fired, 2);
 }
 
+// Node keeps a refreshed timer's list (L.append does not delete an emptied list); the list's
+// id is renewed only when listOnTimeout finds the timer too early. So a list made after the
+// refresh, due at the same moment, runs first. Node, with the times made exact:
+//   a = setTimeout(A, 200)           // list 200: id 1, due s+200
+//   (100 ms later) a.refresh()       // a due s+300; list 200 stays id 1, due s+200
+//   (50 ms later) setTimeout(C, 150) // list 150: id 2, due s+300
+//   at s+200 list 200 is too early: id 3, due s+300  ->  C, then A
+// (Only a loop waking more than 100 ms late could change the order, in Node too.)
+TEST(LoopTimers, RefreshKeepsTheListSoALaterListDueTogetherRunsFirst) {
+  vow::Loop loop;
+  Log log;
+  auto waitUntil = [&](std::int64_t t) {
+    while (loop.now() < t) loop.updateTime();
+  };
+  loop.updateTime();
+  vow::Timeout a = vow::setTimeout([&] { log.push_back("A"); }, 200);
+  waitUntil(loop.now() + 100);
+  a.refresh();  // due at refresh time + 200
+  const std::int64_t a_due = loop.now() + 200;
+  waitUntil(loop.now() + 50);  // returns just after a millisecond began
+  // Due exactly with A (setTimeout reads the clock again, within the same millisecond).
+  const std::int64_t delay = a_due - loop.now();
+  vow::setTimeout([&] { log.push_back("C"); }, static_cast<double>(delay));
+  ASSERT_EQ(loop.now() + delay, a_due) << "the clock moved between reading it and setTimeout";
+  loop.run();
+  EXPECT_EQ(log, (Log{"C", "A"}));
+}
+
 TEST(LoopTimers, HasRefIsFalseAfterUnref) {
   vow::Loop loop;
   vow::Timeout t = vow::setTimeout([] {}, 1);
