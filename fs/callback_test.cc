@@ -449,6 +449,22 @@ TEST(FsChmodTruncateUtimes, SucceedAndFail) {
   EXPECT_EQ(f.message(), "ENOENT: no such file or directory, utime '" + (dir / "m") + "'");
 }
 
+TEST(FsChown, CallbackAndPromiseFormsReportLikeNode) {
+  vow::Loop loop;
+  TestDir dir;
+  fs::writeFileSync(dir / "f", "x");
+  Error a, b, c;
+  fs::chown(dir / "f", ::getuid(), ::getgid(), [&](Error err) { a = err; });
+  fs::lchown(dir / "m", -1, -1, [&](Error err) { b = err; });
+  fs::promises::chown(dir / "m", 0, 0).catch_([&](const Error& err) { c = err; });
+  loop.run();
+  EXPECT_FALSE(a);
+  EXPECT_EQ(b.message(), "ENOENT: no such file or directory, lchown '" + (dir / "m") + "'");
+  EXPECT_EQ(c.message(), "ENOENT: no such file or directory, chown '" + (dir / "m") + "'");
+  EXPECT_EQ(sys(c).syscall(), "chown");
+  EXPECT_THROW(fs::chown(dir / "f", -2, 0, [](Error) {}), vow::RangeError);
+}
+
 TEST(FsOpenReadWriteClose, RoundTrip) {
   vow::Loop loop;
   TestDir dir;

@@ -250,6 +250,23 @@ void open(std::string_view path, F&& cb) {
   open(path, "r", 0666, std::forward<F>(cb));
 }
 
+// Node: fs.chown / fs.lchown (path, uid, gid, (err) => ...), fs.fchown(fd, uid, gid, ...).
+// -1 leaves the id unchanged; outside [-1, 4294967295] throws RangeError ERR_OUT_OF_RANGE.
+template <class F>
+void chown(std::string_view path, std::int64_t uid, std::int64_t gid, F&& cb) {
+  internal::submit(internal::chownOp(internal::PathKind::kChown, path, uid, gid),
+                   std::forward<F>(cb));
+}
+template <class F>
+void lchown(std::string_view path, std::int64_t uid, std::int64_t gid, F&& cb) {
+  internal::submit(internal::chownOp(internal::PathKind::kLchown, path, uid, gid),
+                   std::forward<F>(cb));
+}
+template <class F>
+void fchown(int fd, std::int64_t uid, std::int64_t gid, F&& cb) {
+  internal::submit(internal::fchownOp(fd, uid, gid), std::forward<F>(cb));
+}
+
 // Node: fs.close(fd, (err) => ...).
 template <class F>
 void close(int fd, F&& cb) {

@@ -371,6 +371,16 @@ void PathOp::run() noexcept {
     case PathKind::kRmdir:
       if (::rmdir(p) != 0) failure.set(errno, "rmdir", path);
       return;
+    case PathKind::kChown:
+      if (::chown(p, static_cast<uid_t>(uid), static_cast<gid_t>(gid)) != 0) {
+        failure.set(errno, "chown", path);
+      }
+      return;
+    case PathKind::kLchown:
+      if (::lchown(p, static_cast<uid_t>(uid), static_cast<gid_t>(gid)) != 0) {
+        failure.set(errno, "lchown", path);
+      }
+      return;
     case PathKind::kUnlink:
       if (::unlink(p) != 0) failure.set(errno, "unlink", path);
       return;
@@ -574,6 +584,11 @@ void FdOp::run() noexcept {
       return;
     case FdKind::kFchmod:
       if (::fchmod(fd, mode) != 0) failure.set(errno, "fchmod");
+      return;
+    case FdKind::kFchown:
+      if (::fchown(fd, static_cast<uid_t>(uid), static_cast<gid_t>(gid)) != 0) {
+        failure.set(errno, "fchown");
+      }
       return;
   }
 }

@@ -96,6 +96,12 @@ inline Promise<void> access(std::string_view path, int mode = F_OK) {
 inline Promise<void> chmod(std::string_view path, unsigned mode) {
   return VOW_FS_PROMISIFY(void, ::vow::fs::chmod(path, mode, std::move(cb)));
 }
+inline Promise<void> chown(std::string_view path, std::int64_t uid, std::int64_t gid) {
+  return VOW_FS_PROMISIFY(void, ::vow::fs::chown(path, uid, gid, std::move(cb)));
+}
+inline Promise<void> lchown(std::string_view path, std::int64_t uid, std::int64_t gid) {
+  return VOW_FS_PROMISIFY(void, ::vow::fs::lchown(path, uid, gid, std::move(cb)));
+}
 inline Promise<void> truncate(std::string_view path, std::int64_t len = 0) {
   return VOW_FS_PROMISIFY(void, ::vow::fs::truncate(path, len, std::move(cb)));
 }

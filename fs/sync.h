@@ -111,6 +111,15 @@ inline bool existsSync(std::string_view path) noexcept {
 inline int openSync(std::string_view path, OpenFlags flags = "r", unsigned mode = 0666) {
   return internal::runSync(internal::openOp(path, flags, mode));
 }
+inline void chownSync(std::string_view path, std::int64_t uid, std::int64_t gid) {
+  internal::runSync(internal::chownOp(internal::PathKind::kChown, path, uid, gid));
+}
+inline void lchownSync(std::string_view path, std::int64_t uid, std::int64_t gid) {
+  internal::runSync(internal::chownOp(internal::PathKind::kLchown, path, uid, gid));
+}
+inline void fchownSync(int fd, std::int64_t uid, std::int64_t gid) {
+  internal::runSync(internal::fchownOp(fd, uid, gid));
+}
 inline void closeSync(int fd) { internal::runSync(internal::fdOp(internal::FdKind::kClose, fd)); }
 inline void fsyncSync(int fd) { internal::runSync(internal::fdOp(internal::FdKind::kFsync, fd)); }
 inline void ftruncateSync(int fd, std::int64_t len = 0) {

@@ -1,7 +1,9 @@
 // The sync API: values returned, vow::SystemError thrown.
 #include <fcntl.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -155,6 +157,44 @@ TEST(FsOpenSync, ChecksThePathBeforeTheFlags) {
     EXPECT_EQ(e.code(), "ERR_INVALID_ARG_VALUE");
     EXPECT_EQ(std::string(e.what()), "The argument 'flags' is invalid. Received 'bogus'");
   }
+}
+
+TEST(FsChownSync, OwnIdsMinusOneAndNodesErrors) {
+  TestDir dir;
+  fs::writeFileSync(dir / "f", "x");
+  ASSERT_EQ(::symlink("f", (dir / "l").c_str()), 0);
+  const auto uid = static_cast<std::int64_t>(::getuid());
+  const auto gid = static_cast<std::int64_t>(::getgid());
+  fs::chownSync(dir / "f", uid, gid);
+  fs::chownSync(dir / "f", -1, -1);  // -1: unchanged
+  fs::lchownSync(dir / "l", uid, gid);
+  int fd = fs::openSync(dir / "f");
+  fs::fchownSync(fd, uid, -1);
+  fs::closeSync(fd);
+  EXPECT_EQ(static_cast<std::int64_t>(fs::statSync(dir / "f").uid), uid);
+  auto message = [](auto f) {
+    try {
+      f();
+    } catch (const vow::Exception& e) {
+      return e.code() + " | " + e.message();
+    }
+    return std::string("no error");
+  };
+  EXPECT_EQ(message([&] { fs::chownSync(dir / "m", 0, 0); }),
+            "ENOENT | ENOENT: no such file or directory, chown '" + (dir / "m") + "'");
+  EXPECT_EQ(message([&] { fs::lchownSync(dir / "m", 0, 0); }),
+            "ENOENT | ENOENT: no such file or directory, lchown '" + (dir / "m") + "'");
+  EXPECT_EQ(message([&] { fs::fchownSync(100000, 0, 0); }),
+            "EBADF | EBADF: bad file descriptor, fchown");
+  EXPECT_EQ(message([&] { fs::chownSync(dir / "f", -2, 0); }),
+            "ERR_OUT_OF_RANGE | The value of \"uid\" is out of range. It must be >= -1 && <= "
+            "4294967295. Received -2");
+  EXPECT_EQ(message([&] { fs::chownSync(dir / "f", 0, 4294967296LL); }),
+            "ERR_OUT_OF_RANGE | The value of \"gid\" is out of range. It must be >= -1 && <= "
+            "4294967295. Received 4294967296");
+  EXPECT_EQ(message([&] { fs::fchownSync(-1, 0, 0); }),
+            "ERR_OUT_OF_RANGE | The value of \"fd\" is out of range. It must be >= 0 && <= "
+            "2147483647. Received -1");
 }
 
 TEST(SystemError, MessagesCodesAndStatuses) {

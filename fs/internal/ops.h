@@ -100,7 +100,17 @@ struct MkdirOp {
 };
 
 // One path in, nothing out.
-enum class PathKind { kRmdir, kUnlink, kAccess, kChmod, kTruncate, kUtimes, kLutimes };
+enum class PathKind {
+  kRmdir,
+  kUnlink,
+  kAccess,
+  kChmod,
+  kTruncate,
+  kUtimes,
+  kLutimes,
+  kChown,
+  kLchown
+};
 struct PathOp {
   PathKind kind;
   std::string path;
@@ -108,6 +118,7 @@ struct PathOp {
   std::int64_t length = 0;
   double atime = 0, mtime = 0;
   Failure failure;
+  std::int64_t uid = -1, gid = -1;  // chown/lchown; -1 leaves it unchanged
   void run() noexcept;
 };
 
@@ -149,13 +160,14 @@ struct OpenOp {
   int take() { return fd; }
 };
 
-enum class FdKind { kClose, kFsync, kFdatasync, kFtruncate, kFchmod };
+enum class FdKind { kClose, kFsync, kFdatasync, kFtruncate, kFchmod, kFchown };
 struct FdOp {
   FdKind kind;
   int fd = -1;
   std::int64_t length = 0;
   unsigned mode = 0;
   Failure failure;
+  std::int64_t uid = -1, gid = -1;  // fchown; -1 leaves it unchanged
   void run() noexcept;
 };
 
