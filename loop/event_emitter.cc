@@ -55,14 +55,15 @@ EventEmitter::ListenerId EventEmitter::insert(std::string_view name,
   } else {
     list.push_back(std::move(l));
   }
-  if (!it->second.warned) warnIfTooMany(name, list.size());
+  if (!it->second.warned) warnIfTooMany(name, it->second);
   return id;
 }
 
-void EventEmitter::warnIfTooMany(std::string_view name, std::size_t count) {
+void EventEmitter::warnIfTooMany(std::string_view name, Entry& entry) {
   const std::size_t max = getMaxListeners();
+  const std::size_t count = entry.list.size();
   if (max == 0 || count <= max) return;
-  events_.find(name)->second.warned = true;
+  entry.warned = true;
   // Node names the emitter by its class: [EventEmitter], [ReadStream]...
   std::string type = internal::demangle(typeid(*this));
   if (std::size_t colon = type.rfind("::"); colon != std::string::npos) type.erase(0, colon + 2);
@@ -137,11 +138,12 @@ void EventEmitter::removeAllListeners(std::string_view name) {
     if (auto it = events_.find(name); it != events_.end()) events_.erase(it);
     return;
   }
-  // One by one, last added first, each with its 'removeListener'.
-  while (const List* list = find(name)) {
-    if (list->empty()) break;
-    remove(name, list->back().get());
-  }
+  // The listeners there now (Node takes the array first), last added first, each with its
+  // 'removeListener'; listeners those handlers add stay.
+  const List* found = find(name);
+  if (found == nullptr) return;
+  const List snapshot = *found;
+  for (auto i = snapshot.size(); i-- > 0;) remove(name, snapshot[i].get());
 }
 
 void EventEmitter::removeAllListeners() {

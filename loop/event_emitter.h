@@ -225,7 +225,6 @@ class EventEmitter {
   bool offIdentity(std::string_view name, const void* identity);
   // Removes `l` and emits 'removeListener' for it.
   void remove(std::string_view name, const internal::ListenerBase* l);
-  void warnIfTooMany(std::string_view name, std::size_t count);
   const List* find(std::string_view name) const;
   [[noreturn]] static void throwMismatch(std::string_view name, const std::type_info& listener,
                                          const std::type_info& emitted);
@@ -236,6 +235,7 @@ class EventEmitter {
     std::uint64_t order = 0;  // when the name got its first listener (eventNames order)
     bool warned = false;      // MaxListenersExceededWarning emitted for this event
   };
+  void warnIfTooMany(std::string_view name, Entry& entry);
   std::map<std::string, Entry, std::less<>> events_;
   std::uint64_t next_order_ = 0;
   ListenerId next_id_ = 1;

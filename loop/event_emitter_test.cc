@@ -260,6 +260,28 @@ TEST(EventEmitterNewListener, NewListenerBeforeAddingRemoveListenerAfterRemoving
   EXPECT_TRUE(e.eventNames().empty());
 }
 
+// Node takes the listeners first: those a 'removeListener' handler adds meanwhile stay.
+//   e.on('removeListener', (n) => { if (n === 'x' && added < 3) { added++; e.on('x', f); } });
+//   e.on('x', f); e.on('x', f); e.removeAllListeners('x');   // 2 removed, 2 left
+TEST(EventEmitterNewListener, RemoveAllListenersRemovesThoseThereWhenCalled) {
+  vow::Loop loop;
+  vow::EventEmitter e;
+  int added = 0;
+  int removed = 0;
+  e.on("removeListener", [&](const std::string& name, vow::EventEmitter::ListenerId) {
+    ++removed;
+    if (name == "x" && added < 3) {
+      ++added;
+      e.on("x", [] {});
+    }
+  });
+  e.on("x", [] {});
+  e.on("x", [] {});
+  e.removeAllListeners("x");
+  EXPECT_EQ(removed, 2);
+  EXPECT_EQ(e.listenerCount("x"), 2u);
+}
+
 TEST(EventEmitterNewListener, NotEmittedWithoutListenersAndOffReportsTheId) {
   vow::Loop loop;
   vow::EventEmitter e;
