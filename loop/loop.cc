@@ -160,23 +160,22 @@ Loop& Loop::current() {
   return *t_current;
 }
 
-Loop::Loop() : link_(new internal::LoopLink{this}), inbox_(std::make_shared<internal::Inbox>()) {
+Loop::Loop() : inbox_(std::make_shared<internal::Inbox>()) {
   epoll_fd_ = ::epoll_create1(EPOLL_CLOEXEC);
-  if (epoll_fd_ < 0) {
-    delete link_;
-    throw std::system_error(errno, std::generic_category(), "epoll_create1");
-  }
+  if (epoll_fd_ < 0) throw std::system_error(errno, std::generic_category(), "epoll_create1");
   epoll_event ev{};
   ev.events = EPOLLIN;
   ev.data.u64 = 0;  // the inbox
   if (::epoll_ctl(epoll_fd_, EPOLL_CTL_ADD, inbox_->fd(), &ev) < 0) {
     ::close(epoll_fd_);
-    delete link_;
     throw std::system_error(errno, std::generic_category(), "epoll_ctl");
   }
   if (const char* mode = std::getenv("VOW_UNHANDLED_REJECTIONS")) {
     parseUnhandledRejections(mode, &mode_);
   }
+  // Made once the setup that can fail has succeeded (a constructor that throws runs no
+  // destructor to free it).
+  link_ = new internal::LoopLink{this};
   now_ = clockMs();
   previous_ = t_current;
   t_current = this;

@@ -221,7 +221,7 @@ class Loop final : private internal::RejectionTracker {
   ImmediateEntry* findImmediate(std::uint64_t id);
   const ImmediateEntry* findImmediate(std::uint64_t id) const;
 
-  internal::LoopLink* link_;
+  internal::LoopLink* link_ = nullptr;  // set at the end of the constructor
   Loop* previous_ = nullptr;
   internal::RejectionTracker* previous_tracker_ = nullptr;
   bool running_ = false;
