@@ -179,11 +179,8 @@ void EventEmitter::throwMismatch(std::string_view name, const std::type_info& li
                   "ERR_INVALID_ARG_TYPE");
 }
 
-void EventEmitter::throwUnhandled(const Error* error, const std::string* text) {
-  if (error != nullptr && *error) error->rethrow();
-  std::string message = "Unhandled error.";
-  if (text != nullptr) message += " ('" + *text + "')";
-  throw Exception(message, "ERR_UNHANDLED_ERROR");
+void EventEmitter::throwUnhandled(const std::string& inspected) {
+  throw Exception("Unhandled error. (" + inspected + ")", "ERR_UNHANDLED_ERROR");
 }
 
 }  // namespace vow

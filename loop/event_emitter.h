@@ -35,6 +35,7 @@
 #include <utility>
 #include <vector>
 
+#include "vow/loop/internal/js_value.h"
 #include "vow/promise/error.h"
 #include "vow/promise/promise.h"
 
@@ -199,7 +200,8 @@ class EventEmitter {
 
   // Node: emitter.emit(name, ...args): calls the listeners registered at this moment (a
   // snapshot), synchronously, in order; returns whether there were any. Emitting "error" with
-  // no listener throws the error (a vow::Error is rethrown as its exception).
+  // no listener throws the error (a vow::Error is rethrown as its exception); any other value,
+  // or none, throws vow::Exception ERR_UNHANDLED_ERROR "Unhandled error. (42)" as Node does.
   template <class... A>
   bool emit(std::string_view name, A&&... args);
 
@@ -228,7 +230,7 @@ class EventEmitter {
   const List* find(std::string_view name) const;
   [[noreturn]] static void throwMismatch(std::string_view name, const std::type_info& listener,
                                          const std::type_info& emitted);
-  [[noreturn]] static void throwUnhandled(const Error* error, const std::string* text);
+  [[noreturn]] static void throwUnhandled(const std::string& inspected);
 
   struct Entry {
     List list;
@@ -249,18 +251,19 @@ bool EventEmitter::emit(std::string_view name, A&&... args) {
   const List* found = find(name);
   if (found == nullptr || found->empty()) {
     if (name == "error") {
+      // Node: an Error is thrown as itself; any other value (or none) as ERR_UNHANDLED_ERROR
+      // with util.inspect of the value: `Unhandled error. (42)`, `Unhandled error. (undefined)`.
       if constexpr (sizeof...(A) >= 1) {
         using First = std::tuple_element_t<0, Tuple>;
         Tuple t(std::forward<A>(args)...);
         if constexpr (std::is_same_v<First, Error>) {
-          throwUnhandled(&std::get<0>(t), nullptr);
-        } else if constexpr (std::is_same_v<First, std::string>) {
-          throwUnhandled(nullptr, &std::get<0>(t));
+          if (std::get<0>(t)) std::get<0>(t).rethrow();
+          throwUnhandled("undefined");
         } else {
-          throwUnhandled(nullptr, nullptr);
+          throwUnhandled(internal::inspectValue(std::get<0>(t)));
         }
       } else {
-        throwUnhandled(nullptr, nullptr);
+        throwUnhandled("undefined");
       }
     }
     return false;

@@ -157,6 +157,30 @@ TEST(EventEmitter, ErrorWithoutListenerThrowsTheError) {
   EXPECT_EQ(seen, "handled");
 }
 
+// Node: new EventEmitter().emit('error', v) with no listener throws ERR_UNHANDLED_ERROR
+// "Unhandled error. (<util.inspect(v)>)" (messages checked with node v20).
+TEST(EventEmitter, ErrorWithoutListenerInspectsAValueThatIsNotAnError) {
+  vow::EventEmitter e;
+  auto message = [&](auto&&... args) -> std::string {
+    try {
+      e.emit("error", std::forward<decltype(args)>(args)...);
+    } catch (const vow::Exception& err) {
+      EXPECT_EQ(err.code(), "ERR_UNHANDLED_ERROR");
+      return err.message();
+    }
+    return "did not throw";
+  };
+  EXPECT_EQ(message(), "Unhandled error. (undefined)");
+  EXPECT_EQ(message(vow::Error()), "Unhandled error. (undefined)");
+  EXPECT_EQ(message(42), "Unhandled error. (42)");
+  EXPECT_EQ(message(1.5), "Unhandled error. (1.5)");
+  EXPECT_EQ(message(-0.0), "Unhandled error. (-0)");
+  EXPECT_EQ(message(1e21), "Unhandled error. (1e+21)");
+  EXPECT_EQ(message(true), "Unhandled error. (true)");
+  EXPECT_EQ(message(nullptr), "Unhandled error. (null)");
+  EXPECT_EQ(message("te'xt"), "Unhandled error. (\"te'xt\")");
+}
+
 TEST(EventsOnce, ResolvesWithTheArgumentsAfterTheEmitReturns) {
   vow::Loop loop;
   vow::EventEmitter e;

@@ -12,6 +12,7 @@
 #include <stdexcept>
 #include <system_error>
 
+#include "vow/loop/internal/js_value.h"
 #include "vow/promise/promisify.h"
 
 namespace vow {
@@ -260,40 +261,107 @@ void Loop::run() {
   t_current = this;
   internal::currentRejectionTracker() = this;
 
-  // The checkpoint after the main program (or after the callback that threw last time).
-  checkpoint();
-
-  // libuv's uv_run(UV_RUN_DEFAULT) as of libuv 1.45 (Node 20): timers once before the loop,
-  // then each iteration ends with the timers.
-  bool r = alive();
-  if (!r) updateTime();
-  if (r) {
-    updateTime();
-    runTimers();
+  bool resumed = std::exchange(interrupted_, false);
+  try {
+    runPhases(resumed ? phase_ : Phase::kMain, resumed);
+  } catch (...) {
+    // The exception leaves run() as Node's 'uncaughtException' would be emitted; the next
+    // run() goes on where this one stopped, as Node does once a handler has run:
+    // - an exception from a callback or a nextTick callback skips the checkpoint that would
+    //   have followed it: the rest of the phase runs first (Node: the callback scope failed,
+    //   and RunTimers / CheckImmediate call back into JS for the remaining timers/immediates),
+    //   and the ticks left wait for the next checkpoint;
+    // - one from a microtask or a rejection report lets the checkpoint go on (V8 reports it
+    //   and goes on draining; processPromiseRejections goes on after triggering it);
+    // - Node's handler then calls setImmediate(noop) "to make sure any ticks get processed":
+    //   so does vow, so that the next check phase comes without waiting.
+    interrupted_ = true;
+    resume_checkpoint_ = stage_ == Stage::kMicrotasks || stage_ == Stage::kRejections;
+    stage_ = Stage::kNone;
+    newImmediate([] {});
+    throw;
   }
-  while (r) {
-    runPending();
-    // idle / prepare: vow has no public idle or prepare handles; a ref'd immediate acts as
-    // Node's idle handle by making the poll below not block (pollTimeout()).
-    poll(pollTimeout());
-    runCheck();
-    runClosing();
-    updateTime();
-    runTimers();
-    r = alive();
+}
+
+void Loop::runPhases(Phase phase, bool resumed) {
+  if (resumed && resume_checkpoint_) checkpoint();
+  // libuv's uv_run(UV_RUN_DEFAULT) as of libuv 1.45 (Node 20): timers once before the loop,
+  // then each iteration ends with the timers. When it is no longer alive, Node emits
+  // 'beforeExit' in a callback scope (a checkpoint: what an exception left queued runs there)
+  // and runs the loop again if that made it alive. A resumed phase skips the work before its
+  // first callback (the clock update, the poll) and goes on with what was left.
+  for (;; resumed = false) {
+    phase_ = phase;
+    switch (phase) {
+      case Phase::kMain:
+        if (!resumed) checkpoint();  // the checkpoint after the main program
+        phase = Phase::kFirstTimers;
+        break;
+      case Phase::kFirstTimers:
+        if (!resumed) {
+          updateTime();
+          if (!alive()) {
+            phase = Phase::kBeforeExit;
+            break;
+          }
+        }
+        runTimers();
+        phase = Phase::kPending;
+        break;
+      case Phase::kPending:
+        runPending();
+        phase = Phase::kPoll;
+        break;
+      case Phase::kPoll:
+        // idle / prepare: vow has no public idle or prepare handles; a ref'd immediate acts
+        // as Node's idle handle by making the poll below not block (pollTimeout()).
+        if (resumed) {
+          runInbox();        // what the interrupted poll had left: no new epoll_wait (libuv goes on
+          dispatchPolled();  // with the events of the same one)
+        } else {
+          poll(pollTimeout());
+        }
+        phase = Phase::kCheck;
+        break;
+      case Phase::kCheck:
+        runCheck(resumed);
+        phase = Phase::kClose;
+        break;
+      case Phase::kClose:
+        runClosing();
+        phase = Phase::kTimers;
+        break;
+      case Phase::kTimers:
+        if (!resumed) updateTime();  // Node's RunTimers goes on with the same `now`
+        runTimers();
+        phase = Phase::kAlive;
+        break;
+      case Phase::kAlive:
+        phase = alive() ? Phase::kPending : Phase::kBeforeExit;
+        break;
+      case Phase::kBeforeExit:
+        if (!resumed) checkpoint();
+        if (!alive()) return;
+        phase = Phase::kFirstTimers;
+        break;
+    }
   }
 }
 
 void Loop::checkpoint() {
-  // Node's processTicksAndRejections.
+  // Node's processTicksAndRejections. stage_ tells run() where an exception came from.
   do {
+    stage_ = Stage::kTicks;
     while (!ticks_.empty()) {
       absl::AnyInvocable<void()> f = std::move(ticks_.front());
       ticks_.pop_front();
       f();
     }
+    stage_ = Stage::kMicrotasks;
     runMicrotasks();
+    stage_ = Stage::kRejections;
   } while (!ticks_.empty() || processRejections());
+  stage_ = Stage::kNone;
 }
 
 void Loop::nextTick(absl::AnyInvocable<void()> f) { ticks_.push_back(std::move(f)); }
@@ -341,6 +409,7 @@ void Loop::poll(int timeout_ms) {
     runInbox();
     timeout_ms = 0;
   }
+  polled_count_ = polled_next_ = 0;
   if (timeout_ms == 0 && watchers_.empty()) {
     // Nothing but the inbox is registered and we must not block: skip the syscall (as libuv
     // skips epoll_wait with no fds) and look at the inbox's counter instead.
@@ -350,32 +419,38 @@ void Loop::poll(int timeout_ms) {
     }
     return;
   }
-  epoll_event events[256];
+  epoll_event events[kMaxEvents];
   int n;
   do {
-    n = ::epoll_wait(epoll_fd_, events, 256, timeout_ms);
+    n = ::epoll_wait(epoll_fd_, events, kMaxEvents, timeout_ms);
   } while (n < 0 && errno == EINTR);
   updateTime();
   if (n <= 0) return;
-  // Collect first: callbacks may stop watchers (ids are looked up again before each call).
-  std::uint64_t ids[256];
-  std::uint32_t evs[256];
+  // Collect first: callbacks may stop watchers (ids are looked up again before each call), and
+  // an exception from one leaves the rest here for the resumed poll phase.
   for (int i = 0; i < n; ++i) {
-    ids[i] = events[i].data.u64;
-    evs[i] = events[i].events;
+    polled_ids_[i] = events[i].data.u64;
+    polled_events_[i] = events[i].events;
   }
-  for (int i = 0; i < n; ++i) {
-    if (ids[i] == 0) {
+  polled_count_ = n;
+  dispatchPolled();
+}
+
+void Loop::dispatchPolled() {
+  while (polled_next_ < polled_count_) {
+    int i = polled_next_++;
+    if (polled_ids_[i] == 0) {
       inbox_->takeAll(inbox_batch_);
       runInbox();
       continue;
     }
-    auto it = watchers_.find(ids[i]);
+    auto it = watchers_.find(polled_ids_[i]);
     if (it == watchers_.end()) continue;
     internal::IoWatcherImpl* w = it->second;
+    std::uint32_t evs = polled_events_[i];
     std::uint32_t got = 0;
-    if (evs[i] & (EPOLLIN | EPOLLHUP | EPOLLERR)) got |= kReadable;
-    if (evs[i] & (EPOLLOUT | EPOLLHUP | EPOLLERR)) got |= kWritable;
+    if (evs & (EPOLLIN | EPOLLHUP | EPOLLERR)) got |= kReadable;
+    if (evs & (EPOLLOUT | EPOLLHUP | EPOLLERR)) got |= kWritable;
     got &= w->events;
     if (got == 0) continue;
     // The callback runs from a local, so that destroying the watcher inside it does not destroy
@@ -399,6 +474,7 @@ void Loop::poll(int timeout_ms) {
     cb(got);
     checkpoint();
   }
+  polled_count_ = polled_next_ = 0;
 }
 
 void Loop::runInbox() {
@@ -430,11 +506,12 @@ void Loop::queueWork(absl::AnyInvocable<void()> work, absl::AnyInvocable<void()>
   internal::submitToPool(std::move(work), inbox_.get(), this, slot);
 }
 
-void Loop::completeWork(std::uint32_t slot) {
+void Loop::completeWork(std::uint32_t slot, std::exception_ptr error) {
   absl::AnyInvocable<void()> after = std::move(work_after_[slot]);
   work_after_[slot] = nullptr;
   free_work_slots_.push_back(slot);
   --pending_work_;
+  if (error) std::rethrow_exception(error);  // `after` is destroyed, not called
   after();
 }
 
@@ -605,12 +682,19 @@ void Loop::emitUnhandledWarning(std::uint64_t uid, const Error& reason) {
               "UnhandledPromiseRejectionWarning");
 }
 
+UnhandledPromiseRejection::UnhandledPromiseRejection(Error reason)
+    : Exception(std::string(kUnhandledRejectionMessage) +
+                    " The promise rejected with the reason \"" +
+                    internal::stringifyThrownValue(reason.exception()) + "\".",
+                "ERR_UNHANDLED_REJECTION"),
+      reason_(std::move(reason)) {}
+
 void Loop::throwReason(const Error& reason) {
-  if (reason) reason.rethrow();
-  // Node wraps a non-error reason in an UnhandledPromiseRejection error.
-  throw Exception(std::string(kUnhandledRejectionMessage) +
-                      " The promise rejected with the reason \"undefined\".",
-                  "ERR_UNHANDLED_REJECTION");
+  // Node: isErrorLike(reason) ? reason : new UnhandledPromiseRejection(reason). An error here
+  // is a C++ exception (statuses are carried as vow::StatusError); an int, a string or any
+  // other thrown value is wrapped, so that `catch (const std::exception&)` sees every one.
+  if (reason.as<std::exception>() != nullptr) reason.rethrow();
+  throw UnhandledPromiseRejection(reason);
 }
 
 bool Loop::processRejections() {

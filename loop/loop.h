@@ -60,6 +60,21 @@ enum IoEvents : std::uint32_t {
   kWritable = 1u << 2,  // EPOLLOUT
 };
 
+// What run() throws for an unhandled rejection whose reason is not an error (e.g.
+// `Promise<int>::reject(42)`, a thrown int): Node's UnhandledPromiseRejection, code
+// ERR_UNHANDLED_REJECTION, message ending `The promise rejected with the reason "42".`.
+// reason() is the original reason. Reasons that are C++ exceptions or statuses leave run() as
+// themselves.
+class UnhandledPromiseRejection : public Exception {
+ public:
+  explicit UnhandledPromiseRejection(Error reason);
+  const char* name() const noexcept override { return "UnhandledPromiseRejection"; }
+  const Error& reason() const noexcept { return reason_; }
+
+ private:
+  Error reason_;
+};
+
 // Identifies a registration made with onUnhandledRejection / onRejectionHandled / onWarning.
 using ListenerId = std::uint64_t;
 
@@ -121,6 +136,9 @@ class Loop final : private internal::RejectionTracker {
 
   // The callback form of the thread pool: `work` runs on a pool thread, then `after` runs on
   // this loop's thread in the poll phase. The job keeps the loop alive. Node: uv_queue_work.
+  // If `work` throws, the exception is carried to this thread and leaves run() in the poll
+  // phase, like an exception from any callback; `after` is then destroyed without being
+  // called. (vow::queueWork(fn) instead rejects its promise.)
   void queueWork(absl::AnyInvocable<void()> work, absl::AnyInvocable<void()> after);
 
   // Phase: pending callbacks (libuv's deferred I/O callbacks). For layers built on the loop.
@@ -171,7 +189,7 @@ class Loop final : private internal::RejectionTracker {
   void ioStop(internal::IoWatcherImpl* w);
   void ioRef(internal::IoWatcherImpl* w, bool ref);
   // --- used by the thread pool (runs a queueWork `after` on this thread) --------------------
-  void completeWork(std::uint32_t slot);
+  void completeWork(std::uint32_t slot, std::exception_ptr error);
 
  private:
   struct ImmediateEntry {
@@ -208,11 +226,28 @@ class Loop final : private internal::RejectionTracker {
   void heapRemove(std::size_t i);
   static bool listLess(const internal::TimerList* a, const internal::TimerList* b) noexcept;
 
+  // Where run() is (and where a run() after an exception picks up).
+  enum class Phase : std::uint8_t {
+    kMain,         // the checkpoint after the main program
+    kFirstTimers,  // libuv runs the timers once before its first iteration
+    kPending,
+    kPoll,
+    kCheck,
+    kClose,
+    kTimers,
+    kAlive,      // end of an iteration: go on while alive
+    kBeforeExit  // Node's 'beforeExit' callback scope: a last checkpoint
+  };
+  // What checkpoint() is running (an exception there decides how run() goes on).
+  enum class Stage : std::uint8_t { kNone, kTicks, kMicrotasks, kRejections };
+  void runPhases(Phase phase, bool resumed);
+
   void runPending();
   int pollTimeout() const;
   void poll(int timeout_ms);
+  void dispatchPolled();
   void runInbox();
-  void runCheck();
+  void runCheck(bool resumed);
   void runClosing();
   bool processRejections();
   void emitUnhandledWarning(std::uint64_t uid, const Error& reason);
@@ -225,6 +260,12 @@ class Loop final : private internal::RejectionTracker {
   Loop* previous_ = nullptr;
   internal::RejectionTracker* previous_tracker_ = nullptr;
   bool running_ = false;
+  // An exception left run() during phase_; the next run() resumes there. resume_checkpoint_:
+  // it came from a microtask or a rejection report, whose checkpoint goes on first.
+  bool interrupted_ = false;
+  bool resume_checkpoint_ = false;
+  Phase phase_ = Phase::kMain;
+  Stage stage_ = Stage::kNone;
   std::int64_t now_ = 0;
 
   // nextTick
@@ -253,6 +294,12 @@ class Loop final : private internal::RejectionTracker {
   std::vector<absl::AnyInvocable<void()>> inbox_batch_;
   std::size_t inbox_index_ = 0;
   std::unordered_map<std::uint64_t, internal::IoWatcherImpl*> watchers_;
+  // The events of the last epoll_wait not dispatched yet (an exception interrupted them).
+  static constexpr int kMaxEvents = 256;
+  std::uint64_t polled_ids_[kMaxEvents];
+  std::uint32_t polled_events_[kMaxEvents];
+  int polled_count_ = 0;
+  int polled_next_ = 0;
   std::uint64_t next_watcher_id_ = 1;
   std::size_t io_ref_count_ = 0;
   std::size_t pending_work_ = 0;

@@ -362,6 +362,11 @@ TEST(LoopCallbackify, DeliversThroughNextTickAfterTheMicrotasksLikeNode) {
   EXPECT_EQ(log, (Log{"m1", "m2", "m3", "cb 1", "cb !neg"}));
 }
 
+// Node (with process.on('uncaughtException', ...) where vow catches around run()):
+//   setTimeout(() => { log('a'); Promise.resolve().then(() => log('a -> then')); throw e; }, 1);
+//   setTimeout(() => log('b'), 1);
+// prints a, b, a -> then: RunTimers calls processTimers again at once, and the checkpoint after
+// the failed callback is skipped.
 TEST(LoopExceptions, TimerExceptionLeavesRunAndRunGoesOn) {
   vow::Loop loop;
   Log log;
@@ -385,7 +390,7 @@ TEST(LoopExceptions, TimerExceptionLeavesRunAndRunGoesOn) {
       std::runtime_error);
   EXPECT_EQ(log, (Log{"a"}));
   loop.run();
-  EXPECT_EQ(log, (Log{"a", "a -> then", "b"}));
+  EXPECT_EQ(log, (Log{"a", "b", "a -> then"}));
 }
 
 TEST(LoopExceptions, IntervalThatThrowsStaysScheduled) {
@@ -551,6 +556,182 @@ TEST(LoopExceptions, TimerThatClearsTheRestOfItsListThenThrows) {
   vow::setTimeout([&] { log.push_back("c"); }, 1);  // a new 1 ms list
   loop.run();
   EXPECT_EQ(log, (std::vector<std::string>{"a", "c"}));
+}
+
+// Runs the loop to its end as a Node process with an 'uncaughtException' handler would:
+// each exception leaving run() is logged as "caught <what>" and the loop goes on.
+void runCatching(vow::Loop& loop, Log& log) {
+  for (int i = 0; i < 100; ++i) {
+    try {
+      loop.run();
+      return;
+    } catch (const std::exception& e) {
+      log.push_back(std::string("caught ") + e.what());
+    }
+  }
+  FAIL() << "the loop threw 100 times";
+}
+
+// The expected sequences of the LoopExceptions tests below were printed by node v20 running the
+// JavaScript in each comment, with process.on('uncaughtException', e => log('caught', e.message)).
+
+//   setTimeout(() => log('timer1'), 0); setTimeout(() => log('timer2'), 0);
+//   process.nextTick(() => { throw new Error('x'); }); process.nextTick(() => log('tick2'));
+//   Promise.resolve().then(() => log('micro'));
+TEST(LoopExceptions, NextTickExceptionLetsTheNextCallbackRunBeforeTheRemainingTicks) {
+  vow::Loop loop;
+  Log log;
+  vow::setTimeout([&] { log.push_back("timer1"); }, 0);
+  vow::setTimeout([&] { log.push_back("timer2"); }, 0);
+  vow::nextTick([] { throw std::runtime_error("x"); });
+  vow::nextTick([&] { log.push_back("tick2"); });
+  vow::Promise<void>::resolve().then([&] { log.push_back("micro"); });
+  ::usleep(2000);  // the timers are due at the first timers phase, as after Node's main module
+  runCatching(loop, log);
+  EXPECT_EQ(log, (Log{"caught x", "timer1", "tick2", "micro", "timer2"}));
+}
+
+//   process.nextTick(() => { throw new Error('x'); }); process.nextTick(() => log('tick2'));
+//   Promise.resolve().then(() => log('micro'));
+TEST(LoopExceptions, NextTickExceptionWithNothingElseQueuedStillRunsTheRest) {
+  vow::Loop loop;
+  Log log;
+  vow::nextTick([] { throw std::runtime_error("x"); });
+  vow::nextTick([&] { log.push_back("tick2"); });
+  vow::Promise<void>::resolve().then([&] { log.push_back("micro"); });
+  runCatching(loop, log);
+  EXPECT_EQ(log, (Log{"caught x", "tick2", "micro"}));
+}
+
+//   setTimeout(() => log('timer'), 0);
+//   queueMicrotask(() => { throw new Error('m'); }); queueMicrotask(() => log('m2'));
+//   process.nextTick(() => log('t1'));
+//   Promise.resolve().then(() => process.nextTick(() => log('t2')));
+TEST(LoopExceptions, MicrotaskExceptionLetsTheDrainGoOn) {
+  vow::Loop loop;
+  Log log;
+  vow::setTimeout([&] { log.push_back("timer"); }, 0);
+  vow::queueMicrotask([] { throw std::runtime_error("m"); });
+  vow::queueMicrotask([&] { log.push_back("m2"); });
+  vow::nextTick([&] { log.push_back("t1"); });
+  vow::Promise<void>::resolve().then([&] { vow::nextTick([&] { log.push_back("t2"); }); });
+  runCatching(loop, log);
+  EXPECT_EQ(log, (Log{"t1", "caught m", "m2", "t2", "timer"}));
+}
+
+//   setTimeout(() => { process.nextTick(() => log('tickA'));
+//     Promise.resolve().then(() => log('microA')); throw new Error('t1'); }, 0);
+//   setTimeout(() => log('timer2'), 0); setTimeout(() => log('timer3'), 1);
+//   setImmediate(() => { process.nextTick(() => log('tickI')); throw new Error('i1'); });
+//   setImmediate(() => log('imm2'));
+TEST(LoopExceptions, TimerAndImmediateExceptionsGoOnWithTheirPhase) {
+  vow::Loop loop;
+  Log log;
+  vow::setTimeout(
+      [&] {
+        vow::nextTick([&] { log.push_back("tickA"); });
+        vow::Promise<void>::resolve().then([&] { log.push_back("microA"); });
+        throw std::runtime_error("t1");
+      },
+      0);
+  vow::setTimeout([&] { log.push_back("timer2"); }, 0);
+  vow::setTimeout([&] { log.push_back("timer3"); }, 1);
+  vow::setImmediate([&] {
+    vow::nextTick([&] { log.push_back("tickI"); });
+    throw std::runtime_error("i1");
+  });
+  vow::setImmediate([&] { log.push_back("imm2"); });
+  // Node's order depends on whether 1 ms passed before the first timers phase; make it so.
+  ::usleep(2000);
+  runCatching(loop, log);
+  EXPECT_EQ(
+      log, (Log{"caught t1", "timer2", "tickA", "microA", "timer3", "caught i1", "imm2", "tickI"}));
+}
+
+//   fs.stat('/', () => { setImmediate(() => { process.nextTick(() => log('tickI'));
+//     Promise.resolve().then(() => log('microI')); throw new Error('i1'); });
+//     setTimeout(() => log('timer'), 0); });
+// The last immediate of its batch threw: Node takes the next batch (the noop immediate its
+// handler queued) in the same check phase, so the ticks run before the timer.
+TEST(LoopExceptions, LastImmediateExceptionRunsTheTicksBeforeTheTimers) {
+  vow::Loop loop;
+  Log log;
+  loop.post([&] {  // runs in the poll phase, as the fs callback does
+    vow::setImmediate([&] {
+      vow::nextTick([&] { log.push_back("tickI"); });
+      vow::Promise<void>::resolve().then([&] { log.push_back("microI"); });
+      throw std::runtime_error("i1");
+    });
+    vow::setTimeout([&] { log.push_back("timer"); }, 0);
+  });
+  runCatching(loop, log);
+  EXPECT_EQ(log, (Log{"caught i1", "tickI", "microI", "timer"}));
+}
+
+//   fs.stat('/', () => { process.nextTick(() => log('tickS')); throw new Error('s'); });
+//   fs.stat('/', () => log('B'));
+//   const t = Date.now(); while (Date.now() - t < 50);  // both stats complete first
+//   setImmediate(() => log('imm'));
+// The rest of the poll phase runs first (B), then the ticks, then the check phase.
+TEST(LoopExceptions, PollCallbackExceptionLetsThePollPhaseGoOn) {
+  vow::Loop loop;
+  Log log;
+  Pipe a, b;
+  ASSERT_EQ(::write(a[1], "x", 1), 1);
+  ASSERT_EQ(::write(b[1], "x", 1), 1);
+  vow::IoWatcher wa, wb;
+  wa = loop.watch(a[0], vow::kReadable, [&](std::uint32_t) {
+    wa.stop();
+    vow::nextTick([&] { log.push_back("tickS"); });
+    throw std::runtime_error("s");
+  });
+  wb = loop.watch(b[0], vow::kReadable, [&](std::uint32_t) {
+    wb.stop();
+    log.push_back("B");
+  });
+  vow::setImmediate([&] { log.push_back("imm"); });
+  runCatching(loop, log);
+  EXPECT_EQ(log, (Log{"caught s", "B", "tickS", "imm"}));
+}
+
+//   fs.stat('/', () => { process.nextTick(() => log('tickS')); throw new Error('s'); });
+//   const t = Date.now(); while (Date.now() - t < 50);
+//   setImmediate(() => log('imm'));
+// Node's check phase opens with a callback scope (its native immediates) whose checkpoint runs
+// what the exception left queued, before the first immediate.
+TEST(LoopExceptions, TicksLeftByAPollExceptionRunBeforeTheFirstImmediate) {
+  vow::Loop loop;
+  Log log;
+  loop.post([&] {
+    vow::nextTick([&] { log.push_back("tickS"); });
+    throw std::runtime_error("s");
+  });
+  vow::setImmediate([&] { log.push_back("imm"); });
+  runCatching(loop, log);
+  EXPECT_EQ(log, (Log{"caught s", "tickS", "imm"}));
+}
+
+TEST(LoopQueueWork, WorkThatThrowsLeavesRunOnTheLoopThreadWithoutCallingAfter) {
+  vow::Loop loop;
+  Log log;
+  std::thread::id thrower;
+  loop.queueWork(
+      [&] {
+        thrower = std::this_thread::get_id();
+        throw std::runtime_error("work failed");
+      },
+      [&] { log.push_back("after 1"); });
+  loop.queueWork([] {}, [&] { log.push_back("after 2"); });
+  try {
+    loop.run();
+    ADD_FAILURE() << "run() returned normally";
+  } catch (const std::runtime_error& e) {
+    EXPECT_STREQ(e.what(), "work failed");
+  }
+  EXPECT_NE(thrower, std::this_thread::get_id());  // it ran on the pool, and got here
+  loop.run();                                      // the other job is still delivered
+  EXPECT_EQ(log, (Log{"after 2"}));
+  EXPECT_FALSE(loop.alive());
 }
 
 }  // namespace

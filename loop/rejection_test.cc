@@ -35,6 +35,36 @@ TEST(LoopRejections, ThrowModeWithoutHandlerThrowsTheReasonOutOfRun) {
   loop.run();  // goes on: nothing left
 }
 
+// Node wraps a reason that is not an error: Promise.reject(42) unhandled becomes
+// UnhandledPromiseRejection [ERR_UNHANDLED_REJECTION] "... The promise rejected with the reason
+// "42"." (checked with node v20), so `catch (const std::exception&)` sees it.
+TEST(LoopRejections, ThrowModeWrapsAReasonThatIsNotAnError) {
+  auto thrown = [](std::exception_ptr reason) -> std::string {
+    vow::Loop loop;
+    (void)vow::Promise<int>::reject(reason);
+    try {
+      loop.run();
+    } catch (const vow::UnhandledPromiseRejection& e) {
+      EXPECT_EQ(e.code(), "ERR_UNHANDLED_REJECTION");
+      EXPECT_STREQ(e.name(), "UnhandledPromiseRejection");
+      EXPECT_EQ(e.reason().exception(), reason);
+      std::string m = e.message();
+      EXPECT_EQ(m.rfind("This error originated either by throwing inside of an async function", 0),
+                0u);
+      return m.substr(m.find("The promise rejected"));
+    } catch (...) {
+      return "something else was thrown";
+    }
+    return "nothing was thrown";
+  };
+  EXPECT_EQ(thrown(std::make_exception_ptr(42)), "The promise rejected with the reason \"42\".");
+  EXPECT_EQ(thrown(std::make_exception_ptr(1.5)), "The promise rejected with the reason \"1.5\".");
+  EXPECT_EQ(thrown(std::make_exception_ptr(std::string("str"))),
+            "The promise rejected with the reason \"str\".");
+  struct Point {};
+  EXPECT_NE(thrown(std::make_exception_ptr(Point{})).find("[object "), std::string::npos);
+}
+
 TEST(LoopRejections, ThrowModeWithHandlerCallsItAndGoesOn) {
   vow::Loop loop;
   Log log;

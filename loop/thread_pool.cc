@@ -2,6 +2,7 @@
 
 #include <condition_variable>
 #include <cstdlib>
+#include <exception>
 #include <memory>
 #include <mutex>
 #include <thread>
@@ -28,6 +29,7 @@ namespace {
 struct Task {
   Task* next = nullptr;
   absl::AnyInvocable<void()> work;
+  std::exception_ptr error;  // what `work` threw, rethrown on the loop thread
   Inbox* inbox;
   ::vow::Loop* loop;
   std::uint32_t slot;
@@ -82,11 +84,18 @@ class ThreadPool {
   void worker() {
     for (;;) {
       Task* task = take();
-      task->work();
+      // An exception must not end the pool thread (std::terminate): it travels with the
+      // completion to the loop thread, which throws it out of run().
+      try {
+        task->work();
+      } catch (...) {
+        task->error = std::current_exception();
+      }
       task->work = nullptr;  // release what the job captured here, on the pool thread
       Inbox* inbox = task->inbox;
-      inbox->push(
-          [owned = std::unique_ptr<Task>(task)] { owned->loop->completeWork(owned->slot); });
+      inbox->push([owned = std::unique_ptr<Task>(task)] {
+        owned->loop->completeWork(owned->slot, std::move(owned->error));
+      });
     }
   }
 
@@ -102,7 +111,7 @@ class ThreadPool {
 
 void submitToPool(absl::AnyInvocable<void()> work, Inbox* inbox, ::vow::Loop* loop,
                   std::uint32_t slot) {
-  ThreadPool::instance().submit(new Task{nullptr, std::move(work), inbox, loop, slot});
+  ThreadPool::instance().submit(new Task{nullptr, std::move(work), nullptr, inbox, loop, slot});
 }
 
 }  // namespace internal

@@ -25,7 +25,8 @@ std::size_t threadPoolSize();
 namespace internal {
 // libuv's rule for UV_THREADPOOL_SIZE applied to `value` (null = unset).
 std::size_t threadPoolSizeFrom(const char* value) noexcept;
-// Queues `work` on the pool; when it returns, the pool pushes `loop->completeWork(slot)` to
+// Queues `work` on the pool; when it returns (or throws), the pool pushes `loop->completeWork(slot,
+// error)` to
 // `inbox`. The inbox must outlive the job (a Loop keeps its inbox alive while jobs are out).
 void submitToPool(absl::AnyInvocable<void()> work, Inbox* inbox, ::vow::Loop* loop,
                   std::uint32_t slot);

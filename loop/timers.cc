@@ -5,10 +5,10 @@
 
 #include <algorithm>
 #include <cmath>
-#include <cstdio>
 #include <exception>
 #include <string>
 
+#include "vow/loop/internal/js_value.h"
 #include "vow/loop/loop.h"
 
 namespace vow {
@@ -138,13 +138,7 @@ void Loop::unlinkTimer(internal::TimerImpl* t) {
 internal::TimerImpl* Loop::newTimer(absl::AnyInvocable<void()> cb, double after, bool repeat) {
   // Node: new Timeout(callback, after, args, isRepeat, isRefed) then insert(timeout, after).
   if (after > kTimeoutMax) {
-    char text[64];
-    if (after < 1e21 && after == std::trunc(after)) {
-      std::snprintf(text, sizeof text, "%.0f", after);
-    } else {
-      std::snprintf(text, sizeof text, "%g", after);
-    }
-    emitWarning(std::string(text) +
+    emitWarning(internal::jsNumberToString(after) +
                     " does not fit into a 32-bit signed integer.\nTimeout duration was set to 1.",
                 "TimeoutOverflowWarning");
   }
@@ -209,9 +203,10 @@ void Loop::refreshTimer(internal::TimerImpl* t) {
   }
   updateTime();
   insertTimer(t, t->idle_timeout, now_);
+  // A timer that fired and was then cleared has no callback any more (Node: _onTimeout is
+  // null): it is armed again, keeping the loop alive until it is due, and is then skipped.
   if (t->destroyed) {
     t->destroyed = false;
-    t->cleared = false;
     if (t->refed) ++timer_ref_count_;
   }
 }
@@ -360,15 +355,20 @@ bool Loop::immediateHasRef(std::uint64_t id) const {
   return e != nullptr && e->refed;
 }
 
-void Loop::runCheck() {
+void Loop::runCheck(bool resumed) {
   // Node's processImmediate: runs the immediates queued before this phase (or those an
-  // exception left over last time: Node's outstandingQueue); new ones wait for the next one.
+  // exception left over: Node's outstandingQueue); new ones wait for the next one. Resumed
+  // after an exception, it goes on with the batch, or with the next one if that was the last
+  // (Node's CheckImmediate calls processImmediate again while kHasOutstanding is set).
   if (running_index_ >= running_immediates_.size()) {
     if (immediates_.empty()) return;
     running_immediates_.clear();
     running_index_ = 0;
     running_immediates_.swap(immediates_);
   }
+  // Node's CheckImmediate first runs its native immediates in a callback scope whose end is a
+  // checkpoint: empty after any callback, except for ticks an exception left behind.
+  if (!resumed) checkpoint();
   bool ran = false;
   while (running_index_ < running_immediates_.size()) {
     if (ran) {

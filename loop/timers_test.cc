@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdint>
+#include <limits>
 #include <string>
 #include <thread>
 #include <vector>
@@ -52,6 +53,44 @@ TEST(LoopTimers, DelayAboveTimeoutMaxWarnsLikeNode) {
                           "after",
                           "TimeoutOverflowWarning: 1000000000000 does not fit into a 32-bit "
                           "signed integer.\nTimeout duration was set to 1."}));
+}
+
+// Node prints the delay as JavaScript's String(number) does (checked with node v20).
+TEST(LoopTimers, OverflowWarningSpellsTheDelayAsJavaScriptDoes) {
+  vow::Loop loop;
+  std::vector<std::string> delays;
+  loop.onWarning([&](const std::string&, const std::string& message) {
+    delays.push_back(message.substr(0, message.find(" does not fit")));
+  });
+  for (double ms :
+       {2147483648.0, std::numeric_limits<double>::infinity(), 1e21, 2147483647.5, 1e300}) {
+    vow::clearTimeout(vow::setTimeout([] {}, ms));
+  }
+  loop.run();
+  EXPECT_EQ(delays, (std::vector<std::string>{"2147483648", "Infinity", "1e+21", "2147483647.5",
+                                              "1e+300"}));
+}
+
+// Node: t.refresh() on a timer that fired and was then cleared arms it again without its
+// callback (_onTimeout is null): it keeps the process alive until due, then nothing runs.
+//   const t = setTimeout(() => log('fired'), 10);
+//   setTimeout(() => { clearTimeout(t); t.refresh(); log('refreshed', t.hasRef()); }, 50);
+// prints fired, refreshed true, and exits more than 10 ms after the refresh.
+TEST(LoopTimers, RefreshAfterFiringAndClearingRunsNothing) {
+  vow::Loop loop;
+  std::vector<std::string> log;
+  vow::Timeout t = vow::setTimeout([&] { log.push_back("fired"); }, 10);
+  vow::setTimeout(
+      [&] {
+        vow::clearTimeout(t);
+        t.refresh();
+        log.push_back(t.hasRef() ? "refreshed true" : "refreshed false");
+        vow::setTimeout([&] { log.push_back(loop.alive() ? "alive" : "not alive"); }, 1);
+      },
+      50);
+  loop.run();
+  EXPECT_EQ(log, (std::vector<std::string>{"fired", "refreshed true", "alive"}));
+  EXPECT_FALSE(loop.alive());
 }
 
 TEST(LoopTimers, ShorterDelayFiresFirst) {
