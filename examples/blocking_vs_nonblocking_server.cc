@@ -80,11 +80,18 @@
 #include <cstdio>
 #include <string>
 #include <thread>
+#include <utility>
 #include <vector>
 
 #include "examples/mini_http.h"
 #include "examples/support.h"
 #include "vow/vow.h"
+
+// JS: const { setTimeout: delay } = require('timers/promises');
+template <class... V>
+auto delay(double ms, V&&... value) {
+  return vow::timers::promises::setTimeout(ms, std::forward<V>(value)...);
+}
 
 namespace http = examples::http;
 using Clock = std::chrono::steady_clock;
@@ -93,7 +100,7 @@ constexpr int kReadMs = 500;
 constexpr int kRequests = 4;
 
 vow::Promise<std::string> slowRead(std::string path) {
-  co_await vow::delay(kReadMs);  // the slow disk: the loop goes on meanwhile
+  co_await delay(kReadMs);  // the slow disk: the loop goes on meanwhile
   co_return co_await vow::fs::promises::readFile(path);
 }
 

@@ -50,13 +50,20 @@
 #include <algorithm>
 #include <cstdio>
 #include <ranges>
+#include <utility>
 #include <vector>
 
 #include "vow/vow.h"
 
+// JS: const { setTimeout: delay } = require('timers/promises');
+template <class... V>
+auto delay(double ms, V&&... value) {
+  return vow::timers::promises::setTimeout(ms, std::forward<V>(value)...);
+}
+
 // Pretend this saves a record; record `id` takes id * 50 ms.
 vow::Promise<void> save(int id) {
-  co_await vow::delay(id * 50);
+  co_await delay(id * 50);
   std::printf("  saved %d\n", id);
 }
 
@@ -87,7 +94,7 @@ vow::Promise<void> fixAllAtOnce() {
 
 vow::Promise<void> mainAsync() {
   co_await trap();
-  co_await vow::delay(300);  // the trap's saves finish in the background meanwhile
+  co_await delay(300);  // the trap's saves finish in the background meanwhile
   co_await fixOneAtATime();
   co_await fixAllAtOnce();
 }

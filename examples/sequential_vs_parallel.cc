@@ -43,8 +43,15 @@
 #include <cmath>
 #include <cstdio>
 #include <string>
+#include <utility>
 
 #include "vow/vow.h"
+
+// JS: const { setTimeout: delay } = require('timers/promises');
+template <class... V>
+auto delay(double ms, V&&... value) {
+  return vow::timers::promises::setTimeout(ms, std::forward<V>(value)...);
+}
 
 using Clock = std::chrono::steady_clock;
 
@@ -52,7 +59,7 @@ constexpr long kRequestMs = 300;
 
 // Pretend this is a request that takes 300 ms.
 vow::Promise<std::string> fetchUser(const std::string& name) {
-  return vow::delay(kRequestMs, "user " + name);
+  return delay(kRequestMs, "user " + name);
 }
 
 // Elapsed time rounded to whole request times, so the output is the same on a busy machine.

@@ -42,6 +42,11 @@ EventEmitter::ListenerId EventEmitter::insert(std::string_view name,
       existing != nullptr && !existing->empty() && *existing->front()->signature != *l->signature) {
     throwMismatch(name, *existing->front()->signature, *l->signature);
   }
+  for (const auto& [declared_name, signature] : declared_) {
+    if (declared_name == name && *signature != *l->signature) {
+      throwMismatch(name, *signature, *l->signature);
+    }
+  }
   l->id = next_id_++;
   const ListenerId id = l->id;
   // Node emits 'newListener' before adding (so a 'newListener' listener added now does not
@@ -67,7 +72,7 @@ void EventEmitter::warnIfTooMany(std::string_view name, Entry& entry) {
   // Node names the emitter by its class: [EventEmitter], [ReadStream]...
   std::string type = internal::demangle(typeid(*this));
   if (std::size_t colon = type.rfind("::"); colon != std::string::npos) type.erase(0, colon + 2);
-  Loop::current().emitWarning(
+  Loop::current().process().emitWarning(
       "Possible EventEmitter memory leak detected. " + std::to_string(count) + " " +
           std::string(name) + " listeners added to [" + type + "]. MaxListeners is " +
           std::to_string(max) + ". Use emitter.setMaxListeners() to increase limit",

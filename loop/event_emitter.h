@@ -17,7 +17,7 @@
 // listeners. Their listeners take (const std::string& eventName, vow::EventEmitter::ListenerId
 // id): the id on() returned, where Node passes the function. More than getMaxListeners()
 // listeners for one event (10 by default) emits one MaxListenersExceededWarning per event
-// (Loop::emitWarning: on the next tick, as Node's).
+// (Process::emitWarning: on the next tick, as Node's).
 //
 // Not thread-safe: an emitter belongs to one thread, like the promises its listeners touch.
 #pragma once
@@ -209,6 +209,14 @@ class EventEmitter {
   std::size_t listenerCount(std::string_view name) const;
   std::vector<std::string> eventNames() const;
 
+ protected:
+  // For emitters whose events are fixed (vow::Process): listeners of `name` must take `A...`;
+  // one that does not is refused when it is added, not when the event is emitted.
+  template <class... A>
+  void declareEvent(std::string_view name) {
+    declared_.emplace_back(std::string(name), &typeid(std::tuple<internal::EventArg<A>...>));
+  }
+
  private:
   using List = std::vector<std::shared_ptr<internal::ListenerBase>>;
 
@@ -239,6 +247,7 @@ class EventEmitter {
   };
   void warnIfTooMany(std::string_view name, Entry& entry);
   std::map<std::string, Entry, std::less<>> events_;
+  std::vector<std::pair<std::string, const std::type_info*>> declared_;
   std::uint64_t next_order_ = 0;
   ListenerId next_id_ = 1;
   std::size_t max_listeners_ = 0;

@@ -9,10 +9,11 @@
 #include "gtest/gtest.h"
 #include "vow/loop/loop.h"
 #include "vow/promise/promise.h"
+#include "vow/promise/testing/test_support.h"
 
 namespace {
 
-using Log = std::vector<std::string>;
+using vow::test::Log;
 
 Log* g_log = nullptr;
 void record(int x) { g_log->push_back("record " + std::to_string(x)); }
@@ -330,7 +331,8 @@ struct Door : vow::EventEmitter {};
 TEST(EventEmitterMaxListeners, WarnsOncePerEventAboveTheLimitWithNodesText) {
   vow::Loop loop;
   Log warnings;
-  loop.onWarning([&](const std::string& name, const std::string& message) {
+  loop.process().on("warning", [&](const vow::Error& warning) {
+    const std::string name = warning.name(), message = warning.message();
     warnings.push_back(name + ": " + message);
   });
   vow::EventEmitter e;

@@ -13,10 +13,11 @@
 #include "gtest/gtest.h"
 #include "vow/promise/promise.h"
 #include "vow/promise/promisify.h"
+#include "vow/promise/testing/test_support.h"
 
 namespace {
 
-using Log = std::vector<std::string>;
+using vow::test::Log;
 
 // A pipe for the I/O tests, closed when the test ends: fds[0] reads, fds[1] writes.
 struct Pipe {

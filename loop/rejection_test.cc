@@ -1,20 +1,23 @@
 // Unhandled rejections, as Node's --unhandled-rejections modes and process events.
 #include <stdexcept>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "gtest/gtest.h"
 #include "vow/loop/loop.h"
 #include "vow/promise/promise.h"
+#include "vow/promise/testing/test_support.h"
 
 namespace {
 
-using Log = std::vector<std::string>;
+using vow::test::Log;
 
 // Records warnings instead of printing them.
 struct Warnings {
   explicit Warnings(vow::Loop& loop) {
-    loop.onWarning([this](const std::string& name, const std::string& message) {
+    loop.process().on("warning", [this](const vow::Error& warning) {
+      const std::string name = warning.name(), message = warning.message();
       names.push_back(name);
       messages.push_back(message);
     });
@@ -68,7 +71,7 @@ TEST(LoopRejections, ThrowModeWrapsAReasonThatIsNotAnError) {
 TEST(LoopRejections, ThrowModeWithHandlerCallsItAndGoesOn) {
   vow::Loop loop;
   Log log;
-  vow::onUnhandledRejection([&](const vow::Error& reason, const vow::AnyPromise& p) {
+  vow::process().on("unhandledRejection", [&](const vow::Error& reason, const vow::AnyPromise& p) {
     log.push_back("unhandled " + reason.message());
     EXPECT_FALSE(p.isPending());
   });
@@ -81,7 +84,9 @@ TEST(LoopRejections, ThrowModeWithHandlerCallsItAndGoesOn) {
 TEST(LoopRejections, ReportedAfterTicksAndMicrotasksDrain) {
   vow::Loop loop;
   Log log;
-  vow::onUnhandledRejection([&](const vow::Error& reason) { log.push_back("unhandled"); });
+  vow::process().on("unhandledRejection", [&](const vow::Error& reason, const vow::AnyPromise&) {
+    log.push_back("unhandled");
+  });
   (void)vow::Promise<void>::reject(vow::Exception("x"));
   vow::nextTick([&] { log.push_back("tick"); });
   vow::queueMicrotask([&] { log.push_back("microtask"); });
@@ -109,9 +114,10 @@ TEST(LoopRejections, ExceptionThrownInAThenIsAnUnhandledRejection) {
 
 TEST(LoopRejections, StrictModeThrowsEvenWithAHandler) {
   vow::Loop loop;
-  loop.setUnhandledRejections(vow::UnhandledRejections::kStrict);
+  loop.process().setUnhandledRejections(vow::UnhandledRejections::kStrict);
   bool called = false;
-  vow::onUnhandledRejection([&](const vow::Error&) { called = true; });
+  vow::process().on("unhandledRejection",
+                    [&](const vow::Error&, const vow::AnyPromise&) { called = true; });
   (void)vow::Promise<void>::reject(std::runtime_error("strict"));
   EXPECT_THROW(loop.run(), std::runtime_error);
   EXPECT_FALSE(called);
@@ -119,10 +125,11 @@ TEST(LoopRejections, StrictModeThrowsEvenWithAHandler) {
 
 TEST(LoopRejections, WarnModeCallsHandlersAndAlwaysWarns) {
   vow::Loop loop;
-  loop.setUnhandledRejections(vow::UnhandledRejections::kWarn);
+  loop.process().setUnhandledRejections(vow::UnhandledRejections::kWarn);
   Warnings warnings(loop);
   int called = 0;
-  vow::onUnhandledRejection([&](const vow::Error&) { ++called; });
+  vow::process().on("unhandledRejection",
+                    [&](const vow::Error&, const vow::AnyPromise&) { ++called; });
   (void)vow::Promise<void>::reject(vow::Exception("w"));
   loop.run();
   EXPECT_EQ(called, 1);
@@ -131,42 +138,44 @@ TEST(LoopRejections, WarnModeCallsHandlersAndAlwaysWarns) {
   EXPECT_EQ(warnings.messages[0], "Error: w");
   EXPECT_NE(warnings.messages[1].find("Unhandled promise rejection."), std::string::npos);
   EXPECT_NE(warnings.messages[1].find("(rejection id: 1)"), std::string::npos);
-  EXPECT_EQ(loop.exitCode(), 0);
+  EXPECT_EQ(loop.process().exitCode(), 0);
 }
 
 TEST(LoopRejections, WarnWithErrorCodeModeWarnsAndSetsExitCodeWithoutHandler) {
   vow::Loop loop;
-  loop.setUnhandledRejections(vow::UnhandledRejections::kWarnWithErrorCode);
+  loop.process().setUnhandledRejections(vow::UnhandledRejections::kWarnWithErrorCode);
   Warnings warnings(loop);
   (void)vow::Promise<void>::reject(vow::TypeError("bad"));
   loop.run();
   EXPECT_EQ(warnings.messages.size(), 2u);
   EXPECT_EQ(warnings.messages[0], "TypeError: bad");
-  EXPECT_EQ(loop.exitCode(), 1);
+  EXPECT_EQ(loop.process().exitCode(), 1);
 }
 
 TEST(LoopRejections, WarnWithErrorCodeModeIsQuietWithAHandler) {
   vow::Loop loop;
-  loop.setUnhandledRejections(vow::UnhandledRejections::kWarnWithErrorCode);
+  loop.process().setUnhandledRejections(vow::UnhandledRejections::kWarnWithErrorCode);
   Warnings warnings(loop);
   int called = 0;
-  vow::onUnhandledRejection([&](const vow::Error&) { ++called; });
+  vow::process().on("unhandledRejection",
+                    [&](const vow::Error&, const vow::AnyPromise&) { ++called; });
   (void)vow::Promise<void>::reject(vow::Exception("x"));
   loop.run();
   EXPECT_EQ(called, 1);
   EXPECT_TRUE(warnings.messages.empty());
-  EXPECT_EQ(loop.exitCode(), 0);
+  EXPECT_EQ(loop.process().exitCode(), 0);
 }
 
 TEST(LoopRejections, NoneModeIgnoresButStillCallsHandlers) {
   vow::Loop loop;
-  loop.setUnhandledRejections(vow::UnhandledRejections::kNone);
+  loop.process().setUnhandledRejections(vow::UnhandledRejections::kNone);
   Warnings warnings(loop);
   (void)vow::Promise<void>::reject(vow::Exception("ignored"));
   loop.run();
   EXPECT_TRUE(warnings.messages.empty());
   int called = 0;
-  vow::onUnhandledRejection([&](const vow::Error&) { ++called; });
+  vow::process().on("unhandledRejection",
+                    [&](const vow::Error&, const vow::AnyPromise&) { ++called; });
   (void)vow::Promise<void>::reject(vow::Exception("seen"));
   loop.run();
   EXPECT_EQ(called, 1);
@@ -175,10 +184,11 @@ TEST(LoopRejections, NoneModeIgnoresButStillCallsHandlers) {
 TEST(LoopRejections, RejectionHandledFiresWhenAReportedRejectionGetsAHandler) {
   vow::Loop loop;
   Log log;
-  vow::onUnhandledRejection(
-      [&](const vow::Error& e) { log.push_back("unhandled " + e.message()); });
+  vow::process().on("unhandledRejection", [&](const vow::Error& e, const vow::AnyPromise&) {
+    log.push_back("unhandled " + e.message());
+  });
   auto p = vow::Promise<void>::reject(vow::Exception("late"));
-  vow::onRejectionHandled([&](const vow::AnyPromise& handled) {
+  vow::process().on("rejectionHandled", [&](const vow::AnyPromise& handled) {
     log.push_back(handled == vow::AnyPromise(p) ? "rejectionHandled (same promise)"
                                                 : "rejectionHandled (other)");
   });
@@ -195,7 +205,7 @@ TEST(LoopRejections, RejectionHandledFiresWhenAReportedRejectionGetsAHandler) {
 
 TEST(LoopRejections, RejectionHandledWithoutListenerWarns) {
   vow::Loop loop;
-  loop.setUnhandledRejections(vow::UnhandledRejections::kNone);
+  loop.process().setUnhandledRejections(vow::UnhandledRejections::kNone);
   Warnings warnings(loop);
   auto p = vow::Promise<void>::reject(vow::Exception("late"));
   vow::setImmediate([&] { p.catch_([](const vow::Error&) {}); });
@@ -207,11 +217,12 @@ TEST(LoopRejections, RejectionHandledWithoutListenerWarns) {
 
 TEST(LoopRejections, RemovedHandlerIsNotCalled) {
   vow::Loop loop;
-  loop.setUnhandledRejections(vow::UnhandledRejections::kNone);
+  loop.process().setUnhandledRejections(vow::UnhandledRejections::kNone);
   int called = 0;
-  auto id = vow::onUnhandledRejection([&](const vow::Error&) { ++called; });
-  EXPECT_TRUE(vow::removeProcessListener(id));
-  EXPECT_FALSE(vow::removeProcessListener(id));
+  auto id = vow::process().on("unhandledRejection",
+                              [&](const vow::Error&, const vow::AnyPromise&) { ++called; });
+  EXPECT_TRUE(vow::process().off("unhandledRejection", id));
+  EXPECT_FALSE(vow::process().off("unhandledRejection", id));
   (void)vow::Promise<void>::reject(vow::Exception("x"));
   loop.run();
   EXPECT_EQ(called, 0);
@@ -243,11 +254,11 @@ TEST(LoopRejections, OnUnhandledRejectionReportsTheWholeBatchEvenIfAListenerHand
   Log log;
   auto p1 = vow::Promise<void>::reject(vow::Exception("a"));
   auto p2 = vow::Promise<void>::reject(vow::Exception("b"));
-  vow::onUnhandledRejection([&](const vow::Error& e) {
+  vow::process().on("unhandledRejection", [&](const vow::Error& e, const vow::AnyPromise&) {
     log.push_back("unhandled " + e.message());
     (void)p2.then([] {}, [&](const vow::Error& r) { log.push_back("A " + r.message()); });
   });
-  vow::onRejectionHandled([&](const vow::AnyPromise& p) {
+  vow::process().on("rejectionHandled", [&](const vow::AnyPromise& p) {
     log.push_back(p == vow::AnyPromise(p1)   ? "rejectionHandled p1"
                   : p == vow::AnyPromise(p2) ? "rejectionHandled p2"
                                              : "rejectionHandled ?");
@@ -267,6 +278,44 @@ TEST(LoopRejections, ParsesNodeModeNames) {
   EXPECT_EQ(mode, vow::UnhandledRejections::kStrict);
   EXPECT_FALSE(vow::parseUnhandledRejections("loud", &mode));
   EXPECT_EQ(mode, vow::UnhandledRejections::kStrict);
+}
+
+// vow::process() is Node's process: one emitter for the three events, whose listeners'
+// parameters are fixed, so a wrong listener is refused when it is added.
+TEST(Process, ListenerWithOtherParametersIsRefusedWhenAdded) {
+  vow::Loop loop;
+  EXPECT_THROW(loop.process().on("unhandledRejection", [](const vow::Error&) {}), vow::TypeError);
+  EXPECT_THROW(loop.process().on("warning", [](const std::string&) {}), vow::TypeError);
+  EXPECT_EQ(loop.process().listenerCount("unhandledRejection"), 0u);
+  EXPECT_EQ(&vow::process(), &loop.process());
+}
+
+TEST(Process, TheLoopIsThePromiseHostWhileItIsCurrent) {
+  vow::PromiseHost* before = vow::promiseHost();
+  {
+    vow::Loop loop;
+    EXPECT_NE(vow::promiseHost(), before);
+    EXPECT_NE(vow::promiseHost(), nullptr);
+  }
+  EXPECT_EQ(vow::promiseHost(), before);
+}
+
+// Rejections made before the thread had a loop reach the loop once it exists, as Node's host
+// exists before the main module runs: run() throws the reason.
+TEST(Process, RejectionBeforeAnyLoopIsReportedByTheLoop) {
+  std::thread([] {
+    ASSERT_EQ(vow::promiseHost(), nullptr);
+    (void)vow::Promise<void>::reject(std::runtime_error("early"));
+    auto handled = vow::Promise<void>::reject(std::runtime_error("handled early"));
+    handled.catch_([](const vow::Error&) {});
+    vow::Loop loop;
+    std::vector<std::string> reported;
+    loop.process().on("unhandledRejection", [&](const vow::Error& e, const vow::AnyPromise&) {
+      reported.push_back(e.message());
+    });
+    loop.run();
+    EXPECT_EQ(reported, (std::vector<std::string>{"early"}));
+  }).join();
 }
 
 }  // namespace

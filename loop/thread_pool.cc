@@ -7,6 +7,10 @@
 #include <mutex>
 #include <thread>
 
+#include "vow/loop/internal/inbox.h"
+#include "vow/loop/internal/work_queue.h"
+#include "vow/loop/loop.h"
+
 namespace vow {
 
 namespace internal {
@@ -31,7 +35,7 @@ struct Task {
   absl::AnyInvocable<void()> work;
   std::exception_ptr error;  // what `work` threw, rethrown on the loop thread
   Inbox* inbox;
-  ::vow::Loop* loop;
+  WorkQueue* queue;
   std::uint32_t slot;
 };
 
@@ -94,7 +98,7 @@ class ThreadPool {
       task->work = nullptr;  // release what the job captured here, on the pool thread
       Inbox* inbox = task->inbox;
       inbox->push([owned = std::unique_ptr<Task>(task)] {
-        owned->loop->completeWork(owned->slot, std::move(owned->error));
+        owned->queue->complete(owned->slot, std::move(owned->error));
       });
     }
   }
@@ -109,9 +113,13 @@ class ThreadPool {
 
 }  // namespace
 
-void submitToPool(absl::AnyInvocable<void()> work, Inbox* inbox, ::vow::Loop* loop,
+void submitToPool(absl::AnyInvocable<void()> work, Inbox* inbox, WorkQueue* queue,
                   std::uint32_t slot) {
-  ThreadPool::instance().submit(new Task{nullptr, std::move(work), nullptr, inbox, loop, slot});
+  ThreadPool::instance().submit(new Task{nullptr, std::move(work), nullptr, inbox, queue, slot});
+}
+
+void queueWorkOnCurrentLoop(absl::AnyInvocable<void()> work, absl::AnyInvocable<void()> after) {
+  Loop::current().queueWork(std::move(work), std::move(after));
 }
 
 }  // namespace internal

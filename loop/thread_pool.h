@@ -14,7 +14,7 @@
 #include <type_traits>
 #include <utility>
 
-#include "vow/loop/loop.h"
+#include "absl/functional/any_invocable.h"
 #include "vow/promise/promise.h"
 
 namespace vow {
@@ -25,11 +25,8 @@ std::size_t threadPoolSize();
 namespace internal {
 // libuv's rule for UV_THREADPOOL_SIZE applied to `value` (null = unset).
 std::size_t threadPoolSizeFrom(const char* value) noexcept;
-// Queues `work` on the pool; when it returns (or throws), the pool pushes `loop->completeWork(slot,
-// error)` to
-// `inbox`. The inbox must outlive the job (a Loop keeps its inbox alive while jobs are out).
-void submitToPool(absl::AnyInvocable<void()> work, Inbox* inbox, ::vow::Loop* loop,
-                  std::uint32_t slot);
+// Loop::current().queueWork(work, after).
+void queueWorkOnCurrentLoop(absl::AnyInvocable<void()> work, absl::AnyInvocable<void()> after);
 }  // namespace internal
 
 // Phase: poll (the promise settles there, on the loop thread). Runs `fn` on a pool thread and
@@ -49,7 +46,7 @@ auto queueWork(F&& fn) {
   };
   auto slot = std::make_shared<Slot>();
   auto [promise, resolve, reject] = Promise<R>::withResolvers();
-  Loop::current().queueWork(
+  internal::queueWorkOnCurrentLoop(
       [slot, fn = std::forward<F>(fn)]() mutable {
         try {
           if constexpr (std::is_void_v<R>) {

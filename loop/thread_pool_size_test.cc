@@ -1,7 +1,9 @@
 // VOW_THREADPOOL_SIZE is read when the pool starts: set here before anything uses the pool.
+#include <algorithm>
+#include <chrono>
+#include <condition_variable>
 #include <cstdlib>
 #include <mutex>
-#include <set>
 #include <thread>
 
 #include "gtest/gtest.h"
@@ -10,22 +12,35 @@
 
 namespace {
 
+// With VOW_THREADPOOL_SIZE=2, two jobs run at once (each waits until the other is inside) and
+// a third waits for a free thread.
 TEST(LoopThreadPool, SizeComesFromVowThreadpoolSize) {
   vow::Loop loop;
   EXPECT_EQ(vow::threadPoolSize(), 2u);
   std::mutex mu;
-  std::set<std::thread::id> threads;
-  for (int i = 0; i < 200; ++i) {
-    loop.queueWork(
-        [&] {
-          std::lock_guard<std::mutex> lock(mu);
-          threads.insert(std::this_thread::get_id());
-        },
-        [] {});
-  }
+  std::condition_variable cv;
+  int inside = 0;
+  int most_inside = 0;
+  bool release = false;
+  auto job = [&] {
+    std::unique_lock<std::mutex> lock(mu);
+    most_inside = std::max(most_inside, ++inside);
+    cv.notify_all();
+    cv.wait(lock, [&] { return release; });
+    --inside;
+  };
+  for (int i = 0; i < 3; ++i) loop.queueWork(job, [] {});
+  std::thread releaser([&] {
+    std::unique_lock<std::mutex> lock(mu);
+    cv.wait(lock, [&] { return inside == 2; });  // two at once: there are two threads
+    // A third thread, if there were one, would be inside well within this time.
+    cv.wait_for(lock, std::chrono::milliseconds(200), [&] { return inside > 2; });
+    release = true;
+    cv.notify_all();
+  });
   loop.run();
-  EXPECT_LE(threads.size(), 2u);
-  EXPECT_GE(threads.size(), 1u);
+  releaser.join();
+  EXPECT_EQ(most_inside, 2);
 }
 
 }  // namespace

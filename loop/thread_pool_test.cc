@@ -13,10 +13,11 @@
 #include "gtest/gtest.h"
 #include "vow/loop/loop.h"
 #include "vow/promise/promise.h"
+#include "vow/promise/testing/test_support.h"
 
 namespace {
 
-using Log = std::vector<std::string>;
+using vow::test::Log;
 
 TEST(LoopThreadPool, QueueWorkResolvesOnTheLoopThread) {
   vow::Loop loop;

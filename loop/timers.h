@@ -1,5 +1,5 @@
 // Node's timers on vow::Loop: setTimeout, setInterval, setImmediate, their clear* functions and
-// handles, and the promise forms of timers/promises (vow::delay, vow::immediate).
+// handles, and the promise forms of timers/promises (vow::timers::promises::setTimeout...).
 //
 // Delays are milliseconds; as in Node, a delay below 1 (or not a number, or above 2^31-1) is
 // 1 ms, fractions are truncated, and timers with equal deadlines fire in the order they were
@@ -12,10 +12,13 @@
 #include <utility>
 
 #include "absl/functional/any_invocable.h"
-#include "vow/loop/loop.h"
+#include "vow/loop/internal/handle.h"
+#include "vow/loop/internal/timer_queue.h"
 #include "vow/promise/promise.h"
 
 namespace vow {
+
+class Loop;
 
 // A setTimeout/setInterval timer (Node's Timeout object). A cheap handle: copies refer to the
 // same timer; dropping every handle does not cancel it. Use on the loop's thread only.
@@ -39,7 +42,7 @@ class Timeout {
   Timeout& unref();
   // Node: timeout.hasRef() (still true after a timer fired, as in Node; false once its loop is
   // destroyed).
-  bool hasRef() const noexcept { return t_ != nullptr && t_->refed && t_->loop() != nullptr; }
+  bool hasRef() const noexcept { return t_ != nullptr && t_->flags.refed && t_->loop() != nullptr; }
   // Node: timeout.refresh(): restarts the timer from now with its delay (re-arming it if it
   // already fired; a cleared timer stays cleared).
   Timeout& refresh();
@@ -79,6 +82,8 @@ class Immediate {
   Immediate& ref();
   Immediate& unref();
   bool hasRef() const;
+  // Node: clearImmediate(immediate) (handles share ref/unref/hasRef/close, as libuv's do).
+  void close();
   explicit operator bool() const noexcept { return link_ != nullptr; }
   friend bool operator==(const Immediate& a, const Immediate& b) noexcept {
     return a.link_ == b.link_ && a.id_ == b.id_;
@@ -119,52 +124,44 @@ Timeout setInterval(absl::AnyInvocable<void()> f, std::chrono::duration<Rep, Per
   return setInterval(std::move(f), std::chrono::duration<double, std::milli>(d).count());
 }
 
+// Node's timers/promises: vow::timers::promises::setTimeout(ms[, value]) and
+// setImmediate([value]).
+namespace timers::promises {
+
 // Phase: timers. A promise fulfilled `ms` ms from now (with `value`, if given).
 // Node: require('timers/promises').setTimeout(ms[, value]).
-inline Promise<void> delay(double ms) {
+inline Promise<void> setTimeout(double ms) {
   auto [promise, resolve, reject] = Promise<void>::withResolvers();
-  setTimeout([resolve = std::move(resolve)] { resolve(); }, ms);
+  ::vow::setTimeout([resolve = std::move(resolve)] { resolve(); }, ms);
   return promise;
 }
 template <class T>
-Promise<std::decay_t<T>> delay(double ms, T&& value) {
+Promise<std::decay_t<T>> setTimeout(double ms, T&& value) {
   using V = std::decay_t<T>;
   auto [promise, resolve, reject] = Promise<V>::withResolvers();
-  setTimeout([resolve = std::move(resolve),
-              v = std::forward<T>(value)]() mutable { resolve(std::move(v)); },
-             ms);
+  ::vow::setTimeout([resolve = std::move(resolve),
+                     v = std::forward<T>(value)]() mutable { resolve(std::move(v)); },
+                    ms);
   return promise;
 }
 
 // Phase: check. A promise fulfilled in the check phase (with `value`, if given).
 // Node: require('timers/promises').setImmediate([value]).
-inline Promise<void> immediate() {
+inline Promise<void> setImmediate() {
   auto [promise, resolve, reject] = Promise<void>::withResolvers();
-  setImmediate([resolve = std::move(resolve)] { resolve(); });
+  ::vow::setImmediate([resolve = std::move(resolve)] { resolve(); });
   return promise;
 }
 template <class T>
-Promise<std::decay_t<T>> immediate(T&& value) {
+Promise<std::decay_t<T>> setImmediate(T&& value) {
   using V = std::decay_t<T>;
   auto [promise, resolve, reject] = Promise<V>::withResolvers();
-  setImmediate([resolve = std::move(resolve), v = std::forward<T>(value)]() mutable {
+  ::vow::setImmediate([resolve = std::move(resolve), v = std::forward<T>(value)]() mutable {
     resolve(std::move(v));
   });
   return promise;
 }
 
-// Node's module spelling: vow::timers::promises::setTimeout(ms) / setImmediate().
-namespace timers::promises {
-inline Promise<void> setTimeout(double ms) { return delay(ms); }
-template <class T>
-auto setTimeout(double ms, T&& value) {
-  return delay(ms, std::forward<T>(value));
-}
-inline Promise<void> setImmediate() { return immediate(); }
-template <class T>
-auto setImmediate(T&& value) {
-  return immediate(std::forward<T>(value));
-}
 }  // namespace timers::promises
 
 }  // namespace vow

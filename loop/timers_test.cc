@@ -12,10 +12,11 @@
 #include "gtest/gtest.h"
 #include "vow/loop/loop.h"
 #include "vow/promise/promise.h"
+#include "vow/promise/testing/test_support.h"
 
 namespace {
 
-using Log = std::vector<std::string>;
+using vow::test::Log;
 
 TEST(LoopTimers, EqualDelaysFireInInsertionOrder) {
   vow::Loop loop;
@@ -42,7 +43,8 @@ TEST(LoopTimers, ZeroNegativeAndHugeDelaysCountAsOneMillisecond) {
 TEST(LoopTimers, DelayAboveTimeoutMaxWarnsLikeNode) {
   vow::Loop loop;
   std::vector<std::string> warnings;
-  loop.onWarning([&](const std::string& name, const std::string& message) {
+  loop.process().on("warning", [&](const vow::Error& warning) {
+    const std::string name = warning.name(), message = warning.message();
     warnings.push_back(name + ": " + message);
   });
   vow::setTimeout([] {}, 1e12);
@@ -59,7 +61,8 @@ TEST(LoopTimers, DelayAboveTimeoutMaxWarnsLikeNode) {
 TEST(LoopTimers, OverflowWarningSpellsTheDelayAsJavaScriptDoes) {
   vow::Loop loop;
   std::vector<std::string> delays;
-  loop.onWarning([&](const std::string&, const std::string& message) {
+  loop.process().on("warning", [&](const vow::Error& warning) {
+    const std::string message = warning.message();
     delays.push_back(message.substr(0, message.find(" does not fit")));
   });
   for (double ms :
@@ -473,9 +476,11 @@ TEST(LoopTimerPromises, DelayResolvesAfterTheTimer) {
   vow::setTimeout(
       [&] {
         vow::setTimeout([&] { log.push_back("timer 1"); }, 1);
-        vow::delay(1, std::string("value")).then([&](const std::string& v) { log.push_back(v); });
-        vow::delay(5).then([&] { log.push_back("delay 5"); });
-        vow::immediate().then([&] { log.push_back("immediate"); });
+        vow::timers::promises::setTimeout(1, std::string("value")).then([&](const std::string& v) {
+          log.push_back(v);
+        });
+        vow::timers::promises::setTimeout(5).then([&] { log.push_back("delay 5"); });
+        vow::timers::promises::setImmediate().then([&] { log.push_back("immediate"); });
         vow::timers::promises::setImmediate(7).then(
             [&](int v) { log.push_back(std::to_string(v)); });
       },
@@ -485,7 +490,7 @@ TEST(LoopTimerPromises, DelayResolvesAfterTheTimer) {
 }
 
 vow::Promise<int> sleepy(Log& log) {
-  co_await vow::delay(2);
+  co_await vow::timers::promises::setTimeout(2);
   log.push_back("woke");
   co_await vow::timers::promises::setTimeout(2);
   co_return 42;

@@ -22,8 +22,10 @@
 #include <vector>
 
 #include "vow/promise/error.h"
+#include "vow/promise/host.h"
 #include "vow/promise/microtask.h"
 #include "vow/promise/promise.h"
+#include "vow/promise/testing/test_support.h"
 
 // Counts heap allocations while `g_count_allocations` is set (the all() allocation test).
 namespace {
@@ -48,7 +50,7 @@ using vow::Error;
 using vow::Promise;
 using vow::Settled;
 using vow::SettledStatus;
-using Log = std::vector<std::string>;
+using vow::test::Log;
 
 std::string join(const Log& log) {
   std::string out;
@@ -77,22 +79,24 @@ std::string joinInts(const std::vector<int>& v) {
   return out;
 }
 
-// Records what the rejection tracker hears (the loop installs the real one).
-class CountingTracker : public vow::internal::RejectionTracker {
+// A host that keeps the rejected promises still without a handler (the loop is the real one).
+class CountingTracker final : public vow::PromiseHost {
  public:
-  CountingTracker() : previous_(vow::internal::currentRejectionTracker()) {
-    vow::internal::currentRejectionTracker() = this;
-  }
-  ~CountingTracker() override { vow::internal::currentRejectionTracker() = previous_; }
+  CountingTracker() : previous_(vow::setPromiseHost(this)) {}
+  ~CountingTracker() { vow::setPromiseHost(previous_); }
 
-  void onRejectWithNoHandler(vow::internal::StateBase* p) override { unhandled.push_back(p); }
-  void onHandlerAddedAfterReject(vow::internal::StateBase* p) override { std::erase(unhandled, p); }
+  void promiseRejectedWithoutHandler(const vow::AnyPromise& p) override {
+    unhandled.push_back(p.state());
+  }
+  void promiseHandledAfterRejection(const vow::AnyPromise& p) override {
+    std::erase(unhandled, p.state());
+  }
 
   // Rejected promises still without a handler.
   std::vector<vow::internal::StateBase*> unhandled;
 
  private:
-  vow::internal::RejectionTracker* previous_;
+  vow::PromiseHost* previous_;
 };
 
 // Counts its live copies: a handler capturing one shows when the handler is released.

@@ -11,6 +11,7 @@
 #include "absl/status/statusor.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "vow/promise/host.h"
 #include "vow/promise/testing/test_support.h"
 
 namespace vow {
@@ -21,14 +22,17 @@ using test::Log;
 using ::testing::ElementsAre;
 
 // Records what happened, in order.
-// Records V8-style rejection-tracking events for the tests that check them.
-class RecordingTracker : public internal::RejectionTracker {
+// A host that records the rejection-tracking events, for the tests that check them.
+class RecordingTracker final : public PromiseHost {
  public:
-  RecordingTracker() { internal::currentRejectionTracker() = this; }
-  ~RecordingTracker() override { internal::currentRejectionTracker() = nullptr; }
-  void onRejectWithNoHandler(internal::StateBase*) override { events.push_back("reject"); }
-  void onHandlerAddedAfterReject(internal::StateBase*) override { events.push_back("handle"); }
+  RecordingTracker() : previous_(setPromiseHost(this)) {}
+  ~RecordingTracker() { setPromiseHost(previous_); }
+  void promiseRejectedWithoutHandler(const AnyPromise&) override { events.push_back("reject"); }
+  void promiseHandledAfterRejection(const AnyPromise&) override { events.push_back("handle"); }
   std::vector<std::string> events;
+
+ private:
+  PromiseHost* previous_;
 };
 
 TEST(PromiseThen, HandlerNeverRunsSynchronouslyEvenWhenSettled) {

@@ -14,8 +14,8 @@
 // function rejects the promise.
 //
 // callbackify delivers the callback the way Node does: through process.nextTick, after the
-// microtasks queued so far. The promise layer knows no loop, so the delivery goes through a
-// scheduling hook (setCallbackScheduler) that the loop layer installs; with no hook installed
+// microtasks queued so far. The promise layer knows no loop, so the delivery goes through the
+// thread's PromiseHost (vow/promise/host.h; a vow::Loop schedules with nextTick); with no host
 // (a program without a loop), it falls back to queueMicrotask. Pass a scheduler explicitly with
 // callbackify(fn, schedule) to choose.
 #pragma once
@@ -32,24 +32,22 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "vow/promise/error.h"
+#include "vow/promise/host.h"
 #include "vow/promise/microtask.h"
 #include "vow/promise/promise.h"
 
 namespace vow {
 
-// How callbackify delivers its callbacks: `schedule(f)` must run `f` later on this thread.
+// How callbackify(fn, schedule) delivers its callbacks: `schedule(f)` must run `f` later on this
+// thread.
 using CallbackScheduler = void (*)(absl::AnyInvocable<void()>);
 
 namespace internal {
 
-inline CallbackScheduler& callbackSchedulerSlot() noexcept {
-  static CallbackScheduler scheduler = nullptr;
-  return scheduler;
-}
-
+// The thread's host schedules (vow::Loop: process.nextTick); without one, queueMicrotask.
 inline void scheduleCallback(absl::AnyInvocable<void()> f) {
-  if (CallbackScheduler s = callbackSchedulerSlot()) {
-    s(std::move(f));
+  if (PromiseHost* host = promiseHost()) {
+    host->scheduleCallback(std::move(f));
   } else {
     queueMicrotask(std::move(f));
   }
@@ -257,12 +255,6 @@ auto promisifyStatus(F&& fn) {
   };
 }
 
-// Installs how callbackify delivers callbacks (Node: process.nextTick). The loop layer installs
-// vow::nextTick; null restores the fallback (queueMicrotask). Returns the previous scheduler.
-inline CallbackScheduler setCallbackScheduler(CallbackScheduler s) noexcept {
-  return std::exchange(internal::callbackSchedulerSlot(), s);
-}
-
 // Node: util.callbackify(fn). `fn(args...)` returns a Promise<T>; the result takes
 // (args..., callback) and calls callback(nullptr, value) (or callback(nullptr) for void) when the
 // promise fulfills, callback(err) (with a default T for the value) when it rejects, always
@@ -312,7 +304,7 @@ auto callbackify(F&& fn, CallbackScheduler schedule) {
   };
 }
 
-// Node: util.callbackify(fn), delivering through the installed scheduler (nextTick under a loop).
+// Node: util.callbackify(fn), delivering through the thread's host (nextTick under a loop).
 template <class F>
 auto callbackify(F&& fn) {
   return callbackify(std::forward<F>(fn), CallbackScheduler{nullptr});

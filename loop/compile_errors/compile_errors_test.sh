@@ -33,10 +33,6 @@ expect_error "rvalue-reference listener parameter" \
   "must accept lvalues" \
   'void f(vow::EventEmitter& e) { e.on("x", [](std::string&& v) {}); }'
 
-expect_error "onUnhandledRejection with a wrong handler" \
-  "onUnhandledRejection: the handler takes" \
-  'void f() { vow::onUnhandledRejection([](int) {}); }'
-
 expect_error "queueWork returning a promise" \
   "cannot return a Promise" \
   'void f() { vow::queueWork([] { return vow::Promise<int>::resolve(1); }); }'

@@ -37,11 +37,6 @@ void Reaper::run(Fn fn, void* arg) {
   q.busy = false;
 }
 
-RejectionTracker*& currentRejectionTracker() noexcept {
-  thread_local RejectionTracker* tracker = nullptr;
-  return tracker;
-}
-
 #ifndef NDEBUG
 void failWrongThread() {
   std::fputs(
@@ -90,7 +85,7 @@ void StateBase::markHandled() {
   if (handled_) return;
   handled_ = 1;
   if (status_ == kRejected && reported_) {
-    if (RejectionTracker* t = currentRejectionTracker()) t->onHandlerAddedAfterReject(this);
+    reportHandledAfterRejection(this);
   }
 }
 
@@ -138,7 +133,7 @@ void StateBase::rejectNow(Error error) {
   status_ = kRejected;
   if (!handled_) {
     reported_ = 1;
-    if (RejectionTracker* t = currentRejectionTracker()) t->onRejectWithNoHandler(this);
+    reportRejectedWithoutHandler(this);
   }
   scheduleReactions();
 }

@@ -50,17 +50,10 @@ class Reaper {
   static void run(Fn fn, void* arg);
 };
 
-// Receives V8-style rejection-tracking events; the loop installs one per thread
-// (HostPromiseRejectionTracker's "reject" and "handle" operations).
-class RejectionTracker {
- public:
-  virtual ~RejectionTracker() = default;
-  // `promise` was rejected while nothing handled it.
-  virtual void onRejectWithNoHandler(StateBase* promise) = 0;
-  // A handler was added to `promise`, which had been rejected with no handler.
-  virtual void onHandlerAddedAfterReject(StateBase* promise) = 0;
-};
-RejectionTracker*& currentRejectionTracker() noexcept;
+// Rejection tracking (HostPromiseRejectionTracker's "reject" and "handle"): passed to this
+// thread's PromiseHost (vow/promise/host.h), or kept for the next one installed.
+void reportRejectedWithoutHandler(StateBase* promise);
+void reportHandledAfterRejection(StateBase* promise);
 
 #ifndef NDEBUG
 [[noreturn]] void failWrongThread();

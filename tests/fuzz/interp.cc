@@ -501,13 +501,14 @@ std::vector<std::string> runOne(const std::string& text) {
     vow::Loop loop;
     auto program = std::make_unique<Program>();
     g_program = program.get();
-    loop.onUnhandledRejection([](const vow::Error& e, const vow::AnyPromise& p) {
+    loop.process().on("unhandledRejection", [](const vow::Error& e, const vow::AnyPromise& p) {
       log("unhandled " + (g_program ? g_program->idOf(p) : "?") + " " + fmtReason(e));
       if (g_program && g_program->on_unhandled)
         g_program->runBody(g_program->on_unhandled->kids, 1);
     });
-    loop.onRejectionHandled(
-        [](const vow::AnyPromise& p) { log("handled " + (g_program ? g_program->idOf(p) : "?")); });
+    loop.process().on("rejectionHandled", [](const vow::AnyPromise& p) {
+      log("handled " + (g_program ? g_program->idOf(p) : "?"));
+    });
     try {
       program->runBody(stmts, 0);
     } catch (const std::exception& e) {

@@ -30,7 +30,7 @@
 #include "vow/promise/promise.h"
 
 int main() {
-  vow::onUnhandledRejection([](const vow::Error& reason) {
+  vow::process().on("unhandledRejection", [](const vow::Error& reason, const vow::AnyPromise&) {
     std::printf("unhandledRejection: %s\n", reason.message().c_str());
   });
   (void)vow::Promise<void>::reject(vow::Exception("nobody handles me"));

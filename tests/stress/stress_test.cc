@@ -19,8 +19,8 @@
 namespace {
 
 using ::testing::ElementsAre;
-using Log = std::vector<std::string>;
 using vow::test::Counted;
+using vow::test::Log;
 
 TEST(StressPost, EightThreadsPostAHundredThousandEach) {
   vow::Loop loop;

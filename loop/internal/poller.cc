@@ -1,0 +1,149 @@
+#include "vow/loop/internal/poller.h"
+
+#include <sys/epoll.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <system_error>
+
+#include "vow/loop/internal/inbox.h"
+#include "vow/loop/loop.h"
+
+namespace vow::internal {
+
+Poller::Poller(Loop& loop, LoopLink* link, HandleCount& handles, InboxReader& inbox)
+    : loop_(loop), link_(link), handles_(handles), inbox_(inbox) {
+  epoll_fd_ = ::epoll_create1(EPOLL_CLOEXEC);
+  if (epoll_fd_ < 0) throw std::system_error(errno, std::generic_category(), "epoll_create1");
+  epoll_event ev{};
+  ev.events = EPOLLIN;
+  ev.data.u64 = 0;  // the inbox
+  if (::epoll_ctl(epoll_fd_, EPOLL_CTL_ADD, inbox.inbox()->fd(), &ev) < 0) {
+    int error = errno;
+    ::close(epoll_fd_);
+    throw std::system_error(error, std::generic_category(), "epoll_ctl");
+  }
+}
+
+Poller::~Poller() {
+  // Watchers outliving the loop are stopped; their IoWatcher handles free them.
+  for (auto& [id, w] : watchers_) w->events = 0;
+  ::close(epoll_fd_);
+}
+
+IoWatcherImpl* Poller::watch(int fd, std::uint32_t events,
+                             absl::AnyInvocable<void(std::uint32_t)> cb) {
+  auto* w = new IoWatcherImpl(link_);
+  w->fd = fd;
+  w->id = next_id_++;
+  w->callback = std::move(cb);
+  try {
+    start(w, events);
+  } catch (...) {
+    delete w;
+    throw;
+  }
+  return w;
+}
+
+void Poller::start(IoWatcherImpl* w, std::uint32_t events) {
+  if (events == 0) {
+    stop(w);
+    return;
+  }
+  epoll_event ev{};
+  ev.events = ((events & kReadable) ? EPOLLIN : 0u) | ((events & kWritable) ? EPOLLOUT : 0u);
+  ev.data.u64 = w->id;
+  int op = w->events == 0 ? EPOLL_CTL_ADD : EPOLL_CTL_MOD;
+  if (::epoll_ctl(epoll_fd_, op, w->fd, &ev) < 0) {
+    throw std::system_error(errno, std::generic_category(), "epoll_ctl");
+  }
+  if (w->events == 0) watchers_[w->id] = w;
+  w->events = events;
+  w->flags.setActive(handles_, true);
+}
+
+void Poller::stop(IoWatcherImpl* w) {
+  if (w->events == 0) return;
+  ::epoll_ctl(epoll_fd_, EPOLL_CTL_DEL, w->fd, nullptr);
+  watchers_.erase(w->id);
+  w->events = 0;
+  w->flags.setActive(handles_, false);
+}
+
+void Poller::poll(int timeout_ms) {
+  // Posts and completions left over from a batch an exception interrupted run first.
+  if (inbox_.hasLeftover()) {
+    inbox_.runLeftover();
+    timeout_ms = 0;
+  }
+  polled_count_ = polled_next_ = 0;
+  if (timeout_ms == 0 && watchers_.empty()) {
+    // Nothing but the inbox is registered and we must not block: skip the syscall (as libuv
+    // skips epoll_wait with no fds) and look at the inbox's counter instead.
+    if (inbox_.hasQueued()) inbox_.takeAndRun();
+    return;
+  }
+  epoll_event events[kMaxEvents];
+  int n;
+  do {
+    n = ::epoll_wait(epoll_fd_, events, kMaxEvents, timeout_ms);
+  } while (n < 0 && errno == EINTR);
+  loop_.updateTime();
+  if (n <= 0) return;
+  // Collect first: callbacks may stop watchers (ids are looked up again before each call), and
+  // an exception from one leaves the rest here for resume().
+  for (int i = 0; i < n; ++i) {
+    polled_ids_[i] = events[i].data.u64;
+    polled_events_[i] = events[i].events;
+  }
+  polled_count_ = n;
+  dispatch();
+}
+
+void Poller::resume() {
+  inbox_.runLeftover();
+  dispatch();
+}
+
+void Poller::dispatch() {
+  while (polled_next_ < polled_count_) {
+    int i = polled_next_++;
+    if (polled_ids_[i] == 0) {
+      inbox_.takeAndRun();
+      continue;
+    }
+    auto it = watchers_.find(polled_ids_[i]);
+    if (it == watchers_.end()) continue;
+    IoWatcherImpl* w = it->second;
+    std::uint32_t evs = polled_events_[i];
+    std::uint32_t got = 0;
+    if (evs & (EPOLLIN | EPOLLHUP | EPOLLERR)) got |= kReadable;
+    if (evs & (EPOLLOUT | EPOLLHUP | EPOLLERR)) got |= kWritable;
+    got &= w->events;
+    if (got == 0) continue;
+    // The callback runs from a local, so that destroying the watcher inside it does not destroy
+    // the running callback. It goes back to the watcher afterwards whatever the callback did
+    // to it (stop(), start() again, both): the watcher object lives on while stopped. If the
+    // IoWatcher was destroyed meanwhile, the watcher object is freed here instead.
+    auto cb = std::move(w->callback);
+    w->running = true;
+    struct Restore {
+      IoWatcherImpl* w;
+      absl::AnyInvocable<void(std::uint32_t)>* cb;
+      ~Restore() {
+        w->running = false;
+        if (w->orphaned) {
+          delete w;
+        } else if (!w->callback) {
+          w->callback = std::move(*cb);
+        }
+      }
+    } restore{w, &cb};
+    cb(got);
+    loop_.checkpoint();
+  }
+  polled_count_ = polled_next_ = 0;
+}
+
+}  // namespace vow::internal
