@@ -226,10 +226,12 @@ void truncate(std::string_view path, F&& cb) {
   truncate(path, 0, std::forward<F>(cb));
 }
 
-// Node: fs.utimes(path, atime, mtime, (err) => ...), times in seconds since the epoch.
+// Node: fs.utimes(path, atime, mtime, (err) => ...), times in seconds since the epoch, kept to
+// microseconds. A negative time means now; NaN or +-Infinity throws vow::TypeError
+// ERR_INVALID_ARG_TYPE; a time past time_t fails with EINVAL (all as Node).
 template <class F>
 void utimes(std::string_view path, double atime, double mtime, F&& cb) {
-  internal::submit(internal::pathOp(internal::PathKind::kUtimes, path, 0, 0, atime, mtime),
+  internal::submit(internal::utimesOp(internal::PathKind::kUtimes, path, atime, mtime),
                    std::forward<F>(cb));
 }
 
@@ -284,8 +286,9 @@ void ftruncate(int fd, std::int64_t len, F&& cb) {
 }
 
 // Node: fs.read(fd, buffer, offset, length, position, (err, bytesRead) => ...). Reads into
-// buffer[offset, offset + length); position -1 reads from the current file position. The
-// buffer must stay alive until the callback runs.
+// buffer[offset, offset + length); position -1 reads from the current file position, one
+// outside [-1, 2^53 - 1] throws vow::RangeError ERR_OUT_OF_RANGE (as Node). The buffer must
+// stay alive until the callback runs.
 template <class F>
 void read(int fd, std::span<char> buffer, std::int64_t offset, std::int64_t length,
           std::int64_t position, F&& cb) {
@@ -293,7 +296,8 @@ void read(int fd, std::span<char> buffer, std::int64_t offset, std::int64_t leng
 }
 
 // Node: fs.write(fd, data[, position], (err, bytesWritten) => ...). The data is copied into the
-// operation; all of it is written (short writes are continued), or the error is reported.
+// operation; all of it is written (short writes are continued), or the error is reported. A
+// negative position, or one past 2^53 - 1, writes at the current position (as Node).
 template <class F>
 void write(int fd, std::string data, std::int64_t position, F&& cb) {
   internal::submit(internal::writeOp(fd, std::move(data), position), std::forward<F>(cb));

@@ -12,13 +12,18 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <atomic>
 #include <cerrno>
+#include <chrono>
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <new>
+#include <string>
 #include <utility>
 
+#include "absl/cleanup/cleanup.h"
 #include "vow/promise/error.h"
 
 namespace vow::fs::internal {
@@ -26,8 +31,12 @@ namespace {
 
 constexpr std::size_t kChunk = 64 * 1024;
 
-// Reads to EOF into `out` (appending), for files whose size fstat cannot tell.
+std::atomic<std::int64_t> io_max_length{kIoMaxLength};
+
+// Reads to EOF into `out` (appending), for files whose size fstat cannot tell. Fails with
+// ERR_FS_FILE_TOO_LARGE once more than the limit was read (/dev/zero never ends).
 bool readToEnd(int fd, std::string& out, Failure& failure) {
+  const auto limit = static_cast<std::size_t>(io_max_length.load(std::memory_order_relaxed));
   std::size_t got = out.size();
   for (;;) {
     if (out.size() - got < kChunk) out.resize(got + kChunk);
@@ -40,6 +49,11 @@ bool readToEnd(int fd, std::string& out, Failure& failure) {
     }
     if (n == 0) break;
     got += static_cast<std::size_t>(n);
+    if (got > limit) {
+      out = std::string();
+      failure.setTooLarge(static_cast<std::int64_t>(got));
+      return false;
+    }
   }
   out.resize(got);
   return true;
@@ -115,6 +129,17 @@ Dirent::Type typeOfMode(mode_t m) {
   if (S_ISBLK(m)) return Dirent::Type::kBlockDevice;
   if (S_ISCHR(m)) return Dirent::Type::kCharacterDevice;
   return Dirent::Type::kUnknown;
+}
+
+// libuv's uv__fs_to_timespec for a time checked by toUnixTimestamp (finite, >= 0): whole
+// seconds, and the fraction kept to microseconds. False past time_t, where the kernel (via
+// libuv's conversion) says EINVAL.
+bool toTimespec(double t, struct timespec& ts) {
+  if (!(t < 9223372036854775808.0)) return false;
+  ts.tv_sec = static_cast<time_t>(t);
+  ts.tv_nsec = static_cast<long>((t - static_cast<double>(ts.tv_sec)) * 1e9);
+  ts.tv_nsec -= ts.tv_nsec % 1000;
+  return true;
 }
 
 std::string parentOf(const std::string& p) {
@@ -193,12 +218,41 @@ std::string resolvePath(const std::string& p) {
 
 }  // namespace
 
-SystemError Failure::toError() const {
+void setIoMaxLengthForTesting(std::int64_t max) noexcept {
+  io_max_length.store(max, std::memory_order_relaxed);
+}
+
+void Failure::setTooLarge(std::int64_t size) {
+  errnum = EFBIG;  // marks the failure; the error has no errno (Node's has none)
+  code = "ERR_FS_FILE_TOO_LARGE";
+  message = "File size (" + std::to_string(size) + ") is greater than 2 GiB";
+  range_error = true;
+}
+
+Error Failure::toError() const {
+  if (range_error) return RangeError(message, code);
   if (code != nullptr) return SystemError(code, message, errnum, syscall, path);
   return SystemError(errnum, syscall, path, dest);
 }
 
+void Failure::raise() const {
+  if (range_error) throw RangeError(message, code);
+  if (code != nullptr) throw SystemError(code, message, errnum, syscall, path);
+  throw SystemError(errnum, syscall, path, dest);
+}
+
 void ReadFileOp::run() noexcept {
+  try {
+    readAll();
+  } catch (const std::bad_alloc&) {
+    // More than memory holds: an error, not std::terminate (Node fails the read too).
+    data = std::string();
+    failure = Failure();
+    failure.set(ENOMEM, "read");
+  }
+}
+
+void ReadFileOp::readAll() {
   int f = fd;
   const bool own = f < 0;
   if (own) {
@@ -208,9 +262,15 @@ void ReadFileOp::run() noexcept {
       return;
     }
   }
+  // Closes an fd this op opened, also when an allocation throws.
+  absl::Cleanup closer = [f, own] {
+    if (own) ::close(f);
+  };
   struct stat st;
   if (::fstat(f, &st) != 0) {
     failure.set(errno, "fstat");
+  } else if (S_ISREG(st.st_mode) && st.st_size > io_max_length.load(std::memory_order_relaxed)) {
+    failure.setTooLarge(st.st_size);  // Node checks the size fstat tells first
   } else if (S_ISREG(st.st_mode) && st.st_size > 0 && own) {
     // Known size: one allocation, then read() until it is full (or the file shrank).
     const std::size_t size = static_cast<std::size_t>(st.st_size);
@@ -240,7 +300,6 @@ void ReadFileOp::run() noexcept {
   } else {
     readToEnd(f, data, failure);
   }
-  if (own) ::close(f);
 }
 
 void WriteFileOp::run() noexcept {
@@ -403,17 +462,14 @@ void PathOp::run() noexcept {
     }
     case PathKind::kUtimes:
     case PathKind::kLutimes: {
+      const char* sys = kind == PathKind::kLutimes ? "lutime" : "utime";
       struct timespec ts[2];
-      for (int i = 0; i < 2; ++i) {
-        double t = i == 0 ? atime : mtime;
-        double sec = std::floor(t);
-        ts[i].tv_sec = static_cast<time_t>(sec);
-        ts[i].tv_nsec = static_cast<long>((t - sec) * 1e9);
+      if (!toTimespec(atime, ts[0]) || !toTimespec(mtime, ts[1])) {
+        failure.set(EINVAL, sys, path);
+        return;
       }
       int flags = kind == PathKind::kLutimes ? AT_SYMLINK_NOFOLLOW : 0;
-      if (::utimensat(AT_FDCWD, p, ts, flags) != 0) {
-        failure.set(errno, kind == PathKind::kLutimes ? "lutime" : "utime", path);
-      }
+      if (::utimensat(AT_FDCWD, p, ts, flags) != 0) failure.set(errno, sys, path);
       return;
     }
   }
@@ -718,7 +774,8 @@ void checkFd(int fd) {
   if (fd < 0) throwOutOfRange("fd", ">= 0 && <= 2147483647", fd);
 }
 
-void checkRead(int fd, std::size_t buffer_size, std::int64_t offset, std::int64_t length) {
+void checkRead(int fd, std::size_t buffer_size, std::int64_t offset, std::int64_t length,
+               std::int64_t position) {
   checkFd(fd);
   if (offset < 0) throwOutOfRange("offset", ">= 0 && <= 9007199254740991", offset);
   if (length < 0) throwOutOfRange("length", ">= 0", length);
@@ -727,6 +784,26 @@ void checkRead(int fd, std::size_t buffer_size, std::int64_t offset, std::int64_
   if (offset + length > size) {
     throwOutOfRange("length", "<= " + std::to_string(size - offset), length);
   }
+  if (position < -1 || position > kMaxSafeInteger) {
+    throwOutOfRange("position", ">= -1 && <= 9007199254740991", position);
+  }
+}
+
+double toUnixTimestamp(double time, const char* name) {
+  if (std::isfinite(time)) {
+    if (time >= 0) return time;
+    const auto now = std::chrono::duration_cast<std::chrono::milliseconds>(
+        std::chrono::system_clock::now().time_since_epoch());
+    return static_cast<double>(now.count()) / 1000;
+  }
+  throw TypeError(std::string("The \"") + name +
+                      "\" argument must be an instance of Date or an Time in seconds. Received "
+                      "type number (" +
+                      (std::isnan(time) ? "NaN"
+                       : time > 0       ? "Infinity"
+                                        : "-Infinity") +
+                      ")",
+                  "ERR_INVALID_ARG_TYPE");
 }
 
 }  // namespace vow::fs::internal

@@ -121,10 +121,12 @@ class FileHandle {
   int fd() const noexcept { return state_ ? state_->fd : -1; }
 
   // Node: filehandle.read(buffer, offset, length, position): resolves to bytesRead. The buffer
-  // must stay alive until the promise settles.
+  // must stay alive until the promise settles. Unlike fs.read, a negative position is not
+  // checked: it reads at the current position (as Node's).
   Promise<std::size_t> read(std::span<char> buffer, std::int64_t offset, std::int64_t length,
                             std::int64_t position = -1) const {
     const int f = fdOrBad();
+    if (position < 0) position = -1;
     return VOW_FS_PROMISIFY(std::size_t,
                             ::vow::fs::read(f, buffer, offset, length, position, std::move(cb)));
   }

@@ -77,7 +77,7 @@ inline void truncateSync(std::string_view path, std::int64_t len = 0) {
   internal::runSync(internal::pathOp(internal::PathKind::kTruncate, path, 0, len < 0 ? 0 : len));
 }
 inline void utimesSync(std::string_view path, double atime, double mtime) {
-  internal::runSync(internal::pathOp(internal::PathKind::kUtimes, path, 0, 0, atime, mtime));
+  internal::runSync(internal::utimesOp(internal::PathKind::kUtimes, path, atime, mtime));
 }
 inline void renameSync(std::string_view oldPath, std::string_view newPath) {
   internal::runSync(internal::twoPathOp(internal::TwoPathKind::kRename, oldPath, "oldPath", newPath,

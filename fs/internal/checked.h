@@ -106,6 +106,16 @@ inline PathOp pathOp(PathKind kind, std::string_view path, unsigned mode = 0,
   op.mtime = mtime;
   return op;
 }
+// Node's toUnixTimestamp for a number: seconds as given, a negative time is now (Date.now() /
+// 1000); NaN and +-Infinity throw TypeError ERR_INVALID_ARG_TYPE.
+double toUnixTimestamp(double time, const char* name = "time");
+inline PathOp utimesOp(PathKind kind, std::string_view path, double atime, double mtime) {
+  checkPath(path, "path");
+  PathOp op{kind, std::string(path)};
+  op.atime = toUnixTimestamp(atime);
+  op.mtime = toUnixTimestamp(mtime);
+  return op;
+}
 // Node's validateInteger(uid/gid, name, -1, kMaxUserId).
 inline void checkOwner(std::int64_t id, const char* name) {
   if (id < -1 || id > 4294967295LL) throwOutOfRange(name, ">= -1 && <= 4294967295", id);
@@ -155,7 +165,7 @@ inline FdOp fchownOp(int fd, std::int64_t uid, std::int64_t gid) {
 }
 inline ReadOp readOp(int fd, std::span<char> buffer, std::int64_t offset, std::int64_t length,
                      std::int64_t position) {
-  checkRead(fd, buffer.size(), offset, length);
+  checkRead(fd, buffer.size(), offset, length, position);
   ReadOp op;
   op.fd = fd;
   op.buffer = buffer.data() + offset;
@@ -168,7 +178,9 @@ inline WriteOp writeOp(int fd, std::string data, std::int64_t position) {
   WriteOp op;
   op.fd = fd;
   op.data = std::move(data);
-  op.position = position;
+  // Node's binding writes at the current position for a position that is not a safe integer
+  // (and libuv for a negative one).
+  op.position = position > kMaxSafeInteger ? -1 : position;
   return op;
 }
 

@@ -14,6 +14,7 @@
 
 #include "vow/fs/system_error.h"
 #include "vow/fs/types.h"
+#include "vow/promise/error.h"
 
 namespace vow::fs::internal {
 
@@ -23,9 +24,11 @@ struct Failure {
   const char* syscall = nullptr;
   std::optional<std::string> path;
   std::optional<std::string> dest;
-  // Node's ERR_FS_* errors carry their own code and message.
+  // Node's ERR_FS_* errors carry their own code and message: a SystemError, or a RangeError
+  // when `range_error` (ERR_FS_FILE_TOO_LARGE).
   const char* code = nullptr;
   std::string message;
+  bool range_error = false;
 
   explicit operator bool() const noexcept { return errnum != 0; }
   void set(int e, const char* sys) {
@@ -41,7 +44,10 @@ struct Failure {
     set(e, sys, p);
     dest.emplace(d);
   }
-  SystemError toError() const;
+  // Node's RangeError ERR_FS_FILE_TOO_LARGE for `size` bytes.
+  void setTooLarge(std::int64_t size);
+  Error toError() const;
+  [[noreturn]] void raise() const;
 };
 
 struct ReadFileOp {
@@ -52,6 +58,9 @@ struct ReadFileOp {
   Failure failure;
   void run() noexcept;
   std::string take() { return std::move(data); }
+
+ private:
+  void readAll();  // run() without the bad_alloc guard
 };
 
 struct WriteFileOp {
@@ -192,6 +201,12 @@ struct WriteOp {
   std::size_t take() { return bytes; }
 };
 
+// Node's kIoMaxLength (2 GiB - 1): readFile fails with RangeError ERR_FS_FILE_TOO_LARGE for a
+// file larger than this, or once it has read more than this from a file of unknown size.
+inline constexpr std::int64_t kIoMaxLength = 2147483647;
+// For vow's own tests: lowers the limit readFile enforces (reading 2 GiB would be slow).
+void setIoMaxLengthForTesting(std::int64_t max) noexcept;
+
 // --- argument checks (Node's validators), thrown before any I/O ---------------------------------
 
 // TypeError ERR_INVALID_ARG_VALUE for a NUL byte in a path.
@@ -202,8 +217,12 @@ int parseFlags(std::string_view flags);
 // Received <value>".
 [[noreturn]] void throwOutOfRange(const char* name, const std::string& range, std::int64_t value);
 void checkFd(int fd);
-// Node's validateOffsetLengthRead for read(fd, buffer, offset, length).
-void checkRead(int fd, std::size_t buffer_size, std::int64_t offset, std::int64_t length);
+// Number.MAX_SAFE_INTEGER, the largest file position Node takes.
+inline constexpr std::int64_t kMaxSafeInteger = 9007199254740991;
+// Node's checks of fs.read / fs.readSync(fd, buffer, offset, length, position), in its order:
+// fd, offset, length, then position in [-1, 2^53 - 1] (-1: the current position).
+void checkRead(int fd, std::size_t buffer_size, std::int64_t offset, std::int64_t length,
+               std::int64_t position);
 // Node's inspect() of a string for error messages ('a\x00b').
 std::string inspectString(std::string_view s);
 
