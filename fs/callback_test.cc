@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include <atomic>
+#include <cmath>
 #include <optional>
 #include <string>
 #include <thread>
@@ -486,6 +487,29 @@ TEST(FsRead, RejectsPositionBelowMinusOneAsNode) {
   loop.run();
   EXPECT_EQ(n, 4u);
   fs::closeSync(fd);
+}
+
+TEST(FsFdatasyncAndLutimes, CallbackFormsReportLikeNode) {
+  vow::Loop loop;
+  TestDir dir;
+  fs::writeFileSync(dir / "f", "");
+  fs::symlinkSync(dir / "f", dir / "l");
+  int fd = fs::openSync(dir / "f", "r+");
+  Error a, b, c, d;
+  fs::fdatasync(fd, [&](Error err) { a = err; });
+  fs::fdatasync(1 << 30, [&](Error err) { b = err; });
+  fs::lutimes(dir / "l", 7, 8.25, [&](Error err) { c = err; });
+  fs::lutimes(dir / "m", 7, 8, [&](Error err) { d = err; });
+  EXPECT_THROW(fs::lutimes(dir / "l", 1, INFINITY, [](Error) {}), vow::TypeError);
+  EXPECT_THROW(fs::fdatasync(-1, [](Error) {}), vow::RangeError);
+  loop.run();
+  fs::closeSync(fd);
+  EXPECT_FALSE(a);
+  EXPECT_EQ(b.message(), "EBADF: bad file descriptor, fdatasync");
+  EXPECT_FALSE(c);
+  EXPECT_DOUBLE_EQ(fs::lstatSync(dir / "l").mtimeMs, 8250);
+  EXPECT_EQ(d.message(), "ENOENT: no such file or directory, lutime '" + (dir / "m") + "'");
+  EXPECT_EQ(sys(d).path(), dir / "m");
 }
 
 TEST(FsChmodTruncateUtimes, SucceedAndFail) {

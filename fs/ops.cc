@@ -14,7 +14,6 @@
 #include <algorithm>
 #include <atomic>
 #include <cerrno>
-#include <chrono>
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
@@ -129,17 +128,6 @@ Dirent::Type typeOfMode(mode_t m) {
   if (S_ISBLK(m)) return Dirent::Type::kBlockDevice;
   if (S_ISCHR(m)) return Dirent::Type::kCharacterDevice;
   return Dirent::Type::kUnknown;
-}
-
-// libuv's uv__fs_to_timespec for a time checked by toUnixTimestamp (finite, >= 0): whole
-// seconds, and the fraction kept to microseconds. False past time_t, where the kernel (via
-// libuv's conversion) says EINVAL.
-bool toTimespec(double t, struct timespec& ts) {
-  if (!(t < 9223372036854775808.0)) return false;
-  ts.tv_sec = static_cast<time_t>(t);
-  ts.tv_nsec = static_cast<long>((t - static_cast<double>(ts.tv_sec)) * 1e9);
-  ts.tv_nsec -= ts.tv_nsec % 1000;
-  return true;
 }
 
 std::string parentOf(const std::string& p) {
@@ -424,57 +412,6 @@ void MkdirOp::run() noexcept {
   }
 }
 
-void PathOp::run() noexcept {
-  const char* p = path.c_str();
-  switch (kind) {
-    case PathKind::kRmdir:
-      if (::rmdir(p) != 0) failure.set(errno, "rmdir", path);
-      return;
-    case PathKind::kChown:
-      if (::chown(p, static_cast<uid_t>(uid), static_cast<gid_t>(gid)) != 0) {
-        failure.set(errno, "chown", path);
-      }
-      return;
-    case PathKind::kLchown:
-      if (::lchown(p, static_cast<uid_t>(uid), static_cast<gid_t>(gid)) != 0) {
-        failure.set(errno, "lchown", path);
-      }
-      return;
-    case PathKind::kUnlink:
-      if (::unlink(p) != 0) failure.set(errno, "unlink", path);
-      return;
-    case PathKind::kAccess:
-      if (::access(p, static_cast<int>(mode)) != 0) failure.set(errno, "access", path);
-      return;
-    case PathKind::kChmod:
-      if (::chmod(p, mode) != 0) failure.set(errno, "chmod", path);
-      return;
-    case PathKind::kTruncate: {
-      // Node's fs.truncate opens the file and ftruncates it.
-      int f = ::open(p, O_RDWR | O_CLOEXEC);
-      if (f < 0) {
-        failure.set(errno, "open", path);
-        return;
-      }
-      if (::ftruncate(f, length) != 0) failure.set(errno, "ftruncate");
-      ::close(f);
-      return;
-    }
-    case PathKind::kUtimes:
-    case PathKind::kLutimes: {
-      const char* sys = kind == PathKind::kLutimes ? "lutime" : "utime";
-      struct timespec ts[2];
-      if (!toTimespec(atime, ts[0]) || !toTimespec(mtime, ts[1])) {
-        failure.set(EINVAL, sys, path);
-        return;
-      }
-      int flags = kind == PathKind::kLutimes ? AT_SYMLINK_NOFOLLOW : 0;
-      if (::utimensat(AT_FDCWD, p, ts, flags) != 0) failure.set(errno, sys, path);
-      return;
-    }
-  }
-}
-
 void RmOp::run() noexcept {
   struct stat st;
   if (::lstat(path.c_str(), &st) != 0) {
@@ -624,31 +561,6 @@ void OpenOp::run() noexcept {
   if (fd < 0) failure.set(errno, "open", path);
 }
 
-void FdOp::run() noexcept {
-  switch (kind) {
-    case FdKind::kClose:
-      if (::close(fd) != 0) failure.set(errno, "close");
-      return;
-    case FdKind::kFsync:
-      if (::fsync(fd) != 0) failure.set(errno, "fsync");
-      return;
-    case FdKind::kFdatasync:
-      if (::fdatasync(fd) != 0) failure.set(errno, "fdatasync");
-      return;
-    case FdKind::kFtruncate:
-      if (::ftruncate(fd, length) != 0) failure.set(errno, "ftruncate");
-      return;
-    case FdKind::kFchmod:
-      if (::fchmod(fd, mode) != 0) failure.set(errno, "fchmod");
-      return;
-    case FdKind::kFchown:
-      if (::fchown(fd, static_cast<uid_t>(uid), static_cast<gid_t>(gid)) != 0) {
-        failure.set(errno, "fchown");
-      }
-      return;
-  }
-}
-
 void ReadOp::run() noexcept {
   for (;;) {
     ssize_t n = position >= 0 ? ::pread(fd, buffer, length, static_cast<off_t>(position))
@@ -665,151 +577,4 @@ void ReadOp::run() noexcept {
 
 void WriteOp::run() noexcept { writeAll(fd, data.data(), data.size(), position, &bytes, failure); }
 
-// --- validators ---------------------------------------------------------------------------------
-
-std::string inspectString(std::string_view s) {
-  char quote = '\'';
-  if (s.find('\'') != std::string_view::npos) {
-    if (s.find('"') == std::string_view::npos) {
-      quote = '"';
-    } else if (s.find('`') == std::string_view::npos && s.find("${") == std::string_view::npos) {
-      quote = '`';
-    }
-  }
-  std::string out(1, quote);
-  for (unsigned char c : s) {
-    switch (c) {
-      case '\b':
-        out += "\\b";
-        break;
-      case '\t':
-        out += "\\t";
-        break;
-      case '\n':
-        out += "\\n";
-        break;
-      case '\f':
-        out += "\\f";
-        break;
-      case '\r':
-        out += "\\r";
-        break;
-      case '\\':
-        out += "\\\\";
-        break;
-      default:
-        if (c < 0x20 || c == 0x7f) {
-          char buf[8];
-          std::snprintf(buf, sizeof buf, "\\x%02X", c);
-          out += buf;
-        } else if (c == static_cast<unsigned char>(quote) && quote == '\'') {
-          out += "\\'";
-        } else {
-          out += static_cast<char>(c);
-        }
-    }
-  }
-  out += quote;
-  return out;
-}
-
-namespace {
-[[noreturn]] void throwInvalidArgValue(const char* name, const std::string& reason,
-                                       const std::string& inspected) {
-  std::string shown = inspected;
-  if (shown.size() > 128) shown = shown.substr(0, 128) + "...";
-  throw TypeError(std::string("The argument '") + name + "' " + reason + ". Received " + shown,
-                  "ERR_INVALID_ARG_VALUE");
-}
-
-std::string withSeparators(std::int64_t value) {
-  unsigned long long mag = value < 0 ? 0ULL - static_cast<unsigned long long>(value)
-                                     : static_cast<unsigned long long>(value);
-  std::string digits = std::to_string(mag);
-  std::string out;
-  int n = 0;
-  for (auto it = digits.rbegin(); it != digits.rend(); ++it) {
-    if (n > 0 && n % 3 == 0) out.insert(out.begin(), '_');
-    out.insert(out.begin(), *it);
-    ++n;
-  }
-  return value < 0 ? "-" + out : out;
-}
-}  // namespace
-
-void checkPath(std::string_view path, const char* name) {
-  if (path.find('\0') != std::string_view::npos) {
-    throwInvalidArgValue(name, "must be a string, Uint8Array, or URL without null bytes",
-                         inspectString(path));
-  }
-}
-
-int parseFlags(std::string_view f) {
-  if (f == "r") return O_RDONLY;
-  if (f == "rs" || f == "sr") return O_RDONLY | O_SYNC;
-  if (f == "r+") return O_RDWR;
-  if (f == "rs+" || f == "sr+") return O_RDWR | O_SYNC;
-  if (f == "w") return O_TRUNC | O_CREAT | O_WRONLY;
-  if (f == "wx" || f == "xw") return O_TRUNC | O_CREAT | O_WRONLY | O_EXCL;
-  if (f == "w+") return O_TRUNC | O_CREAT | O_RDWR;
-  if (f == "wx+" || f == "xw+") return O_TRUNC | O_CREAT | O_RDWR | O_EXCL;
-  if (f == "a") return O_APPEND | O_CREAT | O_WRONLY;
-  if (f == "ax" || f == "xa") return O_APPEND | O_CREAT | O_WRONLY | O_EXCL;
-  if (f == "as" || f == "sa") return O_APPEND | O_CREAT | O_WRONLY | O_SYNC;
-  if (f == "a+") return O_APPEND | O_CREAT | O_RDWR;
-  if (f == "ax+" || f == "xa+") return O_APPEND | O_CREAT | O_RDWR | O_EXCL;
-  if (f == "as+" || f == "sa+") return O_APPEND | O_CREAT | O_RDWR | O_SYNC;
-  throwInvalidArgValue("flags", "is invalid", inspectString(f));
-}
-
-void throwOutOfRange(const char* name, const std::string& range, std::int64_t value) {
-  std::string received =
-      (value > (1LL << 32) || value < -(1LL << 32)) ? withSeparators(value) : std::to_string(value);
-  throw RangeError(std::string("The value of \"") + name + "\" is out of range. It must be " +
-                       range + ". Received " + received,
-                   "ERR_OUT_OF_RANGE");
-}
-
-void checkFd(int fd) {
-  if (fd < 0) throwOutOfRange("fd", ">= 0 && <= 2147483647", fd);
-}
-
-void checkRead(int fd, std::size_t buffer_size, std::int64_t offset, std::int64_t length,
-               std::int64_t position) {
-  checkFd(fd);
-  if (offset < 0) throwOutOfRange("offset", ">= 0 && <= 9007199254740991", offset);
-  if (length < 0) throwOutOfRange("length", ">= 0", length);
-  const auto size = static_cast<std::int64_t>(buffer_size);
-  if (offset > size) throwOutOfRange("offset", "<= " + std::to_string(size), offset);
-  if (offset + length > size) {
-    throwOutOfRange("length", "<= " + std::to_string(size - offset), length);
-  }
-  if (position < -1 || position > kMaxSafeInteger) {
-    throwOutOfRange("position", ">= -1 && <= 9007199254740991", position);
-  }
-}
-
-double toUnixTimestamp(double time, const char* name) {
-  if (std::isfinite(time)) {
-    if (time >= 0) return time;
-    const auto now = std::chrono::duration_cast<std::chrono::milliseconds>(
-        std::chrono::system_clock::now().time_since_epoch());
-    return static_cast<double>(now.count()) / 1000;
-  }
-  throw TypeError(std::string("The \"") + name +
-                      "\" argument must be an instance of Date or an Time in seconds. Received "
-                      "type number (" +
-                      (std::isnan(time) ? "NaN"
-                       : time > 0       ? "Infinity"
-                                        : "-Infinity") +
-                      ")",
-                  "ERR_INVALID_ARG_TYPE");
-}
-
 }  // namespace vow::fs::internal
-
-namespace vow::fs {
-
-int OpenFlags::bits() const { return numeric_ ? bits_ : internal::parseFlags(text_); }
-
-}  // namespace vow::fs

@@ -239,4 +239,31 @@ TEST(FsPromisesUtimes, RejectsNanAndReadsFromTheCurrentPositionAsNode) {
   });
 }
 
+TEST(FsPromisesLutimes, SetsTheLinkAndRejectsLikeNode) {
+  runAsync([]() -> Promise<void> {
+    TestDir dir;
+    fs::writeFileSync(dir / "f", "");
+    fs::symlinkSync(dir / "f", dir / "l");
+    co_await fsp::lutimes(dir / "l", 3, 4.5);
+    EXPECT_DOUBLE_EQ(fs::lstatSync(dir / "l").mtimeMs, 4500);
+    Error err;
+    try {
+      co_await fsp::lutimes(dir / "m", 1, 1);
+    } catch (...) {
+      err = Error::current();
+    }
+    EXPECT_EQ(err.message(), "ENOENT: no such file or directory, lutime '" + (dir / "m") + "'");
+    fsp::FileHandle h = co_await fsp::open(dir / "f", "r+");
+    co_await h.datasync();
+    co_await h.close();
+    err = Error();
+    try {
+      co_await h.datasync();  // closed: EBADF, as Node's (whose message is "file closed")
+    } catch (...) {
+      err = Error::current();
+    }
+    EXPECT_EQ(err.code(), "EBADF");
+  });
+}
+
 }  // namespace

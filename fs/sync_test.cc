@@ -307,6 +307,45 @@ TEST(FsUtimesSync, ChecksTimesAsNode) {
   EXPECT_LE(fs::statSync(f).atimeMs / 1000, before + 5);
 }
 
+TEST(FsFdatasyncSync, SyncsAndReportsAsNode) {
+  TestDir dir;
+  int fd = fs::openSync(dir / "f", "w");
+  fs::writeSync(fd, "abc");
+  fs::fdatasyncSync(fd);
+  fs::closeSync(fd);
+  try {
+    fs::fdatasyncSync(fd);  // closed
+    FAIL() << "no throw";
+  } catch (const vow::SystemError& e) {
+    EXPECT_EQ(e.message(), "EBADF: bad file descriptor, fdatasync");
+    EXPECT_EQ(e.errnum(), -9);
+    EXPECT_EQ(e.syscall(), "fdatasync");
+    EXPECT_FALSE(e.hasPath());
+  }
+  EXPECT_EQ(outOfRange([] { fs::fdatasyncSync(-1); }),
+            "The value of \"fd\" is out of range. It must be >= 0 && <= 2147483647. Received -1");
+}
+
+TEST(FsLutimesSync, SetsTheLinksOwnTimesAsNode) {
+  TestDir dir;
+  fs::writeFileSync(dir / "f", "");
+  fs::symlinkSync(dir / "f", dir / "l");
+  const double target_mtime = fs::statSync(dir / "f").mtimeMs;
+  fs::lutimesSync(dir / "l", 5, 6.5);
+  EXPECT_DOUBLE_EQ(fs::lstatSync(dir / "l").mtimeMs, 6500);
+  EXPECT_DOUBLE_EQ(fs::statSync(dir / "f").mtimeMs, target_mtime);
+  try {
+    fs::lutimesSync(dir / "m", 1, 1);
+    FAIL() << "no throw";
+  } catch (const vow::SystemError& e) {
+    EXPECT_EQ(e.message(), "ENOENT: no such file or directory, lutime '" + (dir / "m") + "'");
+    EXPECT_EQ(e.syscall(), "lutime");
+  }
+  EXPECT_EQ(typeErrorOf([&] { fs::lutimesSync(dir / "l", std::nan(""), 1); }),
+            "The \"time\" argument must be an instance of Date or an Time in seconds. Received "
+            "type number (NaN)");
+}
+
 TEST(SystemError, MessagesCodesAndStatuses) {
   vow::SystemError e(ENOTEMPTY, "rmdir", std::string("/x"));
   EXPECT_EQ(e.message(), "ENOTEMPTY: directory not empty, rmdir '/x'");

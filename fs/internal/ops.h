@@ -12,6 +12,7 @@
 #include <string_view>
 #include <vector>
 
+#include "vow/fs/internal/validate.h"
 #include "vow/fs/system_error.h"
 #include "vow/fs/types.h"
 #include "vow/promise/error.h"
@@ -108,29 +109,6 @@ struct MkdirOp {
   std::optional<std::string> take() { return std::move(first); }
 };
 
-// One path in, nothing out.
-enum class PathKind {
-  kRmdir,
-  kUnlink,
-  kAccess,
-  kChmod,
-  kTruncate,
-  kUtimes,
-  kLutimes,
-  kChown,
-  kLchown
-};
-struct PathOp {
-  PathKind kind;
-  std::string path;
-  unsigned mode = 0;  // access mode, chmod mode
-  std::int64_t length = 0;
-  double atime = 0, mtime = 0;
-  Failure failure;
-  std::int64_t uid = -1, gid = -1;  // chown/lchown; -1 leaves it unchanged
-  void run() noexcept;
-};
-
 struct RmOp {
   std::string path;
   bool recursive = false;
@@ -169,17 +147,6 @@ struct OpenOp {
   int take() { return fd; }
 };
 
-enum class FdKind { kClose, kFsync, kFdatasync, kFtruncate, kFchmod, kFchown };
-struct FdOp {
-  FdKind kind;
-  int fd = -1;
-  std::int64_t length = 0;
-  unsigned mode = 0;
-  Failure failure;
-  std::int64_t uid = -1, gid = -1;  // fchown; -1 leaves it unchanged
-  void run() noexcept;
-};
-
 struct ReadOp {
   int fd = -1;
   char* buffer = nullptr;
@@ -206,24 +173,5 @@ struct WriteOp {
 inline constexpr std::int64_t kIoMaxLength = 2147483647;
 // For vow's own tests: lowers the limit readFile enforces (reading 2 GiB would be slow).
 void setIoMaxLengthForTesting(std::int64_t max) noexcept;
-
-// --- argument checks (Node's validators), thrown before any I/O ---------------------------------
-
-// TypeError ERR_INVALID_ARG_VALUE for a NUL byte in a path.
-void checkPath(std::string_view path, const char* name);
-// Node's stringToFlags; TypeError ERR_INVALID_ARG_VALUE for anything else.
-int parseFlags(std::string_view flags);
-// RangeError ERR_OUT_OF_RANGE: "The value of \"<name>\" is out of range. It must be <range>.
-// Received <value>".
-[[noreturn]] void throwOutOfRange(const char* name, const std::string& range, std::int64_t value);
-void checkFd(int fd);
-// Number.MAX_SAFE_INTEGER, the largest file position Node takes.
-inline constexpr std::int64_t kMaxSafeInteger = 9007199254740991;
-// Node's checks of fs.read / fs.readSync(fd, buffer, offset, length, position), in its order:
-// fd, offset, length, then position in [-1, 2^53 - 1] (-1: the current position).
-void checkRead(int fd, std::size_t buffer_size, std::int64_t offset, std::int64_t length,
-               std::int64_t position);
-// Node's inspect() of a string for error messages ('a\x00b').
-std::string inspectString(std::string_view s);
 
 }  // namespace vow::fs::internal
