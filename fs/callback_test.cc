@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include <atomic>
+#include <cmath>
 #include <optional>
 #include <string>
 #include <thread>
@@ -422,6 +423,93 @@ TEST(FsAccess, ExistingAndMissing) {
   loop.run();
   EXPECT_FALSE(a);
   EXPECT_EQ(b.message(), "ENOENT: no such file or directory, access '" + (dir / "m") + "'");
+}
+
+TEST(FsReadFile, UnknownSizeOverTheMaxLengthFailsWithErrFsFileTooLargeAsNode) {
+  // Node's limit is kIoMaxLength (2 GiB - 1); a lower one keeps the test fast.
+  fs::internal::setIoMaxLengthForTesting(1 << 20);
+  vow::Loop loop;
+  Error a;
+  std::string data = "unset";
+  fs::readFile("/dev/zero", [&](Error err, std::string d) {
+    a = err;
+    data = std::move(d);
+  });
+  loop.run();
+  fs::internal::setIoMaxLengthForTesting(fs::internal::kIoMaxLength);
+  ASSERT_TRUE(a);
+  EXPECT_EQ(a.name(), "RangeError");
+  EXPECT_EQ(a.code(), "ERR_FS_FILE_TOO_LARGE");
+  const std::string& m = a.message();
+  ASSERT_TRUE(m.starts_with("File size (") && m.ends_with(") is greater than 2 GiB")) << m;
+  EXPECT_GT(std::stoll(m.substr(11)), 1 << 20);
+  EXPECT_EQ(a.as<vow::SystemError>(), nullptr);
+  EXPECT_TRUE(data.empty());
+}
+
+TEST(FsRm, DirectoryWithoutRecursiveIsASystemErrorNamedSystemErrorAsNode) {
+  vow::Loop loop;
+  TestDir dir;
+  fs::mkdirSync(dir / "d");
+  Error d;
+  fs::rm(dir / "d", [&](Error err) { d = err; });
+  loop.run();
+  // Node: SystemError [ERR_FS_EISDIR] with errno 21 (positive), syscall 'rm' and the path.
+  EXPECT_EQ(d.name(), "SystemError");
+  EXPECT_EQ(d.code(), "ERR_FS_EISDIR");
+  EXPECT_EQ(d.message(), "Path is a directory: rm returned EISDIR (is a directory) " + (dir / "d"));
+  EXPECT_EQ(sys(d).errnum(), 21);
+  EXPECT_EQ(sys(d).syscall(), "rm");
+  EXPECT_EQ(sys(d).path(), dir / "d");
+  EXPECT_FALSE(sys(d).hasDest());
+}
+
+TEST(FsRead, RejectsPositionBelowMinusOneAsNode) {
+  vow::Loop loop;
+  TestDir dir;
+  fs::writeFileSync(dir / "f", "abcdef");
+  int fd = fs::openSync(dir / "f", "r");
+  char buf[8];
+  try {
+    fs::read(fd, buf, 0, 4, -5, [](Error, std::size_t) { ADD_FAILURE(); });
+    ADD_FAILURE() << "no throw";
+  } catch (const vow::RangeError& e) {
+    EXPECT_EQ(e.code(), "ERR_OUT_OF_RANGE");
+    EXPECT_STREQ(e.what(),
+                 "The value of \"position\" is out of range. It must be >= -1 && <= "
+                 "9007199254740991. Received -5");
+  }
+  std::size_t n = 99;
+  fs::read(fd, buf, 0, 4, -1, [&](Error err, std::size_t got) {
+    EXPECT_FALSE(err);
+    n = got;
+  });
+  loop.run();
+  EXPECT_EQ(n, 4u);
+  fs::closeSync(fd);
+}
+
+TEST(FsFdatasyncAndLutimes, CallbackFormsReportLikeNode) {
+  vow::Loop loop;
+  TestDir dir;
+  fs::writeFileSync(dir / "f", "");
+  fs::symlinkSync(dir / "f", dir / "l");
+  int fd = fs::openSync(dir / "f", "r+");
+  Error a, b, c, d;
+  fs::fdatasync(fd, [&](Error err) { a = err; });
+  fs::fdatasync(1 << 30, [&](Error err) { b = err; });
+  fs::lutimes(dir / "l", 7, 8.25, [&](Error err) { c = err; });
+  fs::lutimes(dir / "m", 7, 8, [&](Error err) { d = err; });
+  EXPECT_THROW(fs::lutimes(dir / "l", 1, INFINITY, [](Error) {}), vow::TypeError);
+  EXPECT_THROW(fs::fdatasync(-1, [](Error) {}), vow::RangeError);
+  loop.run();
+  fs::closeSync(fd);
+  EXPECT_FALSE(a);
+  EXPECT_EQ(b.message(), "EBADF: bad file descriptor, fdatasync");
+  EXPECT_FALSE(c);
+  EXPECT_DOUBLE_EQ(fs::lstatSync(dir / "l").mtimeMs, 8250);
+  EXPECT_EQ(d.message(), "ENOENT: no such file or directory, lutime '" + (dir / "m") + "'");
+  EXPECT_EQ(sys(d).path(), dir / "m");
 }
 
 TEST(FsChmodTruncateUtimes, SucceedAndFail) {

@@ -12,13 +12,17 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <atomic>
 #include <cerrno>
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <new>
+#include <string>
 #include <utility>
 
+#include "absl/cleanup/cleanup.h"
 #include "vow/promise/error.h"
 
 namespace vow::fs::internal {
@@ -26,8 +30,12 @@ namespace {
 
 constexpr std::size_t kChunk = 64 * 1024;
 
-// Reads to EOF into `out` (appending), for files whose size fstat cannot tell.
+std::atomic<std::int64_t> io_max_length{kIoMaxLength};
+
+// Reads to EOF into `out` (appending), for files whose size fstat cannot tell. Fails with
+// ERR_FS_FILE_TOO_LARGE once more than the limit was read (/dev/zero never ends).
 bool readToEnd(int fd, std::string& out, Failure& failure) {
+  const auto limit = static_cast<std::size_t>(io_max_length.load(std::memory_order_relaxed));
   std::size_t got = out.size();
   for (;;) {
     if (out.size() - got < kChunk) out.resize(got + kChunk);
@@ -40,6 +48,11 @@ bool readToEnd(int fd, std::string& out, Failure& failure) {
     }
     if (n == 0) break;
     got += static_cast<std::size_t>(n);
+    if (got > limit) {
+      out = std::string();
+      failure.setTooLarge(static_cast<std::int64_t>(got));
+      return false;
+    }
   }
   out.resize(got);
   return true;
@@ -193,12 +206,41 @@ std::string resolvePath(const std::string& p) {
 
 }  // namespace
 
-SystemError Failure::toError() const {
+void setIoMaxLengthForTesting(std::int64_t max) noexcept {
+  io_max_length.store(max, std::memory_order_relaxed);
+}
+
+void Failure::setTooLarge(std::int64_t size) {
+  errnum = EFBIG;  // marks the failure; the error has no errno (Node's has none)
+  code = "ERR_FS_FILE_TOO_LARGE";
+  message = "File size (" + std::to_string(size) + ") is greater than 2 GiB";
+  range_error = true;
+}
+
+Error Failure::toError() const {
+  if (range_error) return RangeError(message, code);
   if (code != nullptr) return SystemError(code, message, errnum, syscall, path);
   return SystemError(errnum, syscall, path, dest);
 }
 
+void Failure::raise() const {
+  if (range_error) throw RangeError(message, code);
+  if (code != nullptr) throw SystemError(code, message, errnum, syscall, path);
+  throw SystemError(errnum, syscall, path, dest);
+}
+
 void ReadFileOp::run() noexcept {
+  try {
+    readAll();
+  } catch (const std::bad_alloc&) {
+    // More than memory holds: an error, not std::terminate (Node fails the read too).
+    data = std::string();
+    failure = Failure();
+    failure.set(ENOMEM, "read");
+  }
+}
+
+void ReadFileOp::readAll() {
   int f = fd;
   const bool own = f < 0;
   if (own) {
@@ -208,9 +250,15 @@ void ReadFileOp::run() noexcept {
       return;
     }
   }
+  // Closes an fd this op opened, also when an allocation throws.
+  absl::Cleanup closer = [f, own] {
+    if (own) ::close(f);
+  };
   struct stat st;
   if (::fstat(f, &st) != 0) {
     failure.set(errno, "fstat");
+  } else if (S_ISREG(st.st_mode) && st.st_size > io_max_length.load(std::memory_order_relaxed)) {
+    failure.setTooLarge(st.st_size);  // Node checks the size fstat tells first
   } else if (S_ISREG(st.st_mode) && st.st_size > 0 && own) {
     // Known size: one allocation, then read() until it is full (or the file shrank).
     const std::size_t size = static_cast<std::size_t>(st.st_size);
@@ -240,7 +288,6 @@ void ReadFileOp::run() noexcept {
   } else {
     readToEnd(f, data, failure);
   }
-  if (own) ::close(f);
 }
 
 void WriteFileOp::run() noexcept {
@@ -362,60 +409,6 @@ void MkdirOp::run() noexcept {
     failure.set(err, "mkdir", path);
     first.reset();
     return;
-  }
-}
-
-void PathOp::run() noexcept {
-  const char* p = path.c_str();
-  switch (kind) {
-    case PathKind::kRmdir:
-      if (::rmdir(p) != 0) failure.set(errno, "rmdir", path);
-      return;
-    case PathKind::kChown:
-      if (::chown(p, static_cast<uid_t>(uid), static_cast<gid_t>(gid)) != 0) {
-        failure.set(errno, "chown", path);
-      }
-      return;
-    case PathKind::kLchown:
-      if (::lchown(p, static_cast<uid_t>(uid), static_cast<gid_t>(gid)) != 0) {
-        failure.set(errno, "lchown", path);
-      }
-      return;
-    case PathKind::kUnlink:
-      if (::unlink(p) != 0) failure.set(errno, "unlink", path);
-      return;
-    case PathKind::kAccess:
-      if (::access(p, static_cast<int>(mode)) != 0) failure.set(errno, "access", path);
-      return;
-    case PathKind::kChmod:
-      if (::chmod(p, mode) != 0) failure.set(errno, "chmod", path);
-      return;
-    case PathKind::kTruncate: {
-      // Node's fs.truncate opens the file and ftruncates it.
-      int f = ::open(p, O_RDWR | O_CLOEXEC);
-      if (f < 0) {
-        failure.set(errno, "open", path);
-        return;
-      }
-      if (::ftruncate(f, length) != 0) failure.set(errno, "ftruncate");
-      ::close(f);
-      return;
-    }
-    case PathKind::kUtimes:
-    case PathKind::kLutimes: {
-      struct timespec ts[2];
-      for (int i = 0; i < 2; ++i) {
-        double t = i == 0 ? atime : mtime;
-        double sec = std::floor(t);
-        ts[i].tv_sec = static_cast<time_t>(sec);
-        ts[i].tv_nsec = static_cast<long>((t - sec) * 1e9);
-      }
-      int flags = kind == PathKind::kLutimes ? AT_SYMLINK_NOFOLLOW : 0;
-      if (::utimensat(AT_FDCWD, p, ts, flags) != 0) {
-        failure.set(errno, kind == PathKind::kLutimes ? "lutime" : "utime", path);
-      }
-      return;
-    }
   }
 }
 
@@ -568,31 +561,6 @@ void OpenOp::run() noexcept {
   if (fd < 0) failure.set(errno, "open", path);
 }
 
-void FdOp::run() noexcept {
-  switch (kind) {
-    case FdKind::kClose:
-      if (::close(fd) != 0) failure.set(errno, "close");
-      return;
-    case FdKind::kFsync:
-      if (::fsync(fd) != 0) failure.set(errno, "fsync");
-      return;
-    case FdKind::kFdatasync:
-      if (::fdatasync(fd) != 0) failure.set(errno, "fdatasync");
-      return;
-    case FdKind::kFtruncate:
-      if (::ftruncate(fd, length) != 0) failure.set(errno, "ftruncate");
-      return;
-    case FdKind::kFchmod:
-      if (::fchmod(fd, mode) != 0) failure.set(errno, "fchmod");
-      return;
-    case FdKind::kFchown:
-      if (::fchown(fd, static_cast<uid_t>(uid), static_cast<gid_t>(gid)) != 0) {
-        failure.set(errno, "fchown");
-      }
-      return;
-  }
-}
-
 void ReadOp::run() noexcept {
   for (;;) {
     ssize_t n = position >= 0 ? ::pread(fd, buffer, length, static_cast<off_t>(position))
@@ -609,130 +577,4 @@ void ReadOp::run() noexcept {
 
 void WriteOp::run() noexcept { writeAll(fd, data.data(), data.size(), position, &bytes, failure); }
 
-// --- validators ---------------------------------------------------------------------------------
-
-std::string inspectString(std::string_view s) {
-  char quote = '\'';
-  if (s.find('\'') != std::string_view::npos) {
-    if (s.find('"') == std::string_view::npos) {
-      quote = '"';
-    } else if (s.find('`') == std::string_view::npos && s.find("${") == std::string_view::npos) {
-      quote = '`';
-    }
-  }
-  std::string out(1, quote);
-  for (unsigned char c : s) {
-    switch (c) {
-      case '\b':
-        out += "\\b";
-        break;
-      case '\t':
-        out += "\\t";
-        break;
-      case '\n':
-        out += "\\n";
-        break;
-      case '\f':
-        out += "\\f";
-        break;
-      case '\r':
-        out += "\\r";
-        break;
-      case '\\':
-        out += "\\\\";
-        break;
-      default:
-        if (c < 0x20 || c == 0x7f) {
-          char buf[8];
-          std::snprintf(buf, sizeof buf, "\\x%02X", c);
-          out += buf;
-        } else if (c == static_cast<unsigned char>(quote) && quote == '\'') {
-          out += "\\'";
-        } else {
-          out += static_cast<char>(c);
-        }
-    }
-  }
-  out += quote;
-  return out;
-}
-
-namespace {
-[[noreturn]] void throwInvalidArgValue(const char* name, const std::string& reason,
-                                       const std::string& inspected) {
-  std::string shown = inspected;
-  if (shown.size() > 128) shown = shown.substr(0, 128) + "...";
-  throw TypeError(std::string("The argument '") + name + "' " + reason + ". Received " + shown,
-                  "ERR_INVALID_ARG_VALUE");
-}
-
-std::string withSeparators(std::int64_t value) {
-  unsigned long long mag = value < 0 ? 0ULL - static_cast<unsigned long long>(value)
-                                     : static_cast<unsigned long long>(value);
-  std::string digits = std::to_string(mag);
-  std::string out;
-  int n = 0;
-  for (auto it = digits.rbegin(); it != digits.rend(); ++it) {
-    if (n > 0 && n % 3 == 0) out.insert(out.begin(), '_');
-    out.insert(out.begin(), *it);
-    ++n;
-  }
-  return value < 0 ? "-" + out : out;
-}
-}  // namespace
-
-void checkPath(std::string_view path, const char* name) {
-  if (path.find('\0') != std::string_view::npos) {
-    throwInvalidArgValue(name, "must be a string, Uint8Array, or URL without null bytes",
-                         inspectString(path));
-  }
-}
-
-int parseFlags(std::string_view f) {
-  if (f == "r") return O_RDONLY;
-  if (f == "rs" || f == "sr") return O_RDONLY | O_SYNC;
-  if (f == "r+") return O_RDWR;
-  if (f == "rs+" || f == "sr+") return O_RDWR | O_SYNC;
-  if (f == "w") return O_TRUNC | O_CREAT | O_WRONLY;
-  if (f == "wx" || f == "xw") return O_TRUNC | O_CREAT | O_WRONLY | O_EXCL;
-  if (f == "w+") return O_TRUNC | O_CREAT | O_RDWR;
-  if (f == "wx+" || f == "xw+") return O_TRUNC | O_CREAT | O_RDWR | O_EXCL;
-  if (f == "a") return O_APPEND | O_CREAT | O_WRONLY;
-  if (f == "ax" || f == "xa") return O_APPEND | O_CREAT | O_WRONLY | O_EXCL;
-  if (f == "as" || f == "sa") return O_APPEND | O_CREAT | O_WRONLY | O_SYNC;
-  if (f == "a+") return O_APPEND | O_CREAT | O_RDWR;
-  if (f == "ax+" || f == "xa+") return O_APPEND | O_CREAT | O_RDWR | O_EXCL;
-  if (f == "as+" || f == "sa+") return O_APPEND | O_CREAT | O_RDWR | O_SYNC;
-  throwInvalidArgValue("flags", "is invalid", inspectString(f));
-}
-
-void throwOutOfRange(const char* name, const std::string& range, std::int64_t value) {
-  std::string received =
-      (value > (1LL << 32) || value < -(1LL << 32)) ? withSeparators(value) : std::to_string(value);
-  throw RangeError(std::string("The value of \"") + name + "\" is out of range. It must be " +
-                       range + ". Received " + received,
-                   "ERR_OUT_OF_RANGE");
-}
-
-void checkFd(int fd) {
-  if (fd < 0) throwOutOfRange("fd", ">= 0 && <= 2147483647", fd);
-}
-
-void checkRead(int fd, std::size_t buffer_size, std::int64_t offset, std::int64_t length) {
-  checkFd(fd);
-  if (offset < 0) throwOutOfRange("offset", ">= 0 && <= 9007199254740991", offset);
-  if (length < 0) throwOutOfRange("length", ">= 0", length);
-  const auto size = static_cast<std::int64_t>(buffer_size);
-  if (offset > size) throwOutOfRange("offset", "<= " + std::to_string(size), offset);
-  if (offset + length > size) {
-    throwOutOfRange("length", "<= " + std::to_string(size - offset), length);
-  }
-}
-
 }  // namespace vow::fs::internal
-
-namespace vow::fs {
-
-int OpenFlags::bits() const { return numeric_ ? bits_ : internal::parseFlags(text_); }
-
-}  // namespace vow::fs

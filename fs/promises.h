@@ -1,6 +1,6 @@
-// vow::fs::promises: Node's fs.promises. Every function here is the callback API (fs.h) turned
-// into a promise with vow::promisify, so both APIs share one implementation, one pool job per
-// operation, and Node's errors. Invalid arguments reject (they do not throw), as in Node.
+// vow::fs::promises: Node's fs.promises. Every function here is the callback API (callback.h)
+// turned into a promise with vow::promisify, so both APIs share one implementation, one pool job
+// per operation, and Node's errors. Invalid arguments reject (they do not throw), as in Node.
 //
 //   vow::Promise<void> main() {
 //     std::string text = co_await vow::fs::promises::readFile("a.txt");
@@ -18,7 +18,8 @@
 #include <utility>
 #include <vector>
 
-#include "vow/fs/fs.h"
+#include "vow/fs/callback.h"
+#include "vow/fs/internal/operations.h"
 #include "vow/fs/types.h"
 #include "vow/promise/promise.h"
 #include "vow/promise/promisify.h"
@@ -57,9 +58,6 @@ inline Promise<std::optional<std::string>> mkdir(std::string_view path, MkdirOpt
 inline Promise<std::string> mkdtemp(std::string_view prefix) {
   return VOW_FS_PROMISIFY(std::string, ::vow::fs::mkdtemp(prefix, std::move(cb)));
 }
-inline Promise<void> rmdir(std::string_view path) {
-  return VOW_FS_PROMISIFY(void, ::vow::fs::rmdir(path, std::move(cb)));
-}
 inline Promise<void> rm(std::string_view path, RmOptions options = {}) {
   return VOW_FS_PROMISIFY(void, ::vow::fs::rm(path, options, std::move(cb)));
 }
@@ -68,9 +66,6 @@ inline Promise<Stats> stat(std::string_view path) {
 }
 inline Promise<Stats> lstat(std::string_view path) {
   return VOW_FS_PROMISIFY(Stats, ::vow::fs::lstat(path, std::move(cb)));
-}
-inline Promise<void> unlink(std::string_view path) {
-  return VOW_FS_PROMISIFY(void, ::vow::fs::unlink(path, std::move(cb)));
 }
 inline Promise<void> rename(std::string_view oldPath, std::string_view newPath) {
   return VOW_FS_PROMISIFY(void, ::vow::fs::rename(oldPath, newPath, std::move(cb)));
@@ -90,24 +85,19 @@ inline Promise<std::string> readlink(std::string_view path) {
 inline Promise<std::string> realpath(std::string_view path) {
   return VOW_FS_PROMISIFY(std::string, ::vow::fs::realpath(path, std::move(cb)));
 }
-inline Promise<void> access(std::string_view path, int mode = F_OK) {
-  return VOW_FS_PROMISIFY(void, ::vow::fs::access(path, mode, std::move(cb)));
-}
-inline Promise<void> chmod(std::string_view path, unsigned mode) {
-  return VOW_FS_PROMISIFY(void, ::vow::fs::chmod(path, mode, std::move(cb)));
-}
-inline Promise<void> chown(std::string_view path, std::int64_t uid, std::int64_t gid) {
-  return VOW_FS_PROMISIFY(void, ::vow::fs::chown(path, uid, gid, std::move(cb)));
-}
-inline Promise<void> lchown(std::string_view path, std::int64_t uid, std::int64_t gid) {
-  return VOW_FS_PROMISIFY(void, ::vow::fs::lchown(path, uid, gid, std::move(cb)));
-}
-inline Promise<void> truncate(std::string_view path, std::int64_t len = 0) {
-  return VOW_FS_PROMISIFY(void, ::vow::fs::truncate(path, len, std::move(cb)));
-}
-inline Promise<void> utimes(std::string_view path, double atime, double mtime) {
-  return VOW_FS_PROMISIFY(void, ::vow::fs::utimes(path, atime, mtime, std::move(cb)));
-}
+
+// The operations declared in operations.inc that have a promise form.
+#define VOW_FS_PATH_OP(name, D, params, args)                      \
+  inline Promise<void> name(VOW_FS_UNPAREN params) {               \
+    return internal::promiseApi<internal::D>(VOW_FS_UNPAREN args); \
+  }
+#define VOW_FS_FD_OP(name, D, params, args)
+#include "vow/fs/internal/operations.inc"  // NOLINT(build/include)
+#undef VOW_FS_PATH_OP
+#undef VOW_FS_FD_OP
+// Node: fs.promises.access(path): mode F_OK; fs.promises.truncate(path): len 0.
+inline Promise<void> access(std::string_view path) { return access(path, F_OK); }
+inline Promise<void> truncate(std::string_view path) { return truncate(path, 0); }
 
 // Node: FileHandle (what fs.promises.open resolves to). A handle to an open fd, cheap to copy
 // (copies share the fd). close() closes it through the pool; if the last copy goes away while
@@ -121,10 +111,12 @@ class FileHandle {
   int fd() const noexcept { return state_ ? state_->fd : -1; }
 
   // Node: filehandle.read(buffer, offset, length, position): resolves to bytesRead. The buffer
-  // must stay alive until the promise settles.
+  // must stay alive until the promise settles. Unlike fs.read, a negative position is not
+  // checked: it reads at the current position (as Node's).
   Promise<std::size_t> read(std::span<char> buffer, std::int64_t offset, std::int64_t length,
                             std::int64_t position = -1) const {
     const int f = fdOrBad();
+    if (position < 0) position = -1;
     return VOW_FS_PROMISIFY(std::size_t,
                             ::vow::fs::read(f, buffer, offset, length, position, std::move(cb)));
   }
@@ -152,10 +144,9 @@ class FileHandle {
     const int f = fdOrBad();
     return VOW_FS_PROMISIFY(void, ::vow::fs::ftruncate(f, len, std::move(cb)));
   }
-  Promise<void> sync() const {
-    const int f = fdOrBad();
-    return VOW_FS_PROMISIFY(void, ::vow::fs::fsync(f, std::move(cb)));
-  }
+  Promise<void> sync() const { return internal::promiseApi<internal::Fsync>(fdOrBad()); }
+  // Node: filehandle.datasync() (fdatasync).
+  Promise<void> datasync() const { return internal::promiseApi<internal::Fdatasync>(fdOrBad()); }
   // Node: filehandle.close(). Closing twice resolves (Node: a closed handle's close resolves).
   Promise<void> close() const {
     if (!state_ || state_->fd < 0) return Promise<void>::resolve();

@@ -1,4 +1,5 @@
 // fs::promises (the callback API through vow::promisify) and FileHandle, with coroutines.
+#include <cmath>
 #include <optional>
 #include <string>
 #include <vector>
@@ -214,6 +215,55 @@ TEST(FsPromisesReadFile, ManyConcurrent) {
   }
   loop.run();
   EXPECT_EQ(ok, 10000);
+}
+
+TEST(FsPromisesUtimes, RejectsNanAndReadsFromTheCurrentPositionAsNode) {
+  runAsync([]() -> Promise<void> {
+    TestDir dir;
+    fs::writeFileSync(dir / "f", "abcdef");
+    Error err;
+    try {
+      co_await fsp::utimes(dir / "f", std::nan(""), 1);
+    } catch (...) {
+      err = Error::current();
+    }
+    EXPECT_EQ(err.name(), "TypeError");
+    EXPECT_EQ(err.code(), "ERR_INVALID_ARG_TYPE");
+    // filehandle.read does not check the position: a negative one reads at the current one.
+    fsp::FileHandle h = co_await fsp::open(dir / "f", "r");
+    char buf[4];
+    EXPECT_EQ(co_await h.read(buf, 0, 2, -5), 2u);
+    EXPECT_EQ(co_await h.read(buf, 0, 2, -1), 2u);
+    EXPECT_EQ(std::string(buf, 2), "cd");
+    co_await h.close();
+  });
+}
+
+TEST(FsPromisesLutimes, SetsTheLinkAndRejectsLikeNode) {
+  runAsync([]() -> Promise<void> {
+    TestDir dir;
+    fs::writeFileSync(dir / "f", "");
+    fs::symlinkSync(dir / "f", dir / "l");
+    co_await fsp::lutimes(dir / "l", 3, 4.5);
+    EXPECT_DOUBLE_EQ(fs::lstatSync(dir / "l").mtimeMs, 4500);
+    Error err;
+    try {
+      co_await fsp::lutimes(dir / "m", 1, 1);
+    } catch (...) {
+      err = Error::current();
+    }
+    EXPECT_EQ(err.message(), "ENOENT: no such file or directory, lutime '" + (dir / "m") + "'");
+    fsp::FileHandle h = co_await fsp::open(dir / "f", "r+");
+    co_await h.datasync();
+    co_await h.close();
+    err = Error();
+    try {
+      co_await h.datasync();  // closed: EBADF, as Node's (whose message is "file closed")
+    } catch (...) {
+      err = Error::current();
+    }
+    EXPECT_EQ(err.code(), "EBADF");
+  });
 }
 
 }  // namespace

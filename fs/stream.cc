@@ -2,7 +2,7 @@
 
 #include <utility>
 
-#include "vow/fs/fs.h"
+#include "vow/fs/callback.h"
 #include "vow/loop/loop.h"
 
 namespace vow::fs {

@@ -14,8 +14,9 @@
 // Streams are held by std::shared_ptr: the stream keeps itself alive while it has I/O in
 // flight, so dropping your pointer does not cancel it.
 //
-// Differences from Node, by design: a ReadStream starts flowing when a "data" listener is added
-// with on() (as in Node) - once("data") does not start it; there is no paused-mode read().
+// A ReadStream starts flowing when a "data" listener is added with on(), addListener() or
+// once() (as in Node; prependListener does not start it, as in Node). Difference from Node,
+// by design: there is no paused-mode read().
 #pragma once
 
 #include <cstddef>
@@ -53,11 +54,23 @@ class ReadStream final : public EventEmitter, public std::enable_shared_from_thi
   // Use createReadStream.
   ReadStream(std::string path, ReadStreamOptions options);
 
-  // Node's Readable.on: adding a "data" listener starts the flow (unless pause() was called).
+  // Node's Readable.on, which is also its addListener and what its once adds with: adding a
+  // "data" listener starts the flow (unless pause() was called). prependListener and
+  // prependOnceListener are EventEmitter's and do not start it, as in Node.
   template <class F>
   ListenerId on(std::string_view name, F&& listener) {
     ListenerId id = EventEmitter::on(name, std::forward<F>(listener));
-    if (name == "data" && !explicitly_paused_) resume();
+    startFlowOn(name);
+    return id;
+  }
+  template <class F>
+  ListenerId addListener(std::string_view name, F&& listener) {
+    return on(name, std::forward<F>(listener));
+  }
+  template <class F>
+  ListenerId once(std::string_view name, F&& listener) {
+    ListenerId id = EventEmitter::once(name, std::forward<F>(listener));
+    startFlowOn(name);
     return id;
   }
 
@@ -83,6 +96,9 @@ class ReadStream final : public EventEmitter, public std::enable_shared_from_thi
   void start();
 
  private:
+  void startFlowOn(std::string_view name) {
+    if (name == "data" && !explicitly_paused_) resume();
+  }
   void afterOpen(Error err, int fd);
   void readMore();
   void onEof();

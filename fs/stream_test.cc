@@ -158,4 +158,24 @@ TEST(FsStreams, PipeCopiesAFile) {
   EXPECT_EQ(fs::readFileSync(dir / "out"), big);
 }
 
+TEST(FsReadStream, AddListenerAndOnceForDataStartTheFlowAsNode) {
+  vow::Loop loop;
+  TestDir dir;
+  fs::writeFileSync(dir / "f", "abc");
+  std::vector<std::string> log;
+  auto a = fs::createReadStream(dir / "f");
+  a->addListener("data", [&](const std::string& c) { log.push_back("add:" + c); });
+  auto b = fs::createReadStream(dir / "f");
+  b->once("data", [&](const std::string& c) { log.push_back("once:" + c); });
+  // Node's prependListener is EventEmitter's: it does not start the flow.
+  auto c = fs::createReadStream(dir / "f");
+  c->prependListener("data", [&](const std::string& s) { log.push_back("prepend:" + s); });
+  loop.run();
+  EXPECT_EQ(log, (std::vector<std::string>{"add:abc", "once:abc"}));
+  EXPECT_FALSE(a->isPaused());
+  EXPECT_TRUE(c->isPaused());
+  c->destroy();
+  loop.run();
+}
+
 }  // namespace

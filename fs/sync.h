@@ -15,10 +15,25 @@
 
 #include "vow/fs/internal/checked.h"
 #include "vow/fs/internal/dispatch.h"
+#include "vow/fs/internal/operations.h"
 #include "vow/fs/internal/ops.h"
 #include "vow/fs/types.h"
 
 namespace vow::fs {
+
+// The operations declared in operations.inc: nameSync(params...).
+#define VOW_FS_PATH_OP(name, D, params, args)            \
+  inline void name##Sync(VOW_FS_UNPAREN params) {        \
+    internal::syncApi<internal::D>(VOW_FS_UNPAREN args); \
+  }
+#define VOW_FS_FD_OP VOW_FS_PATH_OP
+#include "vow/fs/internal/operations.inc"  // NOLINT(build/include)
+#undef VOW_FS_PATH_OP
+#undef VOW_FS_FD_OP
+// accessSync(path): mode F_OK; truncateSync(path), ftruncateSync(fd): len 0.
+inline void accessSync(std::string_view path) { accessSync(path, F_OK); }
+inline void truncateSync(std::string_view path) { truncateSync(path, 0); }
+inline void ftruncateSync(int fd) { ftruncateSync(fd, 0); }
 
 inline std::string readFileSync(std::string_view path, ReadFileOptions options = {}) {
   return internal::runSync(internal::readFileOp(path, options));
@@ -57,27 +72,8 @@ inline Stats lstatSync(std::string_view path) {
 }
 inline Stats fstatSync(int fd) { return internal::runSync(internal::fstatOp(fd)); }
 
-inline void rmdirSync(std::string_view path) {
-  internal::runSync(internal::pathOp(internal::PathKind::kRmdir, path));
-}
 inline void rmSync(std::string_view path, RmOptions options = {}) {
   internal::runSync(internal::rmOp(path, options));
-}
-inline void unlinkSync(std::string_view path) {
-  internal::runSync(internal::pathOp(internal::PathKind::kUnlink, path));
-}
-inline void accessSync(std::string_view path, int mode = F_OK) {
-  internal::runSync(
-      internal::pathOp(internal::PathKind::kAccess, path, static_cast<unsigned>(mode)));
-}
-inline void chmodSync(std::string_view path, unsigned mode) {
-  internal::runSync(internal::pathOp(internal::PathKind::kChmod, path, mode));
-}
-inline void truncateSync(std::string_view path, std::int64_t len = 0) {
-  internal::runSync(internal::pathOp(internal::PathKind::kTruncate, path, 0, len < 0 ? 0 : len));
-}
-inline void utimesSync(std::string_view path, double atime, double mtime) {
-  internal::runSync(internal::pathOp(internal::PathKind::kUtimes, path, 0, 0, atime, mtime));
 }
 inline void renameSync(std::string_view oldPath, std::string_view newPath) {
   internal::runSync(internal::twoPathOp(internal::TwoPathKind::kRename, oldPath, "oldPath", newPath,
@@ -103,27 +99,13 @@ inline std::string realpathSync(std::string_view path) {
 }
 inline bool existsSync(std::string_view path) noexcept {
   if (path.find('\0') != std::string_view::npos) return false;
-  internal::PathOp op{internal::PathKind::kAccess, std::string(path)};
-  op.run();
-  return !op.failure;
+  internal::Job<internal::Access> job{{std::string(path), F_OK}};
+  job.run();
+  return !job.failure;
 }
 
 inline int openSync(std::string_view path, OpenFlags flags = "r", unsigned mode = 0666) {
   return internal::runSync(internal::openOp(path, flags, mode));
-}
-inline void chownSync(std::string_view path, std::int64_t uid, std::int64_t gid) {
-  internal::runSync(internal::chownOp(internal::PathKind::kChown, path, uid, gid));
-}
-inline void lchownSync(std::string_view path, std::int64_t uid, std::int64_t gid) {
-  internal::runSync(internal::chownOp(internal::PathKind::kLchown, path, uid, gid));
-}
-inline void fchownSync(int fd, std::int64_t uid, std::int64_t gid) {
-  internal::runSync(internal::fchownOp(fd, uid, gid));
-}
-inline void closeSync(int fd) { internal::runSync(internal::fdOp(internal::FdKind::kClose, fd)); }
-inline void fsyncSync(int fd) { internal::runSync(internal::fdOp(internal::FdKind::kFsync, fd)); }
-inline void ftruncateSync(int fd, std::int64_t len = 0) {
-  internal::runSync(internal::fdOp(internal::FdKind::kFtruncate, fd, len < 0 ? 0 : len));
 }
 inline std::size_t readSync(int fd, std::span<char> buffer, std::int64_t offset,
                             std::int64_t length, std::int64_t position = -1) {

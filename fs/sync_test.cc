@@ -3,7 +3,11 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <cmath>
 #include <cstdint>
+#include <ctime>
+#include <functional>
+#include <limits>
 #include <string>
 #include <vector>
 
@@ -195,6 +199,151 @@ TEST(FsChownSync, OwnIdsMinusOneAndNodesErrors) {
   EXPECT_EQ(message([&] { fs::fchownSync(-1, 0, 0); }),
             "ERR_OUT_OF_RANGE | The value of \"fd\" is out of range. It must be >= 0 && <= "
             "2147483647. Received -1");
+}
+
+TEST(FsReadFileSync, FileOverTwoGiBThrowsErrFsFileTooLargeAsNode) {
+  TestDir dir;
+  int fd = ::open((dir / "big").c_str(), O_CREAT | O_WRONLY, 0600);
+  ASSERT_GE(fd, 0);
+  ASSERT_EQ(::ftruncate(fd, 3LL << 30), 0);  // sparse: no disk used
+  ::close(fd);
+  try {
+    fs::readFileSync(dir / "big");
+    FAIL() << "no throw";
+  } catch (const vow::RangeError& e) {
+    EXPECT_EQ(e.code(), "ERR_FS_FILE_TOO_LARGE");
+    EXPECT_STREQ(e.what(), "File size (3221225472) is greater than 2 GiB");
+  }
+}
+
+TEST(FsRmSync, DirectoryWithoutRecursiveThrowsSystemErrorAsNode) {
+  TestDir dir;
+  fs::mkdirSync(dir / "d");
+  try {
+    fs::rmSync(dir / "d");
+    FAIL() << "no throw";
+  } catch (const vow::SystemError& e) {
+    EXPECT_STREQ(e.name(), "SystemError");
+    EXPECT_EQ(vow::Error(e).name(), "SystemError");
+    EXPECT_EQ(e.code(), "ERR_FS_EISDIR");
+    EXPECT_EQ(e.errnum(), 21);
+    EXPECT_EQ(e.syscall(), "rm");
+    EXPECT_EQ(e.path(), dir / "d");
+  }
+}
+
+std::string outOfRange(const std::function<void()>& f) {
+  try {
+    f();
+  } catch (const vow::RangeError& e) {
+    EXPECT_EQ(e.code(), "ERR_OUT_OF_RANGE");
+    return e.what();
+  }
+  return "no throw";
+}
+
+TEST(FsReadSync, RejectsNegativePositionAsNode) {
+  TestDir dir;
+  fs::writeFileSync(dir / "f", "abcdef");
+  int fd = fs::openSync(dir / "f", "r+");
+  char buf[8] = {};
+  const std::string kRange =
+      "The value of \"position\" is out of range. It must be >= -1 && <= 9007199254740991. ";
+  EXPECT_EQ(outOfRange([&] { fs::readSync(fd, buf, 0, 4, -5); }), kRange + "Received -5");
+  EXPECT_EQ(outOfRange([&] { fs::readSync(fd, buf, 0, 4, -2); }), kRange + "Received -2");
+  EXPECT_EQ(outOfRange([&] { fs::readSync(fd, buf, 0, 4, 1LL << 53); }),
+            kRange + "Received 9_007_199_254_740_992");
+  // Node checks offset and length first.
+  EXPECT_EQ(outOfRange([&] { fs::readSync(fd, buf, -1, 4, -5); }),
+            "The value of \"offset\" is out of range. It must be >= 0 && <= 9007199254740991. "
+            "Received -1");
+  // -1: the current position; the largest safe integer is a valid (empty) pread.
+  EXPECT_EQ(fs::readSync(fd, buf, 0, 2, -1), 2u);
+  EXPECT_EQ(fs::readSync(fd, buf, 0, 2, (1LL << 53) - 1), 0u);
+  // write takes any position: negative ones and ones past 2^53 - 1 write at the current
+  // position (Node passes -1 for a position that is not a safe integer).
+  EXPECT_EQ(fs::writeSync(fd, "X", -5), 1u);
+  EXPECT_EQ(fs::writeSync(fd, "Y", 1LL << 53), 1u);
+  fs::closeSync(fd);
+  EXPECT_EQ(fs::readFileSync(dir / "f"), "abXYef");
+}
+
+std::string typeErrorOf(const std::function<void()>& f) {
+  try {
+    f();
+  } catch (const vow::TypeError& e) {
+    EXPECT_EQ(e.code(), "ERR_INVALID_ARG_TYPE");
+    return e.what();
+  }
+  return "no throw";
+}
+
+TEST(FsUtimesSync, ChecksTimesAsNode) {
+  TestDir dir;
+  const std::string f = dir / "f";
+  fs::writeFileSync(f, "");
+  const std::string kNot =
+      "The \"time\" argument must be an instance of Date or an Time in seconds. Received type "
+      "number ";
+  const double inf = std::numeric_limits<double>::infinity();
+  EXPECT_EQ(typeErrorOf([&] { fs::utimesSync(f, std::nan(""), 1); }), kNot + "(NaN)");
+  EXPECT_EQ(typeErrorOf([&] { fs::utimesSync(f, 1, inf); }), kNot + "(Infinity)");
+  EXPECT_EQ(typeErrorOf([&] { fs::utimesSync(f, -inf, 1); }), kNot + "(-Infinity)");
+  // Past time_t: the kernel's EINVAL, as Node's.
+  try {
+    fs::utimesSync(f, 1e300, 1e300);
+    ADD_FAILURE() << "no throw";
+  } catch (const vow::SystemError& e) {
+    EXPECT_EQ(e.message(), "EINVAL: invalid argument, utime '" + f + "'");
+  }
+  // libuv keeps microseconds.
+  fs::utimesSync(f, 1.5, 10000000000.123456789);
+  EXPECT_DOUBLE_EQ(fs::statSync(f).atimeMs, 1500);
+  EXPECT_DOUBLE_EQ(fs::statSync(f).mtimeMs, 10000000000123.456);
+  // A negative time means now.
+  const double before = static_cast<double>(::time(nullptr));
+  fs::utimesSync(f, -1, -1e300);
+  EXPECT_GE(fs::statSync(f).mtimeMs / 1000, before - 1);
+  EXPECT_LE(fs::statSync(f).atimeMs / 1000, before + 5);
+}
+
+TEST(FsFdatasyncSync, SyncsAndReportsAsNode) {
+  TestDir dir;
+  int fd = fs::openSync(dir / "f", "w");
+  fs::writeSync(fd, "abc");
+  fs::fdatasyncSync(fd);
+  fs::closeSync(fd);
+  try {
+    fs::fdatasyncSync(fd);  // closed
+    FAIL() << "no throw";
+  } catch (const vow::SystemError& e) {
+    EXPECT_EQ(e.message(), "EBADF: bad file descriptor, fdatasync");
+    EXPECT_EQ(e.errnum(), -9);
+    EXPECT_EQ(e.syscall(), "fdatasync");
+    EXPECT_FALSE(e.hasPath());
+  }
+  EXPECT_EQ(outOfRange([] { fs::fdatasyncSync(-1); }),
+            "The value of \"fd\" is out of range. It must be >= 0 && <= 2147483647. Received -1");
+}
+
+TEST(FsLutimesSync, SetsTheLinksOwnTimesAsNode) {
+  TestDir dir;
+  fs::writeFileSync(dir / "f", "");
+  fs::symlinkSync(dir / "f", dir / "l");
+  const double target_mtime = fs::statSync(dir / "f").mtimeMs;
+  fs::lutimesSync(dir / "l", 5, 6.5);
+  EXPECT_DOUBLE_EQ(fs::lstatSync(dir / "l").mtimeMs, 6500);
+  EXPECT_DOUBLE_EQ(fs::statSync(dir / "f").mtimeMs, target_mtime);
+  try {
+    fs::lutimesSync(dir / "m", 1, 1);
+    FAIL() << "no throw";
+  } catch (const vow::SystemError& e) {
+    EXPECT_EQ(e.message(), "ENOENT: no such file or directory, lutime '" + (dir / "m") + "'");
+    EXPECT_EQ(e.syscall(), "lutime");
+  }
+  EXPECT_EQ(typeErrorOf([&] { fs::lutimesSync(dir / "l", std::nan(""), 1); }),
+            "The \"time\" argument must be an instance of Date or an Time in seconds. Received "
+            "type number (NaN)");
 }
 
 TEST(SystemError, MessagesCodesAndStatuses) {

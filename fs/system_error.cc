@@ -137,7 +137,8 @@ SystemError::SystemError(std::string code, std::string message, int errnum, std:
     : Exception(std::move(message), std::move(code)),
       errnum_(errnum),
       syscall_(std::move(syscall)),
-      path_(std::move(path)) {}
+      path_(std::move(path)),
+      explicit_code_(true) {}
 
 const std::string& SystemError::empty() noexcept {
   static const std::string* const kEmpty = new std::string();

@@ -32,7 +32,9 @@ class SystemError : public Exception {
   SystemError(std::string code, std::string message, int errnum, std::string syscall,
               std::optional<std::string> path = std::nullopt);
 
-  const char* name() const noexcept override { return "Error"; }
+  // Node's err.name: "Error" for an errno failure (Node's uvException makes a plain Error),
+  // "SystemError" for the ERR_FS_* errors, which Node makes with its SystemError class.
+  const char* name() const noexcept override { return explicit_code_ ? "SystemError" : "Error"; }
   // Node: err.errno, negative (-2 for ENOENT), except for ERR_FS_* errors where Node keeps it
   // positive.
   int errnum() const noexcept { return errnum_; }
@@ -52,6 +54,7 @@ class SystemError : public Exception {
   std::string syscall_;
   std::optional<std::string> path_;
   std::optional<std::string> dest_;
+  bool explicit_code_ = false;
 };
 
 // libuv's name for an errno ("ENOENT"; "Unknown system error -N" when it has none).

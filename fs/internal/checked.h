@@ -96,29 +96,6 @@ inline StatOp fstatOp(int fd) {
   op.fd = fd;
   return op;
 }
-inline PathOp pathOp(PathKind kind, std::string_view path, unsigned mode = 0,
-                     std::int64_t length = 0, double atime = 0, double mtime = 0) {
-  checkPath(path, "path");
-  PathOp op{kind, std::string(path)};
-  op.mode = mode;
-  op.length = length;
-  op.atime = atime;
-  op.mtime = mtime;
-  return op;
-}
-// Node's validateInteger(uid/gid, name, -1, kMaxUserId).
-inline void checkOwner(std::int64_t id, const char* name) {
-  if (id < -1 || id > 4294967295LL) throwOutOfRange(name, ">= -1 && <= 4294967295", id);
-}
-inline PathOp chownOp(PathKind kind, std::string_view path, std::int64_t uid, std::int64_t gid) {
-  checkPath(path, "path");
-  checkOwner(uid, "uid");
-  checkOwner(gid, "gid");
-  PathOp op{kind, std::string(path)};
-  op.uid = uid;
-  op.gid = gid;
-  return op;
-}
 inline TwoPathOp twoPathOp(TwoPathKind kind, std::string_view src, const char* src_name,
                            std::string_view dest, const char* dest_name, int mode = 0) {
   checkPath(src, src_name);
@@ -140,22 +117,9 @@ inline OpenOp openOp(std::string_view path, OpenFlags flags, unsigned mode) {
   op.mode = mode;
   return op;
 }
-inline FdOp fdOp(FdKind kind, int fd, std::int64_t length = 0, unsigned mode = 0) {
-  checkFd(fd);
-  return FdOp{kind, fd, length, mode};
-}
-inline FdOp fchownOp(int fd, std::int64_t uid, std::int64_t gid) {
-  checkFd(fd);
-  checkOwner(uid, "uid");
-  checkOwner(gid, "gid");
-  FdOp op{FdKind::kFchown, fd};
-  op.uid = uid;
-  op.gid = gid;
-  return op;
-}
 inline ReadOp readOp(int fd, std::span<char> buffer, std::int64_t offset, std::int64_t length,
                      std::int64_t position) {
-  checkRead(fd, buffer.size(), offset, length);
+  checkRead(fd, buffer.size(), offset, length, position);
   ReadOp op;
   op.fd = fd;
   op.buffer = buffer.data() + offset;
@@ -168,7 +132,9 @@ inline WriteOp writeOp(int fd, std::string data, std::int64_t position) {
   WriteOp op;
   op.fd = fd;
   op.data = std::move(data);
-  op.position = position;
+  // Node's binding writes at the current position for a position that is not a safe integer
+  // (and libuv for a negative one).
+  op.position = position > kMaxSafeInteger ? -1 : position;
   return op;
 }
 

@@ -59,7 +59,7 @@ void submit(Op&& op, F&& cb) {
 template <class Op>
 auto runSync(Op&& op) {
   op.run();
-  if (op.failure) throw op.failure.toError();
+  if (op.failure) op.failure.raise();
   if constexpr (HasValue<std::decay_t<Op>>) return op.take();
 }
 

@@ -12,8 +12,10 @@
 #include <string_view>
 #include <vector>
 
+#include "vow/fs/internal/validate.h"
 #include "vow/fs/system_error.h"
 #include "vow/fs/types.h"
+#include "vow/promise/error.h"
 
 namespace vow::fs::internal {
 
@@ -23,9 +25,11 @@ struct Failure {
   const char* syscall = nullptr;
   std::optional<std::string> path;
   std::optional<std::string> dest;
-  // Node's ERR_FS_* errors carry their own code and message.
+  // Node's ERR_FS_* errors carry their own code and message: a SystemError, or a RangeError
+  // when `range_error` (ERR_FS_FILE_TOO_LARGE).
   const char* code = nullptr;
   std::string message;
+  bool range_error = false;
 
   explicit operator bool() const noexcept { return errnum != 0; }
   void set(int e, const char* sys) {
@@ -41,7 +45,10 @@ struct Failure {
     set(e, sys, p);
     dest.emplace(d);
   }
-  SystemError toError() const;
+  // Node's RangeError ERR_FS_FILE_TOO_LARGE for `size` bytes.
+  void setTooLarge(std::int64_t size);
+  Error toError() const;
+  [[noreturn]] void raise() const;
 };
 
 struct ReadFileOp {
@@ -52,6 +59,9 @@ struct ReadFileOp {
   Failure failure;
   void run() noexcept;
   std::string take() { return std::move(data); }
+
+ private:
+  void readAll();  // run() without the bad_alloc guard
 };
 
 struct WriteFileOp {
@@ -99,29 +109,6 @@ struct MkdirOp {
   std::optional<std::string> take() { return std::move(first); }
 };
 
-// One path in, nothing out.
-enum class PathKind {
-  kRmdir,
-  kUnlink,
-  kAccess,
-  kChmod,
-  kTruncate,
-  kUtimes,
-  kLutimes,
-  kChown,
-  kLchown
-};
-struct PathOp {
-  PathKind kind;
-  std::string path;
-  unsigned mode = 0;  // access mode, chmod mode
-  std::int64_t length = 0;
-  double atime = 0, mtime = 0;
-  Failure failure;
-  std::int64_t uid = -1, gid = -1;  // chown/lchown; -1 leaves it unchanged
-  void run() noexcept;
-};
-
 struct RmOp {
   std::string path;
   bool recursive = false;
@@ -160,17 +147,6 @@ struct OpenOp {
   int take() { return fd; }
 };
 
-enum class FdKind { kClose, kFsync, kFdatasync, kFtruncate, kFchmod, kFchown };
-struct FdOp {
-  FdKind kind;
-  int fd = -1;
-  std::int64_t length = 0;
-  unsigned mode = 0;
-  Failure failure;
-  std::int64_t uid = -1, gid = -1;  // fchown; -1 leaves it unchanged
-  void run() noexcept;
-};
-
 struct ReadOp {
   int fd = -1;
   char* buffer = nullptr;
@@ -192,19 +168,10 @@ struct WriteOp {
   std::size_t take() { return bytes; }
 };
 
-// --- argument checks (Node's validators), thrown before any I/O ---------------------------------
-
-// TypeError ERR_INVALID_ARG_VALUE for a NUL byte in a path.
-void checkPath(std::string_view path, const char* name);
-// Node's stringToFlags; TypeError ERR_INVALID_ARG_VALUE for anything else.
-int parseFlags(std::string_view flags);
-// RangeError ERR_OUT_OF_RANGE: "The value of \"<name>\" is out of range. It must be <range>.
-// Received <value>".
-[[noreturn]] void throwOutOfRange(const char* name, const std::string& range, std::int64_t value);
-void checkFd(int fd);
-// Node's validateOffsetLengthRead for read(fd, buffer, offset, length).
-void checkRead(int fd, std::size_t buffer_size, std::int64_t offset, std::int64_t length);
-// Node's inspect() of a string for error messages ('a\x00b').
-std::string inspectString(std::string_view s);
+// Node's kIoMaxLength (2 GiB - 1): readFile fails with RangeError ERR_FS_FILE_TOO_LARGE for a
+// file larger than this, or once it has read more than this from a file of unknown size.
+inline constexpr std::int64_t kIoMaxLength = 2147483647;
+// For vow's own tests: lowers the limit readFile enforces (reading 2 GiB would be slow).
+void setIoMaxLengthForTesting(std::int64_t max) noexcept;
 
 }  // namespace vow::fs::internal
