@@ -7,6 +7,8 @@
 #include <stdexcept>
 #include <utility>
 
+#include "absl/cleanup/cleanup.h"
+
 namespace vow {
 
 // --- KeepAlive -------------------------------------------------------------------------------
@@ -95,16 +97,13 @@ void Loop::run() {
   running_ = true;
   // While it runs, this loop is the thread's current loop (and rejection tracker), so that
   // callbacks calling vow::setTimeout & co. reach it even if another Loop object is current.
-  struct Reset {
-    Loop* self;
-    Loop* saved_current;
-    PromiseHost* saved_host;
-    ~Reset() {
-      self->running_ = false;
-      t_current = saved_current;
-      setPromiseHost(saved_host);
-    }
-  } reset{this, t_current, setPromiseHost(&reporter_)};
+  Loop* saved_current = t_current;
+  PromiseHost* saved_host = setPromiseHost(&reporter_);
+  absl::Cleanup reset = [this, saved_current, saved_host] {
+    running_ = false;
+    t_current = saved_current;
+    setPromiseHost(saved_host);
+  };
   t_current = this;
 
   bool resumed = std::exchange(interrupted_, false);

@@ -6,6 +6,7 @@
 #include <cerrno>
 #include <system_error>
 
+#include "absl/cleanup/cleanup.h"
 #include "vow/loop/internal/inbox.h"
 #include "vow/loop/loop.h"
 
@@ -128,18 +129,14 @@ void Poller::dispatch() {
     // IoWatcher was destroyed meanwhile, the watcher object is freed here instead.
     auto cb = std::move(w->callback);
     w->running = true;
-    struct Restore {
-      IoWatcherImpl* w;
-      absl::AnyInvocable<void(std::uint32_t)>* cb;
-      ~Restore() {
-        w->running = false;
-        if (w->orphaned) {
-          delete w;
-        } else if (!w->callback) {
-          w->callback = std::move(*cb);
-        }
+    absl::Cleanup restore = [w, &cb] {
+      w->running = false;
+      if (w->orphaned) {
+        delete w;
+      } else if (!w->callback) {
+        w->callback = std::move(cb);
       }
-    } restore{w, &cb};
+    };
     cb(got);
     loop_.checkpoint();
   }

@@ -4,6 +4,7 @@
 #include <exception>
 #include <string>
 
+#include "absl/cleanup/cleanup.h"
 #include "vow/loop/loop.h"
 #include "vow/loop/process.h"
 
@@ -74,18 +75,14 @@ bool RejectionReporter::process() {
   }
   // If a report throws (throw/strict mode), the entries not reached yet go back in front of
   // the pending ones, for the next checkpoint (run() called again goes on from there).
-  struct Requeue {
-    RejectionReporter* self;
-    std::deque<AnyPromise>* batch;
-    ~Requeue() {
-      while (!batch->empty()) {
-        auto it = self->maybe_unhandled_.find(batch->back().state());
-        if (it != self->maybe_unhandled_.end()) it->second.in_flight = false;
-        self->pending_.push_front(std::move(batch->back()));
-        batch->pop_back();
-      }
+  absl::Cleanup requeue = [this, &batch] {
+    while (!batch.empty()) {
+      auto it = maybe_unhandled_.find(batch.back().state());
+      if (it != maybe_unhandled_.end()) it->second.in_flight = false;
+      pending_.push_front(std::move(batch.back()));
+      batch.pop_back();
     }
-  } requeue{this, &batch};
+  };
   while (!batch.empty()) {
     AnyPromise promise = std::move(batch.front());
     batch.pop_front();

@@ -6,21 +6,22 @@
 #include <cmath>
 #include <exception>
 
+#include "absl/cleanup/cleanup.h"
 #include "vow/loop/loop.h"
 
 namespace vow::internal {
 
 namespace {
 
-// Sets a flag for the duration of a scope; keeps a list from being freed while it is walked.
-// If a callback throws, a list detached meanwhile (emptied by clearTimeout) is freed here.
-struct ProcessingGuard {
-  TimerList* list;
-  ~ProcessingGuard() {
+// Keeps a list from being freed while it is walked: clears its `processing` flag when the walk
+// ends; if a callback threw, a list detached meanwhile (emptied by clearTimeout) is freed here.
+auto processing(TimerList* list) {
+  list->processing = true;
+  return absl::Cleanup([list] {
     list->processing = false;
     if (std::uncaught_exceptions() > 0 && !list->in_map) delete list;
-  }
-};
+  });
+}
 
 }  // namespace
 
@@ -202,8 +203,7 @@ void TimerQueue::run(std::int64_t now) {
       // The checkpoint may clear every timer of `list` (removeList then detaches it from the
       // map and the heap). Node still processes the list it peeked, now empty; so must we:
       // hold it as "processing" so that it is detached but not freed (listOnTimeout frees it).
-      list->processing = true;
-      ProcessingGuard guard{list};
+      auto guard = processing(list);
       loop_.checkpoint();
     } else {
       ran_list = true;
@@ -215,10 +215,9 @@ void TimerQueue::run(std::int64_t now) {
 }
 
 void TimerQueue::listOnTimeout(TimerList* list, std::int64_t now) {
-  list->processing = true;
   bool ran = false;
   {
-    ProcessingGuard guard{list};
+    auto guard = processing(list);
     TimerImpl* t;
     while ((t = list->head) != nullptr) {
       std::int64_t diff = now - t->start;
@@ -230,10 +229,7 @@ void TimerQueue::listOnTimeout(TimerList* list, std::int64_t now) {
         break;
       }
       t->addRef();  // keep it across the checkpoint and the callback
-      struct Hold {
-        TimerImpl* t;
-        ~Hold() { t->release(); }
-      } hold{t};
+      absl::Cleanup hold = [t] { t->release(); };
       if (ran) {
         loop_.checkpoint();
       } else {
@@ -251,23 +247,19 @@ void TimerQueue::listOnTimeout(TimerList* list, std::int64_t now) {
       }
       // Run the callback from a local: clearTimeout inside it must not destroy it mid-call.
       absl::AnyInvocable<void()> fn = std::move(t->on_timeout);
-      struct Finally {
-        TimerQueue* queue;
-        TimerImpl* t;
-        absl::AnyInvocable<void()>* fn;
-        std::int64_t start;
-        ~Finally() {
-          if (!t->cleared) t->on_timeout = std::move(*fn);
-          if (t->repeat != 0 && t->idle_timeout != -1) {
-            if (t->list == nullptr) {
-              t->idle_timeout = t->repeat;
-              queue->insert(t, t->idle_timeout, start);
-            }
-          } else if (t->list == nullptr) {
-            t->flags.setActive(queue->handles_, false);
+      // Node's `finally` after the callback: an interval is re-armed (from when it started),
+      // a timeout is done.
+      absl::Cleanup finally = [this, t, &fn, start] {
+        if (!t->cleared) t->on_timeout = std::move(fn);
+        if (t->repeat != 0 && t->idle_timeout != -1) {
+          if (t->list == nullptr) {
+            t->idle_timeout = t->repeat;
+            insert(t, t->idle_timeout, start);
           }
+        } else if (t->list == nullptr) {
+          t->flags.setActive(handles_, false);
         }
-      } fin{this, t, &fn, start};
+      };
       fn();
     }
   }
