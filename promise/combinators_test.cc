@@ -8,6 +8,7 @@
 #include <gtest/gtest.h>
 
 #include <cstddef>
+#include <cstdint>
 #include <cstdlib>
 #include <iterator>
 #include <list>
@@ -317,6 +318,28 @@ TEST(PromiseAll, InputsThatCanNeverSettleReleaseTheResultAndItsHandlers) {
   }
   // a's resolvers are gone: nothing can settle the results any more.
   EXPECT_EQ(live, 0);
+}
+
+// all() over more than 2^25 inputs: each pending input holds one settler reference on the
+// result, a count that once wrapped past 2^25 and silently dropped the result's handlers.
+TEST(PromiseAll, MoreThanTwoToThe25InputsStillCallTheHandler) {
+  // 2^25 inputs would take gigabytes under ASan: three real inputs, and the result's count
+  // raised by as many settler references as 2^25 - 1 more inputs would hold.
+  constexpr std::uint64_t kRaised = (std::uint64_t{1} << 25) - 1;
+  auto a = Promise<int>::withResolvers();
+  auto b = Promise<int>::withResolvers();
+  auto c = Promise<int>::withResolvers();
+  auto result = vow::all({a.promise, b.promise, c.promise});
+  vow::internal::StateBase* s = vow::internal::stateOf(result);
+  for (std::uint64_t i = 0; i < kRaised; ++i) s->addSettler();
+  int sum = 0;
+  result.then([&](const std::vector<int>& v) { sum = v[0] + v[1] + v[2]; });
+  a.resolve(1);
+  b.resolve(2);
+  c.resolve(3);
+  vow::runMicrotasks();
+  EXPECT_EQ(sum, 6);
+  for (std::uint64_t i = 0; i < kRaised; ++i) s->releaseSettler();
 }
 
 TEST(PromiseAll, AllocatesOnlyTheStateTheNodesAndTheResult) {

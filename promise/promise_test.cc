@@ -1,5 +1,6 @@
 #include "vow/promise/promise.h"
 
+#include <cstdint>
 #include <memory>
 #include <optional>
 #include <stdexcept>
@@ -356,6 +357,28 @@ TEST(PromiseLifetime, AdoptionCycleIsReleased) {
     self.reset();
   }
   EXPECT_EQ(Counted::live, 0);
+}
+
+// More live copies of one resolver than the settler counter once held (a 25-bit field: past
+// 2^25 it wrapped, the promise looked abandoned and its handlers were silently dropped).
+TEST(PromiseResolve, MoreThanTwoToThe25ResolverCopiesKeepTheHandlers) {
+  // Copying a ResolveFn is one addSettler(); the copies themselves would take 256 MiB, so the
+  // count is raised directly to just below the old limit and real copies cross it.
+  constexpr std::uint64_t kRaised = (std::uint64_t{1} << 25) - 500;
+  auto [p, resolve, reject] = Promise<int>::withResolvers();
+  int got = 0;
+  p.then([&](int v) { got = v; });
+  internal::StateBase* s = internal::stateOf(p);
+  for (std::uint64_t i = 0; i < kRaised; ++i) s->addSettler();
+  {
+    std::vector<ResolveFn<int>> copies(1000, resolve);
+    EXPECT_EQ(s->settlers(), kRaised + 1000 + 2);
+    for (std::uint64_t i = 0; i < kRaised; ++i) s->releaseSettler();
+    EXPECT_EQ(s->settlers(), 1000u + 2);
+    copies.back()(5);
+  }
+  runMicrotasks();
+  EXPECT_EQ(got, 5);
 }
 
 TEST(PromiseValue, SoleConsumerGetsTheValueMovedNotCopied) {

@@ -5,6 +5,7 @@
 #include <cstdlib>
 #include <vector>
 
+#include "absl/container/flat_hash_map.h"
 #include "absl/container/inlined_vector.h"
 
 namespace vow::internal {
@@ -57,6 +58,44 @@ void unreachableReaction() {
   std::abort();
 }
 
+namespace {
+
+// The settler counts that do not fit a state's bit-field, by state. Promises belong to one
+// thread, so the table is per thread. A state in it has settlers, hence references: it cannot
+// be destroyed while its entry exists.
+absl::flat_hash_map<const StateBase*, std::uint64_t>& overflowTable() {
+  thread_local absl::flat_hash_map<const StateBase*, std::uint64_t> table;
+  return table;
+}
+
+}  // namespace
+
+void StateBase::spillSettlers() noexcept {
+  overflowTable()[this] += kSettlersMoved;
+  settlers_ -= kSettlersMoved;
+  overflowed_ = 1;
+}
+
+void StateBase::refillSettlers() noexcept {
+  // Called when the in-state count reached zero with more in the table: the state is not
+  // abandoned, take the next batch back.
+  auto& table = overflowTable();
+  auto it = table.find(this);
+  std::uint64_t take = std::min<std::uint64_t>(it->second, kSettlersMoved);
+  settlers_ = static_cast<std::uint32_t>(take);
+  it->second -= take;
+  if (it->second == 0) {
+    table.erase(it);
+    overflowed_ = 0;
+  }
+}
+
+std::uint64_t StateBase::overflowSettlers() const noexcept {
+  auto& table = overflowTable();
+  auto it = table.find(this);
+  return it == table.end() ? 0 : it->second;
+}
+
 void StateBase::destroy(void* self) { delete static_cast<StateBase*>(self); }
 
 void StateBase::abandon(void* self) {
@@ -99,7 +138,7 @@ bool StateBase::isAwaitedBy(const StateBase* state) const {
   // the states that can settle only if this one does.
   constexpr std::size_t kMaxVisited = 256;
   absl::InlinedVector<const StateBase*, 8> todo;
-  absl::InlinedVector<std::pair<const StateBase*, std::uint32_t>, 4> partial;  // combinators
+  absl::InlinedVector<std::pair<const StateBase*, std::uint64_t>, 4> partial;  // combinators
   todo.push_back(this);
   for (std::size_t i = 0; i < todo.size() && todo.size() < kMaxVisited; ++i) {
     for (Reaction* r = todo[i]->reactions_; r != nullptr; r = r->next_reaction_) {

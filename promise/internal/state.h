@@ -83,8 +83,11 @@ class StateBase : public Reaction {
   // True once resolve/reject was called (the state may still be pending while it adopts).
   bool isLocked() const noexcept { return locked_; }
   // Pending with nothing left that could settle it.
+  // (The in-state count is refilled from the overflow table before it reaches zero.)
   bool isAbandoned() const noexcept { return status_ == kPending && settlers_ == 0; }
-  std::uint32_t settlers() const noexcept { return settlers_; }
+  std::uint64_t settlers() const noexcept {
+    return overflowed_ ? settlers_ + overflowSettlers() : settlers_;
+  }
 
   void addRef() noexcept { ++refs_; }
   void release() noexcept {
@@ -92,12 +95,20 @@ class StateBase : public Reaction {
   }
   // A settler is a reference that can still settle the state: a resolve/reject function, the
   // list entry of a source this state reacts to, a running coroutine.
+  // Any number of settlers is fine: past the bit-field's range the count spills into a side
+  // table (so millions of copies of one resolver, or an all() over 2^25 inputs, still work).
   void addSettler() noexcept {
-    ++settlers_;
+    if (++settlers_ == kMaxInlineSettlers) spillSettlers();
     ++refs_;
   }
   void releaseSettler() noexcept {
-    if (--settlers_ == 0 && status_ == kPending) Reaper::run(&abandon, this);
+    if (--settlers_ == 0) {
+      if (overflowed_) {
+        refillSettlers();
+      } else if (status_ == kPending) {
+        Reaper::run(&abandon, this);
+      }
+    }
     release();
   }
 
@@ -161,9 +172,18 @@ class StateBase : public Reaction {
   static void destroy(void* self);
   static void abandon(void* self);
   void dropReactions();
+  // The settler count is settlers_ plus, when overflowed_, an entry in a thread-local table:
+  // keeping the per-promise state at its size. Half the in-state range moves at a time, so a
+  // count going up and down across the boundary touches the table once per 2^23 steps.
+  static constexpr std::uint32_t kMaxInlineSettlers = (1u << 24) - 1;
+  static constexpr std::uint32_t kSettlersMoved = 1u << 23;
+  void spillSettlers() noexcept;
+  void refillSettlers() noexcept;
+  std::uint64_t overflowSettlers() const noexcept;
 
   std::uint32_t refs_ = 1;
-  std::uint32_t settlers_ : 25 = 0;
+  std::uint32_t settlers_ : 24 = 0;
+  std::uint32_t overflowed_ : 1 = 0;  // part of the settler count is in the side table
   std::uint32_t status_ : 2 = kPending;
   std::uint32_t handled_ : 1 = 0;
   std::uint32_t locked_ : 1 = 0;
