@@ -271,6 +271,9 @@ using Collected = std::conditional_t<K == Combinator::kAll, Element<T>, Settled<
 // abandoned, so is the result.
 template <class Derived, Combinator K, class R>
 class CombinatorState : public State<R> {
+ public:
+  bool waitsOnSeveral() const noexcept override { return true; }
+
  protected:
   static constexpr bool kCollects = K == Combinator::kAll || K == Combinator::kAllSettled;
 

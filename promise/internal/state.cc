@@ -134,28 +134,57 @@ void StateBase::markHandled() {
 }
 
 bool StateBase::isAwaitedBy(const StateBase* state) const {
-  // Breadth-first over "who waits on whom" (the reaction lists of pending states), visiting
-  // the states that can settle only if this one does.
+  // Two searches stepped in turn; the first to know answers. Forward from `state` along what
+  // each state waits on alone: one path, which settles the question unless it meets a
+  // combinator's result. Backward from this state along who waits on it: a tree, breadth
+  // first. Each is cheap where the other may not be (adopting a fresh promise: the forward
+  // path ends at once; a deep co_await recursion: nobody waits on the awaiter yet), and the
+  // pair costs at most twice the cheaper one, so cycles of any length are found without
+  // making long chains quadratic. Only when the forward path is undecided does the backward
+  // search stop at kMaxVisited states (a cycle through a combinator hidden deeper leaks).
   constexpr std::size_t kMaxVisited = 256;
+  const StateBase* forward = state;
+  bool forward_undecided = false;
   absl::InlinedVector<const StateBase*, 8> todo;
   absl::InlinedVector<std::pair<const StateBase*, std::uint64_t>, 4> partial;  // combinators
   todo.push_back(this);
-  for (std::size_t i = 0; i < todo.size() && todo.size() < kMaxVisited; ++i) {
-    for (Reaction* r = todo[i]->reactions_; r != nullptr; r = r->next_reaction_) {
-      const StateBase* w = r->waiter();
-      if (w == nullptr || !w->isPending()) continue;
-      if (r->waitsOnAll()) {
-        // Stuck only once every outstanding input (one settler each) is stuck.
-        auto it = std::find_if(partial.begin(), partial.end(),
-                               [w](const auto& e) { return e.first == w; });
-        if (it == partial.end()) it = partial.insert(partial.end(), {w, 0});
-        if (++it->second < w->settlers()) continue;
+  std::size_t i = 0;
+  Reaction* r = reactions_;
+  for (std::size_t step = 0;; ++step) {
+    // The forward path cannot loop (every wait that could close a cycle was checked here), but
+    // a bug there must cost a leak, not a hang.
+    if (step == (std::size_t{1} << 32)) forward_undecided = true;
+    if (!forward_undecided) {
+      if (!forward->isPending()) return false;
+      if (forward->waitsOnSeveral()) {
+        forward_undecided = true;
+      } else if (forward == this) {
+        return true;
+      } else {
+        forward = forward->awaitedSource();
+        if (forward == nullptr) return false;  // waits on nothing: settleable from outside
       }
-      if (w == state) return true;
-      todo.push_back(w);
     }
+    // One backward step: the next reaction of the state being expanded.
+    while (r == nullptr) {
+      if (++i == todo.size()) return false;  // everything that waits on this was seen
+      if (forward_undecided && todo.size() >= kMaxVisited) return false;
+      r = todo[i]->reactions_;
+    }
+    const StateBase* w = r->waiter();
+    const bool waits_on_all = r->waitsOnAll();
+    r = r->next_reaction_;
+    if (w == nullptr || !w->isPending()) continue;
+    if (waits_on_all) {
+      // Stuck only once every outstanding input (one settler each) is stuck.
+      auto it =
+          std::find_if(partial.begin(), partial.end(), [w](const auto& e) { return e.first == w; });
+      if (it == partial.end()) it = partial.insert(partial.end(), {w, 0});
+      if (++it->second < w->settlers()) continue;
+    }
+    if (w == state) return true;
+    todo.push_back(w);
   }
-  return false;
 }
 
 void StateBase::addReaction(Reaction* r) {

@@ -117,10 +117,17 @@ class StateBase : public Reaction {
   void drop() override { unreachableReaction(); }
   StateBase* waiter() noexcept override { return this; }
 
-  // True if `state` waits, directly or through other pending promises, on this one: making
-  // this one wait on `state` would close a cycle that can never settle. Looks at a bounded
-  // number of waiters (a cycle hidden deeper is only a leak, as before).
+  // True if `state` waits, directly or through other pending promises, on this one (or is
+  // this one): making this one wait on `state` would close a cycle that can never settle.
+  // Finds cycles of any length made of then, adoption and co_await waits; a cycle through a
+  // combinator's result is found while it involves at most a few hundred states.
   bool isAwaitedBy(const StateBase* state) const;
+  // The promise this pending state waits on alone (a then's source, the promise it adopts, the
+  // one its coroutine awaits), or nullptr: the forward edge the cycle check follows.
+  virtual StateBase* awaitedSource() const noexcept { return nullptr; }
+  virtual void setAwaitedSource(StateBase*) noexcept {}
+  // A combinator's result: it waits on several inputs, not on one.
+  virtual bool waitsOnSeveral() const noexcept { return false; }
   // A combinator's result calls this when one of its inputs is done: if the inputs left all
   // wait on the result itself, nothing can settle it, and its reactions are released.
   void releaseIfStuckInCycle();
@@ -253,7 +260,7 @@ class State : public StateBase {
  public:
   using Value = Stored<T>;
 
-  State() noexcept {}
+  State() noexcept : source_(nullptr) {}
   ~State() override {
     if (status() == kFulfilled) {
       value_.~Value();
@@ -264,6 +271,11 @@ class State : public StateBase {
 
   Value& value() noexcept { return value_; }
   const Error& reason() const noexcept override { return error_; }
+
+  StateBase* awaitedSource() const noexcept override { return isPending() ? source_ : nullptr; }
+  void setAwaitedSource(StateBase* source) noexcept override {
+    if (isPending()) source_ = source;
+  }
 
   // Settles with a value unless already locked (the resolve function's "alreadyResolved").
   template <class... A>
@@ -311,7 +323,9 @@ class State : public StateBase {
   }
 
  private:
+  // While pending, the union holds what the state waits on (no extra space per promise).
   union {
+    StateBase* source_;
     Value value_;
     Error error_;
   };
@@ -325,11 +339,13 @@ class AdoptReaction final : public Reaction {
   StateBase* waiter() noexcept override { return target_; }
   void react(StateBase* source) override {
     auto* s = static_cast<State<T>*>(source);
+    target_->setAwaitedSource(nullptr);
     target_->adoptOutcome(s);
     target_->releaseSettler();
     delete this;
   }
   void drop() override {
+    target_->setAwaitedSource(nullptr);
     target_->releaseSettler();
     delete this;
   }
@@ -368,6 +384,7 @@ void State<T>::resolveWithState(State<T>* other) {
             p.source->markHandled();  // as JS's then() does
             p.adopt->drop();
           } else {
+            p.adopt->waiter()->setAwaitedSource(p.source);
             p.source->addReaction(p.adopt);
           }
         } else {
