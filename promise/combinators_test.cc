@@ -431,6 +431,25 @@ TEST(PromiseAllTicks, InputSettledLater) {
 
 // --- allSettled -------------------------------------------------------------------------------
 
+TEST(PromiseAny, CycleThroughAllAndAnyIsReleasedOnceItsOtherInputIsGone) {
+  // Fuzz seed 3889: p adopts the end of a chain through all([any([d, b]).catch, d]) where d
+  // waits on p. `all` needs d, which waits on the all: stuck from the start, but while b can
+  // still settle the `any`, only part of that is visible locally. Once b's resolvers are gone,
+  // nothing outside the group can settle any of it, and it is freed.
+  int live = 0;
+  {
+    auto a = Promise<int>::withResolvers();
+    auto b = Promise<int>::withResolvers();
+    auto d = a.promise.then([](int v) { return v; });
+    auto any = vow::any({d, b.promise}).catch_([](const vow::Error&) { return 0; });
+    auto end = vow::all({any, d}).then([c = Counted(&live)](const std::vector<int>&) { return 1; });
+    a.resolve(end);
+    vow::runMicrotasks();
+    EXPECT_EQ(live, 1);
+  }
+  EXPECT_EQ(live, 0);
+}
+
 TEST(PromiseAllSettled, ReportsEveryOutcomeInInputOrder) {
   auto a = Promise<int>::withResolvers();
   auto b = Promise<int>::withResolvers();

@@ -115,8 +115,69 @@ void StateBase::dropReactions() {
   }
 }
 
+bool StateBase::isStuckInCycle() const {
+  // The states that wait on this one, directly or not, through any kind of reaction (at most
+  // kMaxVisited of them; a larger group is left alone and leaks, where JS's GC would free it).
+  constexpr std::size_t kMaxVisited = 256;
+  struct Member {
+    const StateBase* state;
+    std::uint64_t have = 0;  // reactions in members' lists that can settle it
+    bool waits_on_all = false;
+    bool stuck = true;
+  };
+  absl::InlinedVector<Member, 16> members;
+  absl::flat_hash_map<const StateBase*, std::size_t> index;
+  members.push_back({this});
+  index.emplace(this, 0);
+  for (std::size_t i = 0; i < members.size(); ++i) {
+    for (Reaction* r = members[i].state->reactions_; r != nullptr; r = r->next_reaction_) {
+      const StateBase* w = r->waiter();
+      if (w == nullptr || !w->isPending()) continue;
+      auto [it, added] = index.emplace(w, members.size());
+      if (added) {
+        if (members.size() == kMaxVisited) return false;
+        members.push_back({w});
+      }
+      Member& m = members[it->second];
+      ++m.have;
+      m.waits_on_all = r->waitsOnAll();
+    }
+  }
+  // The largest subgroup in which every member can be settled only from inside: a member that
+  // waits on one promise (then, adoption, await) or needs all of its inputs (allSettled) is
+  // stuck if one of its sources is; all, race and any results only if every outstanding input
+  // (one settler reference each) is. Members that fail that are taken out, and what waited on
+  // them rechecked, until nothing changes. If this state is left, nothing outside the group can
+  // settle any of it.
+  auto fails = [](const Member& m) {
+    return m.waits_on_all ? m.have < m.state->settlers() : m.have == 0;
+  };
+  absl::InlinedVector<std::size_t, 16> out;
+  for (std::size_t i = 0; i < members.size(); ++i) {
+    if (fails(members[i])) {
+      members[i].stuck = false;
+      out.push_back(i);
+    }
+  }
+  while (!out.empty()) {
+    const StateBase* gone = members[out.back()].state;
+    out.pop_back();
+    for (Reaction* r = gone->reactions_; r != nullptr; r = r->next_reaction_) {
+      const StateBase* w = r->waiter();
+      if (w == nullptr || !w->isPending()) continue;
+      Member& m = members[index.at(w)];
+      --m.have;
+      if (m.stuck && fails(m)) {
+        m.stuck = false;
+        out.push_back(index.at(w));
+      }
+    }
+  }
+  return members[0].stuck;
+}
+
 void StateBase::releaseIfStuckInCycle() {
-  if (!isPending() || reactions_ == nullptr || !isAwaitedBy(this)) return;
+  if (!isPending() || reactions_ == nullptr || !isStuckInCycle()) return;
   // Every input that could still settle this state waits, through other pending promises, on
   // this state itself: it can never settle. Release its reactions as for an abandoned one, and
   // the rest of the cycle follows (JS leaves such a cycle to its GC).
