@@ -125,20 +125,25 @@ bool StateBase::isStuckInCycle() const {
     bool waits_on_all = false;
     bool stuck = true;
   };
+  // Usually a handful (the result and a then on it): a linear search, no allocation. This runs
+  // each time an input of a combinator with handlers is done.
   absl::InlinedVector<Member, 16> members;
-  absl::flat_hash_map<const StateBase*, std::size_t> index;
+  auto find = [&members](const StateBase* w) {
+    return static_cast<std::size_t>(std::find_if(members.begin(), members.end(),
+                                                 [w](const Member& m) { return m.state == w; }) -
+                                    members.begin());
+  };
   members.push_back({this});
-  index.emplace(this, 0);
   for (std::size_t i = 0; i < members.size(); ++i) {
     for (Reaction* r = members[i].state->reactions_; r != nullptr; r = r->next_reaction_) {
       const StateBase* w = r->waiter();
       if (w == nullptr || !w->isPending()) continue;
-      auto [it, added] = index.emplace(w, members.size());
-      if (added) {
+      std::size_t at = find(w);
+      if (at == members.size()) {
         if (members.size() == kMaxVisited) return false;
         members.push_back({w});
       }
-      Member& m = members[it->second];
+      Member& m = members[at];
       ++m.have;
       m.waits_on_all = r->waitsOnAll();
     }
@@ -165,11 +170,12 @@ bool StateBase::isStuckInCycle() const {
     for (Reaction* r = gone->reactions_; r != nullptr; r = r->next_reaction_) {
       const StateBase* w = r->waiter();
       if (w == nullptr || !w->isPending()) continue;
-      Member& m = members[index.at(w)];
+      const std::size_t at = find(w);
+      Member& m = members[at];
       --m.have;
       if (m.stuck && fails(m)) {
         m.stuck = false;
-        out.push_back(index.at(w));
+        out.push_back(at);
       }
     }
   }
