@@ -32,6 +32,13 @@
 //
 // A move-only value is moved out of its input (the combinator is that promise's one consumer);
 // if another consumer took it already, the combinator sees a TypeError instead.
+//
+// Cycles: a result that can only be settled by promises waiting on it (say `p` resolved with
+// `all({p.then(f), q})` once q's resolvers are gone) never settles, as in JS; vow then releases
+// its handlers and what they hold, where JS's GC would collect the cycle. This is checked each
+// time one of the result's inputs is done, over at most 256 waiting promises: a larger group,
+// or one that is stuck only through which way an input settles (an `any` that needs a
+// rejection the cycle can only fulfil), stays allocated until its other inputs are gone.
 #pragma once
 
 #include <cstddef>
@@ -271,6 +278,9 @@ using Collected = std::conditional_t<K == Combinator::kAll, Element<T>, Settled<
 // abandoned, so is the result.
 template <class Derived, Combinator K, class R>
 class CombinatorState : public State<R> {
+ public:
+  bool waitsOnSeveral() const noexcept override { return true; }
+
  protected:
   static constexpr bool kCollects = K == Combinator::kAll || K == Combinator::kAllSettled;
 

@@ -8,6 +8,7 @@
 #include <gtest/gtest.h>
 
 #include <cstddef>
+#include <cstdint>
 #include <cstdlib>
 #include <iterator>
 #include <list>
@@ -323,6 +324,28 @@ TEST(PromiseAll, InputsThatCanNeverSettleReleaseTheResultAndItsHandlers) {
   EXPECT_EQ(live, 0);
 }
 
+// all() over more than 2^25 inputs: each pending input holds one settler reference on the
+// result, a count that once wrapped past 2^25 and silently dropped the result's handlers.
+TEST(PromiseAll, MoreThanTwoToThe25InputsStillCallTheHandler) {
+  // 2^25 inputs would take gigabytes under ASan: three real inputs, and the result's count
+  // raised by as many settler references as 2^25 - 1 more inputs would hold.
+  constexpr std::uint64_t kRaised = (std::uint64_t{1} << 25) - 1;
+  auto a = Promise<int>::withResolvers();
+  auto b = Promise<int>::withResolvers();
+  auto c = Promise<int>::withResolvers();
+  auto result = vow::all({a.promise, b.promise, c.promise});
+  vow::internal::StateBase* s = vow::internal::stateOf(result);
+  for (std::uint64_t i = 0; i < kRaised; ++i) s->addSettler();
+  int sum = 0;
+  result.then([&](const std::vector<int>& v) { sum = v[0] + v[1] + v[2]; });
+  a.resolve(1);
+  b.resolve(2);
+  c.resolve(3);
+  vow::runMicrotasks();
+  EXPECT_EQ(sum, 6);
+  for (std::uint64_t i = 0; i < kRaised; ++i) s->releaseSettler();
+}
+
 TEST(PromiseAll, AllocatesOnlyTheStateTheNodesAndTheResult) {
   constexpr int kN = 10000;
   std::vector<Promise<int>> inputs;
@@ -411,6 +434,25 @@ TEST(PromiseAllTicks, InputSettledLater) {
 }
 
 // --- allSettled -------------------------------------------------------------------------------
+
+TEST(PromiseAny, CycleThroughAllAndAnyIsReleasedOnceItsOtherInputIsGone) {
+  // Fuzz seed 3889: p adopts the end of a chain through all([any([d, b]).catch, d]) where d
+  // waits on p. `all` needs d, which waits on the all: stuck from the start, but while b can
+  // still settle the `any`, only part of that is visible locally. Once b's resolvers are gone,
+  // nothing outside the group can settle any of it, and it is freed.
+  int live = 0;
+  {
+    auto a = Promise<int>::withResolvers();
+    auto b = Promise<int>::withResolvers();
+    auto d = a.promise.then([](int v) { return v; });
+    auto any = vow::any({d, b.promise}).catch_([](const vow::Error&) { return 0; });
+    auto end = vow::all({any, d}).then([c = Counted(&live)](const std::vector<int>&) { return 1; });
+    a.resolve(end);
+    vow::runMicrotasks();
+    EXPECT_EQ(live, 1);
+  }
+  EXPECT_EQ(live, 0);
+}
 
 TEST(PromiseAllSettled, ReportsEveryOutcomeInInputOrder) {
   auto a = Promise<int>::withResolvers();

@@ -1,4 +1,9 @@
 // Promise<T> as a coroutine: JavaScript's async/await semantics.
+#include <alloca.h>
+#include <pthread.h>
+
+#include <cstddef>
+#include <functional>
 #include <memory>
 #include <stdexcept>
 #include <string>
@@ -202,6 +207,68 @@ TEST(CoroutineDepth, MillionDeepRecursionCompletesOnTheDefaultStack) {
   recurse(1'000'000).then([&] { done = true; });
   runMicrotasks();
   EXPECT_TRUE(done);
+}
+
+// Uses `bytes` of stack below its caller, touching one byte per page from the top down (as a
+// function filling a large local array would). Not instrumented: ASan would poison and
+// unpoison the whole array at every call.
+[[gnu::noinline]] __attribute__((no_sanitize("address"))) void useStack(std::size_t bytes) {
+  volatile char* p = static_cast<char*>(alloca(bytes));
+  for (std::size_t i = bytes; i >= 4096; i -= 4096) p[i - 1] = 1;
+  p[0] = 1;
+}
+
+Promise<void> recurseUsingStack(int n) {
+  useStack(800 * 1024);
+  if (n > 0) co_await recurseUsingStack(n - 1);
+}
+
+// Runs `fn` on a new thread with an 8 MiB stack: a thread's usual size, and fixed (the main
+// thread's stack grows without limit under a test runner with `ulimit -s unlimited`).
+void onThreadWith8MiBStack(const std::function<void()>& fn) {
+  pthread_attr_t attr;
+  pthread_attr_init(&attr);
+  pthread_attr_setstacksize(&attr, 8 << 20);
+  pthread_t thread;
+  auto body = [](void* f) -> void* {
+    (*static_cast<const std::function<void()>*>(f))();
+    return nullptr;
+  };
+  ASSERT_EQ(pthread_create(&thread, &attr, body, const_cast<std::function<void()>*>(&fn)), 0);
+  pthread_join(thread, nullptr);
+  pthread_attr_destroy(&attr);
+}
+
+TEST(CoroutineDepth, BodiesUsing800KiBOfStackRecurseDeeply) {
+  // Every body, at every depth, gets at least 1 MiB of stack for what it calls.
+  bool done = false;
+  onThreadWith8MiBStack([&] {
+    recurseUsingStack(200'000).then([&] { done = true; });
+    runMicrotasks();
+  });
+  EXPECT_TRUE(done);
+}
+
+volatile bool g_forever = true;
+[[gnu::noinline]] int overflowStack(int n) {
+  volatile char buf[1024];
+  buf[0] = static_cast<char>(n);
+  if (!g_forever) return 0;
+  return overflowStack(n + 1) + buf[0];
+}
+
+Promise<void> recurseThenOverflow(int n) {
+  if (n > 0) {
+    co_await recurseThenOverflow(n - 1);
+  } else {
+    overflowStack(0);
+  }
+}
+
+TEST(CoroutineDepthDeathTest, OverflowingAStackSegmentFailsWithAMessage) {
+  // 200,000 levels are past the 8 MiB thread stack: the overflow happens on a segment.
+  EXPECT_DEATH(onThreadWith8MiBStack([] { (void)recurseThenOverflow(200'000); }),
+               "vow: stack overflow in a coroutine");
 }
 
 TEST(CoroutineDepth, MillionAwaitsInALoopRunInConstantStack) {

@@ -335,6 +335,7 @@ class ThenState final : public State<U> {
 
   void react(StateBase* source) override {
     auto* s = static_cast<State<T>*>(source);
+    this->setAwaitedSource(nullptr);  // the source may be freed once this job ends
     if (s->status() == StateBase::kFulfilled) {
       onFulfilled(s);
     } else {
@@ -345,6 +346,7 @@ class ThenState final : public State<U> {
     this->releaseSettler();
   }
   void drop() override {
+    this->setAwaitedSource(nullptr);
     destroyHandlers();
     this->releaseSettler();
   }
@@ -611,6 +613,7 @@ auto Promise<T>::thenImpl(F&& on_fulfilled, R&& on_rejected) const {
   auto* d = new internal::ThenState<T, U, OnF, OnR>(OnF(std::forward<F>(on_fulfilled)),
                                                     OnR(std::forward<R>(on_rejected)));
   d->addSettler();  // the reference held by this promise's reaction list
+  d->setAwaitedSource(state_);
   state_->addReaction(d);
   return Promise<U>(d);
 }

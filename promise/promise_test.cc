@@ -1,5 +1,6 @@
 #include "vow/promise/promise.h"
 
+#include <cstdint>
 #include <memory>
 #include <optional>
 #include <stdexcept>
@@ -360,6 +361,66 @@ TEST(PromiseLifetime, AdoptionCycleIsReleased) {
     self.reset();
   }
   EXPECT_EQ(Counted::live, 0);
+}
+
+TEST(PromiseLifetime, AdoptionCycleOfAThousandPromisesIsReleased) {
+  // p_i resolved with p_(i+1), p_999 with p_0: nothing can settle any of them. A cycle that
+  // long is past any bounded search; it must still be freed, with the handler on p_0.
+  constexpr int kN = 1000;
+  Counted::live = 0;
+  {
+    std::vector<WithResolvers<int>> ps;
+    for (int i = 0; i < kN; ++i) ps.push_back(Promise<int>::withResolvers());
+    ps[0].promise.then([c = Counted()](int) {});
+    for (int i = 0; i < kN; ++i) ps[i].resolve(ps[(i + 1) % kN].promise);
+    runMicrotasks();
+  }
+  EXPECT_EQ(Counted::live, 0);
+  // The same through a then chain: p resolved with the end of 1000 thens on p.
+  {
+    auto [p, resolve, reject] = Promise<int>::withResolvers();
+    Promise<int> q = p.then([c = Counted()](int v) { return v; });
+    for (int i = 0; i < kN; ++i) q = q.then([](int v) { return v; });
+    resolve(q);
+    runMicrotasks();
+  }
+  EXPECT_EQ(Counted::live, 0);
+}
+
+TEST(PromiseLifetime, AdoptionChainsThatAreNotCyclesStillSettle) {
+  // Long adoption chains built in either order must not be mistaken for cycles.
+  constexpr int kN = 2000;
+  std::vector<WithResolvers<int>> ps;
+  for (int i = 0; i < kN; ++i) ps.push_back(Promise<int>::withResolvers());
+  for (int i = 0; i + 1 < kN; ++i) ps[i].resolve(ps[i + 1].promise);
+  int got = 0;
+  ps[0].promise.then([&](int v) { got = v; });
+  runMicrotasks();
+  ps[kN - 1].resolve(7);
+  runMicrotasks();
+  EXPECT_EQ(got, 7);
+}
+
+// More live copies of one resolver than the settler counter once held (a 25-bit field: past
+// 2^25 it wrapped, the promise looked abandoned and its handlers were silently dropped).
+TEST(PromiseResolve, MoreThanTwoToThe25ResolverCopiesKeepTheHandlers) {
+  // Copying a ResolveFn is one addSettler(); the copies themselves would take 256 MiB, so the
+  // count is raised directly to just below the old limit and real copies cross it.
+  constexpr std::uint64_t kRaised = (std::uint64_t{1} << 25) - 500;
+  auto [p, resolve, reject] = Promise<int>::withResolvers();
+  int got = 0;
+  p.then([&](int v) { got = v; });
+  internal::StateBase* s = internal::stateOf(p);
+  for (std::uint64_t i = 0; i < kRaised; ++i) s->addSettler();
+  {
+    std::vector<ResolveFn<int>> copies(1000, resolve);
+    EXPECT_EQ(s->settlers(), kRaised + 1000 + 2);
+    for (std::uint64_t i = 0; i < kRaised; ++i) s->releaseSettler();
+    EXPECT_EQ(s->settlers(), 1000u + 2);
+    copies.back()(5);
+  }
+  runMicrotasks();
+  EXPECT_EQ(got, 5);
 }
 
 TEST(PromiseValue, SoleConsumerGetsTheValueMovedNotCopied) {

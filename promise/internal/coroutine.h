@@ -20,8 +20,14 @@ struct AlwaysFalse : std::false_type {};
 template <class T>
 class CoroState final : public State<T> {
  public:
-  void react(StateBase*) override { frame_.resume(); }
-  void drop() override { frame_.destroy(); }
+  void react(StateBase*) override {
+    this->setAwaitedSource(nullptr);
+    frame_.resume();
+  }
+  void drop() override {
+    this->setAwaitedSource(nullptr);
+    frame_.destroy();
+  }
 
   std::coroutine_handle<> frame_;
 };
@@ -44,6 +50,7 @@ class PromiseAwaiter {
       waiter_->drop();
       return;
     }
+    waiter_->waiter()->setAwaitedSource(s);
     s->addReaction(waiter_);
   }
   U await_resume() {

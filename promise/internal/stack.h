@@ -1,7 +1,10 @@
 // Deep eager starts: a coroutine body runs synchronously when called, so `co_await f(n - 1)`
-// recursion nests one C++ call per level. When the current stack runs low, the next body starts
-// on a fresh heap-allocated stack segment instead, so the depth is bounded by memory, not by
-// the 8 MiB thread stack.
+// recursion nests one C++ call per level. When less than 1 MiB (a quarter of a small thread
+// stack) is left below the current frame, the next body starts on a fresh stack segment
+// instead, so the depth is bounded by memory, not by the 8 MiB thread stack, and every body,
+// at any depth, has at least that much stack for what it calls. A body that uses more than it
+// was left on a segment hits the segment's guard region, and the process aborts with
+// "vow: stack overflow in a coroutine ..." instead of corrupting memory.
 #pragma once
 
 #include <coroutine>

@@ -5,6 +5,7 @@
 #include <cstdlib>
 #include <vector>
 
+#include "absl/container/flat_hash_map.h"
 #include "absl/container/inlined_vector.h"
 
 namespace vow::internal {
@@ -52,6 +53,44 @@ void unreachableReaction() {
   std::abort();
 }
 
+namespace {
+
+// The settler counts that do not fit a state's bit-field, by state. Promises belong to one
+// thread, so the table is per thread. A state in it has settlers, hence references: it cannot
+// be destroyed while its entry exists.
+absl::flat_hash_map<const StateBase*, std::uint64_t>& overflowTable() {
+  thread_local absl::flat_hash_map<const StateBase*, std::uint64_t> table;
+  return table;
+}
+
+}  // namespace
+
+void StateBase::spillSettlers() noexcept {
+  overflowTable()[this] += kSettlersMoved;
+  settlers_ -= kSettlersMoved;
+  overflowed_ = 1;
+}
+
+void StateBase::refillSettlers() noexcept {
+  // Called when the in-state count reached zero with more in the table: the state is not
+  // abandoned, take the next batch back.
+  auto& table = overflowTable();
+  auto it = table.find(this);
+  std::uint64_t take = std::min<std::uint64_t>(it->second, kSettlersMoved);
+  settlers_ = static_cast<std::uint32_t>(take);
+  it->second -= take;
+  if (it->second == 0) {
+    table.erase(it);
+    overflowed_ = 0;
+  }
+}
+
+std::uint64_t StateBase::overflowSettlers() const noexcept {
+  auto& table = overflowTable();
+  auto it = table.find(this);
+  return it == table.end() ? 0 : it->second;
+}
+
 void StateBase::destroy(void* self) { delete static_cast<StateBase*>(self); }
 
 void StateBase::abandon(void* self) {
@@ -71,8 +110,75 @@ void StateBase::dropReactions() {
   }
 }
 
+bool StateBase::isStuckInCycle() const {
+  // The states that wait on this one, directly or not, through any kind of reaction (at most
+  // kMaxVisited of them; a larger group is left alone and leaks, where JS's GC would free it).
+  constexpr std::size_t kMaxVisited = 256;
+  struct Member {
+    const StateBase* state;
+    std::uint64_t have = 0;  // reactions in members' lists that can settle it
+    bool waits_on_all = false;
+    bool stuck = true;
+  };
+  // Usually a handful (the result and a then on it): a linear search, no allocation. This runs
+  // each time an input of a combinator with handlers is done.
+  absl::InlinedVector<Member, 16> members;
+  auto find = [&members](const StateBase* w) {
+    return static_cast<std::size_t>(std::find_if(members.begin(), members.end(),
+                                                 [w](const Member& m) { return m.state == w; }) -
+                                    members.begin());
+  };
+  members.push_back({this});
+  for (std::size_t i = 0; i < members.size(); ++i) {
+    for (Reaction* r = members[i].state->reactions_; r != nullptr; r = r->next_reaction_) {
+      const StateBase* w = r->waiter();
+      if (w == nullptr || !w->isPending()) continue;
+      std::size_t at = find(w);
+      if (at == members.size()) {
+        if (members.size() == kMaxVisited) return false;
+        members.push_back({w});
+      }
+      Member& m = members[at];
+      ++m.have;
+      m.waits_on_all = r->waitsOnAll();
+    }
+  }
+  // The largest subgroup in which every member can be settled only from inside: a member that
+  // waits on one promise (then, adoption, await) or needs all of its inputs (allSettled) is
+  // stuck if one of its sources is; all, race and any results only if every outstanding input
+  // (one settler reference each) is. Members that fail that are taken out, and what waited on
+  // them rechecked, until nothing changes. If this state is left, nothing outside the group can
+  // settle any of it.
+  auto fails = [](const Member& m) {
+    return m.waits_on_all ? m.have < m.state->settlers() : m.have == 0;
+  };
+  absl::InlinedVector<std::size_t, 16> out;
+  for (std::size_t i = 0; i < members.size(); ++i) {
+    if (fails(members[i])) {
+      members[i].stuck = false;
+      out.push_back(i);
+    }
+  }
+  while (!out.empty()) {
+    const StateBase* gone = members[out.back()].state;
+    out.pop_back();
+    for (Reaction* r = gone->reactions_; r != nullptr; r = r->next_reaction_) {
+      const StateBase* w = r->waiter();
+      if (w == nullptr || !w->isPending()) continue;
+      const std::size_t at = find(w);
+      Member& m = members[at];
+      --m.have;
+      if (m.stuck && fails(m)) {
+        m.stuck = false;
+        out.push_back(at);
+      }
+    }
+  }
+  return members[0].stuck;
+}
+
 void StateBase::releaseIfStuckInCycle() {
-  if (!isPending() || reactions_ == nullptr || !isAwaitedBy(this)) return;
+  if (!isPending() || reactions_ == nullptr || !isStuckInCycle()) return;
   // Every input that could still settle this state waits, through other pending promises, on
   // this state itself: it can never settle. Release its reactions as for an abandoned one, and
   // the rest of the cycle follows (JS leaves such a cycle to its GC).
@@ -90,28 +196,57 @@ void StateBase::markHandled() {
 }
 
 bool StateBase::isAwaitedBy(const StateBase* state) const {
-  // Breadth-first over "who waits on whom" (the reaction lists of pending states), visiting
-  // the states that can settle only if this one does.
+  // Two searches stepped in turn; the first to know answers. Forward from `state` along what
+  // each state waits on alone: one path, which settles the question unless it meets a
+  // combinator's result. Backward from this state along who waits on it: a tree, breadth
+  // first. Each is cheap where the other may not be (adopting a fresh promise: the forward
+  // path ends at once; a deep co_await recursion: nobody waits on the awaiter yet), and the
+  // pair costs at most twice the cheaper one, so cycles of any length are found without
+  // making long chains quadratic. Only when the forward path is undecided does the backward
+  // search stop at kMaxVisited states (a cycle through a combinator hidden deeper leaks).
   constexpr std::size_t kMaxVisited = 256;
+  const StateBase* forward = state;
+  bool forward_undecided = false;
   absl::InlinedVector<const StateBase*, 8> todo;
-  absl::InlinedVector<std::pair<const StateBase*, std::uint32_t>, 4> partial;  // combinators
+  absl::InlinedVector<std::pair<const StateBase*, std::uint64_t>, 4> partial;  // combinators
   todo.push_back(this);
-  for (std::size_t i = 0; i < todo.size() && todo.size() < kMaxVisited; ++i) {
-    for (Reaction* r = todo[i]->reactions_; r != nullptr; r = r->next_reaction_) {
-      const StateBase* w = r->waiter();
-      if (w == nullptr || !w->isPending()) continue;
-      if (r->waitsOnAll()) {
-        // Stuck only once every outstanding input (one settler each) is stuck.
-        auto it = std::find_if(partial.begin(), partial.end(),
-                               [w](const auto& e) { return e.first == w; });
-        if (it == partial.end()) it = partial.insert(partial.end(), {w, 0});
-        if (++it->second < w->settlers()) continue;
+  std::size_t i = 0;
+  Reaction* r = reactions_;
+  for (std::size_t step = 0;; ++step) {
+    // The forward path cannot loop (every wait that could close a cycle was checked here), but
+    // a bug there must cost a leak, not a hang.
+    if (step == (std::size_t{1} << 32)) forward_undecided = true;
+    if (!forward_undecided) {
+      if (!forward->isPending()) return false;
+      if (forward->waitsOnSeveral()) {
+        forward_undecided = true;
+      } else if (forward == this) {
+        return true;
+      } else {
+        forward = forward->awaitedSource();
+        if (forward == nullptr) return false;  // waits on nothing: settleable from outside
       }
-      if (w == state) return true;
-      todo.push_back(w);
     }
+    // One backward step: the next reaction of the state being expanded.
+    while (r == nullptr) {
+      if (++i == todo.size()) return false;  // everything that waits on this was seen
+      if (forward_undecided && todo.size() >= kMaxVisited) return false;
+      r = todo[i]->reactions_;
+    }
+    const StateBase* w = r->waiter();
+    const bool waits_on_all = r->waitsOnAll();
+    r = r->next_reaction_;
+    if (w == nullptr || !w->isPending()) continue;
+    if (waits_on_all) {
+      // Stuck only once every outstanding input (one settler each) is stuck.
+      auto it =
+          std::find_if(partial.begin(), partial.end(), [w](const auto& e) { return e.first == w; });
+      if (it == partial.end()) it = partial.insert(partial.end(), {w, 0});
+      if (++it->second < w->settlers()) continue;
+    }
+    if (w == state) return true;
+    todo.push_back(w);
   }
-  return false;
 }
 
 void StateBase::addReaction(Reaction* r) {

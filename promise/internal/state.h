@@ -76,8 +76,11 @@ class StateBase : public Reaction {
   // True once resolve/reject was called (the state may still be pending while it adopts).
   bool isLocked() const noexcept { return locked_; }
   // Pending with nothing left that could settle it.
+  // (The in-state count is refilled from the overflow table before it reaches zero.)
   bool isAbandoned() const noexcept { return status_ == kPending && settlers_ == 0; }
-  std::uint32_t settlers() const noexcept { return settlers_; }
+  std::uint64_t settlers() const noexcept {
+    return overflowed_ ? settlers_ + overflowSettlers() : settlers_;
+  }
 
   void addRef() noexcept { ++refs_; }
   void release() noexcept {
@@ -85,12 +88,20 @@ class StateBase : public Reaction {
   }
   // A settler is a reference that can still settle the state: a resolve/reject function, the
   // list entry of a source this state reacts to, a running coroutine.
+  // Any number of settlers is fine: past the bit-field's range the count spills into a side
+  // table (so millions of copies of one resolver, or an all() over 2^25 inputs, still work).
   void addSettler() noexcept {
-    ++settlers_;
+    if (++settlers_ == kMaxInlineSettlers) spillSettlers();
     ++refs_;
   }
   void releaseSettler() noexcept {
-    if (--settlers_ == 0 && status_ == kPending) Reaper::run(&abandon, this);
+    if (--settlers_ == 0) {
+      if (overflowed_) {
+        refillSettlers();
+      } else if (status_ == kPending) {
+        Reaper::run(&abandon, this);
+      }
+    }
     release();
   }
 
@@ -99,13 +110,23 @@ class StateBase : public Reaction {
   void drop() override { unreachableReaction(); }
   StateBase* waiter() noexcept override { return this; }
 
-  // True if `state` waits, directly or through other pending promises, on this one: making
-  // this one wait on `state` would close a cycle that can never settle. Looks at a bounded
-  // number of waiters (a cycle hidden deeper is only a leak, as before).
+  // True if `state` waits, directly or through other pending promises, on this one (or is
+  // this one): making this one wait on `state` would close a cycle that can never settle.
+  // Finds cycles of any length made of then, adoption and co_await waits; a cycle through a
+  // combinator's result is found while it involves at most a few hundred states.
   bool isAwaitedBy(const StateBase* state) const;
+  // The promise this pending state waits on alone (a then's source, the promise it adopts, the
+  // one its coroutine awaits), or nullptr: the forward edge the cycle check follows.
+  virtual StateBase* awaitedSource() const noexcept { return nullptr; }
+  virtual void setAwaitedSource(StateBase*) noexcept {}
+  // A combinator's result: it waits on several inputs, not on one.
+  virtual bool waitsOnSeveral() const noexcept { return false; }
   // A combinator's result calls this when one of its inputs is done: if the inputs left all
   // wait on the result itself, nothing can settle it, and its reactions are released.
   void releaseIfStuckInCycle();
+  // True if this state belongs to a group of pending states that can only be settled by each
+  // other (a cycle through combinators). Looks at up to 256 states that wait on this one.
+  bool isStuckInCycle() const;
   // True when nothing but `owners` references keep this state: a value moved out of it then
   // cannot be observed by anyone else.
   bool onlyHeldBy(std::uint32_t owners) const noexcept { return refs_ == owners; }
@@ -154,9 +175,18 @@ class StateBase : public Reaction {
   static void destroy(void* self);
   static void abandon(void* self);
   void dropReactions();
+  // The settler count is settlers_ plus, when overflowed_, an entry in a thread-local table:
+  // keeping the per-promise state at its size. Half the in-state range moves at a time, so a
+  // count going up and down across the boundary touches the table once per 2^23 steps.
+  static constexpr std::uint32_t kMaxInlineSettlers = (1u << 24) - 1;
+  static constexpr std::uint32_t kSettlersMoved = 1u << 23;
+  void spillSettlers() noexcept;
+  void refillSettlers() noexcept;
+  std::uint64_t overflowSettlers() const noexcept;
 
   std::uint32_t refs_ = 1;
-  std::uint32_t settlers_ : 25 = 0;
+  std::uint32_t settlers_ : 24 = 0;
+  std::uint32_t overflowed_ : 1 = 0;  // part of the settler count is in the side table
   std::uint32_t status_ : 2 = kPending;
   std::uint32_t handled_ : 1 = 0;
   std::uint32_t locked_ : 1 = 0;
@@ -226,7 +256,7 @@ class State : public StateBase {
  public:
   using Value = Stored<T>;
 
-  State() noexcept {}
+  State() noexcept : source_(nullptr) {}
   ~State() override {
     if (status() == kFulfilled) {
       value_.~Value();
@@ -237,6 +267,11 @@ class State : public StateBase {
 
   Value& value() noexcept { return value_; }
   const Error& reason() const noexcept override { return error_; }
+
+  StateBase* awaitedSource() const noexcept override { return isPending() ? source_ : nullptr; }
+  void setAwaitedSource(StateBase* source) noexcept override {
+    if (isPending()) source_ = source;
+  }
 
   // Settles with a value unless already locked (the resolve function's "alreadyResolved").
   template <class... A>
@@ -284,7 +319,9 @@ class State : public StateBase {
   }
 
  private:
+  // While pending, the union holds what the state waits on (no extra space per promise).
   union {
+    StateBase* source_;
     Value value_;
     Error error_;
   };
@@ -298,11 +335,13 @@ class AdoptReaction final : public Reaction {
   StateBase* waiter() noexcept override { return target_; }
   void react(StateBase* source) override {
     auto* s = static_cast<State<T>*>(source);
+    target_->setAwaitedSource(nullptr);
     target_->adoptOutcome(s);
     target_->releaseSettler();
     delete this;
   }
   void drop() override {
+    target_->setAwaitedSource(nullptr);
     target_->releaseSettler();
     delete this;
   }
@@ -341,6 +380,7 @@ void State<T>::resolveWithState(State<T>* other) {
             p.source->markHandled();  // as JS's then() does
             p.adopt->drop();
           } else {
+            p.adopt->waiter()->setAwaitedSource(p.source);
             p.source->addReaction(p.adopt);
           }
         } else {
