@@ -20,8 +20,9 @@
 //
 // The functions are generated from internal/operations.inc, which lists and documents them:
 // readFile, writeFile, appendFile, copyFile, truncate, readdir, mkdir, mkdtemp, rm, rmdir,
-// stat, lstat, access, unlink, rename, symlink, link, readlink, realpath, chmod, utimes,
-// lutimes, chown, lchown, open, read, write, fstat, close, fsync, fdatasync, ftruncate, fchown.
+// stat, lstat, statfs, access, unlink, rename, symlink, link, readlink, realpath, chmod, utimes,
+// lutimes, chown, lchown, open, read, write, fstat, close, fsync, fdatasync, ftruncate, fchown,
+// fchmod, futimes.
 #pragma once
 
 #include <fcntl.h>

@@ -139,6 +139,19 @@ void Ftruncate::run(Failure& failure) const noexcept {
   if (::ftruncate(fd, len) != 0) failure.set(errno, "ftruncate");
 }
 
+void Fchmod::run(Failure& failure) const noexcept {
+  if (::fchmod(fd, mode) != 0) failure.set(errno, "fchmod");
+}
+
+void Futimes::run(Failure& failure) const noexcept {
+  struct timespec ts[2];
+  if (!toTimespec(atime, ts[0]) || !toTimespec(mtime, ts[1])) {
+    failure.set(EINVAL, "futime");
+    return;
+  }
+  if (::futimens(fd, ts) != 0) failure.set(errno, "futime");
+}
+
 void Fchown::run(Failure& failure) const noexcept {
   if (::fchown(fd, static_cast<uid_t>(uid), static_cast<gid_t>(gid)) != 0) {
     failure.set(errno, "fchown");

@@ -1,9 +1,11 @@
 // The blocking work of the operations on directories, links and stat (internal/operations.h):
-// stat, lstat, fstat, readdir, mkdir, mkdtemp, rm, rename, symlink, link, readlink, realpath.
+// stat, lstat, fstat, statfs, readdir, mkdir, mkdtemp, rm, rename, symlink, link, readlink,
+// realpath.
 #include <dirent.h>
 #include <fcntl.h>
 #include <limits.h>
 #include <sys/stat.h>
+#include <sys/statfs.h>
 #include <sys/sysmacros.h>
 #include <sys/types.h>
 #include <unistd.h>
@@ -178,6 +180,19 @@ Stats Fstat::run(Failure& failure) const noexcept {
     return Stats();
   }
   return toStats(sx);
+}
+
+StatFs Statfs::run(Failure& failure) const noexcept {
+  struct statfs sf;
+  if (::statfs(path.c_str(), &sf) != 0) {
+    failure.set(errno, "statfs", path);
+    return StatFs();
+  }
+  // libuv's uv_statfs_t, as Node reports it.
+  return StatFs{static_cast<std::int64_t>(sf.f_type),   static_cast<std::int64_t>(sf.f_bsize),
+                static_cast<std::int64_t>(sf.f_blocks), static_cast<std::int64_t>(sf.f_bfree),
+                static_cast<std::int64_t>(sf.f_bavail), static_cast<std::int64_t>(sf.f_files),
+                static_cast<std::int64_t>(sf.f_ffree)};
 }
 
 template <bool kTypes>

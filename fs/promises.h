@@ -83,6 +83,17 @@ class FileHandle {
   Promise<void> sync() const { return internal::promiseApi<internal::Fsync>(fdOrBad()); }
   // Node: filehandle.datasync() (fdatasync).
   Promise<void> datasync() const { return internal::promiseApi<internal::Fdatasync>(fdOrBad()); }
+  // Node: filehandle.utimes(atime, mtime), .chmod(mode), .chown(uid, gid): futimes, fchmod,
+  // fchown.
+  Promise<void> utimes(double atime, double mtime) const {
+    return internal::promiseApi<internal::Futimes>(fdOrBad(), atime, mtime);
+  }
+  Promise<void> chmod(unsigned mode) const {
+    return internal::promiseApi<internal::Fchmod>(fdOrBad(), mode);
+  }
+  Promise<void> chown(std::int64_t uid, std::int64_t gid) const {
+    return internal::promiseApi<internal::Fchown>(fdOrBad(), uid, gid);
+  }
   // Node: filehandle.close(). Closing twice resolves (Node: a closed handle's close resolves).
   Promise<void> close() const {
     if (!state_ || state_->fd < 0) return Promise<void>::resolve();

@@ -129,6 +129,24 @@ struct Ftruncate {
   }
   void run(Failure& failure) const noexcept;
 };
+struct Fchmod {
+  int fd = -1;
+  unsigned mode = 0;
+  void check() const { checkFd(fd); }
+  void run(Failure& failure) const noexcept;
+};
+// fs.futimes: as utimes, but Node names the times "atime" and "mtime" in its errors, and the
+// syscall "futime".
+struct Futimes {
+  int fd = -1;
+  double atime = 0, mtime = 0;
+  void check() {
+    checkFd(fd);
+    atime = toUnixTimestamp(atime, "atime");
+    mtime = toUnixTimestamp(mtime, "mtime");
+  }
+  void run(Failure& failure) const noexcept;
+};
 struct Fchown {
   int fd = -1;
   std::int64_t uid = -1, gid = -1;
@@ -244,6 +262,13 @@ struct Fstat {
   using Result = Stats;
   int fd = -1;
   void check() const { checkFd(fd); }
+  Result run(Failure& failure) const noexcept;
+};
+// fs.statfs(path) -> StatFs.
+struct Statfs {
+  using Result = StatFs;
+  std::string path;
+  void check() const { checkPath(path, "path"); }
   Result run(Failure& failure) const noexcept;
 };
 // fs.readdir(path): names; with kTypes ({withFileTypes: true}) Dirents.
