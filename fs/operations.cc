@@ -1,4 +1,5 @@
-// The blocking work of the operations declared once in internal/operations.h.
+// The blocking work of the simple operations of internal/operations.h (one syscall, no
+// result), and Failure's conversion to Node's errors.
 #include "vow/fs/internal/operations.h"
 
 #include <fcntl.h>
@@ -29,6 +30,25 @@ bool toTimespec(double t, struct timespec& ts) {
 }
 
 }  // namespace
+
+void Failure::setTooLarge(std::int64_t size) {
+  errnum = EFBIG;  // marks the failure; the error has no errno (Node's has none)
+  code = "ERR_FS_FILE_TOO_LARGE";
+  message = "File size (" + std::to_string(size) + ") is greater than 2 GiB";
+  range_error = true;
+}
+
+Error Failure::toError() const {
+  if (range_error) return RangeError(message, code);
+  if (code != nullptr) return SystemError(code, message, errnum, syscall, path);
+  return SystemError(errnum, syscall, path, dest);
+}
+
+void Failure::raise() const {
+  if (range_error) throw RangeError(message, code);
+  if (code != nullptr) throw SystemError(code, message, errnum, syscall, path);
+  throw SystemError(errnum, syscall, path, dest);
+}
 
 void checkOwner(std::int64_t id, const char* name) {
   if (id < -1 || id > 4294967295LL) throwOutOfRange(name, ">= -1 && <= 4294967295", id);
@@ -117,6 +137,19 @@ void Fdatasync::run(Failure& failure) const noexcept {
 
 void Ftruncate::run(Failure& failure) const noexcept {
   if (::ftruncate(fd, len) != 0) failure.set(errno, "ftruncate");
+}
+
+void Fchmod::run(Failure& failure) const noexcept {
+  if (::fchmod(fd, mode) != 0) failure.set(errno, "fchmod");
+}
+
+void Futimes::run(Failure& failure) const noexcept {
+  struct timespec ts[2];
+  if (!toTimespec(atime, ts[0]) || !toTimespec(mtime, ts[1])) {
+    failure.set(EINVAL, "futime");
+    return;
+  }
+  if (::futimens(fd, ts) != 0) failure.set(errno, "futime");
 }
 
 void Fchown::run(Failure& failure) const noexcept {

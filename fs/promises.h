@@ -1,6 +1,7 @@
-// vow::fs::promises: Node's fs.promises. Every function here is the callback API (callback.h)
-// turned into a promise with vow::promisify, so both APIs share one implementation, one pool job
-// per operation, and Node's errors. Invalid arguments reject (they do not throw), as in Node.
+// vow::fs::promises: Node's fs.promises. Every function here is the callback form of the same
+// descriptor (internal/operations.inc) turned into a promise with vow::promisify, so both APIs
+// share one implementation, one pool job per operation, and Node's errors. Invalid arguments
+// reject (they do not throw), as in Node. FileHandle's methods derive from the fd descriptors.
 //
 //   vow::Promise<void> main() {
 //     std::string text = co_await vow::fs::promises::readFile("a.txt");
@@ -19,6 +20,7 @@
 #include <vector>
 
 #include "vow/fs/callback.h"
+#include "vow/fs/internal/derive.h"
 #include "vow/fs/internal/operations.h"
 #include "vow/fs/types.h"
 #include "vow/promise/promise.h"
@@ -26,78 +28,22 @@
 
 namespace vow::fs::promises {
 
-// The callback API, promisified: each wrapper takes the leading arguments and hands the
-// error-first callback promisify makes to the callback function of the same name.
-#define VOW_FS_PROMISIFY(T, call) ::vow::promisify<T>([&](auto cb) { call; })()
-
-inline Promise<std::string> readFile(std::string_view path, ReadFileOptions options = {}) {
-  return VOW_FS_PROMISIFY(std::string, ::vow::fs::readFile(path, options, std::move(cb)));
-}
-inline Promise<void> writeFile(std::string_view path, std::string data,
-                               WriteFileOptions options = {}) {
-  return VOW_FS_PROMISIFY(void,
-                          ::vow::fs::writeFile(path, std::move(data), options, std::move(cb)));
-}
-inline Promise<void> appendFile(std::string_view path, std::string data,
-                                WriteFileOptions options = {.flag = "a"}) {
-  return VOW_FS_PROMISIFY(void,
-                          ::vow::fs::writeFile(path, std::move(data), options, std::move(cb)));
-}
-inline Promise<std::vector<std::string>> readdir(std::string_view path) {
-  return VOW_FS_PROMISIFY(std::vector<std::string>, ::vow::fs::readdir(path, std::move(cb)));
-}
-inline Promise<std::vector<Dirent>> readdir(std::string_view path, WithFileTypes t) {
-  return VOW_FS_PROMISIFY(std::vector<Dirent>, ::vow::fs::readdir(path, t, std::move(cb)));
-}
-// Resolves to the first directory created with recursive (empty when none was: Node's
-// undefined).
-inline Promise<std::optional<std::string>> mkdir(std::string_view path, MkdirOptions options = {}) {
-  return VOW_FS_PROMISIFY(std::optional<std::string>,
-                          ::vow::fs::mkdir(path, options, std::move(cb)));
-}
-inline Promise<std::string> mkdtemp(std::string_view prefix) {
-  return VOW_FS_PROMISIFY(std::string, ::vow::fs::mkdtemp(prefix, std::move(cb)));
-}
-inline Promise<void> rm(std::string_view path, RmOptions options = {}) {
-  return VOW_FS_PROMISIFY(void, ::vow::fs::rm(path, options, std::move(cb)));
-}
-inline Promise<Stats> stat(std::string_view path) {
-  return VOW_FS_PROMISIFY(Stats, ::vow::fs::stat(path, std::move(cb)));
-}
-inline Promise<Stats> lstat(std::string_view path) {
-  return VOW_FS_PROMISIFY(Stats, ::vow::fs::lstat(path, std::move(cb)));
-}
-inline Promise<void> rename(std::string_view oldPath, std::string_view newPath) {
-  return VOW_FS_PROMISIFY(void, ::vow::fs::rename(oldPath, newPath, std::move(cb)));
-}
-inline Promise<void> copyFile(std::string_view src, std::string_view dest, int mode = 0) {
-  return VOW_FS_PROMISIFY(void, ::vow::fs::copyFile(src, dest, mode, std::move(cb)));
-}
-inline Promise<void> symlink(std::string_view target, std::string_view path) {
-  return VOW_FS_PROMISIFY(void, ::vow::fs::symlink(target, path, std::move(cb)));
-}
-inline Promise<void> link(std::string_view existingPath, std::string_view newPath) {
-  return VOW_FS_PROMISIFY(void, ::vow::fs::link(existingPath, newPath, std::move(cb)));
-}
-inline Promise<std::string> readlink(std::string_view path) {
-  return VOW_FS_PROMISIFY(std::string, ::vow::fs::readlink(path, std::move(cb)));
-}
-inline Promise<std::string> realpath(std::string_view path) {
-  return VOW_FS_PROMISIFY(std::string, ::vow::fs::realpath(path, std::move(cb)));
-}
-
-// The operations declared in operations.inc that have a promise form.
-#define VOW_FS_PATH_OP(name, D, params, args)                      \
-  inline Promise<void> name(VOW_FS_UNPAREN params) {               \
-    return internal::promiseApi<internal::D>(VOW_FS_UNPAREN args); \
+// Every operation of operations.inc with a promise form: name(params...) -> Promise<Result>.
+#define VOW_FS_OP(name, D, params, args)                                        \
+  inline Promise<internal::ResultOf<internal::D>> name(VOW_FS_UNPAREN params) { \
+    return internal::promiseApi<internal::D>(VOW_FS_UNPAREN args);              \
   }
-#define VOW_FS_FD_OP(name, D, params, args)
+#define VOW_FS_DEFAULT(name, params, args) \
+  inline auto name(VOW_FS_UNPAREN params) { return name(VOW_FS_UNPAREN args); }
+#define VOW_FS_OP_NO_PROMISE(name, D, params, args)
+#define VOW_FS_DEFAULT_NO_PROMISE(name, params, args)
+#define VOW_FS_DATA std::string
 #include "vow/fs/internal/operations.inc"  // NOLINT(build/include)
-#undef VOW_FS_PATH_OP
-#undef VOW_FS_FD_OP
-// Node: fs.promises.access(path): mode F_OK; fs.promises.truncate(path): len 0.
-inline Promise<void> access(std::string_view path) { return access(path, F_OK); }
-inline Promise<void> truncate(std::string_view path) { return truncate(path, 0); }
+#undef VOW_FS_OP
+#undef VOW_FS_DEFAULT
+#undef VOW_FS_OP_NO_PROMISE
+#undef VOW_FS_DEFAULT_NO_PROMISE
+#undef VOW_FS_DATA
 
 // Node: FileHandle (what fs.promises.open resolves to). A handle to an open fd, cheap to copy
 // (copies share the fd). close() closes it through the pool; if the last copy goes away while
@@ -115,43 +61,43 @@ class FileHandle {
   // checked: it reads at the current position (as Node's).
   Promise<std::size_t> read(std::span<char> buffer, std::int64_t offset, std::int64_t length,
                             std::int64_t position = -1) const {
-    const int f = fdOrBad();
     if (position < 0) position = -1;
-    return VOW_FS_PROMISIFY(std::size_t,
-                            ::vow::fs::read(f, buffer, offset, length, position, std::move(cb)));
+    return internal::promiseApi<internal::Read>(fdOrBad(), buffer, offset, length, position);
   }
   // Node: filehandle.write(data[, position]): resolves to bytesWritten (all of data).
   Promise<std::size_t> write(std::string data, std::int64_t position = -1) const {
-    const int f = fdOrBad();
-    return VOW_FS_PROMISIFY(std::size_t,
-                            ::vow::fs::write(f, std::move(data), position, std::move(cb)));
+    return internal::promiseApi<internal::Write>(fdOrBad(), std::move(data), position);
   }
   // Node: filehandle.readFile(): from the current position to the end.
   Promise<std::string> readFile() const {
-    const int f = fdOrBad();
-    return VOW_FS_PROMISIFY(std::string, ::vow::fs::readFile(f, std::move(cb)));
+    return internal::promiseApi<internal::ReadFileFd>(fdOrBad());
   }
   Promise<void> writeFile(std::string data) const {
-    const int f = fdOrBad();
-    return VOW_FS_PROMISIFY(void, ::vow::fs::writeFile(f, std::move(data), std::move(cb)));
+    return internal::promiseApi<internal::WriteFileFd>(fdOrBad(), std::move(data));
   }
   Promise<void> appendFile(std::string data) const { return writeFile(std::move(data)); }
-  Promise<Stats> stat() const {
-    const int f = fdOrBad();
-    return VOW_FS_PROMISIFY(Stats, ::vow::fs::fstat(f, std::move(cb)));
-  }
+  Promise<Stats> stat() const { return internal::promiseApi<internal::Fstat>(fdOrBad()); }
   Promise<void> truncate(std::int64_t len = 0) const {
-    const int f = fdOrBad();
-    return VOW_FS_PROMISIFY(void, ::vow::fs::ftruncate(f, len, std::move(cb)));
+    return internal::promiseApi<internal::Ftruncate>(fdOrBad(), len);
   }
   Promise<void> sync() const { return internal::promiseApi<internal::Fsync>(fdOrBad()); }
   // Node: filehandle.datasync() (fdatasync).
   Promise<void> datasync() const { return internal::promiseApi<internal::Fdatasync>(fdOrBad()); }
+  // Node: filehandle.utimes(atime, mtime), .chmod(mode), .chown(uid, gid): futimes, fchmod,
+  // fchown.
+  Promise<void> utimes(double atime, double mtime) const {
+    return internal::promiseApi<internal::Futimes>(fdOrBad(), atime, mtime);
+  }
+  Promise<void> chmod(unsigned mode) const {
+    return internal::promiseApi<internal::Fchmod>(fdOrBad(), mode);
+  }
+  Promise<void> chown(std::int64_t uid, std::int64_t gid) const {
+    return internal::promiseApi<internal::Fchown>(fdOrBad(), uid, gid);
+  }
   // Node: filehandle.close(). Closing twice resolves (Node: a closed handle's close resolves).
   Promise<void> close() const {
     if (!state_ || state_->fd < 0) return Promise<void>::resolve();
-    const int f = std::exchange(state_->fd, -1);
-    return VOW_FS_PROMISIFY(void, ::vow::fs::close(f, std::move(cb)));
+    return internal::promiseApi<internal::Close>(std::exchange(state_->fd, -1));
   }
 
  private:
@@ -186,7 +132,5 @@ inline Promise<FileHandle> open(std::string_view path, OpenFlags flags = "r",
   }
   return std::move(promise);
 }
-
-#undef VOW_FS_PROMISIFY
 
 }  // namespace vow::fs::promises

@@ -266,4 +266,37 @@ TEST(FsPromisesLutimes, SetsTheLinkAndRejectsLikeNode) {
   });
 }
 
+// FileHandle.utimes / .chmod / .chown: from the futimes, fchmod, fchown descriptors.
+TEST(FsPromisesFileHandle, UtimesChmodChownReportLikeNode) {
+  TestDir dir;
+  fs::writeFileSync(dir / "f", "abc");
+  std::vector<std::string> log;
+  runAsync([&]() -> Promise<void> {
+    fsp::FileHandle fh = co_await fsp::open(dir / "f", "r+");
+    co_await fh.utimes(5, 6);
+    co_await fh.chmod(0640);
+    co_await fh.chown(-1, -1);
+    const fs::Stats st = co_await fh.stat();
+    log.push_back(std::to_string(st.atimeMs) + " " + std::to_string(st.mtimeMs) + " " +
+                  std::to_string(st.mode & 0777));
+    try {
+      co_await fh.chown(-2, 0);
+    } catch (const vow::RangeError& e) {
+      log.push_back(e.code() + " " + e.what());
+    }
+    try {
+      co_await fh.utimes(1e30, 1);
+    } catch (const vow::SystemError& e) {
+      log.push_back(e.what());
+    }
+    co_await fh.close();
+  });
+  ASSERT_EQ(log.size(), 3u);
+  EXPECT_EQ(log[0], "5000.000000 6000.000000 416");  // 0640
+  EXPECT_EQ(log[1],
+            "ERR_OUT_OF_RANGE The value of \"uid\" is out of range. It must be >= -1 && <= "
+            "4294967295. Received -2");
+  EXPECT_EQ(log[2], "EINVAL: invalid argument, futime");
+}
+
 }  // namespace

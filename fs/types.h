@@ -81,6 +81,17 @@ struct Dirent {
   bool isCharacterDevice() const noexcept { return type == Type::kCharacterDevice; }
 };
 
+// Node: fs.StatFs (what fs.statfs gives): the file system's statfs(2) figures.
+struct StatFs {
+  std::int64_t type = 0;
+  std::int64_t bsize = 0;
+  std::int64_t blocks = 0;
+  std::int64_t bfree = 0;
+  std::int64_t bavail = 0;
+  std::int64_t files = 0;
+  std::int64_t ffree = 0;
+};
+
 // Node: fs.constants (the ones the API takes). access() modes are <unistd.h>'s F_OK, R_OK,
 // W_OK, X_OK (macros there, so they cannot be redeclared here; the values are Node's).
 namespace constants {

@@ -1,13 +1,14 @@
-// Runs an fs operation struct as one thread-pool job and delivers its result to an error-first
-// callback on the loop thread (poll phase). One allocation per operation: the job, which holds
-// the operation and the callback together.
+// The backend: runs an operation (a Job of derive.h: op, failure, result) as one thread-pool
+// job and delivers its outcome to an error-first callback on the loop thread (poll phase). One
+// allocation per operation: the job, which holds the operation and the callback together. An
+// io_uring backend replaces submit(); nothing else needs to know.
 #pragma once
 
 #include <memory>
 #include <type_traits>
 #include <utility>
 
-#include "vow/fs/internal/ops.h"
+#include "vow/fs/internal/failure.h"
 #include "vow/loop/loop.h"
 #include "vow/promise/error.h"
 

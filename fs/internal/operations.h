@@ -1,34 +1,36 @@
-// How vow::fs is built: each operation is declared once, and its callback, promise and sync
-// functions are derived from that declaration.
+// Every vow::fs operation, declared once as a descriptor; the callback, promise and sync
+// functions are all derived from it.
 //
-//  * A descriptor struct (below) holds the operation's named arguments and says how it runs:
+//  * A descriptor (below) holds the operation's named arguments and says how it runs:
 //    check() applies Node's argument checks (throwing vow::TypeError / vow::RangeError before
-//    any I/O), run(Failure&) does the blocking syscalls and records a failure (with Node's
-//    syscall name) instead of throwing. Descriptors know nothing of threads or the loop.
-//  * operations.inc lists the public operations: name, descriptor, parameters. callback.h,
-//    promises.h and sync.h each expand that list once, through callbackApi / promiseApi /
-//    syncApi below, so the three APIs check, run and report alike.
-//  * The backend is submit() in dispatch.h: today one thread-pool job per operation (the
-//    loop's queueWork) whose result reaches the callback on the loop thread. Another backend
-//    (io_uring) replaces submit(); descriptors and the public API stay as they are.
+//    any I/O), run(Failure&) does the blocking syscalls, records a failure (with Node's syscall
+//    name) instead of throwing, and returns the operation's Result (void, Stats, std::string...).
+//    Descriptors know nothing of threads or the loop. Their run()s are in operations.cc (simple
+//    ones), files.cc (file contents, fds) and paths.cc (directories, links, stat).
+//  * operations.inc lists the public functions: name, descriptor, parameters, and the
+//    overloads that only fill in defaults. callback.h, promises.h and sync.h each expand it
+//    once through derive.h (callbackApi / promiseApi / syncApi), so the three APIs check, run
+//    and report alike. FileHandle's methods call promiseApi on the fd descriptors.
+//  * The backend is submit() in dispatch.h (one thread-pool job per operation today; io_uring
+//    later): descriptors and the public API do not change with it.
 //
-// Adding an operation: a descriptor here, its run() in operations.cc, one line in
-// operations.inc, and its tests. (The operations with results or options - readFile, readdir,
-// stat, mkdir, open, read, write... - are the older per-family structs of ops.h.)
+// Adding an operation: a descriptor here, its run() in a .cc file, a line in operations.inc
+// (plus a VOW_FS_DEFAULT line per shorter overload), and its tests.
 #pragma once
 
 #include <unistd.h>
 
+#include <cstddef>
 #include <cstdint>
+#include <optional>
+#include <span>
 #include <string>
-#include <string_view>
 #include <type_traits>
-#include <utility>
+#include <vector>
 
-#include "vow/fs/internal/dispatch.h"
-#include "vow/fs/internal/ops.h"
-#include "vow/promise/promise.h"
-#include "vow/promise/promisify.h"
+#include "vow/fs/internal/failure.h"
+#include "vow/fs/internal/validate.h"
+#include "vow/fs/types.h"
 
 namespace vow::fs::internal {
 
@@ -127,6 +129,24 @@ struct Ftruncate {
   }
   void run(Failure& failure) const noexcept;
 };
+struct Fchmod {
+  int fd = -1;
+  unsigned mode = 0;
+  void check() const { checkFd(fd); }
+  void run(Failure& failure) const noexcept;
+};
+// fs.futimes: as utimes, but Node names the times "atime" and "mtime" in its errors, and the
+// syscall "futime".
+struct Futimes {
+  int fd = -1;
+  double atime = 0, mtime = 0;
+  void check() {
+    checkFd(fd);
+    atime = toUnixTimestamp(atime, "atime");
+    mtime = toUnixTimestamp(mtime, "mtime");
+  }
+  void run(Failure& failure) const noexcept;
+};
 struct Fchown {
   int fd = -1;
   std::int64_t uid = -1, gid = -1;
@@ -138,48 +158,184 @@ struct Fchown {
   void run(Failure& failure) const noexcept;
 };
 
-// --- deriving the three APIs from a descriptor ---------------------------------------------------
+// --- descriptors: file contents and fds ------------------------------------------------------
 
-// A descriptor with its outcome: the shape submit() and runSync() run.
-template <class D>
-struct Job {
-  D op;
-  Failure failure;
-  void run() noexcept { op.run(failure); }
+// fs.readFile(path, {flag}): open, fstat, read to the end, close.
+struct ReadFile {
+  using Result = std::string;
+  std::string path;
+  ReadFileOptions options;
+  int flags = 0;
+  void check() {
+    checkPath(path, "path");
+    flags = parseFlags(options.flag);
+  }
+  Result run(Failure& failure) const noexcept;
+};
+// fs.readFile(fd) / FileHandle.readFile(): from the fd's current position to the end.
+struct ReadFileFd {
+  using Result = std::string;
+  int fd = -1;
+  void check() const { checkFd(fd); }
+  Result run(Failure& failure) const noexcept;
+};
+// fs.writeFile(path, data, {flag, mode}) (appendFile: flag "a").
+struct WriteFile {
+  std::string path;
+  std::string data;
+  WriteFileOptions options;
+  int flags = 0;
+  void check() {
+    checkPath(path, "path");
+    flags = parseFlags(options.flag);
+  }
+  void run(Failure& failure) const noexcept;
+};
+// fs.writeFile(fd, data) / FileHandle.writeFile(): at the fd's current position.
+struct WriteFileFd {
+  int fd = -1;
+  std::string data;
+  void check() const { checkFd(fd); }
+  void run(Failure& failure) const noexcept;
+};
+// fs.copyFile(src, dest, mode).
+struct CopyFile {
+  std::string src, dest;
+  int mode = 0;
+  void check() const {
+    checkPath(src, "src");
+    checkPath(dest, "dest");
+  }
+  void run(Failure& failure) const noexcept;
+};
+// fs.open(path, flags, mode). `flags` views the caller's string: check() makes it `bits`.
+struct Open {
+  using Result = int;
+  std::string path;
+  OpenFlags flags;
+  unsigned mode = 0666;
+  int bits = 0;
+  void check() {
+    checkPath(path, "path");
+    bits = flags.bits();  // after the path, as Node checks them
+  }
+  Result run(Failure& failure) const noexcept;
+};
+// fs.read(fd, buffer, offset, length, position): into buffer[offset, offset + length).
+struct Read {
+  using Result = std::size_t;
+  int fd = -1;
+  std::span<char> buffer;
+  std::int64_t offset = 0, length = 0;
+  std::int64_t position = -1;  // -1: the current position
+  void check() const { checkRead(fd, buffer.size(), offset, length, position); }
+  Result run(Failure& failure) const noexcept;
+};
+// fs.write(fd, data, position): all of data (short writes are continued).
+struct Write {
+  using Result = std::size_t;
+  int fd = -1;
+  std::string data;
+  std::int64_t position = -1;
+  void check() {
+    checkFd(fd);
+    // Node's binding writes at the current position for a position that is not a safe integer
+    // (and libuv for a negative one).
+    if (position > kMaxSafeInteger) position = -1;
+  }
+  Result run(Failure& failure) const noexcept;
 };
 
-// Paths arrive as string_view and are owned by the descriptor; other arguments pass as they are.
-inline std::string own(std::string_view s) { return std::string(s); }
-template <class T>
-requires(!std::is_convertible_v<T, std::string_view>) T own(T value) { return value; }
+// --- descriptors: directories, links, stat ---------------------------------------------------
 
-template <class D, class... A>
-Job<D> makeJob(A&&... args) {
-  Job<D> job{D{own(std::forward<A>(args))...}};
-  job.op.check();
-  return job;
-}
-
-// fs.name(args..., cb): checks (throwing), then one backend job; cb(err) on the loop thread.
-template <class D, class F, class... A>
-void callbackApi(F&& cb, A&&... args) {
-  submit(makeJob<D>(std::forward<A>(args)...), std::forward<F>(cb));
-}
-
-// fs.promises.name(args...): the callback form promisified; invalid arguments reject.
-template <class D, class... A>
-Promise<void> promiseApi(A... args) {
-  return ::vow::promisify<void>(
-      [&](auto cb) { callbackApi<D>(std::move(cb), std::move(args)...); })();
-}
-
-// fs.nameSync(args...): checks and runs on the calling thread, throws the failure.
-template <class D, class... A>
-void syncApi(A&&... args) {
-  runSync(makeJob<D>(std::forward<A>(args)...));
-}
+// stat follows symlinks, lstat does not.
+template <bool kFollow>
+struct StatPath {
+  using Result = Stats;
+  std::string path;
+  void check() const { checkPath(path, "path"); }
+  Result run(Failure& failure) const noexcept;
+};
+using Stat = StatPath<true>;
+using Lstat = StatPath<false>;
+struct Fstat {
+  using Result = Stats;
+  int fd = -1;
+  void check() const { checkFd(fd); }
+  Result run(Failure& failure) const noexcept;
+};
+// fs.statfs(path) -> StatFs.
+struct Statfs {
+  using Result = StatFs;
+  std::string path;
+  void check() const { checkPath(path, "path"); }
+  Result run(Failure& failure) const noexcept;
+};
+// fs.readdir(path): names; with kTypes ({withFileTypes: true}) Dirents.
+template <bool kTypes>
+struct ReaddirOf {
+  using Result = std::conditional_t<kTypes, std::vector<Dirent>, std::vector<std::string>>;
+  std::string path;
+  void check() const { checkPath(path, "path"); }
+  Result run(Failure& failure) const noexcept;
+};
+using Readdir = ReaddirOf<false>;
+using ReaddirTypes = ReaddirOf<true>;
+// fs.mkdir(path, {recursive, mode}): the first directory created (with recursive).
+struct Mkdir {
+  using Result = std::optional<std::string>;
+  std::string path;
+  MkdirOptions options;
+  void check() const { checkPath(path, "path"); }
+  Result run(Failure& failure) const noexcept;
+};
+struct Mkdtemp {
+  using Result = std::string;
+  std::string prefix;
+  void check() const { checkPath(prefix, "prefix"); }
+  Result run(Failure& failure) const noexcept;
+};
+struct Rm {
+  std::string path;
+  RmOptions options;
+  void check() const { checkPath(path, "path"); }
+  void run(Failure& failure) const noexcept;
+};
+struct Rename {
+  std::string oldPath, newPath;
+  void check() const {
+    checkPath(oldPath, "oldPath");
+    checkPath(newPath, "newPath");
+  }
+  void run(Failure& failure) const noexcept;
+};
+struct Symlink {
+  std::string target, path;
+  void check() const {
+    checkPath(target, "target");
+    checkPath(path, "path");
+  }
+  void run(Failure& failure) const noexcept;
+};
+struct Link {
+  std::string existingPath, newPath;
+  void check() const {
+    checkPath(existingPath, "existingPath");
+    checkPath(newPath, "newPath");
+  }
+  void run(Failure& failure) const noexcept;
+};
+struct Readlink {
+  using Result = std::string;
+  std::string path;
+  void check() const { checkPath(path, "path"); }
+  Result run(Failure& failure) const noexcept;
+};
+struct Realpath {
+  using Result = std::string;
+  std::string path;
+  void check() const { checkPath(path, "path"); }
+  Result run(Failure& failure) const noexcept;
+};
 
 }  // namespace vow::fs::internal
-
-// Expands a parenthesised parameter or argument list (for operations.inc).
-#define VOW_FS_UNPAREN(...) __VA_ARGS__

@@ -1,0 +1,79 @@
+// Deriving the three public APIs from a descriptor of operations.h: callbackApi, promiseApi
+// and syncApi check the arguments the same way, run the descriptor (through the backend's
+// submit(), or in place) and report its Failure or Result.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <type_traits>
+#include <utility>
+
+#include "vow/fs/internal/dispatch.h"
+#include "vow/fs/internal/failure.h"
+#include "vow/promise/promise.h"
+#include "vow/promise/promisify.h"
+
+namespace vow::fs::internal {
+
+// What a descriptor's run() returns: void, or the operation's value (its `Result`).
+template <class D>
+using ResultOf = decltype(std::declval<const D&>().run(std::declval<Failure&>()));
+
+struct NoResult {};
+
+// A descriptor with its outcome: the shape submit() and runSync() run.
+template <class D>
+struct Job {
+  using Result = ResultOf<D>;
+  D op;
+  Failure failure;
+  [[no_unique_address]] std::conditional_t<std::is_void_v<Result>, NoResult, Result> value{};
+
+  void run() noexcept {
+    if constexpr (std::is_void_v<Result>) {
+      op.run(failure);
+    } else {
+      value = op.run(failure);
+    }
+  }
+  Result take() requires(!std::is_void_v<Result>) { return std::move(value); }
+};
+
+// Paths arrive as string_view and are owned by the descriptor; a std::string rvalue (data) is
+// moved in; other arguments pass as they are.
+inline std::string own(std::string_view s) { return std::string(s); }
+inline std::string own(std::string&& s) { return std::move(s); }
+template <class T>
+requires(!std::is_convertible_v<T, std::string_view>) T own(T value) { return value; }
+
+template <class D, class... A>
+Job<D> makeJob(A&&... args) {
+  Job<D> job{D{own(std::forward<A>(args))...}};
+  job.op.check();
+  return job;
+}
+
+// fs.name(args..., cb): checks (throwing), then one backend job; cb(err) or cb(err, result) on
+// the loop thread.
+template <class D, class F, class... A>
+void callbackApi(F&& cb, A&&... args) {
+  submit(makeJob<D>(std::forward<A>(args)...), std::forward<F>(cb));
+}
+
+// fs.promises.name(args...): the callback form promisified; invalid arguments reject.
+template <class D, class... A>
+Promise<ResultOf<D>> promiseApi(A... args) {
+  return ::vow::promisify<ResultOf<D>>(
+      [&](auto cb) { callbackApi<D>(std::move(cb), std::move(args)...); })();
+}
+
+// fs.nameSync(args...): checks and runs on the calling thread, throws the failure.
+template <class D, class... A>
+ResultOf<D> syncApi(A&&... args) {
+  return runSync(makeJob<D>(std::forward<A>(args)...));
+}
+
+}  // namespace vow::fs::internal
+
+// Expands a parenthesised parameter or argument list (for operations.inc).
+#define VOW_FS_UNPAREN(...) __VA_ARGS__
