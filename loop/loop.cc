@@ -121,6 +121,7 @@ void Loop::run() {
     // - Node's handler then calls setImmediate(noop) "to make sure any ticks get processed":
     //   so does vow, so that the next check phase comes without waiting.
     interrupted_ = true;
+    unfinished_checkpoint_ = true;
     resume_checkpoint_ = stage_ == Stage::kMicrotasks || stage_ == Stage::kRejections;
     stage_ = Stage::kNone;
     checks_.add([] {});
@@ -168,7 +169,7 @@ void Loop::runPhases(Phase phase, bool resumed) {
         phase = Phase::kCheck;
         break;
       case Phase::kCheck:
-        checks_.run(resumed);
+        checks_.run(resumed, unfinished_checkpoint_);
         phase = Phase::kClose;
         break;
       case Phase::kClose:
@@ -193,19 +194,34 @@ void Loop::runPhases(Phase phase, bool resumed) {
 }
 
 void Loop::checkpoint() {
-  // Node's processTicksAndRejections. stage_ tells run() where an exception came from.
+  // Node's processTicksAndRejections. Where an exception comes from decides how run() goes on
+  // (see run()): the handlers below note it, costing nothing when nothing throws.
+  bool again;
   do {
-    stage_ = Stage::kTicks;
-    while (!ticks_.empty()) {
-      absl::AnyInvocable<void()> f = std::move(ticks_.front());
-      ticks_.pop_front();
-      f();
+    try {
+      while (!ticks_.empty()) {
+        absl::AnyInvocable<void()> f = std::move(ticks_.front());
+        ticks_.pop_front();
+        f();
+      }
+    } catch (...) {
+      stage_ = Stage::kTicks;
+      throw;
     }
-    stage_ = Stage::kMicrotasks;
-    runMicrotasks();
-    stage_ = Stage::kRejections;
-  } while (!ticks_.empty() || reporter_.process());
-  stage_ = Stage::kNone;
+    try {
+      runMicrotasks();
+    } catch (...) {
+      stage_ = Stage::kMicrotasks;
+      throw;
+    }
+    try {
+      again = !ticks_.empty() || reporter_.process();
+    } catch (...) {
+      stage_ = Stage::kRejections;
+      throw;
+    }
+  } while (again);
+  unfinished_checkpoint_ = false;
 }
 
 void Loop::runPending() {

@@ -149,7 +149,8 @@ class Loop final {
     kAlive,      // end of an iteration: go on while alive
     kBeforeExit  // Node's 'beforeExit' callback scope: a last checkpoint
   };
-  // What checkpoint() is running (an exception there decides how run() goes on).
+  // Which part of checkpoint() an exception came from (kNone: from a callback); read and reset
+  // by run() as the exception passes.
   enum class Stage : std::uint8_t { kNone, kTicks, kMicrotasks, kRejections };
 
   // The weak link handles keep to this loop: made first, nulled when everything else is gone.
@@ -190,6 +191,8 @@ class Loop final {
   // it came from a microtask or a rejection report, whose checkpoint goes on first.
   bool interrupted_ = false;
   bool resume_checkpoint_ = false;
+  // An exception may have left ticks or microtasks queued that no checkpoint has run since.
+  bool unfinished_checkpoint_ = false;
   Phase phase_ = Phase::kMain;
   Stage stage_ = Stage::kNone;
 };

@@ -14,7 +14,7 @@ namespace {
 constexpr double kTimeoutMax = 2147483647.0;  // 2^31 - 1, Node's TIMEOUT_MAX
 
 // Node's new Timeout(callback, after, ...): warns about (and replaces) a delay it cannot keep.
-internal::TimerImpl* addTimer(absl::AnyInvocable<void()> f, double after, bool repeat) {
+internal::TimerImpl* addTimer(absl::AnyInvocable<void()>&& f, double after, bool repeat) {
   Loop& loop = Loop::current();
   if (after > kTimeoutMax) {
     loop.process().emitWarning(

@@ -8,7 +8,7 @@
 
 namespace vow::internal {
 
-std::uint64_t CheckQueue::add(absl::AnyInvocable<void()> cb) {
+std::uint64_t CheckQueue::add(absl::AnyInvocable<void()>&& cb) {
   std::uint64_t id = next_id_++;
   queued_.push_back(Entry{id, HandleFlags{}, std::move(cb)});
   queued_.back().flags.setActive(handles_, true);
@@ -54,7 +54,7 @@ bool CheckQueue::hasRef(std::uint64_t id) const {
   return e != nullptr && e->flags.refed;
 }
 
-void CheckQueue::run(bool resumed) {
+void CheckQueue::run(bool resumed, bool checkpoint_first) {
   // Node's processImmediate: runs the immediates queued before this phase (or those an
   // exception left over: Node's outstandingQueue); new ones wait for the next one. Resumed
   // after an exception, it goes on with the batch, or with the next one if that was the last
@@ -67,7 +67,7 @@ void CheckQueue::run(bool resumed) {
   }
   // Node's CheckImmediate first runs its native immediates in a callback scope whose end is a
   // checkpoint: empty after any callback, except for ticks an exception left behind.
-  if (!resumed) loop_.checkpoint();
+  if (checkpoint_first && !resumed) loop_.checkpoint();
   bool ran = false;
   while (running_index_ < running_.size()) {
     if (ran) {

@@ -22,7 +22,7 @@ class CheckQueue {
   CheckQueue& operator=(const CheckQueue&) = delete;
 
   // Node: setImmediate(f): queued for the next check phase; returns its id (ascending).
-  std::uint64_t add(absl::AnyInvocable<void()> cb);
+  std::uint64_t add(absl::AnyInvocable<void()>&& cb);
   // Node: clearImmediate / immediate.ref() / unref() / hasRef(). Unknown ids (ran, cleared)
   // are ignored.
   void clear(std::uint64_t id);
@@ -31,8 +31,10 @@ class CheckQueue {
 
   // Node's CheckImmediate + processImmediate: runs the immediates queued before this phase (or
   // those an exception left over), a checkpoint between two and after the last. `resumed`: the
-  // phase goes on after an exception (see Loop::run).
-  void run(bool resumed);
+  // phase goes on after an exception (see Loop::run). `checkpoint_first`: ticks or microtasks an
+  // exception left behind are waiting; Node's CheckImmediate runs them first (the callback scope
+  // of its native immediates), if any immediate is queued.
+  void run(bool resumed, bool checkpoint_first);
 
   // Whether a ref'd immediate is queued: the poll phase must not block (Node's idle handle).
   bool hasRefed() const noexcept { return refed_ > 0; }

@@ -89,6 +89,7 @@ void TimerQueue::removeList(TimerList* list) {
   // Node: delete timerListMap[msecs]; timerListQueue.removeAt(...)
   if (!list->in_map) return;
   list->in_map = false;
+  if (last_list_ == list) last_list_ = nullptr;
   lists_.erase(list->msecs);
   heapRemove(list->heap_index);
   if (!list->processing) delete list;
@@ -100,16 +101,20 @@ void TimerQueue::insert(TimerImpl* t, double msecs_in, std::int64_t start) {
   // Node's insert(item, msecs, start).
   auto msecs = static_cast<std::int64_t>(std::trunc(msecs_in));
   t->start = start;
-  TimerList*& slot = lists_[msecs];
-  TimerList* list = slot;
-  if (list == nullptr) {
-    list = new TimerList;
-    list->expiry = start + msecs;
-    list->msecs = msecs;
-    list->id = next_list_id_++;
-    slot = list;
-    heap_.push_back(list);
-    heapUp(heap_.size() - 1);
+  TimerList* list = last_list_;
+  if (list == nullptr || list->msecs != msecs) {
+    TimerList*& slot = lists_[msecs];
+    list = slot;
+    if (list == nullptr) {
+      list = new TimerList;
+      list->expiry = start + msecs;
+      list->msecs = msecs;
+      list->id = next_list_id_++;
+      slot = list;
+      heap_.push_back(list);
+      heapUp(heap_.size() - 1);
+    }
+    last_list_ = list;
   }
   t->list = list;
   t->next = nullptr;
@@ -141,7 +146,7 @@ void TimerQueue::unlink(TimerImpl* t) {
   t->release();
 }
 
-TimerImpl* TimerQueue::add(absl::AnyInvocable<void()> cb, double after, bool repeat) {
+TimerImpl* TimerQueue::add(absl::AnyInvocable<void()>&& cb, double after, bool repeat) {
   auto* t = new TimerImpl(link_);
   t->idle_timeout = after;
   t->repeat = repeat ? after : 0;

@@ -72,7 +72,7 @@ class TimerQueue {
 
   // Node: new Timeout(...) and insert(): arms a new timer at the loop's time. `after` must be
   // normalised already (1 .. TIMEOUT_MAX). The queue holds a reference while it is armed.
-  TimerImpl* add(absl::AnyInvocable<void()> cb, double after, bool repeat);
+  TimerImpl* add(absl::AnyInvocable<void()>&& cb, double after, bool repeat);
   // Node: clearTimeout(t) (unenroll).
   void clear(TimerImpl* t);
   // Node: timeout.ref() / unref().
@@ -102,6 +102,7 @@ class TimerQueue {
   LoopLink* link_;
   HandleCount& handles_;
   absl::flat_hash_map<std::int64_t, TimerList*> lists_;
+  TimerList* last_list_ = nullptr;  // the list insert() found last (most timers share a delay)
   std::vector<TimerList*> heap_;
   std::uint64_t next_list_id_ = 1;
 };

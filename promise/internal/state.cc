@@ -120,6 +120,19 @@ bool StateBase::isStuckInCycle() const {
     bool waits_on_all = false;
     bool stuck = true;
   };
+  // The usual case first, without building the group: when nothing that waits on this state is
+  // itself waited on (`all(...).then(f)`), no reaction can lead back here, so nothing inside can
+  // settle it.
+  bool leaves_only = true;
+  for (Reaction* r = reactions_; r != nullptr; r = r->next_reaction_) {
+    const StateBase* w = r->waiter();
+    if (w == nullptr || !w->isPending()) continue;
+    if (w == this || w->reactions_ != nullptr) {
+      leaves_only = false;
+      break;
+    }
+  }
+  if (leaves_only) return false;
   // Usually a handful (the result and a then on it): a linear search, no allocation. This runs
   // each time an input of a combinator with handlers is done.
   absl::InlinedVector<Member, 16> members;
