@@ -5,9 +5,11 @@
 //
 //   node fuzz.js --vow PATH/TO/vow_interp [--seeds FROM:TO] [--batch N] [--no-shrink]
 //                [--programs FILE_OR_DIR ...] [--keep-going] [--out FILE] [--avoid FEATURE]
+//                [--with FEATURE]
 //
 // --avoid leaves a feature out of generated programs (see gen.js), to fuzz on past a known
-// divergence; the same seed then gives a different program.
+// divergence; the same seed then gives a different program. --with turns on a feature that is
+// off by default (one with a known divergence, e.g. raise-listener).
 //
 // --programs runs the given programs (a .prog file holds one program, or several after
 // "=== name" lines; a directory means every *.prog in it) instead of generated ones.
@@ -28,7 +30,7 @@ function usage(msg) {
   process.exit(2);
 }
 
-const args = { avoid: [], seeds: null, batch: 1000, shrink: true, programs: [], keepGoing: false, out: null };
+const args = { avoid: [], with: [], seeds: null, batch: 1000, shrink: true, programs: [], keepGoing: false, out: null };
 for (let i = 2; i < process.argv.length; i++) {
   const a = process.argv[i];
   const next = () => { if (i + 1 >= process.argv.length) usage(a + ' needs a value'); return process.argv[++i]; };
@@ -40,6 +42,7 @@ for (let i = 2; i < process.argv.length; i++) {
   else if (a === '--programs') args.programs.push(next());
   else if (a === '--out') args.out = next();
   else if (a === '--avoid') args.avoid.push(next());
+  else if (a === '--with') args.with.push(next());
   else usage('unknown argument ' + a);
 }
 if (!args.vow) usage('--vow is required');
@@ -244,7 +247,7 @@ function* sources() {
   }
   if (args.seeds) {
     for (let s = args.seeds[0]; s < args.seeds[1]; s++) {
-      const g = generate(s, { avoid: args.avoid });
+      const g = generate(s, { avoid: args.avoid, with: args.with });
       yield { name: 'seed-' + s + ' ' + g.flavor, text: pretty(g.stmts) };
     }
   }

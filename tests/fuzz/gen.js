@@ -11,6 +11,13 @@
 //   IT  one top-level setImmediate whose callback may nest setTimeouts anywhere inside it
 // and both interpreters raise each delay to the largest used before it (in execution order), so
 // timers fire in creation order whatever the clock reads.
+//
+// Uncaught exceptions, (raise "m"): a callback throws; both interpreters trace `caught E(m)` from
+// their 'uncaughtException' handler (vow: a catch around run()) and the loop goes on. Where the
+// loop goes on is deterministic, but a throw can leave ticks and microtasks behind for "the next
+// checkpoint", and whether that comes before or after another timer depends on whether that
+// timer is already due: so a throw that can leave anything behind is only generated where no
+// timer can be pending (see raiseAt below).
 'use strict';
 
 function mulberry32(a) {
@@ -24,9 +31,17 @@ function mulberry32(a) {
 
 // opts.avoid: features to leave out, to fuzz on past a known divergence (see README.md):
 //   'unhandled-attach'  handlers attached from the unhandledRejection listener
+//   'raise'             uncaught exceptions: (raise "m") in callbacks
+// opts.with: features that are off unless named (known vow divergences, see README.md):
+//   'raise-listener'    the unhandledRejection listener throws
+//   'raise-micro'       a queueMicrotask callback throws
+//   'raise-tick'        a nextTick callback throws
+//   'raise-imm-clear'   an immediate throws in a program that clears immediates
 //   a statement kind    ('clear', 'busy', 'async', ...) anywhere
 function generate(seed, opts = {}) {
   const avoid = new Set(opts.avoid || []);
+  const withFeatures = new Set(opts.with || []);
+  for (const f of ['raise-listener', 'raise-micro', 'raise-tick', 'raise-imm-clear']) if (!withFeatures.has(f)) avoid.add(f);
   const rnd = mulberry32(seed * 2654435761 + 12345);
   const int = (n) => Math.floor(rnd() * n);
   const pick = (a) => a[int(a.length)];
@@ -48,6 +63,41 @@ function generate(seed, opts = {}) {
   let budget = 8 + int(chance(0.2) ? 70 : 30);  // statements left
   const maxDepth = 3;
   const label = (p) => ({ str: p + nextLabel++ });
+
+  // (raise "m") is drawn from a stream of its own, so that the main stream (and so every other
+  // statement of a seed's program) is the same with or without it: `--avoid raise` gives the
+  // programs of before the feature, and without it those same programs get raises added.
+  const raiseRnd = mulberry32(seed * 2246822519 + 98765);
+  let nextRaise = 1;
+  // A raise, with probability p, or null. `where` names the callback it ends and whether a throw
+  // there is deterministic (what it leaves behind must not race a timer):
+  //   'micro'     always: a throwing microtask leaves nothing behind (the drain goes on)
+  //   'tick'      ticks and microtasks left wait for the next checkpoint: only where no timer can
+  //               be pending when it runs: flavor N, or where immediates may be made (flavor I,
+  //               or inside TI's timer, which is the last timer); not in TI's or IT's top level,
+  //               whose handlers may run while the timer is pending
+  //   'imm'       the rest of the batch, then the ticks left: immediates made by statement() are
+  //               never pending with a timer (flavors I and TI's timer); not IT's immediate
+  //   'timeout'   the next due timer runs without a checkpoint before it: TI's only timer at its
+  //               end; other timers only as their first statement (nothing left behind)
+  //   'listener'  the unhandledRejection listener throws: as 'tick' (N and I only)
+  function raiseAt(where, macros, p) {
+    if (avoid.has('raise')) return null;
+    let ok;
+    switch (where) {
+      case 'micro': ok = !avoid.has('raise-micro'); break;
+      case 'imm': case 'timeout': ok = true; break;
+      case 'tick': ok = !avoid.has('raise-tick') && (flavor === 'N' || macros.includes('imm')); break;
+      case 'listener': ok = !avoid.has('raise-listener') && (flavor === 'N' || flavor === 'I'); break;
+      default: ok = false;
+    }
+    if (!ok || raiseRnd() >= p) return null;
+    return ['raise', { str: 'r' + nextRaise++ }];
+  }
+  const withRaise = (stmt, where, macros, p) => {
+    const r = raiseAt(where, macros, p);
+    return r ? [...stmt, r] : stmt;
+  };
   const value = () => pick([() => int(10), () => ({ str: pick(['a', 'b', 'c']) }), () => 'u'])();
   const message = () => ({ str: pick(['x', 'y', 'z', 'w']) + int(10) });
 
@@ -142,17 +192,28 @@ function generate(seed, opts = {}) {
           [v.length ? 2 : 0, () => ['resolvep', target, recent(v).id]],
         ])();
       }
-      case 'tick': return ['tick', label('t'), ...body(child(scope), depth + 1, macros, 1 + int(3))];
-      case 'micro': return ['micro', label('m'), ...body(child(scope), depth + 1, macros, 1 + int(3))];
+      case 'tick':
+        return withRaise(['tick', label('t'), ...body(child(scope), depth + 1, macros, 1 + int(3))],
+            'tick', macros, 0.1);
+      case 'micro':
+        return withRaise(['micro', label('m'), ...body(child(scope), depth + 1, macros, 1 + int(3))],
+            'micro', macros, 0.1);
       case 'imm': {
         const l = label('i');
         macroLabels.push(l);
-        return ['imm', l, ...body(child(scope), depth + 1, macros, 1 + int(3))];
+        return withRaise(['imm', l, ...body(child(scope), depth + 1, macros, 1 + int(3))],
+            'imm', macros, 0.12);
       }
       case 'timeout': {
         const l = label('T');
         macroLabels.push(l);
-        return ['timeout', l, int(4), ...body(child(scope), depth + 1, macros, 1 + int(3))];
+        const d = int(4);
+        const b = body(child(scope), depth + 1, macros, 1 + int(3));
+        // Other timers may be due with this one: a raise only as the first statement, so that
+        // it leaves nothing behind (the statements after it are dead code, kept so that the
+        // main random stream stays the same).
+        const r = raiseAt('timeout', macros, 0.08);
+        return r ? ['timeout', l, d, r, ...b] : ['timeout', l, d, ...b];
       }
       case 'log': return ['log', label('L')];
       case 'busy': return ['busy', 1 + int(3)];
@@ -209,7 +270,7 @@ function generate(seed, opts = {}) {
         [2, simple],
       ])());
     }
-    return out;
+    return withRaise(out, 'listener', [], 0.2);
   }
 
   const top = { ids: [] };
@@ -218,8 +279,11 @@ function generate(seed, opts = {}) {
     const inner = flavor === 'TI' ? ['imm'] : ['timeout'];
     const wrapBody = body(child(top), 1, inner, 3 + int(6));
     const suffix = body(top, 0, [], int(3));
-    const wrap = flavor === 'TI' ? ['timeout', label('T'), int(4), ...wrapBody] :
+    let wrap = flavor === 'TI' ? ['timeout', label('T'), int(4), ...wrapBody] :
         ['imm', label('i'), ...wrapBody];
+    // TI's timer is the last timer: a raise at its end leaves ticks to the check phase's
+    // checkpoint, deterministically. IT's immediate makes timers: no raise in it.
+    if (flavor === 'TI') wrap = withRaise(wrap, 'timeout', [], 0.15);
     const stmts = [...prefix, wrap, ...suffix];
     if (chance(0.3)) stmts.push(onUnhandled(top));
     return { flavor, stmts };
@@ -231,13 +295,29 @@ function generate(seed, opts = {}) {
   return { flavor, stmts };
 }
 
-module.exports = { generate };
+// Without 'raise-imm-clear': no raise in an immediate of a program that has a (clear L) (vow
+// runs a checkpoint where a cleared immediate was, after an immediate threw: README.md). A pass
+// after generation, so that the random draws stay the same.
+function generateChecked(seed, opts = {}) {
+  const p = generate(seed, opts);
+  if ((opts.with || []).includes('raise-imm-clear')) return p;
+  const hasClear = (l) => Array.isArray(l) && (l[0] === 'clear' || l.some(hasClear));
+  if (!hasClear(p.stmts)) return p;
+  const strip = (l) => {
+    if (!Array.isArray(l)) return l;
+    const imm = l[0] === 'imm';
+    return l.filter((x) => !(imm && Array.isArray(x) && x[0] === 'raise')).map(strip);
+  };
+  return { flavor: p.flavor, stmts: p.stmts.map(strip) };
+}
+
+module.exports = { generate: generateChecked };
 
 if (require.main === module) {
   const { pretty } = require('./sexpr');
   const [from, to] = (process.argv[2] || '1:5').split(':').map(Number);
   for (let s = from; s < to; s++) {
-    const p = generate(s);
+    const p = generateChecked(s);
     process.stdout.write('=== seed-' + s + ' ' + p.flavor + '\n' + pretty(p.stmts) + '\n');
   }
 }

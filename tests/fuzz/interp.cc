@@ -137,6 +137,12 @@ std::string fmtReason(const vow::Error& e) {
   if (e.name() == "Error") return "E(" + e.message() + ")";
   return "NonError(" + e.name() + ":" + e.message() + ")";
 }
+// What the 'uncaughtException' handler prints: the reason, or for an unhandled rejection whose
+// reason is not an error (wrapped in Node's ERR_UNHANDLED_REJECTION) its name and code.
+std::string fmtCaught(const vow::Error& e) {
+  if (e.code() == "ERR_UNHANDLED_REJECTION") return e.name() + " " + e.code();
+  return fmtReason(e);
+}
 std::string fmt(const Str& v) { return v; }
 std::string fmt(const std::vector<Str>& v) {
   std::string s = "[";
@@ -382,6 +388,8 @@ class Program {
       }
     } else if (op == "onunhandled") {
       on_unhandled = &s;
+    } else if (op == "raise") {  // (raise "m"): an uncaught exception if in a callback
+      throw vow::Exception(s.kids.at(1).text);
     } else if (op == "resolved") {
       define(id, PV::resolve(val(s.kids.at(2))));
     } else if (op == "rejected") {
@@ -514,14 +522,21 @@ std::vector<std::string> runOne(const std::string& text) {
     } catch (const std::exception& e) {
       log(std::string("interp error: ") + e.what());
     }
-    for (int attempt = 0; attempt < 3; ++attempt) {
+    // Node's process.on('uncaughtException', h): an exception escaping a callback leaves run();
+    // run() again goes on where Node goes on after h. interp.js's handler prints the same line.
+    for (int caught = 0;; ++caught) {
       try {
         loop.run();
         break;
-      } catch (const std::exception& e) {
-        log(std::string("run() threw: ") + e.what());
+      } catch (const std::exception&) {
+        log("caught " + fmtCaught(vow::Error::current()));
       } catch (...) {
         log("run() threw a non-exception");
+        break;
+      }
+      if (caught == 100000) {
+        log("run() threw 100000 times");
+        break;
       }
     }
     g_program = nullptr;

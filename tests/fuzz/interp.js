@@ -60,6 +60,18 @@ process.on('unhandledRejection', (reason, promise) => {
 process.on('rejectionHandled', (promise) => {
   log('handled ' + idOf(promise));
 });
+// (raise "m") throws new Error(m) from a callback; the loop goes on after this handler (Node's own
+// handler code then calls setImmediate(noop)). vow_interp's catch around run() prints the same.
+// An unhandled rejection with a non-error reason would arrive wrapped (ERR_UNHANDLED_REJECTION);
+// with the unhandledRejection listener above installed no rejection arrives here at all.
+process.on('uncaughtException', (e) => {
+  log('caught ' + fmtCaught(e));
+  if (current) current.caught = true;
+});
+function fmtCaught(e) {
+  if (e && e.code === 'ERR_UNHANDLED_REJECTION') return e.name + ' ' + e.code;
+  return fmtReason(e);
+}
 function idOf(promise) {
   if (!current) return '?';
   const id = current.ids.get(promise);
@@ -146,6 +158,7 @@ function exec(st, s) {
       return;
     }
     case 'onunhandled': st.onUnhandled = s.slice(1); return;
+    case 'raise': throw new Error(s[1].str);  // (raise "m"): uncaught if in a callback
     case 'busy': {  // (busy MS): busy-wait, so that more timers are due at once
       const end = Date.now() + s[1];
       while (Date.now() < end) { /* spin */ }
@@ -233,7 +246,15 @@ function exec(st, s) {
     case 'imm': {
       st.outstanding++;
       const t = { done: false };
-      t.handle = setImmediate(() => { t.done = true; log(lab(s[1])); runBody(st, s.slice(2)); macroDone(st); });
+      t.handle = setImmediate(() => {
+        t.done = true;
+        try {
+          log(lab(s[1]));
+          runBody(st, s.slice(2));
+        } finally {
+          macroDone(st);  // also after a (raise "m")
+        }
+      });
       t.clear = () => clearImmediate(t.handle);
       st.macros.set(lab(s[1]), t);
       return;
@@ -261,7 +282,15 @@ function exec(st, s) {
       st.maxDelay = d;
       st.outstanding++;
       const t = { done: false };
-      t.handle = setTimeout(() => { t.done = true; log(lab(s[1])); runBody(st, s.slice(3)); macroDone(st); }, d);
+      t.handle = setTimeout(() => {
+        t.done = true;
+        try {
+          log(lab(s[1]));
+          runBody(st, s.slice(3));
+        } finally {
+          macroDone(st);  // also after a (raise "m")
+        }
+      }, d);
       t.clear = () => clearTimeout(t.handle);
       st.macros.set(lab(s[1]), t);
       return;
@@ -281,6 +310,13 @@ function macroDone(st) {
 
 function checkDone(st) {
   if (st !== current || st.done || st.outstanding !== 0) return;
+  // An exception leaves ticks, microtasks and rejection reports to the next checkpoint (the
+  // check phase opens with one): wait for a check phase in which nothing was thrown.
+  if (st.caught) {
+    st.caught = false;
+    setImmediate(() => checkDone(st));
+    return;
+  }
   st.done = true;
   result.push('=== ' + programs[index].name, ...out);
   out = [];
