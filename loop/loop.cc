@@ -122,7 +122,10 @@ void Loop::run() {
     //   so does vow, so that the next check phase comes without waiting.
     interrupted_ = true;
     unfinished_checkpoint_ = true;
-    resume_checkpoint_ = stage_ == Stage::kMicrotasks || stage_ == Stage::kRejections;
+    resume_stage_ = stage_;
+    // A report (throw/strict mode) goes on with its batch; a listener that threw does not
+    // (Node's processPromiseRejections had taken the batch: the rest is never reported).
+    if (stage_ == Stage::kRejections && !reporter_.takeReportThrew()) resume_stage_ = Stage::kTicks;
     stage_ = Stage::kNone;
     checks_.add([] {});
     throw;
@@ -130,7 +133,7 @@ void Loop::run() {
 }
 
 void Loop::runPhases(Phase phase, bool resumed) {
-  if (resumed && resume_checkpoint_) checkpoint();
+  if (resumed) resumeCheckpoint(resume_stage_);
   // libuv's uv_run(UV_RUN_DEFAULT) as of libuv 1.45 (Node 20): timers once before the loop,
   // then each iteration ends with the timers. When it is no longer alive, Node emits
   // 'beforeExit' in a callback scope (a checkpoint: what an exception left queued runs there)
@@ -191,6 +194,30 @@ void Loop::runPhases(Phase phase, bool resumed) {
         break;
     }
   }
+}
+
+void Loop::resumeCheckpoint(Stage from) {
+  // After an exception from a microtask V8 goes on draining the microtask queue, and after a
+  // rejection report processPromiseRejections goes on with its batch; then the checkpoint goes
+  // on as usual. After one from a callback or a nextTick, nothing runs until the next callback.
+  if (from == Stage::kMicrotasks) {
+    try {
+      runMicrotasks();
+    } catch (...) {
+      stage_ = Stage::kMicrotasks;
+      throw;
+    }
+  } else if (from == Stage::kRejections) {
+    try {
+      reporter_.process();
+    } catch (...) {
+      stage_ = Stage::kRejections;
+      throw;
+    }
+  } else {
+    return;
+  }
+  checkpoint();
 }
 
 void Loop::checkpoint() {

@@ -164,6 +164,7 @@ class Loop final {
   };
 
   void runPhases(Phase phase, bool resumed);
+  void resumeCheckpoint(Stage from);
   void runPending();
   void runClosing();
   int pollTimeout() const;
@@ -187,10 +188,10 @@ class Loop final {
   PromiseHost* previous_host_ = nullptr;
   std::int64_t now_ = 0;
   bool running_ = false;
-  // An exception left run() during phase_; the next run() resumes there. resume_checkpoint_:
-  // it came from a microtask or a rejection report, whose checkpoint goes on first.
+  // An exception left run() during phase_; the next run() resumes there. resume_stage_: it came
+  // from a microtask or a rejection report (kMicrotasks, kRejections), whose drain goes on first.
   bool interrupted_ = false;
-  bool resume_checkpoint_ = false;
+  Stage resume_stage_ = Stage::kNone;
   // An exception may have left ticks or microtasks queued that no checkpoint has run since.
   bool unfinished_checkpoint_ = false;
   Phase phase_ = Phase::kMain;

@@ -70,13 +70,18 @@ void CheckQueue::run(bool resumed, bool checkpoint_first) {
   if (checkpoint_first && !resumed) loop_.checkpoint();
   bool ran = false;
   while (running_index_ < running_.size()) {
+    // A cleared immediate is as if removed from Node's list: skipped before the checkpoint (which
+    // matters after an exception: the next one then runs without a checkpoint before it).
+    if (!running_[running_index_].flags.active) {
+      ++running_index_;
+      continue;
+    }
     if (ran) {
       loop_.checkpoint();
-    } else {
-      ran = true;
+      if (!running_[running_index_].flags.active) continue;  // cleared by that checkpoint
     }
+    ran = true;
     Entry& e = running_[running_index_++];
-    if (!e.flags.active) continue;
     deactivate(e);
     absl::AnyInvocable<void()> fn = std::move(e.callback);
     fn();

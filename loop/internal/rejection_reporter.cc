@@ -42,6 +42,7 @@ void RejectionReporter::emitUnhandledWarning(std::uint64_t uid, const Error& rea
 }
 
 void RejectionReporter::throwReason(const Error& reason) {
+  report_threw_ = true;
   // Node: isErrorLike(reason) ? reason : new UnhandledPromiseRejection(reason). An error here
   // is a C++ exception (statuses are carried as vow::StatusError); an int, a string or any
   // other thrown value is wrapped, so that `catch (const std::exception&)` sees every one.
@@ -75,11 +76,14 @@ bool RejectionReporter::process() {
   }
   // If a report throws (throw/strict mode), the entries not reached yet go back in front of
   // the pending ones, for the next checkpoint (run() called again goes on from there).
-  absl::Cleanup requeue = [this, &batch] {
+  // A listener that throws ends the batch for good, as in Node (the rest stays unhandled but is
+  // never reported).
+  bool listener_threw = false;
+  absl::Cleanup requeue = [this, &batch, &listener_threw] {
     while (!batch.empty()) {
       auto it = maybe_unhandled_.find(batch.back().state());
       if (it != maybe_unhandled_.end()) it->second.in_flight = false;
-      pending_.push_front(std::move(batch.back()));
+      if (!listener_threw) pending_.push_front(std::move(batch.back()));
       batch.pop_back();
     }
   };
@@ -92,7 +96,14 @@ bool RejectionReporter::process() {
     it->second.warned = true;
     std::uint64_t uid = it->second.uid;
     Error reason = promise.reason();
-    auto emit = [&] { return process_.emit("unhandledRejection", reason, promise); };
+    auto emit = [&] {
+      try {
+        return process_.emit("unhandledRejection", reason, promise);
+      } catch (...) {
+        listener_threw = true;
+        throw;
+      }
+    };
     switch (process_.unhandledRejections()) {
       case UnhandledRejections::kStrict:
         throwReason(reason);

@@ -42,6 +42,9 @@ class RejectionReporter final : public PromiseHost {
   // late handlers, then each rejection still unhandled by the mode. Returns whether it may have
   // queued work (the checkpoint then goes round again). Throws the reason in throw/strict mode.
   bool process();
+  // Whether the last exception out of process() was a report (throw/strict mode) rather than
+  // one thrown by a listener; reading it resets it.
+  bool takeReportThrew() noexcept { return std::exchange(report_threw_, false); }
 
  private:
   struct Unhandled {
@@ -53,7 +56,7 @@ class RejectionReporter final : public PromiseHost {
     bool in_flight = false;
   };
   void emitUnhandledWarning(std::uint64_t uid, const Error& reason);
-  [[noreturn]] static void throwReason(const Error& reason);
+  [[noreturn]] void throwReason(const Error& reason);
 
   Loop& loop_;
   Process& process_;
@@ -61,6 +64,7 @@ class RejectionReporter final : public PromiseHost {
   std::deque<AnyPromise> pending_;
   std::deque<std::pair<AnyPromise, std::uint64_t>> async_handled_;
   std::uint64_t last_id_ = 0;
+  bool report_threw_ = false;
 };
 
 }  // namespace vow::internal
