@@ -20,11 +20,7 @@ namespace fs = vow::fs;
 using vow::Error;
 using vow::fs::internal::TestDir;
 
-const vow::SystemError& sys(const Error& e) {
-  const auto* s = e.as<vow::SystemError>();
-  if (s == nullptr) throw std::runtime_error("not a SystemError: " + e.message());
-  return *s;
-}
+const vow::SystemError& sys(const Error& e) { return vow::fs::internal::systemErrorOf(e); }
 
 TEST(FsRead, RejectsPositionBelowMinusOneAsNode) {
   vow::Loop loop;

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <cstdlib>
+#include <stdexcept>
 #include <string>
 
 #include "vow/fs/sync.h"
@@ -23,5 +24,12 @@ class TestDir {
  private:
   std::string path_;
 };
+
+// The SystemError a test expects an Error to carry (a test fails with the message otherwise).
+inline const SystemError& systemErrorOf(const Error& e) {
+  const auto* s = e.as<SystemError>();
+  if (s == nullptr) throw std::runtime_error("not a SystemError: " + e.message());
+  return *s;
+}
 
 }  // namespace vow::fs::internal
