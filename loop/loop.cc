@@ -107,6 +107,7 @@ void Loop::run() {
   t_current = this;
 
   bool resumed = std::exchange(interrupted_, false);
+  stage_ = Stage::kNone;  // a checkpoint() an embedder called outside run() may have thrown
   try {
     runPhases(resumed ? phase_ : Phase::kMain, resumed);
   } catch (...) {
