@@ -35,6 +35,7 @@
 #include <utility>
 #include <vector>
 
+#include "vow/loop/abort_controller.h"
 #include "vow/loop/internal/js_value.h"
 #include "vow/promise/error.h"
 #include "vow/promise/promise.h"
@@ -411,37 +412,69 @@ class TypedEventEmitter {
   EventEmitter emitter_;
 };
 
-// Node: events.once(emitter, name): a promise of the next emission's arguments (as a tuple of
-// the event's types); rejected if "error" is emitted first. Both listeners are removed when
-// either fires.
+// Node: the options of events.once.
+struct OnceOptions {
+  // Node: options.signal. Already aborted: rejected at once with an AbortError (cause = the
+  // reason) and no listener is added; aborted later: both listeners are removed and the promise
+  // rejects with the AbortError.
+  AbortSignal signal;
+};
+
+// Node: events.once(emitter, name[, {signal}]): a promise of the next emission's arguments (as
+// a tuple of the event's types); rejected if "error" is emitted first. Both listeners are
+// removed when either fires. As Node's (an async function returning a promise), it settles two
+// ticks after the emission.
 //
 //   auto [name, count] = co_await vow::once<std::string, int>(e, "ready");
 template <class... A>
-Promise<std::tuple<A...>> once(EventEmitter& emitter, std::string name) {
-  auto [promise, resolve, reject] = Promise<std::tuple<A...>>::withResolvers();
-  auto ids = std::make_shared<std::pair<EventEmitter::ListenerId, EventEmitter::ListenerId>>();
-  ids->first = emitter.once(name, [&emitter, ids, resolve](const A&... args) {
-    if (ids->second != 0) emitter.off("error", ids->second);
-    resolve(std::tuple<A...>(args...));
+Promise<std::tuple<A...>> once(EventEmitter& emitter, std::string name, OnceOptions options = {}) {
+  using Result = std::tuple<A...>;
+  const AbortSignal& signal = options.signal;
+  if (signal.aborted()) return Promise<Result>::reject(internal::abortErrorOf(signal));
+  auto [promise, resolve, reject] = Promise<Result>::withResolvers();
+  struct Ids {
+    EventEmitter::ListenerId event = 0, error = 0;
+    internal::AbortRegistration abort;
+  };
+  auto ids = std::make_shared<Ids>();
+  ids->event = emitter.once(name, [&emitter, ids, resolve](const A&... args) {
+    if (ids->error != 0) emitter.off("error", ids->error);
+    ids->abort.remove();
+    resolve(Result(args...));
   });
   if (name != "error") {
-    ids->second = emitter.once("error", [&emitter, ids, name, reject](const Error& err) {
-      emitter.off(name, ids->first);
+    ids->error = emitter.once("error", [&emitter, ids, name, reject](const Error& err) {
+      emitter.off(name, ids->event);
+      ids->abort.remove();
       reject(err);
     });
   }
-  return promise;
+  if (signal) {
+    const AbortSignal::ListenerId id = signal.addEventListener(
+        "abort",
+        [&emitter, ids, name, reject](const AbortEvent& event) {
+          emitter.off(name, ids->event);
+          if (ids->error != 0) emitter.off("error", ids->error);
+          reject(internal::abortErrorOf(event.target));
+        },
+        {.once = true});
+    ids->abort = internal::AbortRegistration(signal, id);
+  }
+  // The async function's promise, resolved with this one: adopted (two more ticks).
+  auto [outer, resolve_outer, reject_outer] = Promise<Result>::withResolvers();
+  resolve_outer(promise);
+  return outer;
 }
 
 // events.once on a TypedEventEmitter: the event's declared types give the promise's type.
 //
 //   auto [text, n] = co_await vow::once<"data">(typed);
 template <EventName Name, class... Events>
-auto once(TypedEventEmitter<Events...>& emitter) {
+auto once(TypedEventEmitter<Events...>& emitter, OnceOptions options = {}) {
   using E = typename internal::FindEvent<Name, Events...>::type;
   static_assert(!std::is_void_v<E>, "vow::once: no event of that name is declared");
   return [&]<class... A>(std::tuple<A...>*) {
-    return once<A...>(emitter.untyped(), std::string(Name.view()));
+    return once<A...>(emitter.untyped(), std::string(Name.view()), std::move(options));
   }((typename E::Tuple*)nullptr);
 }
 

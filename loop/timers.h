@@ -12,6 +12,7 @@
 #include <utility>
 
 #include "absl/functional/any_invocable.h"
+#include "vow/loop/abort_controller.h"
 #include "vow/loop/internal/handle.h"
 #include "vow/loop/internal/timer_queue.h"
 #include "vow/promise/promise.h"
@@ -124,42 +125,106 @@ Timeout setInterval(absl::AnyInvocable<void()> f, std::chrono::duration<Rep, Per
   return setInterval(std::move(f), std::chrono::duration<double, std::milli>(d).count());
 }
 
-// Node's timers/promises: vow::timers::promises::setTimeout(ms[, value]) and
-// setImmediate([value]).
+// Node's timers/promises: vow::timers::promises::setTimeout(ms[, value][, options]) and
+// setImmediate([value][, options]).
+namespace timers::promises {
+
+// Node: the options of timers/promises.
+struct TimerOptions {
+  // Node: options.signal. Already aborted: the promise is rejected at once (AbortError, cause =
+  // the reason) and no timer starts. Aborted later: the timer is cleared and the promise
+  // rejects from inside abort(). With a signal the promise is Node's `ret.finally(remove the
+  // listener)`, so it settles two ticks later than without one, as in Node.
+  AbortSignal signal;
+  // Node: options.ref. false: the timer does not keep the loop alive.
+  bool ref = true;
+};
+
+}  // namespace timers::promises
+
+namespace internal {
+
+// Node's timers/promises shape: start(resolve) schedules and returns the handle; an abort
+// clears it (clear(handle)) and rejects with the AbortError.
+template <class V, class Start, class Clear>
+Promise<V> abortableTimer(const AbortSignal& signal, Start start, Clear clear) {
+  if (signal.aborted()) return Promise<V>::reject(abortErrorOf(signal));
+  auto [ret, resolve, reject] = Promise<V>::withResolvers();
+  auto handle = start(std::move(resolve));
+  if (!signal) return ret;
+  const AbortSignal::ListenerId id = signal.addEventListener(
+      "abort", [handle, reject = std::move(reject), clear](const AbortEvent& event) {
+        clear(handle);
+        reject(abortErrorOf(event.target));
+      });
+  return ret.finally([registration = AbortRegistration(signal, id)]() mutable {
+    registration.remove();
+  });
+}
+
+}  // namespace internal
+
 namespace timers::promises {
 
 // Phase: timers. A promise fulfilled `ms` ms from now (with `value`, if given).
-// Node: require('timers/promises').setTimeout(ms[, value]).
-inline Promise<void> setTimeout(double ms) {
-  auto [promise, resolve, reject] = Promise<void>::withResolvers();
-  ::vow::setTimeout([resolve = std::move(resolve)] { resolve(); }, ms);
-  return promise;
+// Node: require('timers/promises').setTimeout(ms[, value][, {signal, ref}]).
+//
+//   co_await vow::timers::promises::setTimeout(50, {.signal = controller.signal()});
+inline Promise<void> setTimeout(double ms, const TimerOptions& options = {}) {
+  return internal::abortableTimer<void>(
+      options.signal,
+      [&](ResolveFn<void> resolve) {
+        Timeout t = ::vow::setTimeout([resolve = std::move(resolve)] { resolve(); }, ms);
+        if (!options.ref) t.unref();
+        return t;
+      },
+      [](const Timeout& t) { clearTimeout(t); });
 }
 template <class T>
-Promise<std::decay_t<T>> setTimeout(double ms, T&& value) {
+requires(!std::is_same_v<std::decay_t<T>, TimerOptions>)
+Promise<std::decay_t<T>> setTimeout(double ms, T&& value, const TimerOptions& options = {}) {
   using V = std::decay_t<T>;
-  auto [promise, resolve, reject] = Promise<V>::withResolvers();
-  ::vow::setTimeout([resolve = std::move(resolve),
-                     v = std::forward<T>(value)]() mutable { resolve(std::move(v)); },
-                    ms);
-  return promise;
+  return internal::abortableTimer<V>(
+      options.signal,
+      [&](ResolveFn<V> resolve) {
+        Timeout t = ::vow::setTimeout(
+            [resolve = std::move(resolve), v = std::forward<T>(value)]() mutable {
+              resolve(std::move(v));
+            },
+            ms);
+        if (!options.ref) t.unref();
+        return t;
+      },
+      [](const Timeout& t) { clearTimeout(t); });
 }
 
 // Phase: check. A promise fulfilled in the check phase (with `value`, if given).
-// Node: require('timers/promises').setImmediate([value]).
-inline Promise<void> setImmediate() {
-  auto [promise, resolve, reject] = Promise<void>::withResolvers();
-  ::vow::setImmediate([resolve = std::move(resolve)] { resolve(); });
-  return promise;
+// Node: require('timers/promises').setImmediate([value][, {signal, ref}]).
+inline Promise<void> setImmediate(const TimerOptions& options = {}) {
+  return internal::abortableTimer<void>(
+      options.signal,
+      [&](ResolveFn<void> resolve) {
+        Immediate i = ::vow::setImmediate([resolve = std::move(resolve)] { resolve(); });
+        if (!options.ref) i.unref();
+        return i;
+      },
+      [](const Immediate& i) { clearImmediate(i); });
 }
 template <class T>
-Promise<std::decay_t<T>> setImmediate(T&& value) {
+requires(!std::is_same_v<std::decay_t<T>, TimerOptions>)
+Promise<std::decay_t<T>> setImmediate(T&& value, const TimerOptions& options = {}) {
   using V = std::decay_t<T>;
-  auto [promise, resolve, reject] = Promise<V>::withResolvers();
-  ::vow::setImmediate([resolve = std::move(resolve), v = std::forward<T>(value)]() mutable {
-    resolve(std::move(v));
-  });
-  return promise;
+  return internal::abortableTimer<V>(
+      options.signal,
+      [&](ResolveFn<V> resolve) {
+        Immediate i = ::vow::setImmediate(
+            [resolve = std::move(resolve), v = std::forward<T>(value)]() mutable {
+              resolve(std::move(v));
+            });
+        if (!options.ref) i.unref();
+        return i;
+      },
+      [](const Immediate& i) { clearImmediate(i); });
 }
 
 }  // namespace timers::promises

@@ -134,6 +134,37 @@ class Error {
   std::exception_ptr exception_;
 };
 
+// JS `DOMException` as Node throws it: `name()` is the DOMException's name ("AbortError",
+// "TimeoutError"), `code()` its legacy numeric code as text ("20" for AbortError, "23" for
+// TimeoutError, "0" for names without one). What AbortController.abort() and
+// AbortSignal.timeout() give as the reason when none is passed.
+//
+//   vow::DOMException("This operation was aborted", "AbortError")
+class DOMException : public Exception {
+ public:
+  explicit DOMException(std::string message, std::string name = "Error");
+  const char* name() const noexcept override { return name_.c_str(); }
+  // AbortError -> absl::CancelledError, TimeoutError -> absl::DeadlineExceededError.
+  absl::Status toStatus() const override;
+
+ private:
+  std::string name_;
+};
+
+// Node's `AbortError` (name "AbortError", code "ABORT_ERR", message "The operation was
+// aborted"): what an operation given an aborted `{signal}` rejects with; `cause()` is the
+// signal's reason (JS `err.cause`).
+class AbortError : public Exception {
+ public:
+  explicit AbortError(std::string message = "The operation was aborted", Error cause = {});
+  const char* name() const noexcept override { return "AbortError"; }
+  const Error& cause() const noexcept { return cause_; }
+  absl::Status toStatus() const override;  // absl::CancelledError
+
+ private:
+  Error cause_;
+};
+
 // ---------------------------------------------------------------------------------------------
 // Implementation details.
 

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cmath>
 #include <exception>
+#include <vector>
 
 #include "absl/cleanup/cleanup.h"
 #include "vow/loop/loop.h"
@@ -26,17 +27,29 @@ auto processing(TimerList* list) {
 }  // namespace
 
 TimerQueue::~TimerQueue() {
+  // The callbacks of armed timers go with the loop even where handles keep a timer object
+  // alive (a callback may own what owns a handle: AbortSignal.timeout's). They are destroyed
+  // last, when every timer is already cleared, so that a clearTimeout from their destructors
+  // finds nothing to do.
+  std::vector<absl::AnyInvocable<void()>> callbacks;
   for (TimerList* list : heap_) {
     TimerImpl* t = list->head;
     while (t != nullptr) {
       TimerImpl* next = t->next;
       t->list = nullptr;
       t->prev = t->next = nullptr;
+      t->cleared = true;
+      t->idle_timeout = -1;
+      t->flags.setActive(handles_, false);
+      callbacks.push_back(std::move(t->on_timeout));
+      t->on_timeout = nullptr;
       t->release();
       t = next;
     }
     delete list;
   }
+  heap_.clear();
+  callbacks.clear();
 }
 
 // --- the heap of lists -----------------------------------------------------------------------

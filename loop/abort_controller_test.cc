@@ -1,0 +1,333 @@
+// AbortController / AbortSignal: the abort event, reasons, timeout, any, lifetimes. Expected
+// sequences and texts were printed by node v20.
+#include "vow/loop/abort_controller.h"
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "vow/loop/event_emitter.h"
+#include "vow/loop/loop.h"
+#include "vow/loop/timers.h"
+#include "vow/promise/promise.h"
+#include "vow/promise/testing/test_support.h"
+
+namespace {
+
+using ::testing::HasSubstr;
+using vow::test::Log;
+
+std::string describe(const vow::Error& e) { return e.name() + ": " + e.message(); }
+
+TEST(AbortControllerAbort, RunsListenersSynchronouslyInOrderBeforeTicksAndMicrotasks) {
+  vow::Loop loop;
+  Log log;
+  vow::AbortController c;
+  vow::AbortSignal s = c.signal();
+  s.addEventListener("abort", [&](const vow::AbortEvent& e) {
+    log(std::string("l1 ") + std::string(e.type()) + " " + (e.target.aborted() ? "true" : "false") +
+        " " + describe(s.reason()));
+  });
+  s.onabort([&] { log("onabort"); });
+  s.addEventListener("abort", [&] { log("l2"); }, {.once = true});
+  vow::Promise<void>::resolve().then([&] { log("micro"); });
+  vow::nextTick([&] { log("tick"); });
+  log("before");
+  c.abort();
+  log("after");
+  loop.run();
+  EXPECT_EQ(log, (Log{"before", "l1 abort true AbortError: This operation was aborted", "onabort",
+                      "l2", "after", "tick", "micro"}));
+}
+
+TEST(AbortControllerAbort, DefaultReasonIsADomExceptionAbortErrorWithCode20) {
+  vow::Loop loop;
+  vow::AbortController c;
+  c.abort();
+  const auto* reason = c.signal().reason().as<vow::DOMException>();
+  ASSERT_NE(reason, nullptr);
+  EXPECT_STREQ(reason->name(), "AbortError");
+  EXPECT_EQ(reason->message(), "This operation was aborted");
+  EXPECT_EQ(reason->code(), "20");
+  EXPECT_EQ(c.signal().reason().status().code(), absl::StatusCode::kCancelled);
+}
+
+TEST(AbortControllerAbort, SecondAbortChangesNothingAndRunsNoListener) {
+  vow::Loop loop;
+  vow::AbortController c;
+  int runs = 0;
+  c.signal().onabort([&] { ++runs; });
+  c.abort(vow::Exception("first"));
+  c.abort(vow::Exception("second"));
+  EXPECT_EQ(runs, 1);
+  EXPECT_EQ(c.signal().reason().message(), "first");
+}
+
+TEST(AbortControllerAbort, AnyValueCanBeTheReasonAndThrowIfAbortedThrowsIt) {
+  vow::Loop loop;
+  vow::AbortController c;
+  EXPECT_NO_THROW(c.signal().throwIfAborted());
+  c.abort(42);
+  try {
+    c.signal().throwIfAborted();
+    FAIL() << "not thrown";
+  } catch (int v) {
+    EXPECT_EQ(v, 42);
+  }
+}
+
+TEST(AbortSignalAbort, IsAlreadyAbortedWithTheDefaultOrGivenReason) {
+  vow::Loop loop;
+  vow::AbortSignal s = vow::AbortSignal::abort();
+  EXPECT_TRUE(s.aborted());
+  EXPECT_EQ(describe(s.reason()), "AbortError: This operation was aborted");
+  vow::AbortSignal t = vow::AbortSignal::abort(vow::TypeError("mine"));
+  EXPECT_EQ(describe(t.reason()), "TypeError: mine");
+  int runs = 0;
+  t.addEventListener("abort", [&] { ++runs; });  // never dispatched
+  loop.run();
+  EXPECT_EQ(runs, 0);
+}
+
+TEST(AbortSignalTimeout, AbortsWithTimeoutErrorInTheTimersPhase) {
+  vow::Loop loop;
+  Log log;
+  vow::AbortSignal s = vow::AbortSignal::timeout(10);
+  s.onabort([&] {
+    const auto* r = s.reason().as<vow::DOMException>();
+    log(describe(s.reason()) + " " + (r != nullptr ? r->code() : "?"));
+  });
+  vow::setTimeout([&] { log("t20"); }, 20);
+  loop.run();
+  EXPECT_EQ(log, (Log{"TimeoutError: The operation was aborted due to timeout 23", "t20"}));
+  EXPECT_EQ(s.reason().status().code(), absl::StatusCode::kDeadlineExceeded);
+}
+
+TEST(AbortSignalTimeout, DoesNotKeepTheLoopAlive) {
+  vow::Loop loop;
+  bool fired = false;
+  vow::AbortSignal s = vow::AbortSignal::timeout(60000);
+  s.onabort([&] { fired = true; });
+  const auto start = std::chrono::steady_clock::now();
+  loop.run();
+  EXPECT_FALSE(fired);
+  EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(30));
+}
+
+TEST(AbortSignalTimeout, RejectsDelaysNodeRejects) {
+  vow::Loop loop;
+  auto message = [](double ms) {
+    try {
+      vow::AbortSignal::timeout(ms);
+      return std::string("ok");
+    } catch (const vow::RangeError& e) {
+      return e.code() + " " + e.message();
+    }
+  };
+  EXPECT_EQ(message(1.5),
+            "ERR_OUT_OF_RANGE The value of \"delay\" is out of range. It must be an integer. "
+            "Received 1.5");
+  EXPECT_EQ(message(std::nan("")),
+            "ERR_OUT_OF_RANGE The value of \"delay\" is out of range. It must be an integer. "
+            "Received NaN");
+  EXPECT_EQ(message(-1),
+            "ERR_OUT_OF_RANGE The value of \"delay\" is out of range. It must be >= 0 && <= "
+            "4294967295. Received -1");
+  EXPECT_EQ(message(4294967296),
+            "ERR_OUT_OF_RANGE The value of \"delay\" is out of range. It must be >= 0 && <= "
+            "4294967295. Received 4294967296");
+  EXPECT_EQ(message(1e10),
+            "ERR_OUT_OF_RANGE The value of \"delay\" is out of range. It must be >= 0 && <= "
+            "4294967295. Received 10_000_000_000");
+  EXPECT_EQ(message(0), "ok");
+}
+
+TEST(AbortSignalTimeout, ASignalNobodyHoldsButSomeoneListensToStillFires) {
+  vow::Loop loop;
+  Log log;
+  vow::AbortSignal::timeout(5).addEventListener("abort", [&](const vow::AbortEvent& e) {
+    log("fired " + e.target.reason().name());
+  });
+  vow::setTimeout([&] { log("t20"); }, 20);
+  loop.run();
+  EXPECT_EQ(log, (Log{"fired TimeoutError", "t20"}));
+}
+
+TEST(AbortSignalAny, FollowsTheFirstSourceToAbortAndFlattensComposites) {
+  vow::Loop loop;
+  Log log;
+  vow::AbortController a, b;
+  vow::AbortSignal any = vow::AbortSignal::any({a.signal(), b.signal()});
+  vow::AbortSignal any2 = vow::AbortSignal::any({any, b.signal()});
+  any.addEventListener("abort", [&] {
+    log("any " + any.reason().message() + " " + (any2.aborted() ? "true" : "false"));
+  });
+  any2.addEventListener("abort", [&] { log("any2 " + any2.reason().message()); });
+  a.signal().addEventListener("abort", [&] { log(std::string("a ") + (any.aborted() ? "true" : "false")); });
+  b.abort(vow::Exception("B"));
+  a.abort(vow::Exception("A"));
+  log(any.reason().message() + " " + any2.reason().message());
+  EXPECT_EQ(log, (Log{"any B false", "any2 B", "a true", "B B"}));
+}
+
+TEST(AbortSignalAny, AnAlreadyAbortedInputGivesAnAbortedSignalWithItsReason) {
+  vow::Loop loop;
+  vow::AbortController a;
+  vow::AbortSignal done = vow::AbortSignal::abort(vow::Exception("early"));
+  vow::AbortSignal any = vow::AbortSignal::any({a.signal(), done});
+  EXPECT_TRUE(any.aborted());
+  EXPECT_EQ(any.reason(), done.reason());
+  EXPECT_FALSE(vow::AbortSignal::any({}).aborted());
+}
+
+TEST(AbortSignalAny, AnUnheldAnyOfAnUnheldTimeoutStillFiresForItsListener) {
+  vow::Loop loop;
+  Log log;
+  vow::AbortController never;
+  vow::AbortSignal::any({never.signal(), vow::AbortSignal::timeout(5)})
+      .addEventListener("abort", [&](const vow::AbortEvent& e) { log(e.target.reason().name()); });
+  vow::setTimeout([&] { log("t20"); }, 20);  // the timeout's own timer keeps nothing alive
+  loop.run();
+  EXPECT_EQ(log, (Log{"TimeoutError", "t20"}));
+}
+
+TEST(AbortSignalAddEventListener, AListenerAddedDuringDispatchRunsOnlyIfTheRunningOneWasNotLast) {
+  vow::Loop loop;
+  Log log;
+  vow::AbortController c;
+  vow::AbortSignal s = c.signal();
+  s.addEventListener("abort", [&] {
+    log("L1");
+    s.addEventListener("abort", [&] { log("added-in-L1"); });
+  });
+  s.addEventListener("abort", [&] {
+    log("L2");  // no longer last: added-in-L1 follows it
+    s.addEventListener("abort", [&] { log("added-in-L2"); });
+  });
+  c.abort();
+  vow::AbortController d;
+  vow::AbortSignal t = d.signal();
+  t.addEventListener("abort", [&] { log("M1"); });
+  t.addEventListener("abort", [&] {
+    log("M2");  // last: what it adds is not reached
+    t.addEventListener("abort", [&] { log("added-in-M2"); });
+  });
+  d.abort();
+  EXPECT_EQ(log, (Log{"L1", "L2", "added-in-L1", "added-in-L2", "M1", "M2"}));
+}
+
+TEST(AbortSignalRemoveEventListener, ARemovedListenerDoesNotRunEvenDuringDispatch) {
+  vow::Loop loop;
+  Log log;
+  vow::AbortController c;
+  vow::AbortSignal s = c.signal();
+  vow::AbortSignal::ListenerId second = 0, third = 0;
+  s.addEventListener("abort", [&] {
+    log("first");
+    EXPECT_TRUE(s.removeEventListener("abort", second));
+  });
+  second = s.addEventListener("abort", [&] { log("second"); });
+  third = s.addEventListener("abort", [&] { log("third"); });
+  EXPECT_TRUE(s.removeEventListener("abort", third));
+  EXPECT_FALSE(s.removeEventListener("abort", third));
+  EXPECT_FALSE(s.removeEventListener("other", 1));
+  c.abort();
+  EXPECT_EQ(log, (Log{"first"}));
+}
+
+TEST(AbortSignalOnabort, KeepsThePlaceItWasFirstSetAt) {
+  vow::Loop loop;
+  Log log;
+  vow::AbortController c;
+  vow::AbortSignal s = c.signal();
+  s.onabort([&] { log("old handler"); });
+  s.addEventListener("abort", [&] { log("listener"); });
+  s.onabort(nullptr);
+  s.onabort([&] { log("new handler"); });
+  c.abort();
+  EXPECT_EQ(log, (Log{"new handler", "listener"}));
+}
+
+TEST(AbortSignalAddEventListener, AThrowingListenerIsUncaughtOnTheNextTickAfterTheOthersRan) {
+  vow::Loop loop;
+  Log log;
+  vow::AbortController c;
+  c.signal().addEventListener("abort", [&] { log("L1"); });
+  c.signal().addEventListener("abort", [] { throw vow::Exception("boom"); });
+  c.signal().addEventListener("abort", [&] { log("L3"); });
+  vow::Promise<void>::resolve().then([&] { log("micro"); });
+  c.abort();
+  log("sync end");
+  try {
+    loop.run();
+    FAIL() << "no exception";
+  } catch (const vow::Exception& e) {
+    log(std::string("uncaught ") + e.what());
+  }
+  loop.run();
+  EXPECT_EQ(log, (Log{"L1", "L3", "sync end", "uncaught boom", "micro"}));
+}
+
+TEST(AbortSignalAddEventListener, MoreThanTenListenersWarnOnceAsNode) {
+  vow::Loop loop;
+  std::vector<std::string> warnings;
+  loop.process().on("warning", [&](const vow::Error& w) { warnings.push_back(describe(w)); });
+  vow::AbortController c;
+  for (int i = 0; i < 12; ++i) c.signal().addEventListener("abort", [] {});
+  vow::AbortController quiet;
+  quiet.signal().setMaxListeners(0);
+  for (int i = 0; i < 12; ++i) quiet.signal().addEventListener("abort", [] {});
+  loop.run();
+  EXPECT_EQ(warnings, (std::vector<std::string>{
+                          "MaxListenersExceededWarning: Possible EventTarget memory leak detected. "
+                          "11 abort listeners added to [AbortSignal]. MaxListeners is 10. Use "
+                          "events.setMaxListeners() to increase limit"}));
+}
+
+TEST(AbortSignalLifetime, DroppingEveryHandleFreesTheSignalAndItsListeners) {
+  vow::Loop loop;
+  auto alive = std::make_shared<int>(0);
+  std::weak_ptr<int> watch = alive;
+  {
+    vow::AbortController c;
+    c.signal().addEventListener("abort", [alive] {});
+    vow::AbortSignal::any({c.signal()}).addEventListener("abort", [alive] {});
+    vow::AbortSignal::any({vow::AbortSignal::any({c.signal()})}).onabort([alive] {});
+    alive.reset();
+    EXPECT_FALSE(watch.expired());
+  }
+  EXPECT_TRUE(watch.expired());
+}
+
+TEST(AbortSignalLifetime, APendingTimeoutSignalIsFreedWithItsLoop) {
+  auto alive = std::make_shared<int>(0);
+  std::weak_ptr<int> watch = alive;
+  {
+    vow::Loop loop;
+    vow::AbortSignal::timeout(60000).addEventListener("abort", [alive] {});
+    vow::AbortSignal::any({vow::AbortSignal::timeout(60000)}).onabort([alive] {});
+    alive.reset();
+    loop.run();  // returns at once: the timers are unref'd
+    EXPECT_FALSE(watch.expired());
+  }
+  EXPECT_TRUE(watch.expired());
+}
+
+TEST(AbortSignalLifetime, ATimeoutSignalNobodyListensToIsFreedAtOnce) {
+  vow::Loop loop;
+  std::weak_ptr<int> watch;
+  {
+    vow::AbortSignal s = vow::AbortSignal::timeout(60000);
+    auto alive = std::make_shared<int>(0);
+    watch = alive;
+    s.addEventListener("abort", [alive] {});
+    vow::AbortSignal::ListenerId id = s.addEventListener("abort", [] {});
+    EXPECT_TRUE(s.removeEventListener("abort", id));
+  }
+  // Still listened to: pinned by its timer.
+  EXPECT_FALSE(watch.expired());
+}
+
+}  // namespace
