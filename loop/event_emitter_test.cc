@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "gtest/gtest.h"
+#include "vow/loop/abort_controller.h"
 #include "vow/loop/loop.h"
 #include "vow/promise/promise.h"
 #include "vow/promise/testing/test_support.h"
@@ -381,6 +382,58 @@ TEST(EventEmitterMaxListeners, NegativeIsARangeErrorAndTheDefaultIsShared) {
   EXPECT_EQ(e.getMaxListeners(), 3u);
   EXPECT_EQ(e.setMaxListeners(5).getMaxListeners(), 5u);
   vow::EventEmitter::defaultMaxListeners = saved;
+}
+
+TEST(EventsOnce, SettlesAsNodesAsyncOnceDoesTwoTicksAfterTheEmission) {
+  vow::Loop loop;
+  Log log;
+  vow::EventEmitter e, later;
+  auto chain = [&](const std::string& prefix) {
+    vow::Promise<void>::resolve()
+        .then([&log, prefix] { log(prefix + "1"); })
+        .then([&log, prefix] { log(prefix + "2"); })
+        .then([&log, prefix] { log(prefix + "3"); });
+  };
+  // Emitted in the same tick: the adoption of once's inner promise has not even started.
+  vow::once<>(e, "x").then([&](const std::tuple<>&) { log("once-sync"); });
+  e.emit("x");
+  chain("s");
+  // Emitted later: two ticks.
+  vow::once<>(later, "x").then([&](const std::tuple<>&) { log("once"); });
+  vow::setTimeout(
+      [&] {
+        later.emit("x");
+        chain("m");
+      },
+      1);
+  loop.run();
+  // node v20: s1 s2 once-sync s3 | m1 once m2 m3
+  EXPECT_EQ(log, (Log{"s1", "s2", "once-sync", "s3", "m1", "once", "m2", "m3"}));
+}
+
+TEST(EventsOnce, SignalAbortedBeforeOrDuringRemovesBothListenersAndRejects) {
+  vow::Loop loop;
+  Log log;
+  vow::EventEmitter e;
+  vow::AbortController c;
+  vow::once<int>(e, "x", {.signal = c.signal()})
+      .then([&](const std::tuple<int>&) { log("fulfilled"); },
+            [&](const vow::Error& err) {
+              const auto* abort = err.as<vow::AbortError>();
+              log("rejected " + err.name() + " cause=" + (abort ? abort->cause().message() : "?"));
+            });
+  log("listeners " + std::to_string(e.listenerCount("x")) + " " +
+      std::to_string(e.listenerCount("error")));
+  c.abort(vow::Exception("stop"));
+  log("listeners " + std::to_string(e.listenerCount("x")) + " " +
+      std::to_string(e.listenerCount("error")));
+  vow::once<int>(e, "x", {.signal = c.signal()}).catch_([&](const vow::AbortError& err) {
+    log("pre-aborted " + err.cause().message() + " " + std::to_string(e.listenerCount("x")));
+    return std::tuple<int>(0);
+  });
+  loop.run();
+  EXPECT_EQ(log, (Log{"listeners 1 1", "listeners 0 0", "pre-aborted stop 0",
+                      "rejected AbortError cause=stop"}));
 }
 
 }  // namespace

@@ -238,6 +238,7 @@ struct LoopAccess {
   static CheckQueue& checks(Loop& loop) noexcept { return loop.checks_; }
   static Poller& poller(Loop& loop) noexcept { return loop.poller_; }
   static LoopLink* link(Loop& loop) noexcept { return loop.link_.link; }
+  static WorkQueue& work(Loop& loop) noexcept { return loop.work_; }
 };
 }  // namespace internal
 

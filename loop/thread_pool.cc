@@ -26,18 +26,21 @@ std::size_t threadPoolSizeFrom(const char* value) noexcept {
   return n;
 }
 
-namespace {
-
-// One queued job. Allocated and freed on the loop thread (the completion carries it back), so
-// the allocator never frees across threads; the pool's lock guards only the `next` links.
-struct Task {
-  Task* next = nullptr;
+// One queued job. Allocated and freed on the loop thread (the completion carries it back, or
+// cancelPoolTask frees it), so the allocator never frees across threads; the pool's lock
+// guards the links and `queued`.
+struct PoolTask {
+  PoolTask* next = nullptr;
+  PoolTask* prev = nullptr;
   absl::AnyInvocable<void()> work;
   std::exception_ptr error;  // what `work` threw, rethrown on the loop thread
   Inbox* inbox;
   WorkQueue* queue;
   std::uint32_t slot;
+  bool queued = true;  // in the pool's FIFO: no thread has taken it (uv_cancel can)
 };
+
+namespace {
 
 // One pool for the process, started on first use and never torn down (its threads may be
 // blocked in user work when the process exits). As libuv's: one mutex-guarded FIFO, a worker
@@ -60,8 +63,9 @@ class ThreadPool {
 
   std::size_t size() const noexcept { return size_; }
 
-  void submit(Task* task) {
+  void submit(PoolTask* task) {
     std::lock_guard<std::mutex> lock(mu_);
+    task->prev = tail_;
     if (tail_ != nullptr) {
       tail_->next = task;
     } else {
@@ -71,23 +75,37 @@ class ThreadPool {
     if (idle_ > 0) cv_.notify_one();
   }
 
+  // uv_cancel: unlinks a job no thread has taken.
+  bool cancel(PoolTask* task) {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (!task->queued) return false;
+    unlink(task);
+    return true;
+  }
+
  private:
-  Task* take() {
+  void unlink(PoolTask* task) {
+    (task->prev != nullptr ? task->prev->next : head_) = task->next;
+    (task->next != nullptr ? task->next->prev : tail_) = task->prev;
+    task->next = task->prev = nullptr;
+    task->queued = false;
+  }
+
+  PoolTask* take() {
     std::unique_lock<std::mutex> lock(mu_);
     while (head_ == nullptr) {
       ++idle_;
       cv_.wait(lock);
       --idle_;
     }
-    Task* task = head_;
-    head_ = task->next;
-    if (head_ == nullptr) tail_ = nullptr;
+    PoolTask* task = head_;
+    unlink(task);
     return task;
   }
 
   void worker() {
     for (;;) {
-      Task* task = take();
+      PoolTask* task = take();
       // An exception must not end the pool thread (std::terminate): it travels with the
       // completion to the loop thread, which throws it out of run().
       try {
@@ -97,7 +115,7 @@ class ThreadPool {
       }
       task->work = nullptr;  // release what the job captured here, on the pool thread
       Inbox* inbox = task->inbox;
-      inbox->push([owned = std::unique_ptr<Task>(task)] {
+      inbox->push([owned = std::unique_ptr<PoolTask>(task)] {
         owned->queue->complete(owned->slot, std::move(owned->error));
       });
     }
@@ -106,20 +124,35 @@ class ThreadPool {
   std::size_t size_;
   std::mutex mu_;
   std::condition_variable cv_;
-  Task* head_ = nullptr;
-  Task* tail_ = nullptr;
+  PoolTask* head_ = nullptr;
+  PoolTask* tail_ = nullptr;
   std::size_t idle_ = 0;
 };
 
 }  // namespace
 
-void submitToPool(absl::AnyInvocable<void()> work, Inbox* inbox, WorkQueue* queue,
-                  std::uint32_t slot) {
-  ThreadPool::instance().submit(new Task{nullptr, std::move(work), nullptr, inbox, queue, slot});
+PoolTask* submitToPool(absl::AnyInvocable<void()> work, Inbox* inbox, WorkQueue* queue,
+                       std::uint32_t slot) {
+  auto* task = new PoolTask{nullptr, nullptr, std::move(work), nullptr, inbox, queue, slot};
+  ThreadPool::instance().submit(task);
+  return task;
 }
 
-void queueWorkOnCurrentLoop(absl::AnyInvocable<void()> work, absl::AnyInvocable<void()> after) {
-  Loop::current().queueWork(std::move(work), std::move(after));
+bool cancelPoolTask(PoolTask* task) {
+  if (!ThreadPool::instance().cancel(task)) return false;
+  delete task;  // its work is destroyed here, on the loop thread, unrun
+  return true;
+}
+
+WorkTicket queueWorkOnCurrentLoop(absl::AnyInvocable<void()> work,
+                                  absl::AnyInvocable<void()> after) {
+  Loop& loop = Loop::current();
+  WorkId id = LoopAccess::work(loop).queue(std::move(work), std::move(after));
+  return WorkTicket(LoopAccess::link(loop), id);
+}
+
+bool WorkTicket::cancel() const {
+  return link_->loop != nullptr && LoopAccess::work(*link_->loop).cancel(id_);
 }
 
 }  // namespace internal

@@ -4,6 +4,7 @@
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
+#include <memory>
 #include <mutex>
 #include <stdexcept>
 #include <string>
@@ -11,6 +12,7 @@
 #include <vector>
 
 #include "gtest/gtest.h"
+#include "vow/loop/abort_controller.h"
 #include "vow/loop/loop.h"
 #include "vow/promise/promise.h"
 #include "vow/promise/testing/test_support.h"
@@ -124,6 +126,131 @@ TEST(LoopThreadPool, SizeFollowsLibuvRules) {
   EXPECT_EQ(threadPoolSizeFrom("5000"), 1024u);
   EXPECT_EQ(threadPoolSizeFrom("-1"), 1024u);  // libuv: atoi into an unsigned
   EXPECT_EQ(threadPoolSizeFrom("12abc"), 12u);
+}
+
+// A gate pool jobs wait on, opened from the test thread.
+class Gate {
+ public:
+  void open() {
+    std::lock_guard<std::mutex> lock(mu_);
+    open_ = true;
+    cv_.notify_all();
+  }
+  void wait() {
+    std::unique_lock<std::mutex> lock(mu_);
+    cv_.wait(lock, [this] { return open_; });
+  }
+
+ private:
+  std::mutex mu_;
+  std::condition_variable cv_;
+  bool open_ = false;
+};
+
+TEST(QueueWorkSignal, AnAlreadyAbortedSignalRejectsWithoutRunningTheJob) {
+  vow::Loop loop;
+  std::atomic<bool> ran{false};
+  std::string seen;
+  vow::queueWork([&ran] { ran = true; }, {.signal = vow::AbortSignal::abort(vow::Exception("no"))})
+      .catch_([&](const vow::AbortError& e) { seen = e.message() + " / " + e.cause().message(); });
+  loop.run();
+  EXPECT_FALSE(ran);
+  EXPECT_EQ(seen, "The operation was aborted / no");
+}
+
+TEST(QueueWorkSignal, AbortingAJobNoThreadStartedDropsItUnrunAndRejectsAtOnce) {
+  vow::Loop loop;
+  Log log;
+  Gate gate;
+  std::atomic<int> started{0};
+  // Every pool thread is busy until the gate opens, so the next job waits in the queue.
+  const std::size_t threads = vow::threadPoolSize();
+  for (std::size_t i = 0; i < threads; ++i) {
+    vow::queueWork([&] {
+      ++started;
+      gate.wait();
+    });
+  }
+  while (started.load() < static_cast<int>(threads)) std::this_thread::yield();
+  auto captured = std::make_shared<int>(7);
+  std::weak_ptr<int> watch = captured;
+  std::atomic<bool> ran{false};
+  vow::AbortController c;
+  vow::queueWork([&ran, captured = std::move(captured)] { ran = true; return *captured; },
+                 {.signal = c.signal()})
+      .then([&](int) { log("fulfilled"); },
+            [&](const vow::Error& e) { log("rejected " + e.name() + " " + e.code()); });
+  vow::Promise<void>::resolve().then([&] { log("micro"); });
+  c.abort();
+  log("aborted");
+  EXPECT_TRUE(watch.expired());  // the job's closure went with the cancellation
+  gate.open();
+  loop.run();
+  EXPECT_FALSE(ran);
+  EXPECT_EQ(log, (Log{"aborted", "micro", "rejected AbortError ABORT_ERR"}));
+}
+
+TEST(QueueWorkSignal, AbortingARunningJobRejectsAndDropsItsResult) {
+  vow::Loop loop;
+  Log log;
+  Gate gate;
+  std::atomic<bool> started{false}, finished{false};
+  vow::AbortController c;
+  vow::queueWork(
+      [&] {
+        started = true;
+        gate.wait();
+        finished = true;
+        return 5;
+      },
+      {.signal = c.signal()})
+      .then([&](int v) { log("fulfilled " + std::to_string(v)); },
+            [&](const vow::Error& e) { log("rejected " + e.name()); });
+  while (!started.load()) std::this_thread::yield();
+  c.abort();  // from the loop thread, while the job runs on a pool thread
+  gate.open();
+  loop.run();  // waits for the running job: it still keeps the loop alive
+  EXPECT_TRUE(finished);
+  EXPECT_EQ(log, (Log{"rejected AbortError"}));
+}
+
+TEST(QueueWorkSignal, AbortAfterTheJobSettledChangesNothing) {
+  vow::Loop loop;
+  Log log;
+  vow::AbortController c;
+  vow::queueWork([] { return 3; }, {.signal = c.signal()}).then([&](int v) {
+    log("fulfilled " + std::to_string(v));
+    c.abort();
+  });
+  loop.run();
+  EXPECT_EQ(log, (Log{"fulfilled 3"}));
+}
+
+TEST(QueueWorkSignal, ABatchCancelledByOneControllerLeavesNothingQueued) {
+  vow::Loop loop;
+  Gate gate;
+  std::atomic<int> started{0}, ran{0};
+  const std::size_t threads = vow::threadPoolSize();
+  for (std::size_t i = 0; i < threads; ++i) {
+    vow::queueWork([&] {
+      ++started;
+      gate.wait();
+    });
+  }
+  while (started.load() < static_cast<int>(threads)) std::this_thread::yield();
+  vow::AbortController c;
+  c.signal().setMaxListeners(0);
+  int rejected = 0;
+  for (int i = 0; i < 1000; ++i) {
+    vow::queueWork([&] { ++ran; }, {.signal = c.signal()}).catch_([&](const vow::AbortError&) {
+      ++rejected;
+    });
+  }
+  c.abort();
+  gate.open();
+  loop.run();
+  EXPECT_EQ(ran.load(), 0);
+  EXPECT_EQ(rejected, 1000);
 }
 
 }  // namespace

@@ -4,23 +4,42 @@
 
 namespace vow::internal {
 
-void WorkQueue::queue(absl::AnyInvocable<void()> work, absl::AnyInvocable<void()> after) {
+WorkId WorkQueue::queue(absl::AnyInvocable<void()> work, absl::AnyInvocable<void()> after) {
   std::uint32_t slot;
   if (free_slots_.empty()) {
-    slot = static_cast<std::uint32_t>(after_.size());
-    after_.push_back(std::move(after));
+    slot = static_cast<std::uint32_t>(slots_.size());
+    slots_.emplace_back();
   } else {
     slot = free_slots_.back();
     free_slots_.pop_back();
-    after_[slot] = std::move(after);
   }
+  Slot& s = slots_[slot];
+  s.after = std::move(after);
+  s.serial = ++serial_;
   ++pending_;
-  submitToPool(std::move(work), &inbox_, this, slot);
+  s.task = submitToPool(std::move(work), &inbox_, this, slot);
+  return WorkId{slot, s.serial};
+}
+
+bool WorkQueue::cancel(WorkId id) {
+  if (id.slot >= slots_.size()) return false;
+  Slot& s = slots_[id.slot];
+  if (s.serial != id.serial || s.task == nullptr || !cancelPoolTask(s.task)) return false;
+  absl::AnyInvocable<void()> after = std::move(s.after);
+  s.after = nullptr;
+  s.task = nullptr;
+  s.serial = 0;
+  free_slots_.push_back(id.slot);
+  --pending_;
+  return true;  // `after` is destroyed here, uncalled
 }
 
 void WorkQueue::complete(std::uint32_t slot, std::exception_ptr error) {
-  absl::AnyInvocable<void()> after = std::move(after_[slot]);
-  after_[slot] = nullptr;
+  Slot& s = slots_[slot];
+  absl::AnyInvocable<void()> after = std::move(s.after);
+  s.after = nullptr;
+  s.task = nullptr;
+  s.serial = 0;
   free_slots_.push_back(slot);
   --pending_;
   if (error) std::rethrow_exception(error);  // `after` is destroyed, not called
