@@ -6,6 +6,7 @@
 #include <sys/types.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <cerrno>
 #include <cstddef>
@@ -20,15 +21,23 @@ namespace vow::fs::internal {
 namespace {
 
 constexpr std::size_t kChunk = 64 * 1024;
+// With a signal, reads and writes go in chunks of this size, the signal checked before each
+// (Node's kReadFileBufferLength and kWriteFileMaxChunkSize are both 512 KiB).
+constexpr std::size_t kAbortableChunk = 512 * 1024;
 
 std::atomic<std::int64_t> io_max_length{kIoMaxLength};
 
 // Reads to EOF into `out` (appending), for files whose size fstat cannot tell. Fails with
 // ERR_FS_FILE_TOO_LARGE once more than the limit was read (/dev/zero never ends).
-bool readToEnd(int fd, std::string& out, Failure& failure) {
+bool readToEnd(int fd, std::string& out, Failure& failure, const AbortFlag& abort) {
   const auto limit = static_cast<std::size_t>(io_max_length.load(std::memory_order_relaxed));
   std::size_t got = out.size();
   for (;;) {
+    if (isAborted(abort)) {
+      out.clear();
+      failure.setAborted();
+      return false;
+    }
     if (out.size() - got < kChunk) out.resize(got + kChunk);
     ssize_t n = ::read(fd, out.data() + got, out.size() - got);
     if (n < 0) {
@@ -51,7 +60,10 @@ bool readToEnd(int fd, std::string& out, Failure& failure) {
 
 // readFile of `path` (opened with `flags`), or of `fd` when `path` is null. May throw
 // std::bad_alloc.
-std::string readAll(const std::string* path, int flags, int fd, Failure& failure) {
+// With `abort`, checked where Node's readFile checks its signal: after open, after fstat, and
+// before each chunk read.
+std::string readAll(const std::string* path, int flags, int fd, Failure& failure,
+                    const AbortFlag& abort = nullptr) {
   std::string data;
   int f = fd;
   const bool own = path != nullptr;
@@ -62,13 +74,17 @@ std::string readAll(const std::string* path, int flags, int fd, Failure& failure
       return data;
     }
   }
-  // Closes an fd this operation opened, also when an allocation throws.
+  // Closes an fd this operation opened, also when an allocation throws or it is aborted.
   absl::Cleanup closer = [f, own] {
     if (own) ::close(f);
   };
   struct stat st;
-  if (::fstat(f, &st) != 0) {
+  if (isAborted(abort)) {
+    failure.setAborted();
+  } else if (::fstat(f, &st) != 0) {
     failure.set(errno, "fstat");
+  } else if (isAborted(abort)) {
+    failure.setAborted();
   } else if (S_ISREG(st.st_mode) && st.st_size > io_max_length.load(std::memory_order_relaxed)) {
     failure.setTooLarge(st.st_size);  // Node checks the size fstat tells first
   } else if (S_ISREG(st.st_mode) && st.st_size > 0 && own) {
@@ -76,8 +92,13 @@ std::string readAll(const std::string* path, int flags, int fd, Failure& failure
     const std::size_t size = static_cast<std::size_t>(st.st_size);
     auto fill = [&](char* p, std::size_t n) -> std::size_t {
       std::size_t got = 0;
+      const std::size_t step = abort != nullptr ? kAbortableChunk : n;
       while (got < n) {
-        ssize_t r = ::read(f, p + got, n - got);
+        if (got > 0 && isAborted(abort)) {
+          failure.setAborted();
+          return 0;
+        }
+        ssize_t r = ::read(f, p + got, std::min(step, n - got));
         if (r < 0) {
           if (errno == EINTR) continue;
           failure.set(errno, "read");
@@ -98,16 +119,18 @@ std::string readAll(const std::string* path, int flags, int fd, Failure& failure
     data.resize(fill(data.data(), size));
 #endif
   } else {
-    readToEnd(f, data, failure);
+    readToEnd(f, data, failure, abort);
   }
+  if (failure) data = std::string();
   return data;
 }
 
 // readAll without the exception: more than memory holds is an error, not std::terminate (Node
 // fails the read too).
-std::string readAllOrFail(const std::string* path, int flags, int fd, Failure& failure) noexcept {
+std::string readAllOrFail(const std::string* path, int flags, int fd, Failure& failure,
+                          const AbortFlag& abort = nullptr) noexcept {
   try {
-    return readAll(path, flags, fd, failure);
+    return readAll(path, flags, fd, failure, abort);
   } catch (const std::bad_alloc&) {
     failure = Failure();
     failure.set(ENOMEM, "read");
@@ -116,12 +139,19 @@ std::string readAllOrFail(const std::string* path, int flags, int fd, Failure& f
 }
 
 bool writeAll(int fd, const char* data, std::size_t size, std::int64_t position,
-              std::size_t* written, Failure& failure) {
+              std::size_t* written, Failure& failure, const AbortFlag& abort = nullptr) {
   std::size_t done = 0;
+  const std::size_t step = abort != nullptr ? kAbortableChunk : size;
   while (done < size) {
-    ssize_t n = position >= 0
-                    ? ::pwrite(fd, data + done, size - done, static_cast<off_t>(position + done))
-                    : ::write(fd, data + done, size - done);
+    // Node's writeAll checks its signal before each write.
+    if (isAborted(abort)) {
+      if (written) *written = done;
+      failure.setAborted();
+      return false;
+    }
+    const std::size_t len = std::min(step, size - done);
+    ssize_t n = position >= 0 ? ::pwrite(fd, data + done, len, static_cast<off_t>(position + done))
+                              : ::write(fd, data + done, len);
     if (n < 0) {
       if (errno == EINTR) continue;
       if (written) *written = done;
@@ -141,7 +171,7 @@ void setIoMaxLengthForTesting(std::int64_t max) noexcept {
 }
 
 std::string ReadFile::run(Failure& failure) const noexcept {
-  return readAllOrFail(&path, flags, -1, failure);
+  return readAllOrFail(&path, flags, -1, failure, abort);
 }
 
 std::string ReadFileFd::run(Failure& failure) const noexcept {
@@ -157,7 +187,7 @@ void WriteFile::run(Failure& failure) const noexcept {
   absl::Cleanup closer = [f, &failure] {
     if (::close(f) != 0 && !failure) failure.set(errno, "close");
   };
-  writeAll(f, data.data(), data.size(), -1, nullptr, failure);
+  writeAll(f, data.data(), data.size(), -1, nullptr, failure, abort);
 }
 
 void WriteFileFd::run(Failure& failure) const noexcept {

@@ -25,6 +25,27 @@ void closeThenEmitTail(std::shared_ptr<EventEmitter> self, int fd, Error error) 
 
 }  // namespace
 
+// Node's addAbortSignal(signal, stream), as the stream constructors call it: an aborted signal
+// destroys the stream with the AbortError now; otherwise a listener does when it aborts, and is
+// removed when the stream is destroyed.
+template <class S>
+void watchSignal(const std::shared_ptr<S>& stream, const AbortSignal& signal) {
+  if (!signal) return;
+  if (signal.aborted()) {
+    stream->destroy(::vow::internal::abortErrorOf(signal));
+    return;
+  }
+  std::weak_ptr<S> weak = stream;
+  const AbortSignal::ListenerId id =
+      signal.addEventListener("abort",
+                              [weak](const AbortEvent& event) {
+                                if (auto s = weak.lock())
+                                  s->destroy(::vow::internal::abortErrorOf(event.target));
+                              },
+                              {.once = true});
+  stream->abort_ = ::vow::internal::AbortRegistration(signal, id);
+}
+
 // --- ReadStream -------------------------------------------------------------------------------
 
 ReadStream::ReadStream(std::string path, ReadStreamOptions options)
@@ -143,6 +164,7 @@ void ReadStream::onEof() {
 void ReadStream::destroy(Error error) {
   if (destroyed_) return;
   destroyed_ = true;
+  abort_.remove();
   pending_error_ = std::move(error);
   if (reading_) {
     close_after_read_ = true;
@@ -157,8 +179,10 @@ void ReadStream::finishDestroy(Error error) {
 }
 
 std::shared_ptr<ReadStream> createReadStream(std::string_view path, ReadStreamOptions options) {
-  auto s = std::make_shared<ReadStream>(std::string(path), options);
+  AbortSignal signal = std::exchange(options.signal, AbortSignal());
+  auto s = std::make_shared<ReadStream>(std::string(path), std::move(options));
   s->start();
+  watchSignal(s, signal);
   return s;
 }
 
@@ -294,12 +318,22 @@ void WriteStream::end(std::string chunk) {
 void WriteStream::destroy(Error error) {
   if (destroyed_) return;
   destroyed_ = true;
+  abort_.remove();
   pending_error_ = error;
   if (!queue_.empty()) {
+    // Node's Writable.destroy: process.nextTick(errorBuffer, state): the queued writes' callbacks
+    // get the error on the next tick, not inside destroy().
     Error reason = error ? error
                          : Error(Exception("Cannot call write after a stream was destroyed",
                                            "ERR_STREAM_DESTROYED"));
-    failQueued(reason);
+    std::deque<Pending> rest;
+    rest.swap(queue_);
+    buffered_ = 0;
+    nextTick([rest = std::move(rest), reason = std::move(reason)]() mutable {
+      for (auto& p : rest) {
+        if (p.callback) p.callback(reason);
+      }
+    });
   }
   if (writing_) {
     close_after_write_ = true;
@@ -313,8 +347,10 @@ void WriteStream::finishDestroy(Error error) {
 }
 
 std::shared_ptr<WriteStream> createWriteStream(std::string_view path, WriteStreamOptions options) {
-  auto s = std::make_shared<WriteStream>(std::string(path), options);
+  AbortSignal signal = std::exchange(options.signal, AbortSignal());
+  auto s = std::make_shared<WriteStream>(std::string(path), std::move(options));
   s->start();
+  watchSignal(s, signal);
   return s;
 }
 

@@ -28,6 +28,7 @@
 #include <utility>
 
 #include "absl/functional/any_invocable.h"
+#include "vow/loop/abort_controller.h"
 #include "vow/loop/event_emitter.h"
 #include "vow/promise/error.h"
 
@@ -40,6 +41,9 @@ struct ReadStreamOptions {
   std::int64_t end = -1;    // inclusive; -1: to the end of the file
   std::size_t highWaterMark = 64 * 1024;
   bool autoClose = true;
+  // Node: options.signal (stream.addAbortSignal): aborting destroys the stream with an
+  // AbortError (cause = the reason): "error" then "close". Already aborted: destroyed at once.
+  AbortSignal signal;
 };
 
 struct WriteStreamOptions {
@@ -47,6 +51,8 @@ struct WriteStreamOptions {
   unsigned mode = 0666;
   std::int64_t start = -1;  // -1: at the current position
   std::size_t highWaterMark = 16 * 1024;
+  // Node: options.signal, as ReadStreamOptions::signal (queued writes fail with the AbortError).
+  AbortSignal signal;
 };
 
 class ReadStream final : public EventEmitter, public std::enable_shared_from_this<ReadStream> {
@@ -99,6 +105,8 @@ class ReadStream final : public EventEmitter, public std::enable_shared_from_thi
   void startFlowOn(std::string_view name) {
     if (name == "data" && !explicitly_paused_) resume();
   }
+  template <class S>
+  friend void watchSignal(const std::shared_ptr<S>& stream, const AbortSignal& signal);
   void afterOpen(Error err, int fd);
   void readMore();
   void onEof();
@@ -119,6 +127,7 @@ class ReadStream final : public EventEmitter, public std::enable_shared_from_thi
   bool close_after_read_ = false;
   Error pending_error_;
   std::string chunk_;
+  ::vow::internal::AbortRegistration abort_;  // options.signal's listener, until destroyed
 };
 
 class WriteStream final : public EventEmitter, public std::enable_shared_from_this<WriteStream> {
@@ -152,6 +161,8 @@ class WriteStream final : public EventEmitter, public std::enable_shared_from_th
     std::string data;
     WriteCallback callback;
   };
+  template <class S>
+  friend void watchSignal(const std::shared_ptr<S>& stream, const AbortSignal& signal);
   void afterOpen(Error err, int fd);
   void pump();
   void failQueued(const Error& err);
@@ -171,6 +182,7 @@ class WriteStream final : public EventEmitter, public std::enable_shared_from_th
   bool destroyed_ = false;
   bool close_after_write_ = false;
   Error pending_error_;
+  ::vow::internal::AbortRegistration abort_;
 };
 
 // Node: fs.createReadStream(path[, options]).

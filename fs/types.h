@@ -8,6 +8,8 @@
 #include <string>
 #include <string_view>
 
+#include "vow/loop/abort_controller.h"
+
 namespace vow::fs {
 
 // Node's `flags` argument of open: a string ("r", "w", "a+", "wx"...) or a number made of
@@ -103,10 +105,19 @@ inline constexpr int COPYFILE_FICLONE_FORCE = 4;
 // Options, with Node's names and defaults. Data is bytes (std::string): no encoding option.
 struct ReadFileOptions {
   const char* flag = "r";
+  // Node: options.signal (callback and promise forms; the sync form ignores it, as Node's).
+  // Already aborted: the operation fails at once with an AbortError (cause = the reason), the
+  // callback form calling back synchronously as Node's does. Aborted while it runs: it stops at
+  // its next step (between reads; an fd it opened is closed) and fails with the AbortError;
+  // aborted before its completion reached the loop: it fails too.
+  AbortSignal signal;
 };
 struct WriteFileOptions {
   const char* flag = "w";
   unsigned mode = 0666;
+  // Node: options.signal, as ReadFileOptions::signal (writes stop between 512 KiB chunks; what
+  // was written stays written, as in Node).
+  AbortSignal signal;
 };
 struct MkdirOptions {
   bool recursive = false;

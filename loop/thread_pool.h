@@ -105,13 +105,13 @@ auto queueWork(F&& fn, QueueWorkOptions options = {}) {
         }
       });
   if (signal) {
-    const AbortSignal::ListenerId id = signal.addEventListener(
-        "abort",
-        [ticket, reject = std::move(reject)](const AbortEvent& event) {
-          ticket.cancel();
-          reject(internal::abortErrorOf(event.target));
-        },
-        {.once = true});
+    const AbortSignal::ListenerId id =
+        signal.addEventListener("abort",
+                                [ticket, reject = std::move(reject)](const AbortEvent& event) {
+                                  ticket.cancel();
+                                  reject(internal::abortErrorOf(event.target));
+                                },
+                                {.once = true});
     *registration = internal::AbortRegistration(signal, id);
   }
   return promise;

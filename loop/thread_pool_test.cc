@@ -176,8 +176,12 @@ TEST(QueueWorkSignal, AbortingAJobNoThreadStartedDropsItUnrunAndRejectsAtOnce) {
   std::weak_ptr<int> watch = captured;
   std::atomic<bool> ran{false};
   vow::AbortController c;
-  vow::queueWork([&ran, captured = std::move(captured)] { ran = true; return *captured; },
-                 {.signal = c.signal()})
+  vow::queueWork(
+      [&ran, captured = std::move(captured)] {
+        ran = true;
+        return *captured;
+      },
+      {.signal = c.signal()})
       .then([&](int) { log("fulfilled"); },
             [&](const vow::Error& e) { log("rejected " + e.name() + " " + e.code()); });
   vow::Promise<void>::resolve().then([&] { log("micro"); });

@@ -16,13 +16,27 @@ namespace {
 // The legacy code of a DOMException name (WebIDL's table), 0 for names without one.
 int legacyCode(std::string_view name) {
   static constexpr std::pair<std::string_view, int> kCodes[] = {
-      {"IndexSizeError", 1},      {"HierarchyRequestError", 3}, {"WrongDocumentError", 4},
-      {"InvalidCharacterError", 5}, {"NoModificationAllowedError", 7}, {"NotFoundError", 8},
-      {"NotSupportedError", 9},   {"InvalidStateError", 11},    {"SyntaxError", 12},
-      {"InvalidModificationError", 13}, {"NamespaceError", 14}, {"InvalidAccessError", 15},
-      {"TypeMismatchError", 17},  {"SecurityError", 18},        {"NetworkError", 19},
-      {"AbortError", 20},         {"URLMismatchError", 21},     {"QuotaExceededError", 22},
-      {"TimeoutError", 23},       {"InvalidNodeTypeError", 24}, {"DataCloneError", 25},
+      {"IndexSizeError", 1},
+      {"HierarchyRequestError", 3},
+      {"WrongDocumentError", 4},
+      {"InvalidCharacterError", 5},
+      {"NoModificationAllowedError", 7},
+      {"NotFoundError", 8},
+      {"NotSupportedError", 9},
+      {"InvalidStateError", 11},
+      {"SyntaxError", 12},
+      {"InvalidModificationError", 13},
+      {"NamespaceError", 14},
+      {"InvalidAccessError", 15},
+      {"TypeMismatchError", 17},
+      {"SecurityError", 18},
+      {"NetworkError", 19},
+      {"AbortError", 20},
+      {"URLMismatchError", 21},
+      {"QuotaExceededError", 22},
+      {"TimeoutError", 23},
+      {"InvalidNodeTypeError", 24},
+      {"DataCloneError", 25},
   };
   for (const auto& [n, code] : kCodes) {
     if (n == name) return code;

@@ -3,6 +3,8 @@
 // submit(), or in place) and report its Failure or Result.
 #pragma once
 
+#include <atomic>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <type_traits>
@@ -10,6 +12,7 @@
 
 #include "vow/fs/internal/dispatch.h"
 #include "vow/fs/internal/failure.h"
+#include "vow/loop/abort_controller.h"
 #include "vow/promise/promise.h"
 #include "vow/promise/promisify.h"
 
@@ -53,11 +56,66 @@ Job<D> makeJob(A&&... args) {
   return job;
 }
 
+// A descriptor whose options take Node's `signal` (readFile, writeFile, appendFile).
+template <class D>
+concept Abortable = requires(D& d) {
+  d.options.signal;
+  d.abort;
+};
+
+// The `{ signal }` of an Abortable operation (not aborted yet), on the loop thread: a listener
+// raises the job's flag, which the pool thread reads between steps, and the completion fails
+// with the AbortError if the signal aborted meanwhile (Node's readFile checks its signal after
+// every step it awaits).
+template <class D, class F>
+void submitWithSignal(Job<D>&& job, AbortSignal signal, F&& cb) {
+  using R = ResultOf<D>;
+  auto flag = std::make_shared<std::atomic<bool>>(false);
+  job.op.abort = flag;
+  const AbortSignal::ListenerId id = signal.addEventListener(
+      "abort", [flag] { flag->store(true, std::memory_order_relaxed); }, {.once = true});
+  auto finish = [signal, id](Error& err) {
+    signal.removeEventListener("abort", id);
+    if (signal.aborted()) err = ::vow::internal::abortErrorOf(signal);
+  };
+  if constexpr (std::is_void_v<R>) {
+    submit(std::move(job), [cb = std::forward<F>(cb), finish](Error err) mutable {
+      finish(err);
+      cb(std::move(err));
+    });
+  } else {
+    submit(std::move(job), [cb = std::forward<F>(cb), finish](Error err, R value) mutable {
+      finish(err);
+      if (err) {
+        failWith<R>(cb, std::move(err));
+      } else {
+        cb(std::move(err), std::move(value));
+      }
+    });
+  }
+}
+
 // fs.name(args..., cb): checks (throwing), then one backend job; cb(err) or cb(err, result) on
 // the loop thread.
 template <class D, class F, class... A>
 void callbackApi(F&& cb, A&&... args) {
-  submit(makeJob<D>(std::forward<A>(args)...), std::forward<F>(cb));
+  if constexpr (Abortable<D>) {
+    Job<D> job{D{own(std::forward<A>(args))...}};
+    AbortSignal signal = std::exchange(job.op.options.signal, AbortSignal());
+    // Node checks the signal before the arguments, and calls back before returning.
+    if (signal.aborted()) {
+      failWith<ResultOf<D>>(cb, ::vow::internal::abortErrorOf(signal));
+      return;
+    }
+    job.op.check();
+    if (signal) {
+      submitWithSignal(std::move(job), std::move(signal), std::forward<F>(cb));
+    } else {
+      submit(std::move(job), std::forward<F>(cb));
+    }
+  } else {
+    submit(makeJob<D>(std::forward<A>(args)...), std::forward<F>(cb));
+  }
 }
 
 // fs.promises.name(args...): the callback form promisified; invalid arguments reject.

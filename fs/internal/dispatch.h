@@ -19,21 +19,25 @@ concept HasValue = requires(Op& op) {
   op.take();
 };
 
-// Calls cb(err) / cb(err, value) as the operation ended. On failure a callback taking a value
-// gets a default one (Node passes undefined).
+// Calls back with an error: cb(err), or cb(err, V{}) when the callback takes a value V (Node
+// passes undefined).
+template <class V, class F>
+void failWith(F& cb, Error err) {
+  if constexpr (std::is_void_v<V> || std::is_invocable_v<F&, Error>) {
+    cb(std::move(err));
+  } else {
+    cb(std::move(err), V{});
+  }
+}
+
+// Calls cb(err) / cb(err, value) as the operation ended.
 template <class Op, class F>
 void deliver(Op& op, F& cb) {
   if (op.failure) {
-    Error err(op.failure.toError());
     if constexpr (HasValue<Op>) {
-      using V = decltype(op.take());
-      if constexpr (std::is_invocable_v<F&, Error>) {
-        cb(std::move(err));
-      } else {
-        cb(std::move(err), V{});
-      }
+      failWith<decltype(op.take())>(cb, op.failure.toError());
     } else {
-      cb(std::move(err));
+      failWith<void>(cb, op.failure.toError());
     }
   } else if constexpr (HasValue<Op>) {
     cb(Error(), op.take());

@@ -3,6 +3,7 @@
 // in the sync API.
 #pragma once
 
+#include <cerrno>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -25,7 +26,15 @@ struct Failure {
   std::string message;
   bool range_error = false;
 
+  // Stopped because its signal was aborted (the loop thread reports the AbortError).
+  bool aborted = false;
+
   explicit operator bool() const noexcept { return errnum != 0; }
+  void setAborted() {
+    errnum = ECANCELED;
+    syscall = "abort";
+    aborted = true;
+  }
   void set(int e, const char* sys) {
     errnum = e;
     syscall = sys;

@@ -20,8 +20,10 @@
 
 #include <unistd.h>
 
+#include <atomic>
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <span>
 #include <string>
@@ -33,6 +35,13 @@
 #include "vow/fs/types.h"
 
 namespace vow::fs::internal {
+
+// An operation's view of its AbortSignal, which only the loop thread may touch: the signal's
+// listener sets it, the pool thread reads it between steps. Null without a signal.
+using AbortFlag = std::shared_ptr<const std::atomic<bool>>;
+inline bool isAborted(const AbortFlag& flag) noexcept {
+  return flag != nullptr && flag->load(std::memory_order_relaxed);
+}
 
 // Node's validateInteger(uid/gid, name, -1, kMaxUserId).
 void checkOwner(std::int64_t id, const char* name);
@@ -166,6 +175,7 @@ struct ReadFile {
   std::string path;
   ReadFileOptions options;
   int flags = 0;
+  AbortFlag abort;  // set by the signal's listener (options.signal is moved out on the loop)
   void check() {
     checkPath(path, "path");
     flags = parseFlags(options.flag);
@@ -185,6 +195,7 @@ struct WriteFile {
   std::string data;
   WriteFileOptions options;
   int flags = 0;
+  AbortFlag abort;
   void check() {
     checkPath(path, "path");
     flags = parseFlags(options.flag);
