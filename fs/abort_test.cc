@@ -56,10 +56,10 @@ TEST(FsReadFileSignal, AnAbortedSignalCallsBackBeforeReturningEvenForABadPath) {
                 [&](Error e) { log("w1 " + describe(e)); });
   log("after w1");
   loop.run();
-  EXPECT_EQ(log, (Log{"cb1 AbortError ABORT_ERR The operation was aborted cause=pre []",
-                      "after call 1", "cb6 AbortError ABORT_ERR The operation was aborted cause=x",
-                      "w1 AbortError ABORT_ERR The operation was aborted cause=w-pre",
-                      "after w1"}));
+  EXPECT_EQ(log,
+            (Log{"cb1 AbortError ABORT_ERR The operation was aborted cause=pre []", "after call 1",
+                 "cb6 AbortError ABORT_ERR The operation was aborted cause=x",
+                 "w1 AbortError ABORT_ERR The operation was aborted cause=w-pre", "after w1"}));
   EXPECT_FALSE(fs::existsSync(dir / "w"));  // never opened
 }
 
@@ -110,8 +110,8 @@ TEST(FsPromisesSignal, ReadWriteAndAppendRejectWithTheAbortError) {
   fs::promises::writeFile(dir / "w2", "data",
                           {.signal = vow::AbortSignal::abort(vow::Exception("w2-pre"))})
       .then([&] { log("w2 ok"); }, report("w2"));
-  fs::promises::appendFile(dir / "w2", "data",
-                           {.flag = "a", .signal = vow::AbortSignal::abort(vow::Exception("a-pre"))})
+  fs::promises::appendFile(
+      dir / "w2", "data", {.flag = "a", .signal = vow::AbortSignal::abort(vow::Exception("a-pre"))})
       .then([&] { log("a1 ok"); }, report("a1"));
   loop.run();
   EXPECT_EQ(log, (Log{"p1 AbortError ABORT_ERR The operation was aborted cause=p-pre",
@@ -166,7 +166,8 @@ TEST(FsReadStreamSignal, AnAbortedSignalDestroysTheStreamBeforeTheFirstTick) {
   TestDir dir;
   fs::writeFileSync(dir / "f", std::string(300000, 'z'));
   Log log;
-  auto s = fs::createReadStream(dir / "f", {.signal = vow::AbortSignal::abort(vow::Exception("pre"))});
+  auto s =
+      fs::createReadStream(dir / "f", {.signal = vow::AbortSignal::abort(vow::Exception("pre"))});
   s->on("error", [&](const Error& e) { log("r1 error " + describe(e)); });
   s->on("close", [&] { log("r1 close"); });
   s->on("data", [&](const std::string&) { log("r1 data"); });
@@ -201,10 +202,10 @@ TEST(FsReadStreamSignal, AbortDuringTheFlowDestroysAtOnceThenErrorAndClose) {
   s->on("error", [&](const Error& e) { log("r2 error " + describe(e)); });
   s->on("close", [&] { log("r2 close"); });
   loop.run();
-  EXPECT_EQ(log, (Log{"r2 open", "r2 ready", "r2 data 65536", "r2 data 65536",
-                      "r2 aborted, destroyed=true",
-                      "r2 error AbortError ABORT_ERR The operation was aborted cause=mid",
-                      "r2 close"}));
+  EXPECT_EQ(
+      log,
+      (Log{"r2 open", "r2 ready", "r2 data 65536", "r2 data 65536", "r2 aborted, destroyed=true",
+           "r2 error AbortError ABORT_ERR The operation was aborted cause=mid", "r2 close"}));
   EXPECT_EQ(openFds(), fds);
 }
 
@@ -220,9 +221,9 @@ TEST(FsWriteStreamSignal, AbortFailsTheQueuedWritesThenErrorAndClose) {
   c.abort(vow::Exception("w"));
   log("w1 aborted");
   loop.run();
-  EXPECT_EQ(log, (Log{"w1 aborted", "w1 write cb AbortError",
-                      "w1 error AbortError ABORT_ERR The operation was aborted cause=w",
-                      "w1 close"}));
+  EXPECT_EQ(log,
+            (Log{"w1 aborted", "w1 write cb AbortError",
+                 "w1 error AbortError ABORT_ERR The operation was aborted cause=w", "w1 close"}));
 }
 
 TEST(FsReadStreamSignal, AbortAfterCloseDoesNothing) {
