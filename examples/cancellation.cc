@@ -9,15 +9,18 @@
 // The Node program it ports (examples/cancellation.js):
 //
 //   // Cancellation: give up on slow work after a timeout, and cancel a whole batch with one
-//   // AbortController. Whatever takes `{ signal }` stops when the signal aborts and rejects with an
-//   // AbortError whose `cause` says why (a TimeoutError from AbortSignal.timeout, or the reason given
+//   // AbortController. Whatever takes `{ signal }` stops when the signal aborts and rejects with
+//   an
+//   // AbortError whose `cause` says why (a TimeoutError from AbortSignal.timeout, or the reason
+//   given
 //   // to controller.abort()); the timer, file or stream it held is released.
 //   const fs = require('fs');
 //   const fsp = require('fs/promises');
 //   const { setTimeout: sleep } = require('timers/promises');
 //   const { enterScratchDir } = require('./support');
 //
-//   enterScratchDir('cancellation', { 'big.bin': 'x'.repeat(64 * 1024 * 50), 'small.txt': 'hello, world' });
+//   enterScratchDir('cancellation', { 'big.bin': 'x'.repeat(64 * 1024 * 50), 'small.txt': 'hello,
+//   world' });
 //
 //   // A slow reader: a stream of 64 KiB chunks that waits 20 ms after each one (a slow peer), so
 //   // the 50 chunks of big.bin take at least a second.
@@ -51,8 +54,8 @@
 //     } catch (err) {
 //       console.log(`slow read given up: ${why(err)}`);
 //     }
-//     const text = await fsp.readFile('small.txt', { encoding: 'utf8', signal: AbortSignal.timeout(5000) });
-//     console.log(`quick read within its deadline: ${text}`);
+//     const text = await fsp.readFile('small.txt', { encoding: 'utf8', signal:
+//     AbortSignal.timeout(5000) }); console.log(`quick read within its deadline: ${text}`);
 //
 //     console.log('-- 2. one controller for a batch');
 //     const controller = new AbortController();
@@ -140,7 +143,8 @@ vow::Promise<void> mainAsync() {
   } catch (const vow::AbortError& err) {
     std::printf("slow read given up: %s\n", why(err).c_str());
   }
-  std::string text = co_await fsp::readFile("small.txt", {.signal = vow::AbortSignal::timeout(5000)});
+  std::string text =
+      co_await fsp::readFile("small.txt", {.signal = vow::AbortSignal::timeout(5000)});
   std::printf("quick read within its deadline: %s\n", text.c_str());
 
   std::puts("-- 2. one controller for a batch");
@@ -154,10 +158,12 @@ vow::Promise<void> mainAsync() {
   std::puts("b is in: cancelling the rest");
   controller.abort(vow::Exception("no longer needed"));
   auto results = co_await vow::allSettled(a, b, c, d);
-  std::apply([](const auto&... r) {
-    int i = 0;
-    (show(i++, r), ...);
-  }, results);
+  std::apply(
+      [](const auto&... r) {
+        int i = 0;
+        (show(i++, r), ...);
+      },
+      results);
   controller.abort(vow::Exception("again"));
   std::printf("aborting again changes nothing: %s\n", signal.reason().message().c_str());
 }

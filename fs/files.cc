@@ -175,7 +175,7 @@ std::string ReadFile::run(Failure& failure) const noexcept {
 }
 
 std::string ReadFileFd::run(Failure& failure) const noexcept {
-  return readAllOrFail(nullptr, 0, fd, failure);
+  return readAllOrFail(nullptr, 0, fd, failure, abort);
 }
 
 void WriteFile::run(Failure& failure) const noexcept {
@@ -191,7 +191,7 @@ void WriteFile::run(Failure& failure) const noexcept {
 }
 
 void WriteFileFd::run(Failure& failure) const noexcept {
-  writeAll(fd, data.data(), data.size(), -1, nullptr, failure);
+  writeAll(fd, data.data(), data.size(), -1, nullptr, failure, abort);
 }
 
 void CopyFile::run(Failure& failure) const noexcept {

@@ -68,14 +68,22 @@ class FileHandle {
   Promise<std::size_t> write(std::string data, std::int64_t position = -1) const {
     return internal::promiseApi<internal::Write>(fdOrBad(), std::move(data), position);
   }
-  // Node: filehandle.readFile(): from the current position to the end.
-  Promise<std::string> readFile() const {
-    return internal::promiseApi<internal::ReadFileFd>(fdOrBad());
+  // Node: filehandle.readFile([{signal}]): from the current position to the end. An aborted
+  // signal rejects at once; aborted later, the read stops between 512 KiB chunks.
+  Promise<std::string> readFile(ReadFileOptions options = {}) const {
+    if (options.signal.aborted()) {
+      return Promise<std::string>::reject(::vow::internal::abortErrorOf(options.signal));
+    }
+    return internal::promiseApi<internal::ReadFileFd>(fdOrBad(), std::move(options));
   }
-  Promise<void> writeFile(std::string data) const {
-    return internal::promiseApi<internal::WriteFileFd>(fdOrBad(), std::move(data));
+  // Node: filehandle.writeFile(data[, {signal}]) / appendFile: at the current position.
+  Promise<void> writeFile(std::string data, WriteFileOptions options = {}) const {
+    return internal::promiseApi<internal::WriteFileFd>(fdOrBad(), std::move(data),
+                                                       std::move(options));
   }
-  Promise<void> appendFile(std::string data) const { return writeFile(std::move(data)); }
+  Promise<void> appendFile(std::string data, WriteFileOptions options = {}) const {
+    return writeFile(std::move(data), std::move(options));
+  }
   Promise<Stats> stat() const { return internal::promiseApi<internal::Fstat>(fdOrBad()); }
   Promise<void> truncate(std::int64_t len = 0) const {
     return internal::promiseApi<internal::Ftruncate>(fdOrBad(), len);

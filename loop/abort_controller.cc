@@ -384,6 +384,24 @@ AbortSignal AbortSignal::any(const std::vector<AbortSignal>& signals) {
   return AbortSignal(std::move(result));
 }
 
+Promise<void> aborted(const AbortSignal& signal) {
+  if (!signal) {
+    return Promise<void>::reject(
+        TypeError("The \"signal\" argument must be an instance of AbortSignal. Received undefined",
+                  "ERR_INVALID_ARG_TYPE"));
+  }
+  auto [inner, resolve, reject] = Promise<void>::withResolvers();
+  if (signal.aborted()) {
+    resolve();
+  } else {
+    signal.addEventListener("abort", [resolve = std::move(resolve)] { resolve(); }, {.once = true});
+  }
+  // Node's is an async function: its promise adopts this one.
+  auto [outer, resolve_outer, reject_outer] = Promise<void>::withResolvers();
+  resolve_outer(inner);
+  return outer;
+}
+
 AbortController::AbortController()
     : signal_(AbortSignal(std::make_shared<internal::AbortState>())) {}
 

@@ -27,6 +27,7 @@
 
 #include "absl/functional/any_invocable.h"
 #include "vow/promise/error.h"
+#include "vow/promise/promise.h"
 
 namespace vow {
 
@@ -134,6 +135,14 @@ class AbortController {
  private:
   AbortSignal signal_;
 };
+
+// Node: util.aborted(signal, resource): a promise fulfilled when `signal` aborts (already aborted:
+// fulfilled at once; as Node's async function, two ticks after that). An empty signal rejects
+// with TypeError ERR_INVALID_ARG_TYPE. The way to wait for cancellation in a coroutine, or to
+// race a promise that takes no signal against one:
+//
+//   co_await vow::aborted(signal);   // JS: await aborted(signal, this)
+Promise<void> aborted(const AbortSignal& signal);
 
 // ---------------------------------------------------------------------------------------------
 // Implementation details.

@@ -331,3 +331,39 @@ TEST(AbortSignalLifetime, ATimeoutSignalNobodyListensToIsFreedAtOnce) {
 }
 
 }  // namespace
+
+namespace {
+
+TEST(Aborted, SettlesAsNodesUtilAbortedTickForTick) {
+  vow::Loop loop;
+  Log log;
+  vow::AbortController c;
+  vow::aborted(c.signal()).then([&] { log("aborted resolved " + c.signal().reason().message()); });
+  c.signal().addEventListener("abort", [&] { log("listener"); });
+  vow::Promise<void>::resolve()
+      .then([&] { log("m1"); })
+      .then([&] { log("m2"); })
+      .then([&] { log("m3"); })
+      .then([&] { log("m4"); });
+  vow::setTimeout(
+      [&] {
+        c.abort(vow::Exception("r"));
+        vow::Promise<void>::resolve().then([&] { log("n1"); }).then([&] { log("n2"); }).then([&] {
+          log("n3");
+        });
+      },
+      1);
+  vow::aborted(vow::AbortSignal::abort()).then([&] { log("pre-aborted resolved"); });
+  vow::aborted(vow::AbortSignal()).catch_([&](const vow::TypeError& e) {
+    log("rej " + e.code() + " " + e.message());
+  });
+  loop.run();
+  // node v20 (util.aborted)
+  EXPECT_EQ(log, (Log{"m1",
+                      "rej ERR_INVALID_ARG_TYPE The \"signal\" argument must be an instance of "
+                      "AbortSignal. Received undefined",
+                      "m2", "m3", "pre-aborted resolved", "m4", "listener", "n1",
+                      "aborted resolved r", "n2", "n3"}));
+}
+
+}  // namespace

@@ -70,7 +70,7 @@ concept Abortable = requires(D& d) {
 template <class D, class F>
 void submitWithSignal(Job<D>&& job, AbortSignal signal, F&& cb) {
   using R = ResultOf<D>;
-  auto flag = std::make_shared<std::atomic<bool>>(false);
+  auto flag = std::make_shared<std::atomic<bool>>(signal.aborted());
   job.op.abort = flag;
   const AbortSignal::ListenerId id = signal.addEventListener(
       "abort", [flag] { flag->store(true, std::memory_order_relaxed); }, {.once = true});
@@ -102,8 +102,10 @@ void callbackApi(F&& cb, A&&... args) {
   if constexpr (Abortable<D>) {
     Job<D> job{D{own(std::forward<A>(args))...}};
     AbortSignal signal = std::exchange(job.op.options.signal, AbortSignal());
-    // Node checks the signal before the arguments, and calls back before returning.
-    if (signal.aborted()) {
+    // Node checks the signal before the arguments, and calls back before returning (except
+    // where it checks it in the job: readFile(fd)).
+    constexpr bool kInTheJob = requires { D::kSignalCheckedInTheJob; };
+    if (signal.aborted() && !kInTheJob) {
       failWith<ResultOf<D>>(cb, ::vow::internal::abortErrorOf(signal));
       return;
     }

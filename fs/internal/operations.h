@@ -186,6 +186,11 @@ struct ReadFile {
 struct ReadFileFd {
   using Result = std::string;
   int fd = -1;
+  ReadFileOptions options;  // the signal only (the fd is open)
+  AbortFlag abort;
+  // Node's fs.readFile(fd, {signal}) looks at its signal only once it read the fd's stat: an
+  // aborted signal fails the job, not the call.
+  static constexpr bool kSignalCheckedInTheJob = true;
   void check() const { checkFd(fd); }
   Result run(Failure& failure) const noexcept;
 };
@@ -206,6 +211,8 @@ struct WriteFile {
 struct WriteFileFd {
   int fd = -1;
   std::string data;
+  WriteFileOptions options;  // the signal only
+  AbortFlag abort;
   void check() const { checkFd(fd); }
   void run(Failure& failure) const noexcept;
 };
