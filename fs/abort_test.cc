@@ -272,7 +272,8 @@ TEST(FsFileHandleSignal, ReadFileAndWriteFileTakeASignal) {
   TestDir dir;
   fs::writeFileSync(dir / "f", "hello");
   Log log;
-  [&]() -> vow::Promise<void> {
+  // A named coroutine lambda: its captures must outlive the coroutine.
+  auto body = [&]() -> vow::Promise<void> {
     fs::promises::FileHandle fh = co_await fs::promises::open(dir / "f", "r+");
     try {
       co_await fh.readFile({.signal = vow::AbortSignal::abort(vow::Exception("z"))});
@@ -287,7 +288,8 @@ TEST(FsFileHandleSignal, ReadFileAndWriteFileTakeASignal) {
       log("fh write " + e.cause().message());
     }
     co_await fh.close();
-  }();
+  };
+  body();
   loop.run();
   EXPECT_EQ(log, (Log{"fh read AbortError ABORT_ERR The operation was aborted cause=z",
                       "fh read ok hello", "fh write w"}));

@@ -11,6 +11,7 @@
 #include "vow/loop/event_emitter.h"
 #include "vow/loop/loop.h"
 #include "vow/loop/timers.h"
+#include "vow/promise/combinators.h"
 #include "vow/promise/promise.h"
 #include "vow/promise/testing/test_support.h"
 
@@ -364,6 +365,41 @@ TEST(Aborted, SettlesAsNodesUtilAbortedTickForTick) {
                       "AbortSignal. Received undefined",
                       "m2", "m3", "pre-aborted resolved", "m4", "listener", "n1",
                       "aborted resolved r", "n2", "n3"}));
+}
+
+}  // namespace
+
+namespace {
+
+// The README's idiom for a promise that takes no signal: race it against vow::aborted.
+template <class T>
+vow::Promise<T> withSignal(vow::Promise<T> p, vow::AbortSignal s) {
+  co_return co_await vow::race(p, vow::aborted(s).then([s]() -> T {
+    throw vow::AbortError("The operation was aborted", s.reason());
+  }));
+}
+
+TEST(AbortedIdiom, RacingAPromiseAgainstAbortedGivesUpOnTimeout) {
+  vow::Loop loop;
+  Log log;
+  auto [never, resolve, reject] = vow::Promise<int>::withResolvers();
+  // A named coroutine lambda: its captures must outlive the coroutine.
+  auto body = [&]() -> vow::Promise<void> {
+    try {
+      co_await withSignal(vow::timers::promises::setTimeout(5, 1), vow::AbortSignal::timeout(1000));
+      log("fast: fulfilled");
+      co_await withSignal(never, vow::AbortSignal::timeout(10));
+      log("slow: fulfilled");
+    } catch (const vow::AbortError& e) {
+      log("slow: " + std::string(e.name()) + " cause=" + e.cause().name());
+    }
+  };
+  body();
+  // `never` holds nothing open and a timeout signal keeps nothing alive (as in Node, where the
+  // process would end here): something real stands in for the work.
+  vow::setTimeout([] {}, 100);
+  loop.run();
+  EXPECT_EQ(log, (Log{"fast: fulfilled", "slow: AbortError cause=TimeoutError"}));
 }
 
 }  // namespace
