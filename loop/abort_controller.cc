@@ -26,6 +26,7 @@
 #include "vow/loop/internal/js_value.h"
 #include "vow/loop/loop.h"
 #include "vow/loop/timers.h"
+#include "vow/promise/microtask.h"
 
 namespace vow {
 
@@ -400,6 +401,23 @@ Promise<void> aborted(const AbortSignal& signal) {
   auto [outer, resolve_outer, reject_outer] = Promise<void>::withResolvers();
   resolve_outer(inner);
   return outer;
+}
+
+AbortListener addAbortListener(const AbortSignal& signal,
+                               absl::AnyInvocable<void(const AbortEvent&)> listener) {
+  if (!signal) {
+    throw TypeError(
+        "The \"signal\" argument must be an instance of AbortSignal. Received undefined",
+        "ERR_INVALID_ARG_TYPE");
+  }
+  if (signal.aborted()) {
+    queueMicrotask(
+        [signal, listener = std::move(listener)]() mutable { listener(AbortEvent{signal}); });
+    return AbortListener();
+  }
+  const AbortSignal::ListenerId id =
+      signal.addEventListener("abort", std::move(listener), {.once = true});
+  return AbortListener(signal, id);
 }
 
 AbortController::AbortController()

@@ -144,6 +144,52 @@ class AbortController {
 //   co_await vow::aborted(signal);   // JS: await aborted(signal, this)
 Promise<void> aborted(const AbortSignal& signal);
 
+// What addAbortListener returns: Node's Disposable. Destroying it (or dispose()) removes the
+// listener, as `using d = addAbortListener(...)` does in JS; release() keeps the listener for the
+// signal's life, as JS code that drops the Disposable does.
+class [[nodiscard]] AbortListener {
+ public:
+  AbortListener() = default;
+  AbortListener(AbortListener&& o) noexcept
+      : signal_(std::move(o.signal_)), id_(std::exchange(o.id_, 0)) {}
+  AbortListener& operator=(AbortListener&& o) noexcept {
+    dispose();
+    signal_ = std::move(o.signal_);
+    id_ = std::exchange(o.id_, 0);
+    return *this;
+  }
+  ~AbortListener() { dispose(); }
+  // Node: disposable[Symbol.dispose]().
+  void dispose() {
+    if (id_ != 0) signal_.removeEventListener("abort", id_);
+    id_ = 0;
+  }
+  void release() noexcept { id_ = 0; }
+
+ private:
+  friend AbortListener addAbortListener(const AbortSignal&,
+                                        absl::AnyInvocable<void(const AbortEvent&)>);
+  AbortListener(AbortSignal signal, AbortSignal::ListenerId id)
+      : signal_(std::move(signal)), id_(id) {}
+  AbortSignal signal_;
+  AbortSignal::ListenerId id_ = 0;
+};
+
+// Node: events.addAbortListener(signal, listener): a once 'abort' listener; on a signal already
+// aborted, `listener` runs as a microtask instead. The way library code should listen to a
+// signal it was given.
+//
+//   vow::AbortListener guard = vow::addAbortListener(signal, [&] { cancelMyWork(); });
+AbortListener addAbortListener(const AbortSignal& signal,
+                               absl::AnyInvocable<void(const AbortEvent&)> listener);
+template <class F>
+requires std::is_invocable_v<F&> &&(!std::is_invocable_v<F&, const AbortEvent&>)AbortListener
+    addAbortListener(const AbortSignal& signal, F listener) {
+  return addAbortListener(signal,
+                          absl::AnyInvocable<void(const AbortEvent&)>(
+                              [f = std::move(listener)](const AbortEvent&) mutable { f(); }));
+}
+
 // ---------------------------------------------------------------------------------------------
 // Implementation details.
 

@@ -403,3 +403,36 @@ TEST(AbortedIdiom, RacingAPromiseAgainstAbortedGivesUpOnTimeout) {
 }
 
 }  // namespace
+
+namespace {
+
+TEST(AddAbortListener, RunsOnceOnAbortOrAsAMicrotaskWhenAlreadyAbortedAndGoesWithItsGuard) {
+  vow::Loop loop;
+  Log log;
+  vow::AbortController c;
+  vow::AbortListener d = vow::addAbortListener(c.signal(), [&](const vow::AbortEvent& e) {
+    log(std::string("listener ") + std::string(e.type()));
+  });
+  c.signal().addEventListener("abort", [&] { log("plain"); });
+  c.abort();
+  log("after abort");
+  vow::AbortListener d2 =
+      vow::addAbortListener(vow::AbortSignal::abort(), [&] { log("pre-aborted listener"); });
+  vow::nextTick([&] { log("tick"); });
+  log("sync end");
+  vow::AbortController c2;
+  {
+    vow::AbortListener d3 =
+        vow::addAbortListener(c2.signal(), [&] { log("disposed: not called"); });
+  }
+  vow::AbortController c3;
+  vow::addAbortListener(c3.signal(), [&] { log("released: called"); }).release();
+  c2.abort();
+  c3.abort();
+  loop.run();
+  // node v20 (events.addAbortListener; `using` for d3)
+  EXPECT_EQ(log, (Log{"listener abort", "plain", "after abort", "sync end", "released: called",
+                      "tick", "pre-aborted listener"}));
+}
+
+}  // namespace
