@@ -7,20 +7,18 @@
 // deadline is one try/catch around the awaited call.
 //
 // The Node program it ports (examples/cancellation.js):
+// clang-format off
 //
 //   // Cancellation: give up on slow work after a timeout, and cancel a whole batch with one
-//   // AbortController. Whatever takes `{ signal }` stops when the signal aborts and rejects with
-//   an
-//   // AbortError whose `cause` says why (a TimeoutError from AbortSignal.timeout, or the reason
-//   given
+//   // AbortController. Whatever takes `{ signal }` stops when the signal aborts and rejects with an
+//   // AbortError whose `cause` says why (a TimeoutError from AbortSignal.timeout, or the reason given
 //   // to controller.abort()); the timer, file or stream it held is released.
 //   const fs = require('fs');
 //   const fsp = require('fs/promises');
 //   const { setTimeout: sleep } = require('timers/promises');
 //   const { enterScratchDir } = require('./support');
 //
-//   enterScratchDir('cancellation', { 'big.bin': 'x'.repeat(64 * 1024 * 50), 'small.txt': 'hello,
-//   world' });
+//   enterScratchDir('cancellation', { 'big.bin': 'x'.repeat(64 * 1024 * 50), 'small.txt': 'hello, world' });
 //
 //   // A slow reader: a stream of 64 KiB chunks that waits 20 ms after each one (a slow peer), so
 //   // the 50 chunks of big.bin take at least a second.
@@ -54,8 +52,8 @@
 //     } catch (err) {
 //       console.log(`slow read given up: ${why(err)}`);
 //     }
-//     const text = await fsp.readFile('small.txt', { encoding: 'utf8', signal:
-//     AbortSignal.timeout(5000) }); console.log(`quick read within its deadline: ${text}`);
+//     const text = await fsp.readFile('small.txt', { encoding: 'utf8', signal: AbortSignal.timeout(5000) });
+//     console.log(`quick read within its deadline: ${text}`);
 //
 //     console.log('-- 2. one controller for a batch');
 //     const controller = new AbortController();
@@ -79,6 +77,7 @@
 //
 //   main();
 //   process.on('exit', () => console.log('exit: nothing was left running'));
+// clang-format on
 #include <cstdio>
 #include <string>
 #include <tuple>

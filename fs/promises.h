@@ -71,8 +71,8 @@ class FileHandle {
   // Node: filehandle.readFile([{signal}]): from the current position to the end. An aborted
   // signal rejects at once; aborted later, the read stops between 512 KiB chunks.
   Promise<std::string> readFile(ReadFileOptions options = {}) const {
-    if (options.signal.aborted()) {
-      return Promise<std::string>::reject(::vow::internal::abortErrorOf(options.signal));
+    if (options.signal.get().aborted()) {
+      return Promise<std::string>::reject(::vow::internal::abortErrorOf(options.signal.get()));
     }
     return internal::promiseApi<internal::ReadFileFd>(fdOrBad(), std::move(options));
   }

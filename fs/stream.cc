@@ -179,7 +179,8 @@ void ReadStream::finishDestroy(Error error) {
 }
 
 std::shared_ptr<ReadStream> createReadStream(std::string_view path, ReadStreamOptions options) {
-  AbortSignal signal = std::exchange(options.signal, AbortSignal());
+  AbortSignal signal = options.signal.get();  // the options refer to it: copied now
+  options.signal = AbortSignalRef();
   auto s = std::make_shared<ReadStream>(std::string(path), std::move(options));
   s->start();
   watchSignal(s, signal);
@@ -347,7 +348,8 @@ void WriteStream::finishDestroy(Error error) {
 }
 
 std::shared_ptr<WriteStream> createWriteStream(std::string_view path, WriteStreamOptions options) {
-  AbortSignal signal = std::exchange(options.signal, AbortSignal());
+  AbortSignal signal = options.signal.get();  // the options refer to it: copied now
+  options.signal = AbortSignalRef();
   auto s = std::make_shared<WriteStream>(std::string(path), std::move(options));
   s->start();
   watchSignal(s, signal);

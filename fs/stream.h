@@ -43,7 +43,7 @@ struct ReadStreamOptions {
   bool autoClose = true;
   // Node: options.signal (stream.addAbortSignal): aborting destroys the stream with an
   // AbortError (cause = the reason): "error" then "close". Already aborted: destroyed at once.
-  AbortSignal signal;
+  AbortSignalRef signal;
 };
 
 struct WriteStreamOptions {
@@ -52,7 +52,7 @@ struct WriteStreamOptions {
   std::int64_t start = -1;  // -1: at the current position
   std::size_t highWaterMark = 16 * 1024;
   // Node: options.signal, as ReadStreamOptions::signal (queued writes fail with the AbortError).
-  AbortSignal signal;
+  AbortSignalRef signal;
 };
 
 class ReadStream final : public EventEmitter, public std::enable_shared_from_this<ReadStream> {

@@ -110,14 +110,14 @@ struct ReadFileOptions {
   // callback form calling back synchronously as Node's does. Aborted while it runs: it stops at
   // its next step (between reads; an fd it opened is closed) and fails with the AbortError;
   // aborted before its completion reached the loop: it fails too.
-  AbortSignal signal;
+  AbortSignalRef signal;
 };
 struct WriteFileOptions {
   const char* flag = "w";
   unsigned mode = 0666;
   // Node: options.signal, as ReadFileOptions::signal (writes stop between 512 KiB chunks; what
   // was written stays written, as in Node).
-  AbortSignal signal;
+  AbortSignalRef signal;
 };
 struct MkdirOptions {
   bool recursive = false;

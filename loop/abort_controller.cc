@@ -295,6 +295,11 @@ class AbortState : public std::enable_shared_from_this<AbortState> {
 
 }  // namespace internal
 
+const AbortSignal& AbortSignalRef::get() const noexcept {
+  static const AbortSignal kNone;
+  return signal_ != nullptr ? *signal_ : kNone;
+}
+
 bool AbortSignal::aborted() const noexcept { return state_ != nullptr && state_->aborted(); }
 
 const Error& AbortSignal::reason() const noexcept {

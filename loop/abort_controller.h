@@ -136,6 +136,25 @@ class AbortController {
   AbortSignal signal_;
 };
 
+// The `signal` member of an options struct (Node's `{ signal }`): refers to an AbortSignal, which
+// the call copies (so `{.signal = vow::AbortSignal::timeout(100)}` is fine in a call, and a
+// controller's signal() fine anywhere). It does not own the signal: an options object kept after
+// the call must refer to a signal that is still alive. Why not an AbortSignal: options structs
+// stay trivially destructible, because GCC 12 destroys a braced aggregate temporary inside a
+// `co_await` expression twice (`co_await setTimeout(10, {.signal = s})` would free `s` twice).
+class AbortSignalRef {
+ public:
+  AbortSignalRef() = default;
+  AbortSignalRef(const AbortSignal& signal) noexcept  // NOLINT(google-explicit-constructor)
+      : signal_(&signal) {}
+  // The signal, or an empty one.
+  const AbortSignal& get() const noexcept;
+  explicit operator bool() const noexcept { return signal_ != nullptr && bool(*signal_); }
+
+ private:
+  const AbortSignal* signal_ = nullptr;
+};
+
 // Node: util.aborted(signal, resource): a promise fulfilled when `signal` aborts (already aborted:
 // fulfilled at once; as Node's async function, two ticks after that). An empty signal rejects
 // with TypeError ERR_INVALID_ARG_TYPE. The way to wait for cancellation in a coroutine, or to

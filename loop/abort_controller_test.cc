@@ -371,10 +371,11 @@ TEST(Aborted, SettlesAsNodesUtilAbortedTickForTick) {
 
 namespace {
 
-// The README's idiom for a promise that takes no signal: race it against vow::aborted.
+// The README's idiom for a promise that takes no signal: race it against vow::aborted. Built
+// outside any co_await expression (GCC 12 destroys a capturing lambda temporary there twice).
 template <class T>
 vow::Promise<T> withSignal(vow::Promise<T> p, vow::AbortSignal s) {
-  co_return co_await vow::race(p, vow::aborted(s).then([s]() -> T {
+  return vow::race(p, vow::aborted(s).then([s]() -> T {
     throw vow::AbortError("The operation was aborted", s.reason());
   }));
 }

@@ -417,7 +417,7 @@ struct OnceOptions {
   // Node: options.signal. Already aborted: rejected at once with an AbortError (cause = the
   // reason) and no listener is added; aborted later: both listeners are removed and the promise
   // rejects with the AbortError.
-  AbortSignal signal;
+  AbortSignalRef signal;
 };
 
 // Node: events.once(emitter, name[, {signal}]): a promise of the next emission's arguments (as
@@ -429,7 +429,7 @@ struct OnceOptions {
 template <class... A>
 Promise<std::tuple<A...>> once(EventEmitter& emitter, std::string name, OnceOptions options = {}) {
   using Result = std::tuple<A...>;
-  const AbortSignal& signal = options.signal;
+  const AbortSignal& signal = options.signal.get();
   if (signal.aborted()) return Promise<Result>::reject(internal::abortErrorOf(signal));
   auto [promise, resolve, reject] = Promise<Result>::withResolvers();
   struct Ids {

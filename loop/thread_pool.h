@@ -57,7 +57,7 @@ struct QueueWorkOptions {
   // inside abort()); a job no pool thread has started is taken out of the pool's queue and
   // destroyed unrun (libuv's uv_cancel) and stops keeping the loop alive; a running job
   // finishes on its thread and its result is dropped.
-  AbortSignal signal;
+  AbortSignalRef signal;
 };
 
 // Phase: poll (the promise settles there, on the loop thread). Runs `fn` on a pool thread and
@@ -76,7 +76,7 @@ auto queueWork(F&& fn, QueueWorkOptions options = {}) {
     std::conditional_t<std::is_void_v<R>, bool, std::optional<R>> value{};
     std::exception_ptr error;
   };
-  const AbortSignal& signal = options.signal;
+  const AbortSignal& signal = options.signal.get();
   if (signal.aborted()) return Promise<R>::reject(internal::abortErrorOf(signal));
   auto slot = std::make_shared<Slot>();
   auto [promise, resolve, reject] = Promise<R>::withResolvers();

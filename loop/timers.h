@@ -135,7 +135,7 @@ struct TimerOptions {
   // the reason) and no timer starts. Aborted later: the timer is cleared and the promise
   // rejects from inside abort(). With a signal the promise is Node's `ret.finally(remove the
   // listener)`, so it settles two ticks later than without one, as in Node.
-  AbortSignal signal;
+  AbortSignalRef signal;
   // Node: options.ref. false: the timer does not keep the loop alive.
   bool ref = true;
 };
@@ -171,7 +171,7 @@ namespace timers::promises {
 //   co_await vow::timers::promises::setTimeout(50, {.signal = controller.signal()});
 inline Promise<void> setTimeout(double ms, const TimerOptions& options = {}) {
   return internal::abortableTimer<void>(
-      options.signal,
+      options.signal.get(),
       [&](ResolveFn<void> resolve) {
         Timeout t = ::vow::setTimeout([resolve = std::move(resolve)] { resolve(); }, ms);
         if (!options.ref) t.unref();
@@ -184,7 +184,7 @@ requires(!std::is_same_v<std::decay_t<T>, TimerOptions>) Promise<std::decay_t<T>
     double ms, T&& value, const TimerOptions& options = {}) {
   using V = std::decay_t<T>;
   return internal::abortableTimer<V>(
-      options.signal,
+      options.signal.get(),
       [&](ResolveFn<V> resolve) {
         Timeout t =
             ::vow::setTimeout([resolve = std::move(resolve),
@@ -200,7 +200,7 @@ requires(!std::is_same_v<std::decay_t<T>, TimerOptions>) Promise<std::decay_t<T>
 // Node: require('timers/promises').setImmediate([value][, {signal, ref}]).
 inline Promise<void> setImmediate(const TimerOptions& options = {}) {
   return internal::abortableTimer<void>(
-      options.signal,
+      options.signal.get(),
       [&](ResolveFn<void> resolve) {
         Immediate i = ::vow::setImmediate([resolve = std::move(resolve)] { resolve(); });
         if (!options.ref) i.unref();
@@ -213,7 +213,7 @@ requires(!std::is_same_v<std::decay_t<T>, TimerOptions>) Promise<std::decay_t<T>
     T&& value, const TimerOptions& options = {}) {
   using V = std::decay_t<T>;
   return internal::abortableTimer<V>(
-      options.signal,
+      options.signal.get(),
       [&](ResolveFn<V> resolve) {
         Immediate i =
             ::vow::setImmediate([resolve = std::move(resolve),

@@ -101,7 +101,9 @@ template <class D, class F, class... A>
 void callbackApi(F&& cb, A&&... args) {
   if constexpr (Abortable<D>) {
     Job<D> job{D{own(std::forward<A>(args))...}};
-    AbortSignal signal = std::exchange(job.op.options.signal, AbortSignal());
+    // The options refer to the signal: copied now, while the caller's signal is alive.
+    AbortSignal signal = job.op.options.signal.get();
+    job.op.options.signal = AbortSignalRef();
     // Node checks the signal before the arguments, and calls back before returning (except
     // where it checks it in the job: readFile(fd)).
     constexpr bool kInTheJob = requires { D::kSignalCheckedInTheJob; };
