@@ -392,4 +392,23 @@ TEST(TimersPromisesSignal, AMoveOnlyValueGoesThroughTheFinallyHops) {
   EXPECT_EQ(got, 7);
 }
 
+// A timeout signal that a listened-to any() signal depends on is pinned by its own timer until
+// it fires; once fired, nothing may keep it (the pin was a cycle through the timer's callback).
+TEST(AbortSignalLifetime, AFiredTimeoutSignalThatAnAnySignalDependedOnIsFreed) {
+  vow::Loop loop;
+  std::weak_ptr<int> watch;
+  int fired = 0;
+  {
+    auto alive = std::make_shared<int>(0);
+    watch = alive;
+    vow::AbortSignal ten = vow::AbortSignal::timeout(5);
+    ten.addEventListener("abort", [alive] {});
+    vow::AbortSignal::any({ten}).addEventListener("abort", [&] { ++fired; });
+  }
+  vow::setTimeout([] {}, 20);  // the timeout's own timer keeps nothing alive
+  loop.run();
+  EXPECT_EQ(fired, 1);
+  EXPECT_TRUE(watch.expired());  // freed while the loop still exists
+}
+
 }  // namespace
