@@ -5,6 +5,9 @@
 //       .catch_([](const vow::AbortError& e) { std::puts(e.message().c_str()); });
 //   controller.abort();  // the timer is cleared; the promise rejects with an AbortError
 //
+// (In a coroutine, name the options rather than brace them inside a co_await expression: GCC 12
+// destroys such a temporary twice, releasing the signal twice; see timers.h.)
+//
 // An operation given `{.signal = s}` (Node's `{ signal }`) rejects without starting when `s` is
 // already aborted, and otherwise with an AbortError (cause = the signal's reason) when `s` is
 // aborted before it finishes; aborting after it settled does nothing. README's porting table

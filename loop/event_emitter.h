@@ -412,7 +412,8 @@ class TypedEventEmitter {
   EventEmitter emitter_;
 };
 
-// Node: the options of events.once.
+// Node: the options of events.once. In a coroutine, name them before the co_await rather than
+// brace them inside it: GCC 12 destroys such a temporary twice (see timers.h).
 struct OnceOptions {
   // Node: options.signal. Already aborted: rejected at once with an AbortError (cause = the
   // reason) and no listener is added; aborted later: both listeners are removed and the promise

@@ -192,7 +192,11 @@ namespace timers::promises {
 // Phase: timers. A promise fulfilled `ms` ms from now (with `value`, if given).
 // Node: require('timers/promises').setTimeout(ms[, value][, {signal, ref}]).
 //
-//   co_await vow::timers::promises::setTimeout(50, {.signal = controller.signal()});
+//   const vow::timers::promises::TimerOptions options{.signal = controller.signal()};
+//   co_await vow::timers::promises::setTimeout(50, options);
+//
+// Name the options before a co_await, as here: GCC 12 destroys a braced temporary in a co_await
+// expression twice, `co_await setTimeout(50, {.signal = s})`, which releases the signal twice.
 inline Promise<void> setTimeout(double ms, const TimerOptions& options = {}) {
   return internal::abortableTimer<void>(
       options.signal,

@@ -112,8 +112,10 @@ vow::Promise<void> main_() {
         std::puts("abort returned");
       },
       10);
+  // Options named, not braced in the co_await: GCC 12 destroys such a temporary twice.
+  const tp::TimerOptions duringOptions{.signal = during.signal()};
   try {
-    co_await tp::setTimeout(100000, std::string("never"), {.signal = during.signal()});
+    co_await tp::setTimeout(100000, std::string("never"), duringOptions);
   } catch (...) {
     std::printf("aborted while pending: %s\n", describe(vow::Error::current()).c_str());
   }
@@ -130,11 +132,11 @@ vow::Promise<void> main_() {
   co_await vow::Promise<void>([](auto resolve, auto) { vow::setImmediate(resolve); });
 
   vow::AbortController after;
-  const std::string value =
-      co_await tp::setTimeout(5, std::string("slept"), {.signal = after.signal()});
+  const tp::TimerOptions afterOptions{.signal = after.signal()};
+  const std::string value = co_await tp::setTimeout(5, std::string("slept"), afterOptions);
   after.abort();
   std::printf("resolved with %s, then aborted: no effect\n", value.c_str());
-  const std::string value2 = co_await tp::setImmediate(42, {.signal = after.signal()})
+  const std::string value2 = co_await tp::setImmediate(42, afterOptions)
                                  .then([](int v) { return std::to_string(v); },
                                        [](const vow::Error& err) { return err.name(); });
   std::printf("the same signal, now aborted, rejects the next one: %s\n", value2.c_str());

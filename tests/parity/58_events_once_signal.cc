@@ -137,7 +137,9 @@ vow::Promise<void> main_() {
         std::printf("emitted then aborted: listeners %s\n", counts().c_str());
       },
       5);
-  const auto args = co_await vow::once<std::string, int>(e, "ready", {.signal = after.signal()});
+  // Options named, not braced in the co_await: GCC 12 destroys such a temporary twice.
+  const vow::OnceOptions afterOptions{.signal = after.signal()};
+  const auto args = co_await vow::once<std::string, int>(e, "ready", afterOptions);
   std::printf("resolved with [\"%s\",%d] signal aborted=%s\n", std::get<0>(args).c_str(),
               std::get<1>(args), after.signal().aborted() ? "true" : "false");
 
@@ -148,8 +150,9 @@ vow::Promise<void> main_() {
         failed.abort();
       },
       5);
+  const vow::OnceOptions failedOptions{.signal = failed.signal()};
   try {
-    co_await vow::once<std::string, int>(e, "ready", {.signal = failed.signal()});
+    co_await vow::once<std::string, int>(e, "ready", failedOptions);
   } catch (...) {
     const vow::Error err = vow::Error::current();
     std::printf("error first: %s \"%s\" listeners %s\n", err.name().c_str(), err.message().c_str(),
