@@ -84,6 +84,10 @@ class AbortState : public std::enable_shared_from_this<AbortState> {
     aborted_ = true;
     reason_ = std::move(reason);
     unpin();
+    // Aborted, it waits for nothing: its timer no longer holds it for its dependants either.
+    // (Kept, that pin was a cycle: the signal holds its timer, whose callback holds the pin.)
+    pinned_dependants_ = 0;
+    if (auto holder = timer_holder_.lock()) holder->strong.reset();
     dispatch();
     // Node walks its dependants Set in insertion order, skipping those already collected.
     auto dependants = std::move(dependants_);

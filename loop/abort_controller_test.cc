@@ -3,6 +3,7 @@
 #include "vow/loop/abort_controller.h"
 
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -329,6 +330,86 @@ TEST(AbortSignalLifetime, ATimeoutSignalNobodyListensToIsFreedAtOnce) {
   }
   // Still listened to: pinned by its timer.
   EXPECT_FALSE(watch.expired());
+}
+
+// A chain of n then()s on a resolved promise, logging "m1".."mn": a microtask-turn ruler.
+void microChain(Log& log, int n) {
+  vow::Promise<void> p = vow::Promise<void>::resolve();
+  for (int i = 1; i <= n; ++i) p = p.then([&log, i] { log("m" + std::to_string(i)); });
+}
+
+// Given a signal, Node's timers/promises return SafePromisePrototypeFinally(ret, remove the
+// listener), which is ret.then() -> finally -> then(): the handlers of an aborted sleep run after
+// m6 of a chain started before abort() (node v20: 57_abort_tick_order), two turns after those
+// of ret.finally(...).
+TEST(TimersPromisesSignal, AnAbortReachesTheHandlersThroughNodesSafePromisePrototypeFinally) {
+  vow::Loop loop;
+  Log log;
+  vow::AbortController c;
+  vow::timers::promises::setTimeout(100000, {.signal = c.signal()}).catch_([&] {
+    log("rejected");
+  });
+  microChain(log, 8);
+  c.abort();
+  loop.run();
+  EXPECT_EQ(log, (Log{"m1", "m2", "m3", "m4", "m5", "m6", "rejected", "m7", "m8"}));
+}
+
+// The same on fulfilment: five turns after the plain promise's handlers (node v20 printed
+// m1..m6, handler, m7 for a sleep given a signal, m1, handler, m2 without one). The timer is
+// replaced by a resolve called by hand, to start the ruler in the same turn.
+TEST(TimersPromisesSignal, AFulfilmentReachesTheHandlersFiveTurnsLaterThanWithoutASignal) {
+  for (const bool with_signal : {true, false}) {
+    vow::Loop loop;
+    Log log;
+    vow::AbortController c;
+    std::optional<vow::ResolveFn<std::string>> settle;
+    vow::internal::abortableTimer<std::string>(
+        with_signal ? c.signal() : vow::AbortSignal(),
+        [&](vow::ResolveFn<std::string> resolve) {
+          settle = std::move(resolve);
+          return 0;
+        },
+        [](int) {})
+        .then([&](const std::string& v) { log("handler " + v); });
+    microChain(log, 8);
+    (*settle)("v");
+    loop.run();
+    if (with_signal) {
+      EXPECT_EQ(log, (Log{"m1", "m2", "m3", "m4", "m5", "m6", "handler v", "m7", "m8"}));
+    } else {
+      EXPECT_EQ(log, (Log{"m1", "handler v", "m2", "m3", "m4", "m5", "m6", "m7", "m8"}));
+    }
+  }
+}
+
+TEST(TimersPromisesSignal, AMoveOnlyValueGoesThroughTheFinallyHops) {
+  vow::Loop loop;
+  vow::AbortController c;
+  int got = 0;
+  vow::timers::promises::setImmediate(std::make_unique<int>(7), {.signal = c.signal()})
+      .then([&](std::unique_ptr<int>&& v) { got = *v; });
+  loop.run();
+  EXPECT_EQ(got, 7);
+}
+
+// A timeout signal that a listened-to any() signal depends on is pinned by its own timer until
+// it fires; once fired, nothing may keep it (the pin was a cycle through the timer's callback).
+TEST(AbortSignalLifetime, AFiredTimeoutSignalThatAnAnySignalDependedOnIsFreed) {
+  vow::Loop loop;
+  std::weak_ptr<int> watch;
+  int fired = 0;
+  {
+    auto alive = std::make_shared<int>(0);
+    watch = alive;
+    vow::AbortSignal ten = vow::AbortSignal::timeout(5);
+    ten.addEventListener("abort", [alive] {});
+    vow::AbortSignal::any({ten}).addEventListener("abort", [&] { ++fired; });
+  }
+  vow::setTimeout([] {}, 20);  // the timeout's own timer keeps nothing alive
+  loop.run();
+  EXPECT_EQ(fired, 1);
+  EXPECT_TRUE(watch.expired());  // freed while the loop still exists
 }
 
 }  // namespace

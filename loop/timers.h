@@ -133,8 +133,9 @@ namespace timers::promises {
 struct TimerOptions {
   // Node: options.signal. Already aborted: the promise is rejected at once (AbortError, cause =
   // the reason) and no timer starts. Aborted later: the timer is cleared and the promise
-  // rejects from inside abort(). With a signal the promise is Node's `ret.finally(remove the
-  // listener)`, so it settles two ticks later than without one, as in Node.
+  // rejects from inside abort(). With a signal the promise is Node's
+  // `SafePromisePrototypeFinally(ret, remove the listener)`, so it settles five microtask turns
+  // later than without one (two more than `ret.finally(...)`), as in Node.
   AbortSignalRef signal;
   // Node: options.ref. false: the timer does not keep the loop alive.
   bool ref = true;
@@ -143,6 +144,29 @@ struct TimerOptions {
 }  // namespace timers::promises
 
 namespace internal {
+
+// Node's primordials.SafePromisePrototypeFinally(p, onFinally):
+//   new Promise((a, b) => new SafePromise((a, b) => p.then(a, b)).finally(onFinally).then(a, b))
+// The two hops around the finally cost two microtask turns more than p.finally(onFinally), on
+// either outcome.
+template <class V, class F>
+Promise<V> safePromiseFinally(const Promise<V>& p, F on_finally) {
+  auto forward = [](const Promise<V>& from, ResolveFn<V> resolve, RejectFn reject) {
+    auto on_rejected = [reject](const Error& reason) { reject(reason); };
+    if constexpr (std::is_void_v<V>) {
+      from.then([resolve] { resolve(); }, std::move(on_rejected));
+    } else if constexpr (kCopyable<V>) {
+      from.then([resolve](const V& value) { resolve(value); }, std::move(on_rejected));
+    } else {
+      from.then([resolve](V&& value) { resolve(std::move(value)); }, std::move(on_rejected));
+    }
+  };
+  auto [safe, resolve_safe, reject_safe] = Promise<V>::withResolvers();
+  forward(p, std::move(resolve_safe), std::move(reject_safe));
+  auto [outer, resolve_outer, reject_outer] = Promise<V>::withResolvers();
+  forward(safe.finally(std::move(on_finally)), std::move(resolve_outer), std::move(reject_outer));
+  return outer;
+}
 
 // Node's timers/promises shape: start(resolve) schedules and returns the handle; an abort
 // clears it (clear(handle)) and rejects with the AbortError.
@@ -157,8 +181,8 @@ Promise<V> abortableTimer(const AbortSignal& signal, Start start, Clear clear) {
         clear(handle);
         reject(abortErrorOf(event.target));
       });
-  return ret.finally(
-      [registration = AbortRegistration(signal, id)]() mutable { registration.remove(); });
+  return safePromiseFinally(
+      ret, [registration = AbortRegistration(signal, id)]() mutable { registration.remove(); });
 }
 
 }  // namespace internal
