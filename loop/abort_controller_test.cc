@@ -452,13 +452,16 @@ TEST(Aborted, SettlesAsNodesUtilAbortedTickForTick) {
 
 namespace {
 
-// The README's idiom for a promise that takes no signal: race it against vow::aborted. Built
-// outside any co_await expression (GCC 12 destroys a capturing lambda temporary there twice).
+// The README's idiom for a promise that takes no signal: race it against a gate that an abort
+// listener rejects; the AbortListener removes the listener when the coroutine ends, so nothing
+// holds the signal, or is held by it, afterwards.
 template <class T>
 vow::Promise<T> withSignal(vow::Promise<T> p, vow::AbortSignal s) {
-  return vow::race(p, vow::aborted(s).then([s]() -> T {
-    throw vow::AbortError("The operation was aborted", s.reason());
-  }));
+  auto [gate, resolve, reject] = vow::Promise<T>::withResolvers();
+  vow::AbortListener stop = vow::addAbortListener(s, [reject](const vow::AbortEvent& e) {
+    reject(vow::AbortError("The operation was aborted", e.target.reason()));
+  });
+  co_return co_await vow::race(p, gate);
 }
 
 TEST(AbortedIdiom, RacingAPromiseAgainstAbortedGivesUpOnTimeout) {
