@@ -152,8 +152,11 @@ void Loop::runPhases(Phase phase, bool resumed, RunMode mode) {
       case Phase::kMain:
         if (!resumed) checkpoint();  // the checkpoint after the main program
         if (one_iteration) {
-          // uv_run: a loop that is not alive only updates its time.
+          // uv_run: a loop that is not alive only updates its time. (Here, no post is
+          // waiting: a wake-up on the inbox's eventfd came from a KeepAlive released, and would
+          // keep backendFd() readable for the host.)
           if (!alive()) {
+            inbox_.inbox()->clearWakeup();
             updateTime();
             return;
           }
