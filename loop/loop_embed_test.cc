@@ -145,7 +145,8 @@ TEST(LoopEmbed, BackendTimeoutSaysWhenVowNeedsToRun) {
   loop.run(vow::RunMode::kNoWait);
   EXPECT_EQ(loop.backendTimeout(), -1);
   loop.process().setUnhandledRejections(vow::UnhandledRejections::kNone);
-  auto rejected = vow::Promise<int>::reject(std::runtime_error("nobody listens"));  // a report is due
+  auto rejected =
+      vow::Promise<int>::reject(std::runtime_error("nobody listens"));  // a report is due
   EXPECT_EQ(loop.backendTimeout(), 0);
   loop.run(vow::RunMode::kNoWait);
   EXPECT_EQ(loop.backendTimeout(), -1);

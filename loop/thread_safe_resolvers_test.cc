@@ -133,9 +133,8 @@ TEST(ThreadSafeResolvers, SettlesWhileTheLoopIsBlockedInPoll) {
   promise.then([&](int v) { got = v; });
   std::thread worker;
   // Start the worker from inside the loop, so that run() has nothing else to wait for.
-  vow::setImmediate([&, resolver = resolver] {
-    worker = std::thread([resolver] { resolver.resolve(42); });
-  });
+  vow::setImmediate(
+      [&, resolver = resolver] { worker = std::thread([resolver] { resolver.resolve(42); }); });
   loop.run();
   worker.join();
   EXPECT_EQ(got, 42);
