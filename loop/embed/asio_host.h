@@ -71,12 +71,11 @@ class AsioHost {
       fd_.cancel();
     } else if (!waiting_fd_ && loop_.alive()) {
       waiting_fd_ = true;
-      fd_.async_wait(asio::posix::stream_descriptor::wait_read,
-                     [this](const asio::error_code& ec) {
-                       if (ec) return;  // cancelled (the host may be gone: no `this`)
-                       waiting_fd_ = false;
-                       runVow();
-                     });
+      fd_.async_wait(asio::posix::stream_descriptor::wait_read, [this](const asio::error_code& ec) {
+        if (ec) return;  // cancelled (the host may be gone: no `this`)
+        waiting_fd_ = false;
+        runVow();
+      });
     }
   }
 

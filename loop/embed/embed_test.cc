@@ -180,9 +180,7 @@ TEST(LoopEmbed, UvHostInterleavesBothLoopsTimersAndIo) {
           log.push_back("vow: timeout");
           uv_timer_start(
               &uv_timer2,
-              [](uv_timer_t* h) {
-                static_cast<Context*>(h->data)->log.push_back("uv: timer 2");
-              },
+              [](uv_timer_t* h) { static_cast<Context*>(h->data)->log.push_back("uv: timer 2"); },
               0, 0);
         },
         0);
@@ -303,8 +301,7 @@ TEST(LoopEmbed, AsioHostInterleavesBothLoopsTimersAndIo) {
         [&] {
           log.push_back("vow: timeout");
           asio_timer2.expires_after(std::chrono::milliseconds(0));
-          asio_timer2.async_wait(
-              [&](const asio::error_code&) { log.push_back("asio: timer 2"); });
+          asio_timer2.async_wait([&](const asio::error_code&) { log.push_back("asio: timer 2"); });
         },
         0);
     vow::setImmediate([&] { log.push_back("vow: immediate"); });
@@ -314,8 +311,8 @@ TEST(LoopEmbed, AsioHostInterleavesBothLoopsTimersAndIo) {
   host.schedule();  // the watcher made vow alive after the host was made
 
   io.run();
-  EXPECT_EQ(log, (Log{"asio: timer", "vow: timer", "asio: io", "vow: io", "vow: tick",
-                      "vow: then", "vow: immediate", "vow: timeout", "asio: timer 2"}));
+  EXPECT_EQ(log, (Log{"asio: timer", "vow: timer", "asio: io", "vow: io", "vow: tick", "vow: then",
+                      "vow: immediate", "vow: timeout", "asio: timer 2"}));
   EXPECT_FALSE(loop.alive());
 }
 

@@ -39,9 +39,9 @@ class UvHost {
   }
   // Closes the handles; libuv frees them in its next iteration (uv_close's callbacks).
   ~UvHost() {
-    for (uv_handle_t* h : {reinterpret_cast<uv_handle_t*>(&h_->poll),
-                           reinterpret_cast<uv_handle_t*>(&h_->timer),
-                           reinterpret_cast<uv_handle_t*>(&h_->prepare)}) {
+    for (uv_handle_t* h :
+         {reinterpret_cast<uv_handle_t*>(&h_->poll), reinterpret_cast<uv_handle_t*>(&h_->timer),
+          reinterpret_cast<uv_handle_t*>(&h_->prepare)}) {
       h->data = h_;
       uv_close(h, [](uv_handle_t* closed) {
         auto* handles = static_cast<Handles*>(closed->data);
@@ -69,7 +69,8 @@ class UvHost {
     if (timeout < 0) {
       uv_timer_stop(&h_->timer);
     } else {
-      uv_timer_start(&h_->timer, [](uv_timer_t* h) { self(h)->runVow(); }, timeout, 0);
+      uv_timer_start(
+          &h_->timer, [](uv_timer_t* h) { self(h)->runVow(); }, timeout, 0);
     }
     if (loop_.alive()) {
       uv_ref(reinterpret_cast<uv_handle_t*>(&h_->poll));
