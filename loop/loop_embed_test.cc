@@ -11,6 +11,7 @@
 
 #include "gtest/gtest.h"
 #include "vow/loop/loop.h"
+#include "vow/loop/testing/pipe.h"
 #include "vow/promise/promise.h"
 #include "vow/promise/testing/test_support.h"
 
@@ -18,25 +19,7 @@ namespace {
 
 using vow::test::Log;
 
-struct Pipe {
-  int fd[2] = {-1, -1};
-  Pipe() {
-    if (::pipe(fd) != 0) std::abort();
-  }
-  ~Pipe() {
-    ::close(fd[0]);
-    ::close(fd[1]);
-  }
-  Pipe(const Pipe&) = delete;
-  Pipe& operator=(const Pipe&) = delete;
-  void write() const {
-    if (::write(fd[1], "x", 1) != 1) std::abort();
-  }
-  void read() const {
-    char c;
-    if (::read(fd[0], &c, 1) != 1) std::abort();
-  }
-};
+using vow::test::Pipe;
 
 bool readable(int fd) {
   pollfd p{fd, POLLIN, 0};

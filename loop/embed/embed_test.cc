@@ -8,6 +8,8 @@
 #include <chrono>
 #include <cstdint>
 #include <cstdlib>
+#include <functional>
+#include <memory>
 #include <stdexcept>
 #include <string>
 #include <thread>
@@ -16,6 +18,7 @@
 #include "vow/loop/embed/asio_host.h"
 #include "vow/loop/embed/uv_host.h"
 #include "vow/loop/loop.h"
+#include "vow/loop/testing/pipe.h"
 #include "vow/promise/promise.h"
 #include "vow/promise/testing/test_support.h"
 
@@ -23,25 +26,7 @@ namespace {
 
 using vow::test::Log;
 
-struct Pipe {
-  int fd[2] = {-1, -1};
-  Pipe() {
-    if (::pipe(fd) != 0) std::abort();
-  }
-  ~Pipe() {
-    ::close(fd[0]);
-    ::close(fd[1]);
-  }
-  Pipe(const Pipe&) = delete;
-  Pipe& operator=(const Pipe&) = delete;
-  void write() const {
-    if (::write(fd[1], "x", 1) != 1) std::abort();
-  }
-  void read() const {
-    char c;
-    if (::read(fd[0], &c, 1) != 1) std::abort();
-  }
-};
+using vow::test::Pipe;
 
 // A libuv loop owned by one test: closes what is left open and the loop at the end.
 struct UvLoop {
@@ -111,6 +96,54 @@ Log scenarioUnderRun() {
   return log;
 }
 
+// Step 4 of the interleaving tests: vow's I/O callback for what the host wrote to `from_host`
+// queues every kind of vow work; the vow timeout calls `start_host_timer`.
+std::unique_ptr<vow::IoWatcher> watchFromHost(vow::Loop& loop, const Pipe& from_host, Log& log,
+                                              std::function<void()> start_host_timer) {
+  auto watcher = std::make_unique<vow::IoWatcher>();
+  *watcher =
+      loop.watch(from_host[0], vow::kReadable,
+                 [w = watcher.get(), &from_host, &log, start_host_timer](std::uint32_t) {
+                   from_host.read();
+                   w->close();
+                   log.push_back("vow: io");
+                   vow::setTimeout(
+                       [&log, start_host_timer] {
+                         log.push_back("vow: timeout");
+                         start_host_timer();
+                       },
+                       0);
+                   vow::setImmediate([&log] { log.push_back("vow: immediate"); });
+                   vow::Promise<void>::resolve().then([&log] { log.push_back("vow: then"); });
+                   vow::nextTick([&log] { log.push_back("vow: tick"); });
+                 });
+  return watcher;
+}
+
+// Two immediates, the first of which throws; after the exception the rest of the check phase
+// runs (docs/event_loop.md, "Exceptions").
+void queueImmediatesTheFirstThrowing(Log& log) {
+  vow::setImmediate([&log] {
+    log.push_back("immediate 1");
+    throw std::runtime_error("boom");
+  });
+  vow::setImmediate([&log] { log.push_back("immediate 2"); });
+}
+
+// Runs the host loop, notes the exception that leaves it, and runs it again.
+template <class Run>
+void runTwiceNotingAnException(Log& log, Run run) {
+  try {
+    run();
+    log.push_back("no exception");
+  } catch (const std::runtime_error& e) {
+    log.push_back(std::string("caught ") + e.what());
+  }
+  run();
+}
+
+const Log kAfterAnException = {"immediate 1", "caught boom", "immediate 2"};
+
 // --- libuv ---------------------------------------------------------------------------------
 
 TEST(LoopEmbed, UvHostRunsVowInTheOrderRunGives) {
@@ -170,23 +203,10 @@ TEST(LoopEmbed, UvHostInterleavesBothLoopsTimersAndIo) {
     c.to_vow.write();
   });
   // 4. vow's I/O callback queues every kind of vow work; the vow timeout starts a libuv timer.
-  vow::IoWatcher watcher;
-  watcher = loop.watch(to_vow.fd[0], vow::kReadable, [&](std::uint32_t) {
-    to_vow.read();
-    watcher.close();
-    log.push_back("vow: io");
-    vow::setTimeout(
-        [&] {
-          log.push_back("vow: timeout");
-          uv_timer_start(
-              &uv_timer2,
-              [](uv_timer_t* h) { static_cast<Context*>(h->data)->log.push_back("uv: timer 2"); },
-              0, 0);
-        },
-        0);
-    vow::setImmediate([&] { log.push_back("vow: immediate"); });
-    vow::Promise<void>::resolve().then([&] { log.push_back("vow: then"); });
-    vow::nextTick([&] { log.push_back("vow: tick"); });
+  auto watcher = watchFromHost(loop, to_vow, log, [&] {
+    uv_timer_start(
+        &uv_timer2,
+        [](uv_timer_t* h) { static_cast<Context*>(h->data)->log.push_back("uv: timer 2"); }, 0, 0);
   });
 
   vow::embed::UvHost host(&uv.uv, loop);
@@ -200,20 +220,10 @@ TEST(LoopEmbed, UvHostRethrowsAVowExceptionAndResumesWhereVowStopped) {
   Log log;
   UvLoop uv;
   vow::Loop loop;
-  vow::setImmediate([&] {
-    log.push_back("immediate 1");
-    throw std::runtime_error("boom");
-  });
-  vow::setImmediate([&] { log.push_back("immediate 2"); });
+  queueImmediatesTheFirstThrowing(log);
   vow::embed::UvHost host(&uv.uv, loop);
-  try {
-    host.run();
-    log.push_back("no exception");
-  } catch (const std::runtime_error& e) {
-    log.push_back(std::string("caught ") + e.what());
-  }
-  host.run();
-  EXPECT_EQ(log, (Log{"immediate 1", "caught boom", "immediate 2"}));
+  runTwiceNotingAnException(log, [&] { host.run(); });
+  EXPECT_EQ(log, kAfterAnException);
   EXPECT_FALSE(loop.alive());
 }
 
@@ -292,21 +302,9 @@ TEST(LoopEmbed, AsioHostInterleavesBothLoopsTimersAndIo) {
     to_vow.write();
   });
   // 4. vow's I/O callback queues every kind of vow work; the vow timeout starts an Asio timer.
-  vow::IoWatcher watcher;
-  watcher = loop.watch(to_vow.fd[0], vow::kReadable, [&](std::uint32_t) {
-    to_vow.read();
-    watcher.close();
-    log.push_back("vow: io");
-    vow::setTimeout(
-        [&] {
-          log.push_back("vow: timeout");
-          asio_timer2.expires_after(std::chrono::milliseconds(0));
-          asio_timer2.async_wait([&](const asio::error_code&) { log.push_back("asio: timer 2"); });
-        },
-        0);
-    vow::setImmediate([&] { log.push_back("vow: immediate"); });
-    vow::Promise<void>::resolve().then([&] { log.push_back("vow: then"); });
-    vow::nextTick([&] { log.push_back("vow: tick"); });
+  auto watcher = watchFromHost(loop, to_vow, log, [&] {
+    asio_timer2.expires_after(std::chrono::milliseconds(0));
+    asio_timer2.async_wait([&](const asio::error_code&) { log.push_back("asio: timer 2"); });
   });
   host.schedule();  // the watcher made vow alive after the host was made
 
@@ -320,20 +318,10 @@ TEST(LoopEmbed, AsioHostLetsAVowExceptionLeaveRunAndResumesWhereVowStopped) {
   Log log;
   asio::io_context io;
   vow::Loop loop;
-  vow::setImmediate([&] {
-    log.push_back("immediate 1");
-    throw std::runtime_error("boom");
-  });
-  vow::setImmediate([&] { log.push_back("immediate 2"); });
+  queueImmediatesTheFirstThrowing(log);
   vow::embed::AsioHost host(io, loop);
-  try {
-    io.run();
-    log.push_back("no exception");
-  } catch (const std::runtime_error& e) {
-    log.push_back(std::string("caught ") + e.what());
-  }
-  io.run();
-  EXPECT_EQ(log, (Log{"immediate 1", "caught boom", "immediate 2"}));
+  runTwiceNotingAnException(log, [&] { io.run(); });
+  EXPECT_EQ(log, kAfterAnException);
   EXPECT_FALSE(loop.alive());
 }
 
