@@ -38,8 +38,8 @@ class AsioHost {
     schedule();
   }
   ~AsioHost() {
-    // Cancelled operations complete with operation_aborted; `generation_` and `closed_` make
-    // them no-ops (they may run after the host is gone only if `io` runs again: don't).
+    // Cancelled operations complete with operation_aborted, and their handlers test the error
+    // code before touching the host: they are no-ops if `io` runs after the host is gone.
     closed_ = true;
     asio::error_code ignored;
     timer_.cancel(ignored);
