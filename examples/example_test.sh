@@ -3,6 +3,8 @@
 # the Node program it ports, quoted in the opening comment of its .cc, is the .js beside it; and,
 # where node is installed, the .js prints the expected output too.
 # Usage: example_test.sh <example binary> <name.expected> <name.js> <name.cc>
+# <name.js> is - for an example without a Node twin (its opening comment says why): then only its
+# output is checked.
 # Examples whose output depends on elapsed time (timing = True) get EXAMPLE_ATTEMPTS runs: a
 # noisy machine can stall a thread for longer than the example's margin, and such a run says
 # nothing about the library. Every failed attempt's diff is printed.
@@ -32,6 +34,11 @@ if prints_expected "$program"; then
 else
   echo "FAIL: $name does not print $(basename "$expected") (diff above: - expected, + actual)"
   status=1
+fi
+
+if [[ "$js" == - ]]; then
+  echo "SKIPPED: $name has no Node twin (its opening comment says why)"
+  exit $status
 fi
 
 # JavaScript without its comments and blank-line runs: how the .cc quotes its twin.

@@ -92,7 +92,9 @@ bool Loop::alive() const {
 
 // --- run -------------------------------------------------------------------------------------
 
-void Loop::run() {
+void Loop::run() { run(RunMode::kDefault); }
+
+bool Loop::run(RunMode mode) {
   if (running_) throw std::logic_error("vow::Loop::run() called from inside the loop");
   running_ = true;
   // While it runs, this loop is the thread's current loop (and rejection tracker), so that
@@ -109,7 +111,7 @@ void Loop::run() {
   bool resumed = std::exchange(interrupted_, false);
   stage_ = Stage::kNone;  // a checkpoint() an embedder called outside run() may have thrown
   try {
-    runPhases(resumed ? phase_ : Phase::kMain, resumed);
+    runPhases(resumed ? phase_ : Phase::kMain, resumed, mode);
   } catch (...) {
     // The exception leaves run() as Node's 'uncaughtException' would be emitted; the next
     // run() goes on where this one stopped, as Node does once a handler has run:
@@ -131,10 +133,14 @@ void Loop::run() {
     checks_.add([] {});
     throw;
   }
+  return alive();
 }
 
-void Loop::runPhases(Phase phase, bool resumed) {
+void Loop::runPhases(Phase phase, bool resumed, RunMode mode) {
   if (resumed) resumeCheckpoint(resume_stage_);
+  // kOnce and kNoWait (libuv's UV_RUN_ONCE, UV_RUN_NOWAIT): no timers before the iteration,
+  // one iteration, no 'beforeExit' scope (the host's loop is the process, not vow's).
+  const bool one_iteration = mode != RunMode::kDefault;
   // libuv's uv_run(UV_RUN_DEFAULT) as of libuv 1.45 (Node 20): timers once before the loop,
   // then each iteration ends with the timers. When it is no longer alive, Node emits
   // 'beforeExit' in a callback scope (a checkpoint: what an exception left queued runs there)
@@ -145,6 +151,18 @@ void Loop::runPhases(Phase phase, bool resumed) {
     switch (phase) {
       case Phase::kMain:
         if (!resumed) checkpoint();  // the checkpoint after the main program
+        if (one_iteration) {
+          // uv_run: a loop that is not alive only updates its time. (Here, no post is
+          // waiting: a wake-up on the inbox's eventfd came from a KeepAlive released, and would
+          // keep backendFd() readable for the host.)
+          if (!alive()) {
+            inbox_.inbox()->clearWakeup();
+            updateTime();
+            return;
+          }
+          phase = Phase::kPending;
+          break;
+        }
         phase = Phase::kFirstTimers;
         break;
       case Phase::kFirstTimers:
@@ -167,8 +185,13 @@ void Loop::runPhases(Phase phase, bool resumed) {
         // as Node's idle handle by making the poll below not block (pollTimeout()).
         if (resumed) {
           poller_.resume();  // what the interrupted poll had left, without a new epoll_wait
+        } else if (mode == RunMode::kNoWait) {
+          poller_.poll(0, /*drain_wakeups=*/true);
         } else {
-          poller_.poll(pollTimeout());
+          // kOnce blocks only if no pending callback was waiting (libuv's can_sleep); the
+          // pending phase has run them, so pollTimeout() alone cannot tell.
+          poller_.poll(mode == RunMode::kOnce && ran_pending_ ? 0 : pollTimeout(),
+                       /*drain_wakeups=*/one_iteration);
         }
         phase = Phase::kCheck;
         break;
@@ -186,11 +209,12 @@ void Loop::runPhases(Phase phase, bool resumed) {
         phase = Phase::kAlive;
         break;
       case Phase::kAlive:
+        if (one_iteration) return;
         phase = alive() ? Phase::kPending : Phase::kBeforeExit;
         break;
       case Phase::kBeforeExit:
         if (!resumed) checkpoint();
-        if (!alive()) return;
+        if (!alive() || one_iteration) return;
         phase = Phase::kFirstTimers;
         break;
     }
@@ -255,6 +279,7 @@ void Loop::checkpoint() {
 void Loop::runPending() {
   // Only what was queued before this phase started runs now (libuv swaps its queue).
   std::size_t n = pending_.size();
+  ran_pending_ = n > 0;
   while (n-- > 0 && !pending_.empty()) {
     absl::AnyInvocable<void()> f = std::move(pending_.front());
     pending_.pop_front();
@@ -284,7 +309,34 @@ int Loop::pollTimeout() const {
   return diff > 0x7fffffff ? 0x7fffffff : static_cast<int>(diff);
 }
 
+int Loop::backendFd() const noexcept { return poller_.fd(); }
+
+int Loop::backendTimeout() const {
+  // What the next run(kNoWait) would run before any fd is ready: its opening checkpoint (what
+  // host code queued), the rest of an interrupted run, or the phases that make poll not block.
+  if (interrupted_ || !ticks_.empty() || pendingMicrotasks() > 0 || reporter_.hasWork()) {
+    return 0;
+  }
+  if (!alive()) return -1;
+  if (!pending_.empty() || checks_.hasRefed() || !closing_.empty()) return 0;
+  if (inbox_.hasLeftover() || inbox_.hasQueued()) return 0;
+  if (timers_.empty()) return -1;
+  // From the clock rather than the cached loop time: the host may have run for a while since
+  // vow's last iteration.
+  std::int64_t diff = timers_.nextExpiry() - clockMs();
+  if (diff <= 0) return 0;
+  return diff > 0x7fffffff ? 0x7fffffff : static_cast<int>(diff);
+}
+
 void Loop::post(absl::AnyInvocable<void()> f) { inbox_.inbox()->push(std::move(f)); }
+
+namespace internal {
+bool LoopAccess::post(const KeepAlive& token, absl::AnyInvocable<void()> f) {
+  if (!token.inbox_) return false;
+  token.inbox_->push(std::move(f));
+  return true;
+}
+}  // namespace internal
 
 KeepAlive Loop::keepAlive() { return KeepAlive(inbox_.inbox()); }
 

@@ -51,6 +51,16 @@ enum IoEvents : std::uint32_t {
   kWritable = 1u << 2,  // EPOLLOUT
 };
 
+// How far Loop::run(mode) goes: libuv's uv_run_mode.
+enum class RunMode : std::uint8_t {
+  // Until nothing referenced is left (UV_RUN_DEFAULT); what run() does.
+  kDefault,
+  // One iteration, blocking in poll if nothing is due (UV_RUN_ONCE).
+  kOnce,
+  // One iteration without blocking (UV_RUN_NOWAIT): for a host loop that embeds vow.
+  kNoWait,
+};
+
 // A token keeping a loop alive (run() does not return) while it exists. Copyable and
 // destructible on any thread: hand one to a thread that will post() later.
 class KeepAlive {
@@ -66,6 +76,7 @@ class KeepAlive {
 
  private:
   friend class Loop;
+  friend struct internal::LoopAccess;
   explicit KeepAlive(std::shared_ptr<internal::Inbox> inbox);
   std::shared_ptr<internal::Inbox> inbox_;
 };
@@ -90,9 +101,31 @@ class Loop final {
   // 'uncaughtException' handler (docs/event_loop.md, "Exceptions"). Not re-entrant.
   void run();
 
+  // Embedding (libuv's uv_run modes), for a host loop that owns the thread: run(kNoWait) runs
+  // the checkpoint for what the host's code queued, then at most one iteration (pending, poll
+  // without blocking, check, close, timers), in the same order and with the same checkpoints
+  // as run(); kOnce may block in poll; kDefault is run(). As in libuv, only kDefault runs the
+  // timers before its first iteration. An exception leaves it as it leaves run(), and the next
+  // run(mode) goes on where it stopped, finishing that iteration. Returns alive() (uv_run's
+  // result). Call it when backendFd() is readable or backendTimeout() ms have passed.
+  bool run(RunMode mode);
+
   // Whether referenced work is left: ref'd active handles (timers, immediates, I/O watchers),
-  // pool jobs, pending posts, KeepAlive tokens, pending and close callbacks.
+  // pool jobs, pending posts, KeepAlive tokens, pending and close callbacks. libuv:
+  // uv_loop_alive. An embedding host may stop driving the loop once it is false.
   bool alive() const;
+
+  // An fd that polls readable when vow has I/O, posts or pool completions to run (its epoll
+  // fd, in which the inbox's eventfd is registered). libuv: uv_backend_fd. Watch it for
+  // readability in the host loop and call run(RunMode::kNoWait) when it is; the fd is drained
+  // by that run.
+  int backendFd() const noexcept;
+  // How long the host may wait for backendFd() before calling run(kNoWait), in ms: 0 when work
+  // is due without any fd (nextTicks, microtasks or rejections the host's code queued,
+  // immediates, pending or close callbacks, a run an exception interrupted), the time to the
+  // next timer, or -1 when nothing is due (not alive, or only fds to wait for). Ask again after
+  // host code has called into vow. libuv: uv_backend_timeout (which says 0 when not alive).
+  int backendTimeout() const;
 
   // The loop's cached time in milliseconds (uv_now), and refreshing it (uv_update_time).
   std::int64_t now() const noexcept { return now_; }
@@ -163,7 +196,7 @@ class Loop final {
     internal::LoopLink* link;
   };
 
-  void runPhases(Phase phase, bool resumed);
+  void runPhases(Phase phase, bool resumed, RunMode mode);
   void resumeCheckpoint(Stage from);
   void runPending();
   void runClosing();
@@ -188,6 +221,8 @@ class Loop final {
   PromiseHost* previous_host_ = nullptr;
   std::int64_t now_ = 0;
   bool running_ = false;
+  // The last pending phase ran callbacks: run(kOnce) must not block in the poll after it.
+  bool ran_pending_ = false;
   // An exception left run() during phase_; the next run() resumes there. resume_stage_: it came
   // from a microtask or a rejection report (kMicrotasks, kRejections), whose drain goes on first.
   bool interrupted_ = false;
@@ -239,6 +274,9 @@ struct LoopAccess {
   static Poller& poller(Loop& loop) noexcept { return loop.poller_; }
   static LoopLink* link(Loop& loop) noexcept { return loop.link_.link; }
   static WorkQueue& work(Loop& loop) noexcept { return loop.work_; }
+  // Thread-safe: posts `f` through the token's inbox (alive as long as the token, even after
+  // its Loop is destroyed: `f` is then destroyed unrun). False for an empty token.
+  static bool post(const KeepAlive& token, absl::AnyInvocable<void()> f);
 };
 }  // namespace internal
 
@@ -253,5 +291,6 @@ inline void nextTick(absl::AnyInvocable<void()> f) { Loop::current().nextTick(st
 
 }  // namespace vow
 
-#include "vow/loop/thread_pool.h"  // IWYU pragma: export
-#include "vow/loop/timers.h"       // IWYU pragma: export
+#include "vow/loop/thread_pool.h"            // IWYU pragma: export
+#include "vow/loop/thread_safe_resolvers.h"  // IWYU pragma: export
+#include "vow/loop/timers.h"                 // IWYU pragma: export

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "gtest/gtest.h"
+#include "vow/loop/testing/pipe.h"
 #include "vow/promise/promise.h"
 #include "vow/promise/promisify.h"
 #include "vow/promise/testing/test_support.h"
@@ -19,20 +20,7 @@ namespace {
 
 using vow::test::Log;
 
-// A pipe for the I/O tests, closed when the test ends: fds[0] reads, fds[1] writes.
-struct Pipe {
-  int fd[2] = {-1, -1};
-  Pipe() {
-    if (::pipe(fd) != 0) std::abort();
-  }
-  ~Pipe() {
-    ::close(fd[0]);
-    ::close(fd[1]);
-  }
-  Pipe(const Pipe&) = delete;
-  Pipe& operator=(const Pipe&) = delete;
-  int operator[](int i) const { return fd[i]; }
-};
+using vow::test::Pipe;
 
 TEST(LoopRun, ChecksPointAfterMainProgramBeforeAnyPhase) {
   vow::Loop loop;

@@ -55,6 +55,13 @@ void Inbox::takeAll(std::vector<absl::AnyInvocable<void()>>& out) {
   count_.store(0, std::memory_order_release);
 }
 
+void Inbox::clearWakeup() {
+  std::uint64_t value;
+  while (::read(fd_, &value, sizeof(value)) < 0 && errno == EINTR) {
+  }
+  if (size() > 0) wake();
+}
+
 InboxReader::~InboxReader() {
   // Pool jobs still out will push their completions into the inbox: keep it alive (leaked,
   // with the completions it receives) rather than let them write to freed memory.

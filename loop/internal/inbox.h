@@ -33,6 +33,9 @@ class Inbox {
   void wake();
   // Loop thread: takes everything queued (after clearing the eventfd).
   void takeAll(std::vector<absl::AnyInvocable<void()>>& out);
+  // Loop thread: clears a wake-up that brought nothing (a KeepAlive released), so that the
+  // eventfd does not stay readable; a push that raced with it stays signalled.
+  void clearWakeup();
 
   int fd() const noexcept { return fd_; }
   std::size_t size() const noexcept { return count_.load(std::memory_order_acquire); }

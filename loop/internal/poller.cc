@@ -72,14 +72,14 @@ void Poller::stop(IoWatcherImpl* w) {
   w->flags.setActive(handles_, false);
 }
 
-void Poller::poll(int timeout_ms) {
+void Poller::poll(int timeout_ms, bool drain_wakeups) {
   // Posts and completions left over from a batch an exception interrupted run first.
   if (inbox_.hasLeftover()) {
     inbox_.runLeftover();
     timeout_ms = 0;
   }
   polled_count_ = polled_next_ = 0;
-  if (timeout_ms == 0 && watchers_.empty()) {
+  if (timeout_ms == 0 && watchers_.empty() && !drain_wakeups) {
     // Nothing but the inbox is registered and we must not block: skip the syscall (as libuv
     // skips epoll_wait with no fds) and look at the inbox's counter instead.
     if (inbox_.hasQueued()) inbox_.takeAndRun();

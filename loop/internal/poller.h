@@ -52,11 +52,16 @@ class Poller {
 
   // The poll phase: waits up to `timeout_ms` (-1: no limit) for I/O or the inbox, then runs
   // each ready watcher's callback and the inbox's callbacks, a checkpoint after each.
-  void poll(int timeout_ms);
+  // `drain_wakeups`: always read the epoll set, so that a wake-up with nothing queued (a
+  // KeepAlive released) does not leave the epoll fd readable for an embedding host.
+  void poll(int timeout_ms, bool drain_wakeups = false);
   // The poll phase resumed after an exception: the rest of the interrupted inbox batch, then
   // the rest of the events of the same epoll_wait, without polling again (libuv goes on with
   // the events it has).
   void resume();
+
+  // The epoll instance: readable while a watched fd or the inbox is ready (Loop::backendFd).
+  int fd() const noexcept { return epoll_fd_; }
 
  private:
   void dispatch();

@@ -45,6 +45,8 @@ class RejectionReporter final : public PromiseHost {
   // Whether the last exception out of process() was a report (throw/strict mode) rather than
   // one thrown by a listener; reading it resets it.
   bool takeReportThrew() noexcept { return std::exchange(report_threw_, false); }
+  // Whether the next process() has something to do (a rejection or a late handler to report).
+  bool hasWork() const noexcept { return !pending_.empty() || !async_handled_.empty(); }
 
  private:
   struct Unhandled {
