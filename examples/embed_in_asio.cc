@@ -1,4 +1,4 @@
-// Example 13: vow inside a standalone Asio program, with results from Asio's own thread pool.
+// Example 14: vow inside a standalone Asio program, with results from Asio's own thread pool.
 // bazel run //examples:embed_in_asio
 //
 // The program is Asio's: io.run() owns the thread. vow::embed::AsioHost (loop/embed/asio_host.h)
