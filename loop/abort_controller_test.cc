@@ -2,6 +2,7 @@
 // sequences and texts were printed by node v20.
 #include "vow/loop/abort_controller.h"
 
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -89,6 +90,36 @@ TEST(AbortSignalAbort, IsAlreadyAbortedWithTheDefaultOrGivenReason) {
   t.addEventListener("abort", [&] { ++runs; });  // never dispatched
   loop.run();
   EXPECT_EQ(runs, 0);
+}
+
+// Node wraps the promise in SafePromisePrototypeFinally (two pass-through hops around
+// ret.finally), so an abort reaches a handler six microtasks after it, a plain rejection one.
+// Found by the differential fuzzer (tests/fuzz/regressions/timers_promises_abort_ticks.prog).
+TEST(TimersPromisesAbort, RejectsTheSameMicrotaskAsNodeSafePromisePrototypeFinally) {
+  vow::Loop loop;
+  Log log;
+  vow::AbortController c;
+  vow::timers::promises::setTimeout(1, std::string("v"), {.signal = c.signal()})
+      .catch_([&](const vow::Error& e) {
+        log("timeout " + e.name() + " cause=" + e.as<vow::AbortError>()->cause().message());
+        return std::string();
+      });
+  vow::timers::promises::setImmediate(std::string("v"), {.signal = c.signal()})
+      .catch_([&](const vow::Error& e) {
+        log("immediate " + e.name());
+        return std::string();
+      });
+  vow::Promise<void>::reject(vow::Exception("plain")).catch_([&] { log("plain"); });
+  int n = 0;
+  std::function<void()> step = [&] {  // queueMicrotask(step)
+    log("m" + std::to_string(++n));
+    if (n < 7) (void)vow::Promise<void>::resolve().then(step);
+  };
+  (void)vow::Promise<void>::resolve().then(step);
+  c.abort(vow::Exception("why"));
+  loop.run();
+  EXPECT_EQ(log, (Log{"plain", "m1", "m2", "m3", "m4", "m5", "m6", "timeout AbortError cause=why",
+                      "immediate AbortError", "m7"}));
 }
 
 TEST(AbortSignalTimeout, AbortsWithTimeoutErrorInTheTimersPhase) {
