@@ -281,6 +281,35 @@ TEST(AbortSignalOnabort, KeepsThePlaceItWasFirstSetAt) {
   EXPECT_EQ(log, (Log{"new handler", "listener"}));
 }
 
+// Node's first `signal.onabort = null` already adds the handler wrapper: the place is taken, and
+// the size counts it (null then a handler counts 2, so 9 more listeners warn). Found by the
+// differential fuzzer (tests/fuzz/regressions/onabort_null_takes_the_place.prog).
+TEST(AbortSignalOnabort, AFirstSetToNullTakesThePlaceAndCounts) {
+  vow::Loop loop;
+  Log log;
+  std::vector<std::string> warnings;
+  loop.process().on("warning", [&](const vow::Error& w) { warnings.push_back(describe(w)); });
+  vow::AbortController c;
+  vow::AbortSignal s = c.signal();
+  s.onabort(nullptr);
+  s.addEventListener("abort", [&] { log("listener"); });
+  s.onabort([&] { log("handler"); });
+  c.abort();
+  EXPECT_EQ(log, (Log{"handler", "listener"}));
+  vow::AbortController c2;
+  c2.signal().onabort(nullptr);
+  for (int i = 0; i < 9; ++i) c2.signal().addEventListener("abort", [] {});
+  vow::AbortController c3;
+  c3.signal().onabort(nullptr);
+  c3.signal().onabort([] {});
+  for (int i = 0; i < 9; ++i) c3.signal().addEventListener("abort", [] {});
+  loop.run();
+  EXPECT_EQ(warnings, (std::vector<std::string>{
+                          "MaxListenersExceededWarning: Possible EventTarget memory leak detected. "
+                          "11 abort listeners added to [AbortSignal]. MaxListeners is 10. Use "
+                          "events.setMaxListeners() to increase limit"}));
+}
+
 TEST(AbortSignalAddEventListener, AThrowingListenerIsUncaughtOnTheNextTickAfterTheOthersRan) {
   vow::Loop loop;
   Log log;

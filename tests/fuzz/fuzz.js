@@ -187,6 +187,7 @@ function bodyIndex(s) {
   switch (s[0]) {
     case 'tick': case 'micro': case 'imm': return 2;
     case 'onunhandled': return 1;
+    case 'on-abort': case 'on-abort-once': case 'onabort': return 3;
     case 'timeout': return 3;
     default: return -1;
   }

@@ -39,11 +39,14 @@ function mulberry32(a) {
 //   'raise-micro'       a queueMicrotask callback throws
 //   'raise-tick'        a nextTick callback throws
 //   'raise-imm-clear'   an immediate throws in a program that clears immediates
+//   'raise-abort'       an abort listener throws (rethrown from a nextTick, as 'raise-tick')
 //   a statement kind    ('clear', 'busy', 'async', ...) anywhere
 function generate(seed, opts = {}) {
   const avoid = new Set(opts.avoid || []);
   const withFeatures = new Set(opts.with || []);
-  for (const f of ['raise-listener', 'raise-micro', 'raise-tick', 'raise-imm-clear']) if (!withFeatures.has(f)) avoid.add(f);
+  for (const f of ['raise-listener', 'raise-micro', 'raise-tick', 'raise-imm-clear', 'raise-abort']) {
+    if (!withFeatures.has(f)) avoid.add(f);
+  }
   const rnd = mulberry32(seed * 2654435761 + 12345);
   const int = (n) => Math.floor(rnd() * n);
   const pick = (a) => a[int(a.length)];
@@ -91,6 +94,9 @@ function generate(seed, opts = {}) {
       case 'imm': case 'timeout': ok = true; break;
       case 'tick': ok = !avoid.has('raise-tick') && (flavor === 'N' || macros.includes('imm')); break;
       case 'listener': ok = !avoid.has('raise-listener') && (flavor === 'N' || flavor === 'I'); break;
+      case 'abort-listener':  // thrown again from a nextTick by the signal's dispatch
+        ok = !avoid.has('raise-abort') && (flavor === 'N' || macros.includes('imm'));
+        break;
       default: ok = false;
     }
     if (!ok || raiseRnd() >= p) return null;
@@ -102,7 +108,7 @@ function generate(seed, opts = {}) {
   };
   // Cancellation (AbortController, signals, abort listeners, operations taking a {signal}): drawn
   // from a stream of their own too. A fraction of programs has them (abortOn); in those, each
-  // statement is one of them with probability 0.22. Programs without them are, seed for seed,
+  // statement is one of them with probability 0.3. Programs without them are, seed for seed,
   // those of before the feature (and `--avoid abort` gives exactly those).
   const abortRnd = mulberry32(seed * 3266489917 + 4242);
   const abortOn = !avoid.has('abort') && abortRnd() < 0.35;
@@ -171,13 +177,13 @@ function generate(seed, opts = {}) {
     const areason = () => (achance(0.75) ? [{ str: apick(['x', 'y', 'z', 'w']) + aint(10) }] : []);
     const event = () => ({ str: apick(['e1', 'e2']) });
     const kind = aweighted([
-      [ctls.length ? 2 : 5, 'controller'],
-      [ctls.length ? 4 : 0, 'abort'],
-      [sigs.length ? 3.5 : 0, 'on-abort'],
+      [ctls.length ? 1 : 5, 'controller'],
+      [ctls.length ? 4.5 : 0, 'abort'],
+      [sigs.length ? 5 : 0, 'on-abort'],
       [abortLabels.length ? 0.8 : 0, 'off-abort'],
       [sigs.length ? 1 : 0, 'onabort'],
-      [macros.includes('timeout') ? 2.5 : 0, 'sleep'],
-      [macros.includes('imm') ? 2.5 : 0, 'imm-p'],
+      [macros.includes('timeout') ? 3 : 0, 'sleep'],
+      [macros.includes('imm') ? 3 : 0, 'imm-p'],
       [macros.includes('timeout') ? 1.2 : 0, 'timeout-signal'],
       [sigs.length ? 1 : 0, 'any-signal'],
       [0.4, 'abort-signal'],
@@ -186,8 +192,12 @@ function generate(seed, opts = {}) {
       [0.4, 'emit-error'],
       [sigs.length ? 0.6 : 0, 'sigstate'],
     ]);
-    const listenerBody = () =>
-        (depth < maxDepth && achance(0.6) ? body(child(scope), depth + 1, macros, 1 + aint(3)) : []);
+    // A listener that throws: Node's EventTarget rethrows from a nextTick (so where a tick may).
+    const listenerBody = () => {
+      const b = depth < maxDepth && achance(0.6) ? body(child(scope), depth + 1, macros, 1 + aint(3)) : [];
+      const r = raiseAt('abort-listener', macros, 0.1);
+      return r ? [...b, r] : b;
+    };
     const def = (kind) => {
       const id = nextId++;
       scope.ids.push({ id, kind, pending: false });
@@ -236,7 +246,7 @@ function generate(seed, opts = {}) {
   // macros: which of 'timeout' / 'imm' may be scheduled here.
   function statement(scope, depth, macros) {
     budget--;
-    if (abortOn && achance(0.22)) {
+    if (abortOn && achance(0.3)) {
       const a = abortStatement(scope, depth, macros);
       if (a) return a;
     }
