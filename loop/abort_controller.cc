@@ -83,6 +83,12 @@ class AbortState : public std::enable_shared_from_this<AbortState> {
     aborted_ = true;
     reason_ = std::move(reason);
     unpin();
+    // Nothing will abort this signal again: its timer lets go of it even when a pinned any()
+    // signal made it hold on (that dependant's unpin cannot find it once dependants_ is moved
+    // out below). Otherwise the signal, its Timeout handle, the timer's callback and the holder
+    // form a cycle that outlives the loop (found by the fuzzer under LeakSanitizer).
+    pinned_dependants_ = 0;
+    if (auto holder = timer_holder_.lock()) holder->strong.reset();
     dispatch();
     // Node walks its dependants Set in insertion order, skipping those already collected.
     auto dependants = std::move(dependants_);

@@ -374,6 +374,25 @@ TEST(AbortSignalLifetime, APendingTimeoutSignalIsFreedWithItsLoop) {
   EXPECT_TRUE(watch.expired());
 }
 
+// A timeout signal pinned for a listened-to any() signal: once it fired, dropping it frees it
+// (its timer no longer holds it). Found by the differential fuzzer under LeakSanitizer
+// (tests/fuzz/regressions/timeout_signal_any_leak.prog).
+TEST(AbortSignalLifetime, AFiredTimeoutSignalAnAnySignalDependedOnIsFreed) {
+  vow::Loop loop;
+  auto alive = std::make_shared<int>(0);
+  std::weak_ptr<int> watch = alive;
+  {
+    vow::AbortSignal t = vow::AbortSignal::timeout(1);
+    t.addEventListener("abort", [alive] {});
+    vow::AbortSignal::any({t}).addEventListener("abort", [] {});
+    alive.reset();
+    vow::setTimeout([] {}, 5);  // the loop runs until t fired
+    loop.run();
+    EXPECT_TRUE(t.aborted());
+  }
+  EXPECT_TRUE(watch.expired());
+}
+
 TEST(AbortSignalLifetime, ATimeoutSignalNobodyListensToIsFreedAtOnce) {
   vow::Loop loop;
   std::weak_ptr<int> watch;
