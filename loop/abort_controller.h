@@ -78,8 +78,8 @@ class AbortSignal {
   // listener order it got when first set, as Node's event handler attributes do.
   void onabort(absl::AnyInvocable<void(const AbortEvent&)> handler) const;
   template <class F>
-  requires std::is_invocable_v<F&> && (!std::is_invocable_v<F&, const AbortEvent&>)
-  void onabort(F handler) const {
+  requires std::is_invocable_v<F&> &&
+      (!std::is_invocable_v<F&, const AbortEvent&>)void onabort(F handler) const {
     onabort(absl::AnyInvocable<void(const AbortEvent&)>(
         [f = std::move(handler)](const AbortEvent&) mutable { f(); }));
   }

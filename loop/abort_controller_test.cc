@@ -183,9 +183,8 @@ TEST(AbortSignalTimeout, RejectsDelaysNodeRejects) {
 TEST(AbortSignalTimeout, ASignalNobodyHoldsButSomeoneListensToStillFires) {
   vow::Loop loop;
   Log log;
-  vow::AbortSignal::timeout(5).addEventListener("abort", [&](const vow::AbortEvent& e) {
-    log("fired " + e.target.reason().name());
-  });
+  vow::AbortSignal::timeout(5).addEventListener(
+      "abort", [&](const vow::AbortEvent& e) { log("fired " + e.target.reason().name()); });
   vow::setTimeout([&] { log("t20"); }, 20);
   loop.run();
   EXPECT_EQ(log, (Log{"fired TimeoutError", "t20"}));
@@ -201,7 +200,8 @@ TEST(AbortSignalAny, FollowsTheFirstSourceToAbortAndFlattensComposites) {
     log("any " + any.reason().message() + " " + (any2.aborted() ? "true" : "false"));
   });
   any2.addEventListener("abort", [&] { log("any2 " + any2.reason().message()); });
-  a.signal().addEventListener("abort", [&] { log(std::string("a ") + (any.aborted() ? "true" : "false")); });
+  a.signal().addEventListener("abort",
+                              [&] { log(std::string("a ") + (any.aborted() ? "true" : "false")); });
   b.abort(vow::Exception("B"));
   a.abort(vow::Exception("A"));
   log(any.reason().message() + " " + any2.reason().message());

@@ -450,14 +450,14 @@ Promise<std::tuple<A...>> once(EventEmitter& emitter, std::string name, OnceOpti
     });
   }
   if (signal) {
-    const AbortSignal::ListenerId id = signal.addEventListener(
-        "abort",
-        [&emitter, ids, name, reject](const AbortEvent& event) {
-          emitter.off(name, ids->event);
-          if (ids->error != 0) emitter.off("error", ids->error);
-          reject(internal::abortErrorOf(event.target));
-        },
-        {.once = true});
+    const AbortSignal::ListenerId id =
+        signal.addEventListener("abort",
+                                [&emitter, ids, name, reject](const AbortEvent& event) {
+                                  emitter.off(name, ids->event);
+                                  if (ids->error != 0) emitter.off("error", ids->error);
+                                  reject(internal::abortErrorOf(event.target));
+                                },
+                                {.once = true});
     ids->abort = internal::AbortRegistration(signal, id);
   }
   // The async function's promise, resolved with this one: adopted (two more ticks).

@@ -199,17 +199,16 @@ inline Promise<void> setTimeout(double ms, const TimerOptions& options = {}) {
       [](const Timeout& t) { clearTimeout(t); });
 }
 template <class T>
-requires(!std::is_same_v<std::decay_t<T>, TimerOptions>)
-Promise<std::decay_t<T>> setTimeout(double ms, T&& value, const TimerOptions& options = {}) {
+requires(!std::is_same_v<std::decay_t<T>, TimerOptions>) Promise<std::decay_t<T>> setTimeout(
+    double ms, T&& value, const TimerOptions& options = {}) {
   using V = std::decay_t<T>;
   return internal::abortableTimer<V>(
       options.signal,
       [&](ResolveFn<V> resolve) {
-        Timeout t = ::vow::setTimeout(
-            [resolve = std::move(resolve), v = std::forward<T>(value)]() mutable {
-              resolve(std::move(v));
-            },
-            ms);
+        Timeout t =
+            ::vow::setTimeout([resolve = std::move(resolve),
+                               v = std::forward<T>(value)]() mutable { resolve(std::move(v)); },
+                              ms);
         if (!options.ref) t.unref();
         return t;
       },
@@ -229,16 +228,15 @@ inline Promise<void> setImmediate(const TimerOptions& options = {}) {
       [](const Immediate& i) { clearImmediate(i); });
 }
 template <class T>
-requires(!std::is_same_v<std::decay_t<T>, TimerOptions>)
-Promise<std::decay_t<T>> setImmediate(T&& value, const TimerOptions& options = {}) {
+requires(!std::is_same_v<std::decay_t<T>, TimerOptions>) Promise<std::decay_t<T>> setImmediate(
+    T&& value, const TimerOptions& options = {}) {
   using V = std::decay_t<T>;
   return internal::abortableTimer<V>(
       options.signal,
       [&](ResolveFn<V> resolve) {
-        Immediate i = ::vow::setImmediate(
-            [resolve = std::move(resolve), v = std::forward<T>(value)]() mutable {
-              resolve(std::move(v));
-            });
+        Immediate i =
+            ::vow::setImmediate([resolve = std::move(resolve),
+                                 v = std::forward<T>(value)]() mutable { resolve(std::move(v)); });
         if (!options.ref) i.unref();
         return i;
       },
