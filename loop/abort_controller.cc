@@ -115,7 +115,9 @@ class AbortState : public std::enable_shared_from_this<AbortState> {
 
   void setOnabort(absl::AnyInvocable<void(const AbortEvent&)> handler) {
     if (onabort_ == nullptr) {
-      if (handler == nullptr) return;
+      // Node's first set adds the wrapper with addEventListener even when the value is null: it
+      // takes its place in the order and counts in the size (one more than Node's later sets
+      // keep track of: null then a function counts 2).
       auto node = std::make_shared<ListenerNode>();
       node->id = next_id_++;
       node->fn = std::move(handler);

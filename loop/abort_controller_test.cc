@@ -2,6 +2,7 @@
 // sequences and texts were printed by node v20.
 #include "vow/loop/abort_controller.h"
 
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -22,6 +23,11 @@ using ::testing::HasSubstr;
 using vow::test::Log;
 
 std::string describe(const vow::Error& e) { return e.name() + ": " + e.message(); }
+
+// Node's warning (described) when an 11th abort listener is added.
+constexpr char kElevenListenersWarning[] =
+    "MaxListenersExceededWarning: Possible EventTarget memory leak detected. 11 abort listeners "
+    "added to [AbortSignal]. MaxListeners is 10. Use events.setMaxListeners() to increase limit";
 
 TEST(AbortControllerAbort, RunsListenersSynchronouslyInOrderBeforeTicksAndMicrotasks) {
   vow::Loop loop;
@@ -91,6 +97,36 @@ TEST(AbortSignalAbort, IsAlreadyAbortedWithTheDefaultOrGivenReason) {
   t.addEventListener("abort", [&] { ++runs; });  // never dispatched
   loop.run();
   EXPECT_EQ(runs, 0);
+}
+
+// Node wraps the promise in SafePromisePrototypeFinally (two pass-through hops around
+// ret.finally), so an abort reaches a handler six microtasks after it, a plain rejection one.
+// Found by the differential fuzzer (tests/fuzz/regressions/timers_promises_abort_ticks.prog).
+TEST(TimersPromisesAbort, RejectsTheSameMicrotaskAsNodeSafePromisePrototypeFinally) {
+  vow::Loop loop;
+  Log log;
+  vow::AbortController c;
+  vow::timers::promises::setTimeout(1, std::string("v"), {.signal = c.signal()})
+      .catch_([&](const vow::Error& e) {
+        log("timeout " + e.name() + " cause=" + e.as<vow::AbortError>()->cause().message());
+        return std::string();
+      });
+  vow::timers::promises::setImmediate(std::string("v"), {.signal = c.signal()})
+      .catch_([&](const vow::Error& e) {
+        log("immediate " + e.name());
+        return std::string();
+      });
+  vow::Promise<void>::reject(vow::Exception("plain")).catch_([&] { log("plain"); });
+  int n = 0;
+  std::function<void()> step = [&] {  // queueMicrotask(step)
+    log("m" + std::to_string(++n));
+    if (n < 7) (void)vow::Promise<void>::resolve().then(step);
+  };
+  (void)vow::Promise<void>::resolve().then(step);
+  c.abort(vow::Exception("why"));
+  loop.run();
+  EXPECT_EQ(log, (Log{"plain", "m1", "m2", "m3", "m4", "m5", "m6", "timeout AbortError cause=why",
+                      "immediate AbortError", "m7"}));
 }
 
 TEST(AbortSignalTimeout, AbortsWithTimeoutErrorInTheTimersPhase) {
@@ -252,6 +288,32 @@ TEST(AbortSignalOnabort, KeepsThePlaceItWasFirstSetAt) {
   EXPECT_EQ(log, (Log{"new handler", "listener"}));
 }
 
+// Node's first `signal.onabort = null` already adds the handler wrapper: the place is taken, and
+// the size counts it (null then a handler counts 2, so 9 more listeners warn). Found by the
+// differential fuzzer (tests/fuzz/regressions/onabort_null_takes_the_place.prog).
+TEST(AbortSignalOnabort, AFirstSetToNullTakesThePlaceAndCounts) {
+  vow::Loop loop;
+  Log log;
+  std::vector<std::string> warnings;
+  loop.process().on("warning", [&](const vow::Error& w) { warnings.push_back(describe(w)); });
+  vow::AbortController c;
+  vow::AbortSignal s = c.signal();
+  s.onabort(nullptr);
+  s.addEventListener("abort", [&] { log("listener"); });
+  s.onabort([&] { log("handler"); });
+  c.abort();
+  EXPECT_EQ(log, (Log{"handler", "listener"}));
+  vow::AbortController c2;
+  c2.signal().onabort(nullptr);
+  for (int i = 0; i < 9; ++i) c2.signal().addEventListener("abort", [] {});
+  vow::AbortController c3;
+  c3.signal().onabort(nullptr);
+  c3.signal().onabort([] {});
+  for (int i = 0; i < 9; ++i) c3.signal().addEventListener("abort", [] {});
+  loop.run();
+  EXPECT_EQ(warnings, std::vector<std::string>{kElevenListenersWarning});
+}
+
 TEST(AbortSignalAddEventListener, AThrowingListenerIsUncaughtOnTheNextTickAfterTheOthersRan) {
   vow::Loop loop;
   Log log;
@@ -282,10 +344,7 @@ TEST(AbortSignalAddEventListener, MoreThanTenListenersWarnOnceAsNode) {
   quiet.signal().setMaxListeners(0);
   for (int i = 0; i < 12; ++i) quiet.signal().addEventListener("abort", [] {});
   loop.run();
-  EXPECT_EQ(warnings, (std::vector<std::string>{
-                          "MaxListenersExceededWarning: Possible EventTarget memory leak detected. "
-                          "11 abort listeners added to [AbortSignal]. MaxListeners is 10. Use "
-                          "events.setMaxListeners() to increase limit"}));
+  EXPECT_EQ(warnings, std::vector<std::string>{kElevenListenersWarning});
 }
 
 TEST(AbortSignalLifetime, DroppingEveryHandleFreesTheSignalAndItsListeners) {
@@ -313,6 +372,25 @@ TEST(AbortSignalLifetime, APendingTimeoutSignalIsFreedWithItsLoop) {
     alive.reset();
     loop.run();  // returns at once: the timers are unref'd
     EXPECT_FALSE(watch.expired());
+  }
+  EXPECT_TRUE(watch.expired());
+}
+
+// A timeout signal pinned for a listened-to any() signal: once it fired, dropping it frees it
+// (its timer no longer holds it). Found by the differential fuzzer under LeakSanitizer
+// (tests/fuzz/regressions/timeout_signal_any_leak.prog).
+TEST(AbortSignalLifetime, AFiredTimeoutSignalAnAnySignalDependedOnIsFreed) {
+  vow::Loop loop;
+  auto alive = std::make_shared<int>(0);
+  std::weak_ptr<int> watch = alive;
+  {
+    vow::AbortSignal t = vow::AbortSignal::timeout(1);
+    t.addEventListener("abort", [alive] {});
+    vow::AbortSignal::any({t}).addEventListener("abort", [] {});
+    alive.reset();
+    vow::setTimeout([] {}, 5);  // the loop runs until t fired
+    loop.run();
+    EXPECT_TRUE(t.aborted());
   }
   EXPECT_TRUE(watch.expired());
 }

@@ -172,7 +172,7 @@ function candidates(stmts) {
         }
       }
       // Shorten combinator lists.
-      if (['all', 'allSettled', 'race', 'any'].includes(s[0]) && Array.isArray(s[2])) {
+      if (['all', 'allSettled', 'race', 'any', 'any-signal'].includes(s[0]) && Array.isArray(s[2])) {
         for (let k = 0; k < s[2].length; k++) {
           const l = s[2].slice(0, k).concat(s[2].slice(k + 1));
           out.push(rebuild(list.slice(0, i).concat([[s[0], s[1], l]], list.slice(i + 1))));
@@ -187,6 +187,7 @@ function bodyIndex(s) {
   switch (s[0]) {
     case 'tick': case 'micro': case 'imm': return 2;
     case 'onunhandled': return 1;
+    case 'on-abort': case 'on-abort-once': case 'onabort': return 3;
     case 'timeout': return 3;
     default: return -1;
   }

@@ -32,16 +32,21 @@ function mulberry32(a) {
 // opts.avoid: features to leave out, to fuzz on past a known divergence (see README.md):
 //   'unhandled-attach'  handlers attached from the unhandledRejection listener
 //   'raise'             uncaught exceptions: (raise "m") in callbacks
+//   'abort'             cancellation statements (controller, abort, sleep, once, ...), or one
+//                       of their kinds ('sleep', 'on-abort', ...)
 // opts.with: features that are off unless named (known vow divergences, see README.md):
 //   'raise-listener'    the unhandledRejection listener throws
 //   'raise-micro'       a queueMicrotask callback throws
 //   'raise-tick'        a nextTick callback throws
 //   'raise-imm-clear'   an immediate throws in a program that clears immediates
+//   'raise-abort'       an abort listener throws (rethrown from a nextTick, as 'raise-tick')
 //   a statement kind    ('clear', 'busy', 'async', ...) anywhere
 function generate(seed, opts = {}) {
   const avoid = new Set(opts.avoid || []);
   const withFeatures = new Set(opts.with || []);
-  for (const f of ['raise-listener', 'raise-micro', 'raise-tick', 'raise-imm-clear']) if (!withFeatures.has(f)) avoid.add(f);
+  for (const f of ['raise-listener', 'raise-micro', 'raise-tick', 'raise-imm-clear', 'raise-abort']) {
+    if (!withFeatures.has(f)) avoid.add(f);
+  }
   const rnd = mulberry32(seed * 2654435761 + 12345);
   const int = (n) => Math.floor(rnd() * n);
   const pick = (a) => a[int(a.length)];
@@ -89,6 +94,9 @@ function generate(seed, opts = {}) {
       case 'imm': case 'timeout': ok = true; break;
       case 'tick': ok = !avoid.has('raise-tick') && (flavor === 'N' || macros.includes('imm')); break;
       case 'listener': ok = !avoid.has('raise-listener') && (flavor === 'N' || flavor === 'I'); break;
+      case 'abort-listener':  // thrown again from a nextTick by the signal's dispatch
+        ok = !avoid.has('raise-abort') && (flavor === 'N' || macros.includes('imm'));
+        break;
       default: ok = false;
     }
     if (!ok || raiseRnd() >= p) return null;
@@ -98,11 +106,35 @@ function generate(seed, opts = {}) {
     const r = raiseAt(where, macros, p);
     return r ? [...stmt, r] : stmt;
   };
+  // Cancellation (AbortController, signals, abort listeners, operations taking a {signal}): drawn
+  // from a stream of their own too. A fraction of programs has them (abortOn); in those, each
+  // statement is one of them with probability 0.3. Programs without them are, seed for seed,
+  // those of before the feature (and `--avoid abort` gives exactly those).
+  const abortRnd = mulberry32(seed * 3266489917 + 4242);
+  const abortOn = !avoid.has('abort') && abortRnd() < 0.35;
+  const abortLabels = [];  // labels of the abort listeners made so far, for (off-abort C L)
+  // > 0 while generating an abort listener's body: no (any-signal ...) there. Node 20 fails an
+  // internal assertion (ERR_INTERNAL_ASSERTION, nodejs/node#54601, whatwg/dom#1293) when
+  // AbortSignal.any() is given, during a signal's abort event, a composite signal that depends on
+  // it: the composite is aborted only after the listeners ran.
+  let listenerDepth = 0;
+  const aint = (n) => Math.floor(abortRnd() * n);
+  const apick = (a) => a[aint(a.length)];
+  const achance = (p) => abortRnd() < p;
+  const aweighted = (table) => {
+    table = table.map(([w, k]) => [avoid.has(k) ? 0 : w, k]);
+    let total = 0;
+    for (const [w] of table) total += w;
+    let x = abortRnd() * total;
+    for (const [w, v] of table) { if ((x -= w) < 0) return v; }
+    return null;
+  };
   const value = () => pick([() => int(10), () => ({ str: pick(['a', 'b', 'c']) }), () => 'u'])();
   const message = () => ({ str: pick(['x', 'y', 'z', 'w']) + int(10) });
 
   // A scope: the ids visible here ({id, kind, pending}), innermost last.
-  function child(scope) { return { ids: scope.ids.slice() }; }
+  // Signals ({id, ctl}: ctl for a controller's, which (abort C) aborts) are in scope.sigs.
+  function child(scope) { return { ids: scope.ids.slice(), sigs: scope.sigs.slice() }; }
   function vIds(scope) { return scope.ids.filter((x) => x.kind === 'v'); }
   function recent(list) {
     // Prefer the newest ids, so chains grow long.
@@ -133,9 +165,98 @@ function generate(seed, opts = {}) {
     return out;
   }
 
+  // A cancellation statement (see abortOn), or null if none fits here. A listener's body is
+  // generated with this place's macros: it runs when the signal aborts, which is never before
+  // the listener was added, and the flavors only ever allow more later (see raiseAt).
+  function abortStatement(scope, depth, macros) {
+    const ctls = scope.sigs.filter((x) => x.ctl);
+    const sigs = scope.sigs;
+    const newestSig = (list) => list[list.length - 1 - aint(Math.min(list.length, 3))].id;
+    const maybeSig = () => (sigs.length && achance(0.85) ? [newestSig(sigs)] : []);
+    const defSig = (ctl) => {
+      const id = nextId++;
+      scope.sigs.push({ id, ctl });
+      return id;
+    };
+    const aval = () => apick([() => aint(10), () => ({ str: apick(['a', 'b', 'c']) }), () => 'u'])();
+    const areason = () => (achance(0.75) ? [{ str: apick(['x', 'y', 'z', 'w']) + aint(10) }] : []);
+    const event = () => ({ str: apick(['e1', 'e2']) });
+    const kind = aweighted([
+      [ctls.length ? 1 : 5, 'controller'],
+      [ctls.length ? 4.5 : 0, 'abort'],
+      [sigs.length ? 5 : 0, 'on-abort'],
+      [abortLabels.length ? 0.8 : 0, 'off-abort'],
+      [sigs.length ? 1 : 0, 'onabort'],
+      [macros.includes('timeout') ? 3 : 0, 'sleep'],
+      [macros.includes('imm') ? 3 : 0, 'imm-p'],
+      [macros.includes('timeout') ? 1.2 : 0, 'timeout-signal'],
+      [sigs.length && listenerDepth === 0 ? 1 : 0, 'any-signal'],
+      [0.4, 'abort-signal'],
+      [2, 'once'],
+      [1.5, 'emit'],
+      [0.4, 'emit-error'],
+      [sigs.length ? 0.6 : 0, 'sigstate'],
+    ]);
+    // A listener that throws: Node's EventTarget rethrows from a nextTick (so where a tick may).
+    const listenerBody = () => {
+      listenerDepth++;
+      const b = depth < maxDepth && achance(0.6) ? body(child(scope), depth + 1, macros, 1 + aint(3)) : [];
+      listenerDepth--;
+      const r = raiseAt('abort-listener', macros, 0.1);
+      return r ? [...b, r] : b;
+    };
+    const def = (kind) => {
+      const id = nextId++;
+      scope.ids.push({ id, kind, pending: false });
+      return id;
+    };
+    switch (kind) {
+      case 'controller': return ['controller', defSig(true)];
+      case 'abort': return ['abort', newestSig(ctls), ...areason()];
+      case 'abort-signal': { const r = areason(); return ['abort-signal', defSig(false), ...r]; }
+      case 'timeout-signal': return ['timeout-signal', defSig(false), aint(4)];
+      case 'any-signal': {
+        const list = [];
+        for (let i = 1 + aint(3); i > 0; i--) list.push(newestSig(sigs));
+        return ['any-signal', defSig(false), list];
+      }
+      case 'on-abort': {
+        const c = newestSig(sigs);
+        const l = label('k');
+        abortLabels.push({ c, l });
+        return [achance(0.3) ? 'on-abort-once' : 'on-abort', c, l, ...listenerBody()];
+      }
+      case 'off-abort': { const { c, l } = apick(abortLabels); return ['off-abort', c, l]; }
+      case 'onabort': {
+        const c = newestSig(sigs);
+        return achance(0.2) ? ['onabort', c] : ['onabort', c, label('k'), ...listenerBody()];
+      }
+      case 'sigstate': return ['sigstate', newestSig(sigs), label('s')];
+      case 'sleep': {
+        const d = aint(4);
+        const v = aval();
+        const c = maybeSig();
+        return ['sleep', def('v'), d, v, ...c];
+      }
+      case 'imm-p': { const v = aval(); const c = maybeSig(); return ['imm-p', def('v'), v, ...c]; }
+      case 'once': {
+        const e = event();
+        const c = maybeSig();
+        return ['once', def('o'), e, ...c];
+      }
+      case 'emit': { const e = event(); return ['emit', e, aval()]; }
+      case 'emit-error': return ['emit-error', { str: 'v' + aint(10) }];
+    }
+    return null;
+  }
+
   // macros: which of 'timeout' / 'imm' may be scheduled here.
   function statement(scope, depth, macros) {
     budget--;
+    if (abortOn && achance(0.3)) {
+      const a = abortStatement(scope, depth, macros);
+      if (a) return a;
+    }
     const all = scope.ids.filter((x) => x.kind !== 'x');  // 'x': an executor's own promise
     const v = vIds(scope);
     const pend = scope.ids.filter((x) => x.pending);
@@ -273,7 +394,7 @@ function generate(seed, opts = {}) {
     return withRaise(out, 'listener', [], 0.2);
   }
 
-  const top = { ids: [] };
+  const top = { ids: [], sigs: [] };
   if (flavor === 'TI' || flavor === 'IT') {
     const prefix = body(top, 0, [], 2 + int(5));
     const inner = flavor === 'TI' ? ['imm'] : ['timeout'];
@@ -301,7 +422,8 @@ function generate(seed, opts = {}) {
 function generateChecked(seed, opts = {}) {
   const p = generate(seed, opts);
   if ((opts.with || []).includes('raise-imm-clear')) return p;
-  const hasClear = (l) => Array.isArray(l) && (l[0] === 'clear' || l.some(hasClear));
+  // An aborted (imm-p N V C) clears its immediate as (clear L) does.
+  const hasClear = (l) => Array.isArray(l) && (l[0] === 'clear' || l[0] === 'imm-p' || l.some(hasClear));
   if (!hasClear(p.stmts)) return p;
   const strip = (l) => {
     if (!Array.isArray(l)) return l;

@@ -11,6 +11,7 @@
 //   'v' vow::Promise<std::string>                        (most)
 //   'a' vow::Promise<std::vector<std::string>>           (all)
 //   's' vow::Promise<std::vector<vow::Settled<std::string>>>  (allSettled; finally keeps kinds)
+//   'o' vow::Promise<std::tuple<std::string>>            (once: the emission's arguments)
 #include <chrono>
 #include <cstdio>
 #include <exception>
@@ -21,10 +22,13 @@
 #include <sstream>
 #include <stdexcept>
 #include <string>
+#include <tuple>
 #include <utility>
 #include <variant>
 #include <vector>
 
+#include "vow/loop/abort_controller.h"
+#include "vow/loop/event_emitter.h"
 #include "vow/loop/loop.h"
 #include "vow/loop/timers.h"
 #include "vow/promise/combinators.h"
@@ -123,6 +127,7 @@ using Str = std::string;
 using PV = vow::Promise<Str>;
 using PA = vow::Promise<std::vector<Str>>;
 using PS = vow::Promise<std::vector<vow::Settled<Str>>>;
+using PO = vow::Promise<std::tuple<Str>>;
 
 std::string fmtReason(const vow::Error& e) {
   if (const auto* agg = e.as<vow::AggregateError>()) {
@@ -134,6 +139,13 @@ std::string fmtReason(const vow::Error& e) {
     return s + "]";
   }
   if (e.name() == "TypeError") return "TypeError";
+  // The default reasons of abort() and AbortSignal.timeout(), and what an operation given a
+  // {signal} rejects with (its cause: the signal's reason).
+  if (const auto* a = e.as<vow::AbortError>()) {
+    return "AbortError(" + e.message() + " cause=" + (a->cause() ? fmtReason(a->cause()) : "none") +
+           ")";
+  }
+  if (e.as<vow::DOMException>() != nullptr) return "DOM(" + e.name() + ":" + e.message() + ")";
   if (e.name() == "Error") return "E(" + e.message() + ")";
   return "NonError(" + e.name() + ":" + e.message() + ")";
 }
@@ -149,6 +161,7 @@ std::string fmt(const std::vector<Str>& v) {
   for (std::size_t i = 0; i < v.size(); ++i) s += (i ? "," : "") + v[i];
   return s + "]";
 }
+std::string fmt(const std::tuple<Str>& v) { return "[" + std::get<0>(v) + "]"; }
 std::string fmt(const std::vector<vow::Settled<Str>>& v) {
   std::string s = "[";
   for (std::size_t i = 0; i < v.size(); ++i) {
@@ -169,7 +182,7 @@ std::vector<std::string>* g_out = nullptr;
 void log(std::string s) { g_out->push_back(std::move(s)); }
 
 struct Slot {
-  std::variant<PV, PA, PS> p;
+  std::variant<PV, PA, PS, PO> p;
 };
 struct Resolvers {
   vow::ResolveFn<Str> resolve;
@@ -189,6 +202,12 @@ class Program {
   std::map<std::string, std::variant<vow::Timeout, vow::Immediate>>
       macros;  // by label  // (onunhandled STMT...): run after each report
   double max_delay = 0;
+  // Cancellation: controllers and signals by id (a controller's signal has its id), the abort
+  // listeners by label (for off-abort), and the program's one emitter (for once and emit).
+  std::map<long long, vow::AbortController> controllers;
+  std::map<long long, vow::AbortSignal> signals;
+  std::map<std::string, std::pair<vow::AbortSignal, vow::AbortSignal::ListenerId>> listeners;
+  vow::EventEmitter emitter;
 
   void runBody(const std::vector<Node>& stmts, std::size_t from) {
     for (std::size_t i = from; i < stmts.size(); ++i) exec(stmts[i]);
@@ -208,6 +227,28 @@ class Program {
     if (it == table.end()) return nullptr;
     return std::get_if<PV>(&it->second.p);
   }
+  // The signal named by the `i`th item of s (absent or unknown: no signal).
+  vow::AbortSignal sig(const Node& s, std::size_t i) const {
+    if (s.kids.size() <= i) return {};
+    auto it = signals.find(s.kids[i].num);
+    return it == signals.end() ? vow::AbortSignal() : it->second;
+  }
+  // A reason: (abort C "m") aborts with new Error(m), (abort C) with the default.
+  static vow::Error reasonOf(const Node& s) {
+    return s.kids.size() > 2 ? vow::Error(vow::Exception(s.kids[2].text)) : vow::Error();
+  }
+  double delay(long long d) {
+    max_delay = std::max(max_delay, static_cast<double>(d));
+    return max_delay;
+  }
+  // (on-abort ...) and (onabort ...)'s listener: logs its label and the reason, runs the body.
+  auto abortListener(const Node* n) {
+    return [this, n](const vow::AbortEvent& e) {
+      log(label(n->kids.at(2)) + " " + fmtReason(e.target.reason()));
+      runBody(n->kids, 3);
+    };
+  }
+
   template <class P>
   void define(long long id, P p) {
     table.emplace(id, Slot{std::move(p)});
@@ -479,14 +520,72 @@ class Program {
           it->second.p);
     } else if (op == "timeout") {
       const Node* n = &s;
-      double d = std::max(max_delay, static_cast<double>(s.kids.at(2).num));
-      max_delay = d;
+      double d = delay(s.kids.at(2).num);
       macros.insert_or_assign(label(n->kids.at(1)), vow::setTimeout(
                                                         [this, n] {
                                                           log(label(n->kids.at(1)));
                                                           runBody(n->kids, 3);
                                                         },
                                                         d));
+    } else if (op == "controller") {
+      auto c = controllers.emplace(id, vow::AbortController()).first;
+      signals.insert_or_assign(id, c->second.signal());
+    } else if (op == "abort") {
+      auto it = controllers.find(id);
+      if (it != controllers.end()) it->second.abort(reasonOf(s));
+    } else if (op == "abort-signal") {
+      signals.insert_or_assign(id, vow::AbortSignal::abort(reasonOf(s)));
+    } else if (op == "timeout-signal") {
+      // A companion no-op timer just after it, as interp.js makes (see companionTimer there).
+      double d = delay(s.kids.at(2).num);
+      signals.insert_or_assign(id, vow::AbortSignal::timeout(d));
+      vow::setTimeout([] {}, d);
+    } else if (op == "any-signal") {
+      std::vector<vow::AbortSignal> list;
+      for (const Node& c : s.kids.at(2).kids) {
+        auto it = signals.find(c.num);
+        if (it != signals.end()) list.push_back(it->second);
+      }
+      signals.insert_or_assign(id, vow::AbortSignal::any(list));
+    } else if (op == "on-abort" || op == "on-abort-once") {
+      vow::AbortSignal signal = sig(s, 1);
+      if (!signal) return;
+      auto lid =
+          signal.addEventListener("abort", abortListener(&s), {.once = op == "on-abort-once"});
+      listeners.insert_or_assign(label(s.kids.at(2)), std::pair(signal, lid));
+    } else if (op == "off-abort") {
+      vow::AbortSignal signal = sig(s, 1);
+      auto it = listeners.find(label(s.kids.at(2)));
+      if (signal && it != listeners.end() && it->second.first == signal) {
+        signal.removeEventListener("abort", it->second.second);
+      }
+    } else if (op == "onabort") {
+      vow::AbortSignal signal = sig(s, 1);
+      if (!signal) return;
+      if (s.kids.size() < 3) {
+        signal.onabort(nullptr);
+      } else {
+        signal.onabort(abortListener(&s));
+      }
+    } else if (op == "sigstate") {
+      vow::AbortSignal signal = sig(s, 1);
+      if (!signal) return;
+      log(label(s.kids.at(2)) + " " + (signal.aborted() ? fmtReason(signal.reason()) : "live"));
+    } else if (op == "sleep") {
+      double d = delay(s.kids.at(2).num);
+      define(id, vow::timers::promises::setTimeout(d, val(s.kids.at(3)), {.signal = sig(s, 4)}));
+      vow::setTimeout([] {}, d);
+    } else if (op == "imm-p") {
+      define(id, vow::timers::promises::setImmediate(val(s.kids.at(2)), {.signal = sig(s, 3)}));
+      vow::setImmediate([] {});
+    } else if (op == "once") {
+      define(id, vow::once<Str>(emitter, label(s.kids.at(2)), {.signal = sig(s, 3)}));
+    } else if (op == "emit") {
+      emitter.emit(label(s.kids.at(1)), val(s.kids.at(2)));
+    } else if (op == "emit-error") {
+      if (emitter.listenerCount("error") > 0) {
+        emitter.emit("error", vow::Error(vow::Exception(s.kids.at(1).text)));
+      }
     } else {
       throw std::runtime_error("unknown statement " + op);
     }

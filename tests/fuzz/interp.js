@@ -9,6 +9,8 @@
 'use strict';
 
 const fs = require('fs');
+const { EventEmitter, once: eventsOnce } = require('events');
+const timersPromises = require('timers/promises');
 const { parse } = require('./sexpr');
 
 function splitPrograms(text) {
@@ -29,6 +31,12 @@ function splitPrograms(text) {
 function fmtReason(e) {
   if (e instanceof AggregateError) return 'Agg[' + e.errors.map(fmtReason).join(',') + ']';
   if (e instanceof TypeError) return 'TypeError';
+  // DOMException: the default reason of abort() (AbortError) and AbortSignal.timeout's
+  // (TimeoutError). Node's AbortError (what an operation given {signal} rejects with): its cause.
+  if (e instanceof DOMException) return 'DOM(' + e.name + ':' + e.message + ')';
+  if (e instanceof Error && e.name === 'AbortError') {
+    return 'AbortError(' + e.message + ' cause=' + ('cause' in e ? fmtReason(e.cause) : 'none') + ')';
+  }
   if (e instanceof Error) return 'E(' + e.message + ')';
   return 'NonError(' + String(e) + ')';
 }
@@ -80,7 +88,29 @@ function idOf(promise) {
 
 function newState() {
   return { P: new Map(), kinds: new Map(), res: new Map(), ids: new Map(), macros: new Map(), outstanding: 0,
-           maxDelay: 0 };
+           maxDelay: 0, S: new Map(), C: new Map(), listeners: new Map(), emitter: new EventEmitter() };
+}
+
+// The signal of id C (a controller's, a timeout's, any()'s, AbortSignal.abort()'s), or undefined.
+function sig(st, c) { return c === undefined ? undefined : st.S.get(c); }
+
+// A delay raised to the largest before it (see README.md), for every timer a program makes.
+function delay(st, d) {
+  st.maxDelay = Math.max(st.maxDelay, d);
+  return st.maxDelay;
+}
+
+// A no-op timer (immediate) made right after an AbortSignal.timeout or a timers/promises timer
+// (immediate) of the same delay, so it runs just after it: it keeps the program going until
+// that one has run (an unref'd timeout signal keeps neither Node's loop nor vow's alive) and
+// tells interp.js when the program is over. vow_interp makes the same one.
+function companionTimer(st, d) {
+  st.outstanding++;
+  setTimeout(() => macroDone(st), d);
+}
+function companionImmediate(st) {
+  st.outstanding++;
+  setImmediate(() => macroDone(st));
 }
 
 function define(st, id, p, kind) {
@@ -278,8 +308,7 @@ function exec(st, s) {
     case 'timeout': {
       // Delays never decrease in execution order, so timers fire in creation order whatever the
       // clock does (see README.md).
-      const d = Math.max(st.maxDelay, s[2]);
-      st.maxDelay = d;
+      const d = delay(st, s[2]);
       st.outstanding++;
       const t = { done: false };
       t.handle = setTimeout(() => {
@@ -293,6 +322,92 @@ function exec(st, s) {
       }, d);
       t.clear = () => clearTimeout(t.handle);
       st.macros.set(lab(s[1]), t);
+      return;
+    }
+    // ---- cancellation: AbortController, AbortSignal and the operations that take a signal ----
+    case 'controller': {  // (controller C): new AbortController(); C names its signal
+      const c = new AbortController();
+      st.C.set(id, c);
+      st.S.set(id, c.signal);
+      return;
+    }
+    case 'abort': {  // (abort C ["m"]): controller.abort([new Error(m)])
+      const c = st.C.get(id);
+      if (c === undefined) return;
+      if (s.length > 2) c.abort(new Error(s[2].str)); else c.abort();
+      return;
+    }
+    case 'abort-signal': {  // (abort-signal C ["m"]): AbortSignal.abort([new Error(m)])
+      st.S.set(id, s.length > 2 ? AbortSignal.abort(new Error(s[2].str)) : AbortSignal.abort());
+      return;
+    }
+    case 'timeout-signal': {  // (timeout-signal C D): AbortSignal.timeout(D), and a companion
+      const d = delay(st, s[2]);
+      st.S.set(id, AbortSignal.timeout(d));
+      companionTimer(st, d);
+      return;
+    }
+    case 'any-signal': {  // (any-signal C (ids)): AbortSignal.any(those signals)
+      const list = s[2].map((c) => sig(st, c)).filter((x) => x !== undefined);
+      st.S.set(id, AbortSignal.any(list));
+      return;
+    }
+    case 'on-abort': case 'on-abort-once': {
+      // (on-abort C "L" S...): signal.addEventListener('abort', e => { log L reason; S... }[,
+      // {once: true}]); the listener is kept under L for (off-abort C "L").
+      const signal = sig(st, id);
+      if (signal === undefined) return;
+      const l = lab(s[2]);
+      const fn = (e) => { log(l + ' ' + fmtReason(e.target.reason)); runBody(st, s.slice(3)); };
+      signal.addEventListener('abort', fn, op === 'on-abort-once' ? { once: true } : undefined);
+      st.listeners.set(l, fn);
+      return;
+    }
+    case 'off-abort': {  // (off-abort C "L"): signal.removeEventListener('abort', L's listener)
+      const signal = sig(st, id);
+      const fn = st.listeners.get(lab(s[2]));
+      if (signal !== undefined && fn !== undefined) signal.removeEventListener('abort', fn);
+      return;
+    }
+    case 'onabort': {  // (onabort C "L" S...): signal.onabort = listener; (onabort C): = null
+      const signal = sig(st, id);
+      if (signal === undefined) return;
+      if (s.length < 3) { signal.onabort = null; return; }
+      const l = lab(s[2]);
+      signal.onabort = (e) => { log(l + ' ' + fmtReason(e.target.reason)); runBody(st, s.slice(3)); };
+      return;
+    }
+    case 'sigstate': {  // (sigstate C "L"): logs L and the signal's reason, or L live
+      const signal = sig(st, id);
+      if (signal === undefined) return;
+      log(lab(s[2]) + ' ' + (signal.aborted ? fmtReason(signal.reason) : 'live'));
+      return;
+    }
+    case 'sleep': {
+      // (sleep N D V [C]): require('timers/promises').setTimeout(D, V, {signal}), and a companion
+      const signal = sig(st, s[4]);
+      const d = delay(st, s[2]);
+      define(st, id, timersPromises.setTimeout(d, val(s[3]), signal ? { signal } : undefined), 'v');
+      companionTimer(st, d);
+      return;
+    }
+    case 'imm-p': {
+      // (imm-p N V [C]): require('timers/promises').setImmediate(V, {signal}), and a companion
+      const signal = sig(st, s[3]);
+      define(st, id, timersPromises.setImmediate(val(s[2]), signal ? { signal } : undefined), 'v');
+      companionImmediate(st);
+      return;
+    }
+    case 'once': {
+      // (once N "ev" [C]): events.once(emitter, ev, {signal}) on the program's one emitter:
+      // fulfils with the emission's arguments ([V]); kind 'o'
+      const signal = sig(st, s[3]);
+      define(st, id, eventsOnce(st.emitter, lab(s[2]), signal ? { signal } : undefined), 'o');
+      return;
+    }
+    case 'emit': st.emitter.emit(lab(s[1]), val(s[2])); return;  // (emit "ev" V)
+    case 'emit-error': {  // (emit-error "m"): emit('error', new Error(m)) if it has listeners
+      if (st.emitter.listenerCount('error') > 0) st.emitter.emit('error', new Error(s[1].str));
       return;
     }
     default:
