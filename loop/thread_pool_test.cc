@@ -147,6 +147,20 @@ class Gate {
   bool open_ = false;
 };
 
+// Queues one job per pool thread that waits for `gate`, and returns once all of them run: until
+// the gate opens, every further job waits in the pool's queue.
+void occupyEveryPoolThread(Gate& gate) {
+  auto started = std::make_shared<std::atomic<std::size_t>>(0);
+  const std::size_t threads = vow::threadPoolSize();
+  for (std::size_t i = 0; i < threads; ++i) {
+    vow::queueWork([started, &gate] {
+      ++*started;
+      gate.wait();
+    });
+  }
+  while (started->load() < threads) std::this_thread::yield();
+}
+
 TEST(QueueWorkSignal, AnAlreadyAbortedSignalRejectsWithoutRunningTheJob) {
   vow::Loop loop;
   std::atomic<bool> ran{false};
@@ -162,16 +176,7 @@ TEST(QueueWorkSignal, AbortingAJobNoThreadStartedDropsItUnrunAndRejectsAtOnce) {
   vow::Loop loop;
   Log log;
   Gate gate;
-  std::atomic<int> started{0};
-  // Every pool thread is busy until the gate opens, so the next job waits in the queue.
-  const std::size_t threads = vow::threadPoolSize();
-  for (std::size_t i = 0; i < threads; ++i) {
-    vow::queueWork([&] {
-      ++started;
-      gate.wait();
-    });
-  }
-  while (started.load() < static_cast<int>(threads)) std::this_thread::yield();
+  occupyEveryPoolThread(gate);  // the next job waits in the pool's queue
   auto captured = std::make_shared<int>(7);
   std::weak_ptr<int> watch = captured;
   std::atomic<bool> ran{false};
@@ -233,15 +238,8 @@ TEST(QueueWorkSignal, AbortAfterTheJobSettledChangesNothing) {
 TEST(QueueWorkSignal, ABatchCancelledByOneControllerLeavesNothingQueued) {
   vow::Loop loop;
   Gate gate;
-  std::atomic<int> started{0}, ran{0};
-  const std::size_t threads = vow::threadPoolSize();
-  for (std::size_t i = 0; i < threads; ++i) {
-    vow::queueWork([&] {
-      ++started;
-      gate.wait();
-    });
-  }
-  while (started.load() < static_cast<int>(threads)) std::this_thread::yield();
+  std::atomic<int> ran{0};
+  occupyEveryPoolThread(gate);
   vow::AbortController c;
   c.signal().setMaxListeners(0);
   int rejected = 0;
