@@ -296,13 +296,22 @@ void WriteStream::pump() {
       });
 }
 
-void WriteStream::failQueued(const Error& err) {
+std::deque<WriteStream::Pending> WriteStream::takeQueued() {
   std::deque<Pending> rest;
   rest.swap(queue_);
   buffered_ = 0;
-  for (auto& p : rest) {
+  return rest;
+}
+
+void WriteStream::failAll(std::deque<Pending>& writes, const Error& err) {
+  for (auto& p : writes) {
     if (p.callback) p.callback(err);
   }
+}
+
+void WriteStream::failQueued(const Error& err) {
+  std::deque<Pending> rest = takeQueued();
+  failAll(rest, err);
 }
 
 void WriteStream::end() {
@@ -327,14 +336,8 @@ void WriteStream::destroy(Error error) {
     Error reason = error ? error
                          : Error(Exception("Cannot call write after a stream was destroyed",
                                            "ERR_STREAM_DESTROYED"));
-    std::deque<Pending> rest;
-    rest.swap(queue_);
-    buffered_ = 0;
-    nextTick([rest = std::move(rest), reason = std::move(reason)]() mutable {
-      for (auto& p : rest) {
-        if (p.callback) p.callback(reason);
-      }
-    });
+    nextTick(
+        [rest = takeQueued(), reason = std::move(reason)]() mutable { failAll(rest, reason); });
   }
   if (writing_) {
     close_after_write_ = true;

@@ -165,6 +165,9 @@ class WriteStream final : public EventEmitter, public std::enable_shared_from_th
   friend void watchSignal(const std::shared_ptr<S>& stream, const AbortSignal& signal);
   void afterOpen(Error err, int fd);
   void pump();
+  // Empties the queue of writes not yet started (and its byte count).
+  std::deque<Pending> takeQueued();
+  static void failAll(std::deque<Pending>& writes, const Error& err);
   void failQueued(const Error& err);
   void finishDestroy(Error error);
 

@@ -85,9 +85,8 @@ class AbortState : public std::enable_shared_from_this<AbortState> {
     reason_ = std::move(reason);
     unpin();
     // Aborted, it waits for nothing: its timer no longer holds it for its dependants either.
-    // (Kept, that pin was a cycle: the signal holds its timer, whose callback holds the pin.)
-    pinned_dependants_ = 0;
-    if (auto holder = timer_holder_.lock()) holder->strong.reset();
+    // (Kept, that hold was a cycle: the signal holds its timer, whose callback holds it.)
+    updateTimerHold();
     dispatch();
     // Node walks its dependants Set in insertion order, skipping those already collected.
     auto dependants = std::move(dependants_);
@@ -230,7 +229,7 @@ class AbortState : public std::enable_shared_from_this<AbortState> {
   void pin() {
     if (aborted_ || pinned_) return;
     pinned_ = true;
-    if (auto holder = timer_holder_.lock()) holder->strong = shared_from_this();
+    updateTimerHold();
     for (const auto& w : sources_) {
       if (auto s = w.lock()) s->pinDependant(this);
     }
@@ -239,9 +238,7 @@ class AbortState : public std::enable_shared_from_this<AbortState> {
     if (!pinned_) return;
     pinned_ = false;
     auto self = shared_from_this();  // releasing the pins may release the last owner
-    if (pinned_dependants_ == 0) {
-      if (auto holder = timer_holder_.lock()) holder->strong.reset();
-    }
+    updateTimerHold();
     for (const auto& w : sources_) {
       if (auto s = w.lock()) s->unpinDependant(this);
     }
@@ -252,7 +249,8 @@ class AbortState : public std::enable_shared_from_this<AbortState> {
       if (s.get() == d) {
         if (dep.strong == nullptr) {
           dep.strong = std::move(s);
-          if (pinned_dependants_++ == 0) pinSelfForDependants();
+          ++pinned_dependants_;
+          updateTimerHold();
         }
         return;
       }
@@ -263,17 +261,23 @@ class AbortState : public std::enable_shared_from_this<AbortState> {
       if (dep.strong.get() == d) {
         auto keep = std::move(dep.strong);
         dep.strong = nullptr;
-        if (--pinned_dependants_ == 0 && !pinned_) {
-          if (auto holder = timer_holder_.lock()) holder->strong.reset();
-        }
+        --pinned_dependants_;
+        updateTimerHold();
         return;
       }
     }
   }
-  // A timeout signal that a pinned any() signal depends on must live until it fires.
-  void pinSelfForDependants() {
-    if (aborted_) return;
-    if (auto holder = timer_holder_.lock()) holder->strong = shared_from_this();
+  // A timeout signal's timer holds it while it can still abort and someone would see it: it
+  // has listeners (pinned_) or a pinned any() signal depends on it. Derived from that state at
+  // every change, so no path can leave a stale hold (a cycle through the timer's callback).
+  void updateTimerHold() {
+    auto holder = timer_holder_.lock();
+    if (holder == nullptr) return;
+    if (!aborted_ && (pinned_ || pinned_dependants_ > 0)) {
+      holder->strong = shared_from_this();
+    } else {
+      holder->strong.reset();
+    }
   }
   void pruneDependants() {
     std::erase_if(dependants_, [](const Dependant& d) { return d.weak.expired(); });
