@@ -291,6 +291,7 @@ inline void nextTick(absl::AnyInvocable<void()> f) { Loop::current().nextTick(st
 
 }  // namespace vow
 
+#include "vow/loop/event_iterator.h"         // IWYU pragma: export
 #include "vow/loop/thread_pool.h"            // IWYU pragma: export
 #include "vow/loop/thread_safe_resolvers.h"  // IWYU pragma: export
 #include "vow/loop/timers.h"                 // IWYU pragma: export
