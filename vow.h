@@ -7,6 +7,8 @@
 #include "vow/fs/fs.h"                    // IWYU pragma: export
 #include "vow/loop/abort_controller.h"    // IWYU pragma: export
 #include "vow/loop/loop.h"                // IWYU pragma: export
+#include "vow/loop/perf_hooks.h"          // IWYU pragma: export
+#include "vow/loop/trace.h"               // IWYU pragma: export
 #include "vow/promise/async_generator.h"  // IWYU pragma: export
 #include "vow/promise/combinators.h"      // IWYU pragma: export
 #include "vow/promise/for_await.h"        // IWYU pragma: export

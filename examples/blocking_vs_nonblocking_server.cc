@@ -140,9 +140,15 @@ vow::Promise<void> mainAsync() {
   });
 }
 
-int main() {
+// `--timeline`: also prints what the loop thread did when (vow/loop/trace.h), one column per
+// ~1/72 of the run: the blocking server's reads are long I/O callbacks (O) in a row, the
+// non-blocking server's are short timer callbacks (T) with the loop idle between them.
+int main(int argc, char** argv) {
+  const bool timeline = argc > 1 && std::string(argv[1]) == "--timeline";
   examples::ScratchDir scratch("blocking_vs_nonblocking_server",
                                {{"page.txt", "hello from page.txt"}});
+  if (timeline) vow::trace::start();
   mainAsync();
   vow::run();
+  if (timeline) std::fputs(vow::trace::renderTimeline(vow::trace::stop()).c_str(), stdout);
 }

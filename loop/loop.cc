@@ -4,11 +4,13 @@
 
 #include <time.h>
 
+#include <optional>
 #include <stdexcept>
 #include <utility>
 
 #include "absl/cleanup/cleanup.h"
 #include "vow/loop/internal/hrtime.h"
+#include "vow/loop/internal/trace.h"
 
 namespace vow {
 
@@ -66,6 +68,7 @@ Loop& Loop::current() {
 }
 
 Loop::Loop() : now_(clockMs()) {
+  internal::traceFromEnvironment();
   // The thread's current loop and promise host from now on (rejections reported before any
   // host existed on this thread are delivered to this one now).
   previous_ = std::exchange(t_current, this);
@@ -99,6 +102,7 @@ bool Loop::run(RunMode mode) {
   if (running_) throw std::logic_error("vow::Loop::run() called from inside the loop");
   running_ = true;
   if (loop_start_ns_ == 0) loop_start_ns_ = internal::monotonicNs();
+  internal::traceNameThread("loop");
   // While it runs, this loop is the thread's current loop (and rejection tracker), so that
   // callbacks calling vow::setTimeout & co. reach it even if another Loop object is current.
   Loop* saved_current = t_current;
@@ -175,14 +179,20 @@ void Loop::runPhases(Phase phase, bool resumed, RunMode mode) {
             break;
           }
         }
-        timers_.run(now_);
+        {
+          internal::TraceSpan span("timers", "phase");
+          timers_.run(now_);
+        }
         phase = Phase::kPending;
         break;
-      case Phase::kPending:
+      case Phase::kPending: {
+        internal::TraceSpan span("pending", "phase");
         runPending();
         phase = Phase::kPoll;
         break;
-      case Phase::kPoll:
+      }
+      case Phase::kPoll: {
+        internal::TraceSpan span("poll", "phase");
         // idle / prepare: vow has no public idle or prepare handles; a ref'd immediate acts
         // as Node's idle handle by making the poll below not block (pollTimeout()).
         if (resumed) {
@@ -197,19 +207,26 @@ void Loop::runPhases(Phase phase, bool resumed, RunMode mode) {
         }
         phase = Phase::kCheck;
         break;
-      case Phase::kCheck:
+      }
+      case Phase::kCheck: {
+        internal::TraceSpan span("check", "phase");
         checks_.run(resumed, unfinished_checkpoint_);
         phase = Phase::kClose;
         break;
-      case Phase::kClose:
+      }
+      case Phase::kClose: {
+        internal::TraceSpan span("close", "phase");
         runClosing();
         phase = Phase::kTimers;
         break;
-      case Phase::kTimers:
+      }
+      case Phase::kTimers: {
+        internal::TraceSpan span("timers", "phase");
         if (!resumed) updateTime();  // Node's RunTimers goes on with the same `now`
         timers_.run(now_);
         phase = Phase::kAlive;
         break;
+      }
       case Phase::kAlive:
         if (one_iteration) return;
         phase = alive() ? Phase::kPending : Phase::kBeforeExit;
@@ -249,7 +266,13 @@ void Loop::resumeCheckpoint(Stage from) {
 
 void Loop::checkpoint() {
   // Node's processTicksAndRejections. Where an exception comes from decides how run() goes on
-  // (see run()): the handlers below note it, costing nothing when nothing throws.
+  // (see run()): the handlers below note it, costing nothing when nothing throws. Traced only
+  // when it has something to run (most checkpoints have nothing).
+  std::optional<internal::TraceSpan> span;
+  if (internal::tracing() && (!ticks_.empty() || !internal::JobQueue::current().empty()))
+      [[unlikely]] {
+    span.emplace("checkpoint", "loop");
+  }
   bool again;
   do {
     try {
@@ -285,7 +308,10 @@ void Loop::runPending() {
   while (n-- > 0 && !pending_.empty()) {
     absl::AnyInvocable<void()> f = std::move(pending_.front());
     pending_.pop_front();
-    f();
+    {
+      internal::TraceSpan span("pending", "callback");
+      f();
+    }
     checkpoint();
   }
 }
@@ -295,7 +321,10 @@ void Loop::runClosing() {
   while (n-- > 0 && !closing_.empty()) {
     absl::AnyInvocable<void()> f = std::move(closing_.front());
     closing_.pop_front();
-    f();
+    {
+      internal::TraceSpan span("close callback", "callback");
+      f();
+    }
     checkpoint();
   }
 }

@@ -178,8 +178,7 @@ double Histogram::stddev() const noexcept {
   double dev = 0;
   for (std::size_t i = 0; i < data_->counts.size(); ++i) {
     if (std::int64_t c = data_->counts[i]) {
-      const double d =
-          static_cast<double>(HdrData::medianEquivalent(HdrData::valueAtIndex(i))) - m;
+      const double d = static_cast<double>(HdrData::medianEquivalent(HdrData::valueAtIndex(i))) - m;
       dev += d * d * static_cast<double>(c);
     }
   }
@@ -188,10 +187,11 @@ double Histogram::stddev() const noexcept {
 
 std::int64_t Histogram::percentile(double p) const {
   if (!(p > 0 && p <= 100)) {
-    throw RangeError("The value of \"percentile\" is out of range. It must be > 0 && <= 100. "
-                     "Received " +
-                         jsNumber(p),
-                     "ERR_OUT_OF_RANGE");
+    throw RangeError(
+        "The value of \"percentile\" is out of range. It must be > 0 && <= 100. "
+        "Received " +
+            jsNumber(p),
+        "ERR_OUT_OF_RANGE");
   }
   const double requested = std::min(p, 100.0);
   std::int64_t at =
@@ -355,8 +355,7 @@ EventLoopUtilization eventLoopUtilization(const Loop& loop,
     return {idle, active, active / (idle + active)};
   }
   const double idle = static_cast<double>(loop.idleTimeNs()) / 1e6;
-  const double active =
-      static_cast<double>(::vow::internal::monotonicNs() - start) / 1e6 - idle;
+  const double active = static_cast<double>(::vow::internal::monotonicNs() - start) / 1e6 - idle;
   if (!util1) return {idle, active, active / (idle + active)};
   const double idle_delta = idle - util1->idle;
   const double active_delta = active - util1->active;

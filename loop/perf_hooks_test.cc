@@ -40,8 +40,8 @@ TEST(PerfHooksHistogram, BucketsMinMaxMeanAndPercentilesMatchNode) {
   h.record(1);
   h.record(3000);
   h.record(123456);
-  EXPECT_THAT(h.percentiles(), ElementsAre(Pair(0.0, 1), Pair(50.0, 3000), Pair(75.0, 123456),
-                                           Pair(100.0, 123456)));
+  EXPECT_THAT(h.percentiles(),
+              ElementsAre(Pair(0.0, 1), Pair(50.0, 3000), Pair(75.0, 123456), Pair(100.0, 123456)));
   EXPECT_EQ(h.min(), 1);
   EXPECT_EQ(h.max(), 123519);
   EXPECT_DOUBLE_EQ(h.mean(), 42163.333333333336);
@@ -126,7 +126,7 @@ TEST(PerfHooksMonitorEventLoopDelay, DoesNotKeepTheLoopAlive) {
 TEST(PerformanceEventLoopUtilization, IdleWhileWaitingActiveWhileWorking) {
   vow::Loop loop;
   EXPECT_EQ(vow::performance::eventLoopUtilization().utilization, 0);  // not started yet
-  vow::setTimeout([] {}, 50);  // the loop waits in poll
+  vow::setTimeout([] {}, 50);                                          // the loop waits in poll
   loop.run();
   const auto waited = vow::performance::eventLoopUtilization();
   EXPECT_GE(waited.idle, 40);

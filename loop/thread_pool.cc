@@ -7,7 +7,9 @@
 #include <mutex>
 #include <thread>
 
+#include "vow/loop/internal/hrtime.h"
 #include "vow/loop/internal/inbox.h"
+#include "vow/loop/internal/trace.h"
 #include "vow/loop/internal/work_queue.h"
 #include "vow/loop/loop.h"
 
@@ -37,7 +39,8 @@ struct PoolTask {
   Inbox* inbox;
   WorkQueue* queue;
   std::uint32_t slot;
-  bool queued = true;  // in the pool's FIFO: no thread has taken it (uv_cancel can)
+  bool queued = true;      // in the pool's FIFO: no thread has taken it (uv_cancel can)
+  std::uint64_t flow = 0;  // tracing: the arrow from where it was queued (0: not traced)
 };
 
 namespace {
@@ -57,7 +60,10 @@ class ThreadPool {
 
   explicit ThreadPool(std::size_t size) : size_(size) {
     for (std::size_t i = 0; i < size; ++i) {
-      std::thread([this] { worker(); }).detach();
+      std::thread([this] {
+        internal::traceNameThread("pool");
+        worker();
+      }).detach();
     }
   }
 
@@ -108,14 +114,30 @@ class ThreadPool {
       PoolTask* task = take();
       // An exception must not end the pool thread (std::terminate): it travels with the
       // completion to the loop thread, which throws it out of run().
-      try {
-        task->work();
-      } catch (...) {
-        task->error = std::current_exception();
+      std::uint64_t done_flow = 0;
+      {
+        internal::TraceSpan span("pool job", "pool");
+        if (task->flow != 0 && internal::tracing()) [[unlikely]] {
+          internal::traceRecord("queueWork", "flow", 'f', internal::monotonicNs(), 0, task->flow);
+        }
+        try {
+          task->work();
+        } catch (...) {
+          task->error = std::current_exception();
+        }
+        task->work = nullptr;  // release what the job captured here, on the pool thread
+        if (internal::tracing()) [[unlikely]] {
+          done_flow = internal::traceFlowId();
+          internal::traceRecord("completion", "flow", 's', internal::monotonicNs(), 0, done_flow);
+        }
       }
-      task->work = nullptr;  // release what the job captured here, on the pool thread
+      task->flow = done_flow;
       Inbox* inbox = task->inbox;
       inbox->push([owned = std::unique_ptr<PoolTask>(task)] {
+        internal::TraceSpan span("pool completion", "callback");
+        if (owned->flow != 0 && internal::tracing()) [[unlikely]] {
+          internal::traceRecord("completion", "flow", 'f', internal::monotonicNs(), 0, owned->flow);
+        }
         owned->queue->complete(owned->slot, std::move(owned->error));
       });
     }
@@ -134,6 +156,10 @@ class ThreadPool {
 PoolTask* submitToPool(absl::AnyInvocable<void()> work, Inbox* inbox, WorkQueue* queue,
                        std::uint32_t slot) {
   auto* task = new PoolTask{nullptr, nullptr, std::move(work), nullptr, inbox, queue, slot};
+  if (internal::tracing()) [[unlikely]] {
+    task->flow = internal::traceFlowId();
+    internal::traceRecord("queueWork", "flow", 's', internal::monotonicNs(), 0, task->flow);
+  }
   ThreadPool::instance().submit(task);
   return task;
 }

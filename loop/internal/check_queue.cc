@@ -4,6 +4,7 @@
 
 #include <algorithm>
 
+#include "vow/loop/internal/trace.h"
 #include "vow/loop/loop.h"
 
 namespace vow::internal {
@@ -84,6 +85,7 @@ void CheckQueue::run(bool resumed, bool checkpoint_first) {
     Entry& e = running_[running_index_++];
     deactivate(e);
     absl::AnyInvocable<void()> fn = std::move(e.callback);
+    TraceSpan span("setImmediate", "callback");
     fn();
   }
   running_.clear();

@@ -6,6 +6,7 @@
 #include <cerrno>
 #include <system_error>
 
+#include "vow/loop/internal/trace.h"
 #include "vow/loop/loop.h"
 
 namespace vow::internal {
@@ -76,7 +77,10 @@ void InboxReader::takeAndRun() {
 void InboxReader::runLeftover() {
   while (index_ < batch_.size()) {
     absl::AnyInvocable<void()> f = std::move(batch_[index_++]);
-    f();
+    {
+      TraceSpan span("post", "callback");
+      f();
+    }
     loop_.checkpoint();
   }
   batch_.clear();

@@ -9,6 +9,7 @@
 #include "absl/cleanup/cleanup.h"
 #include "vow/loop/internal/hrtime.h"
 #include "vow/loop/internal/inbox.h"
+#include "vow/loop/internal/trace.h"
 #include "vow/loop/loop.h"
 
 namespace vow::internal {
@@ -142,7 +143,10 @@ void Poller::dispatch() {
         w->callback = std::move(cb);
       }
     };
-    cb(got);
+    {
+      TraceSpan span("I/O", "callback");
+      cb(got);
+    }
     loop_.checkpoint();
   }
   polled_count_ = polled_next_ = 0;

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "absl/cleanup/cleanup.h"
+#include "vow/loop/internal/trace.h"
 #include "vow/loop/loop.h"
 
 namespace vow::internal {
@@ -278,6 +279,7 @@ void TimerQueue::listOnTimeout(TimerList* list, std::int64_t now) {
           t->flags.setActive(handles_, false);
         }
       };
+      TraceSpan span(t->repeat != 0 ? "setInterval" : "setTimeout", "callback");
       fn();
     }
   }
