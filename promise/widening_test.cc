@@ -82,6 +82,19 @@ TEST(PromiseCatch, HandlerReturningNothingWidensToOptional) {
   EXPECT_THAT(log.lines, ElementsAre("logged x", "undefined"));
 }
 
+TEST(PromiseCatch, NothingOnBothSidesStaysVoid) {
+  Log log;
+  auto p = Promise<void>::reject(std::runtime_error("x")).catch_([] { return std::nullopt; });
+  static_assert(std::is_same_v<decltype(p), Promise<void>>);
+  p.then([&] { log("recovered"); });
+  auto any =
+      AnyPromise(Promise<int>::reject(std::runtime_error("y"))).catch_([] { return std::nullopt; });
+  static_assert(std::is_same_v<decltype(any), Promise<void>>);
+  any.then([&] { log("recovered any"); });
+  runMicrotasks();
+  EXPECT_THAT(log.lines, ElementsAre("recovered", "recovered any"));
+}
+
 TEST(PromiseCatch, HandlerOfAnotherTypeWidensTheChain) {
   Log log;
   auto print = [&](const std::variant<int, Error>& v) {

@@ -339,6 +339,9 @@ void settleWith(D* d, Fn&& fn) noexcept {
       d->rejectIfUnlocked(fn().reason);
     } else if constexpr (std::is_same_v<R, U>) {
       d->resolveValue(fn());
+    } else if constexpr (std::is_void_v<U>) {
+      (void)fn();  // a nothing (std::nullopt) where both paths give nothing
+      d->resolveValue();
     } else {
       d->resolveValue(widenTo<U>(fn()));
     }
