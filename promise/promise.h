@@ -263,7 +263,9 @@ class Promise {
   //      keeps `false` apart from 0); an integral A with a floating-point B gives B (JS keeps
   //      0.5); other numbers give A.
   //   5. B converts implicitly to A: A (`"n/a"` on a Promise<std::string>, nullptr on a
-  //      Promise<std::shared_ptr<X>>); else A converts implicitly to B: B.
+  //      Promise<std::shared_ptr<X>>); else A converts implicitly to B: B. Except into a view
+  //      (std::string_view, std::span, a C string) from a value that owns its memory, which
+  //      would dangle: a std::string beside a std::string_view gives the variant.
   //   6. otherwise std::variant<A, B>: `.catch_([](const Error& e) { return e; })` on a
   //      Promise<int> is a Promise<std::variant<int, vow::Error>>.
   // Widening costs no microtask: the ticks are JS's whatever the types.

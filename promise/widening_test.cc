@@ -2,11 +2,14 @@
 // widened by the rule documented above Promise<T>::catch_, at the same ticks as JS.
 #include <memory>
 #include <optional>
+#include <span>
 #include <stdexcept>
 #include <string>
+#include <string_view>
 #include <type_traits>
 #include <utility>
 #include <variant>
+#include <vector>
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
@@ -55,6 +58,15 @@ static_assert(std::is_same_v<Widened<std::string, const char*>, std::string>);
 static_assert(std::is_same_v<Widened<const char*, std::string>, std::string>);
 static_assert(std::is_same_v<Widened<std::unique_ptr<Base>, std::unique_ptr<Derived>>,
                              std::unique_ptr<Base>>);
+static_assert(std::is_same_v<Widened<std::string, std::string_view>,
+                             std::variant<std::string, std::string_view>>);
+static_assert(std::is_same_v<Widened<std::string_view, std::string>,
+                             std::variant<std::string_view, std::string>>);
+static_assert(std::is_same_v<Widened<std::string_view, const char*>, std::string_view>);
+static_assert(std::is_same_v<Widened<const char*, std::string>, std::string>);
+static_assert(std::is_same_v<Widened<const char*, std::nullptr_t>, const char*>);
+static_assert(std::is_same_v<Widened<std::vector<int>, std::span<int>>,
+                             std::variant<std::vector<int>, std::span<int>>>);
 static_assert(std::is_same_v<Widened<std::string, std::vector<int>>,
                              std::variant<std::string, std::vector<int>>>);
 

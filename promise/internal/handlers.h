@@ -8,6 +8,8 @@
 #include <cstddef>
 #include <memory>
 #include <optional>
+#include <span>
+#include <string_view>
 #include <type_traits>
 #include <utility>
 #include <variant>
@@ -136,6 +138,25 @@ struct VariantUnion<std::variant<A...>, std::variant<B...>> : AppendNew<std::var
 template <class X>
 constexpr bool kIsNumberOrPointer = std::is_arithmetic_v<X> || std::is_pointer_v<X>;
 
+// A view of memory that some other value owns (a string view, a span, a C string; nullptr
+// owns nothing either): a value that is not one never converts to one in the widened type, as
+// it would dangle once the source promise or the handler's temporary is gone.
+template <class X>
+struct IsView : std::bool_constant<std::is_same_v<X, std::nullptr_t>> {};
+template <class C, class Tr>
+struct IsView<std::basic_string_view<C, Tr>> : std::true_type {};
+template <class E, std::size_t N>
+struct IsView<std::span<E, N>> : std::true_type {};
+template <class C>
+struct IsView<C*> : std::bool_constant<std::is_same_v<std::remove_cv_t<C>, char> ||
+                                       std::is_same_v<std::remove_cv_t<C>, wchar_t> ||
+                                       std::is_same_v<std::remove_cv_t<C>, char8_t> ||
+                                       std::is_same_v<std::remove_cv_t<C>, char16_t> ||
+                                       std::is_same_v<std::remove_cv_t<C>, char32_t>> {};
+// X converts implicitly to Y, and not from a value that owns its memory to a view of it.
+template <class X, class Y>
+constexpr bool kWidensTo = std::is_convertible_v<X, Y> && (!IsView<Y>::value || IsView<X>::value);
+
 template <class A, class B>
 constexpr auto widened() {
   if constexpr (std::is_same_v<A, B>) {
@@ -154,9 +175,9 @@ constexpr auto widened() {
     return std::type_identity<std::variant<A, B>>{};  // JS keeps `false` apart from 0
   } else if constexpr (std::is_integral_v<A> && std::is_floating_point_v<B>) {
     return std::type_identity<B>{};
-  } else if constexpr (std::is_convertible_v<B, A>) {
+  } else if constexpr (kWidensTo<B, A>) {
     return std::type_identity<A>{};
-  } else if constexpr (std::is_convertible_v<A, B>) {
+  } else if constexpr (kWidensTo<A, B>) {
     return std::type_identity<B>{};
   } else {
     return std::type_identity<std::variant<A, B>>{};
