@@ -318,4 +318,25 @@ TEST(Process, RejectionBeforeAnyLoopIsReportedByTheLoop) {
   }).join();
 }
 
+// JS: process.on('unhandledRejection', (r, p) => p.catch(...)): the catch handles it, so
+// Node emits 'rejectionHandled' for it once the microtasks the listener queued have run.
+TEST(LoopRejections, ListenerCatchingThePromiseItGetsHandlesIt) {
+  vow::Loop loop;
+  Log log;
+  auto p = vow::Promise<int>::reject(vow::Exception("x"));
+  vow::process().on("unhandledRejection", [&](const vow::Error& e, const vow::AnyPromise& got) {
+    log.push_back("unhandled " + e.message());
+    got.catch_([&](const vow::Error& reason) { log.push_back("caught " + reason.message()); })
+        .then([&] { log.push_back("after catch"); });
+  });
+  vow::process().on("rejectionHandled", [&](const vow::AnyPromise& handled) {
+    log.push_back(handled == vow::AnyPromise(p) ? "rejectionHandled (same promise)"
+                                                : "rejectionHandled (other)");
+  });
+  vow::setTimeout([&] { log.push_back("timer"); }, 0);
+  loop.run();
+  EXPECT_EQ(log, (Log{"unhandled x", "caught x", "after catch", "rejectionHandled (same promise)",
+                      "timer"}));
+}
+
 }  // namespace

@@ -58,9 +58,7 @@ void traceNameThread(const char* prefix) {
   if (inserted) it->second = std::string(prefix) + " " + std::to_string(tid);
 }
 
-std::uint64_t traceFlowId() noexcept {
-  return g_next_flow.fetch_add(1, std::memory_order_relaxed);
-}
+std::uint64_t traceFlowId() noexcept { return g_next_flow.fetch_add(1, std::memory_order_relaxed); }
 
 // VOW_TRACE=FILE: record from the first loop on, write FILE at exit.
 void traceFromEnvironment() {
@@ -226,8 +224,8 @@ std::string renderTimeline(const std::vector<Event>& events, int width) {
   }
   std::string out;
   char head[96];
-  std::snprintf(head, sizeof head, "%-*s 0 ms%*s%.1f ms\n", static_cast<int>(label), "",
-                width - 8, "", static_cast<double>(t1 - t0) / 1e6);
+  std::snprintf(head, sizeof head, "%-*s 0 ms%*s%.1f ms\n", static_cast<int>(label), "", width - 8,
+                "", static_cast<double>(t1 - t0) / 1e6);
   out += head;
   for (const auto& [tid, row] : rows) {
     auto it = names.find(tid);

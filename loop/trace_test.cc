@@ -41,8 +41,9 @@ TEST(Trace, CallbacksNestInTheirPhasesAndPoolJobsRunOnPoolTracks) {
   vow::setTimeout(
       [] {
         vow::setImmediate([] {});
-        vow::queueWork([] { std::this_thread::sleep_for(std::chrono::milliseconds(5)); })
-            .then([] { vow::Promise<void>::resolve().then([] {}); });
+        vow::queueWork([] { std::this_thread::sleep_for(std::chrono::milliseconds(5)); }).then([] {
+          vow::Promise<void>::resolve().then([] {});
+        });
       },
       1);
   loop.run();

@@ -111,7 +111,11 @@ struct WithResolvers {
 };
 
 // A promise of any value type, for code that only needs identity and the rejection reason
-// (unhandled-rejection handlers receive one).
+// (unhandled-rejection handlers receive one). Like a JS promise it takes then/catch_/finally,
+// with handlers that take nothing or the reason (`const vow::Error&`, or `const E&` for one
+// exception type): it has no static value type, so a fulfilled value is never seen. Attaching a
+// handler marks it handled, as in JS: in an 'unhandledRejection' listener,
+// `p.catch_([] {})` makes Node (and vow) emit 'rejectionHandled' for it.
 class AnyPromise {
  public:
   explicit AnyPromise(internal::StateBase* s) noexcept : ref_(s) {}
@@ -129,6 +133,23 @@ class AnyPromise {
     return a.ref_.get() == b.ref_.get();
   }
   internal::StateBase* state() const noexcept { return ref_.get(); }
+
+  // JS: p.then(onFulfilled[, onRejected]). onFulfilled takes nothing. Returns a Promise of what
+  // the handlers settle (two different types are widened as by Promise<T>::catch_); a
+  // rejection without onRejected passes through.
+  template <class F>
+  auto then(F&& on_fulfilled) const;
+  template <class F, class R>
+  auto then(F&& on_fulfilled, R&& on_rejected) const;
+  // JS: p.catch(onRejected). The fulfilled path carries nothing, so a handler returning void
+  // gives a Promise<void>, one returning U a Promise<std::optional<U>> (std::nullopt when p
+  // fulfilled).
+  template <class R>
+  auto catch_(R&& on_rejected) const;
+  // JS: p.finally(f): a Promise<void> that settles as p did (a fulfilled value is dropped)
+  // after f ran and what it returned settled, with JS's ticks.
+  template <class F>
+  Promise<void> finally(F&& on_finally) const;
 
  private:
   internal::StateRef ref_;
@@ -215,7 +236,9 @@ class Promise {
     return thenImpl(std::forward<F>(on_fulfilled), internal::NoHandler{});
   }
 
-  // JS: p.then(onFulfilled, onRejected). Both handlers must settle the same type.
+  // JS: p.then(onFulfilled, onRejected). When the two handlers settle different types, the
+  // derived promise's type is both widened to one, by the rule above catch_ (with onFulfilled's
+  // type in the place of the chain's T).
   template <class F, class R>
   auto then(F&& on_fulfilled, R&& on_rejected) const {
     return thenImpl(std::forward<F>(on_fulfilled), std::forward<R>(on_rejected));
@@ -223,10 +246,31 @@ class Promise {
 
   // JS: p.catch(onRejected). A handler taking `const vow::Error&` (or nothing) handles every
   // reason; one taking `const E&` handles only exceptions of type E (or `absl::Status` for
-  // status reasons) and lets other reasons pass through. It must return what the chain carries
-  // (a T, Promise<T>, StatusOr<T>), so the chain has a value when it recovers.
+  // status reasons) and lets other reasons pass through.
+  //
+  // The handler may settle another type than the chain's T (JS: `.catch(() => null)`,
+  // `.catch(e => e)`): the derived promise then carries both, widened by this rule, where A is
+  // the fulfilled path's type (T) and B the handler's (the U of a returned U, Promise<U> or
+  // StatusOr<U>; nothing for void or absl::Status):
+  //   1. A and B the same: that type (Promise<T>, as before).
+  //   2. nothing on one side (void, std::nullopt, or nullptr beside a type without a null of
+  //      its own: JS's undefined and null), X on the other: std::optional<X> (an optional stays
+  //      itself; nothing on both sides: void). `.catch_([](const Error& e) { log(e); })` on a
+  //      Promise<int> is a Promise<std::optional<int>>.
+  //   3. a std::variant on either side: a variant of the alternatives of both, each once, in
+  //      that order (catching twice grows the variant, it does not nest).
+  //   4. numbers: bool with another number or a pointer stays apart, std::variant<A, B> (JS
+  //      keeps `false` apart from 0); an integral A with a floating-point B gives B (JS keeps
+  //      0.5); other numbers give A.
+  //   5. B converts implicitly to A: A (`"n/a"` on a Promise<std::string>, nullptr on a
+  //      Promise<std::shared_ptr<X>>); else A converts implicitly to B: B. Except into a view
+  //      (std::string_view, std::span, a C string) from a value that owns its memory, which
+  //      would dangle: a std::string beside a std::string_view gives the variant.
+  //   6. otherwise std::variant<A, B>: `.catch_([](const Error& e) { return e; })` on a
+  //      Promise<int> is a Promise<std::variant<int, vow::Error>>.
+  // Widening costs no microtask: the ticks are JS's whatever the types.
   template <class R>
-  Promise<T> catch_(R&& on_rejected) const {
+  auto catch_(R&& on_rejected) const {
     return thenImpl(internal::NoHandler{}, std::forward<R>(on_rejected));
   }
 
@@ -255,60 +299,90 @@ class Promise {
 // ---------------------------------------------------------------------------------------------
 // Implementation details.
 
-template <class T>
-template <class F, class R>
-auto Promise<T>::thenImpl(F&& on_fulfilled, R&& on_rejected) const {
+namespace internal {
+
+// then(onFulfilled, onRejected) on `source`, a State<T> (or, with T = AnyValue, a state of any
+// value type, whose value the handlers never see). NoHandler stands for a missing handler.
+template <class T, class F, class R>
+auto makeThen(StateBase* source, F&& on_fulfilled, R&& on_rejected) {
   using OnF = std::decay_t<F>;
   using OnR = std::decay_t<R>;
-  constexpr bool kHasF = !std::is_same_v<OnF, internal::NoHandler>;
-  constexpr bool kHasR = !std::is_same_v<OnR, internal::NoHandler>;
-  if constexpr (kHasF) {
-    static_assert(internal::kIsValueHandler<T, OnF>,
+  constexpr bool kHasF = !std::is_same_v<OnF, NoHandler>;
+  constexpr bool kHasR = !std::is_same_v<OnR, NoHandler>;
+  if constexpr (kHasF && std::is_same_v<T, AnyValue>) {
+    static_assert(std::is_invocable_v<OnF&>,
+                  "AnyPromise::then(): the fulfilment handler takes nothing (an AnyPromise has no "
+                  "static value type).");
+  } else if constexpr (kHasF) {
+    static_assert(kIsValueHandler<T, OnF>,
                   "then(): the fulfilment handler must be callable with the promise's value "
                   "(const T&, or T&& for a move-only T) or with nothing (always nothing for "
                   "Promise<void>).");
   }
   if constexpr (kHasR) {
-    static_assert(internal::kIsErrorHandler<OnR>,
+    static_assert(kIsErrorHandler<OnR>,
                   "then()/catch_(): the rejection handler must take `const vow::Error&`, "
                   "nothing, or `const E&` for the one exception type it handles.");
   }
+  // The value each path settles: the fulfilment handler's (the source's own value when there is
+  // none; nothing for an AnyPromise), the rejection handler's (the other path's when there is
+  // none); U is both widened to one type.
   using FValue = typename decltype([] {
     if constexpr (kHasF) {
-      return std::type_identity<
-          internal::HandlerValueT<typename internal::ValueHandlerResult<T, OnF>::type>>{};
+      return std::type_identity<HandlerValueT<typename ValueHandlerResult<T, OnF>::type>>{};
+    } else if constexpr (std::is_same_v<T, AnyValue>) {
+      return std::type_identity<void>{};
     } else {
       return std::type_identity<T>{};
     }
   }())::type;
   using RValue = typename decltype([] {
     if constexpr (kHasR) {
-      return std::type_identity<
-          internal::HandlerValueT<typename internal::ErrorHandlerResult<OnR>::type>>{};
+      return std::type_identity<HandlerValueT<typename ErrorHandlerResult<OnR>::type>>{};
     } else {
       return std::type_identity<FValue>{};
     }
   }())::type;
-  if constexpr (kHasF) {
-    static_assert(std::is_void_v<FValue> == std::is_void_v<RValue> &&
-                      (std::is_void_v<FValue> || std::is_convertible_v<RValue, FValue>),
-                  "then(onFulfilled, onRejected): both handlers must produce the same type.");
-  } else {
-    static_assert(std::is_void_v<T> == std::is_void_v<RValue>,
-                  "catch_(): the handler must return a value of the promise's type T (or a "
-                  "Promise<T> or StatusOr<T>) so the chain has a value when it recovers; only "
-                  "on a Promise<void> may it return nothing.");
-    static_assert(std::is_void_v<T> || std::is_convertible_v<RValue, T>,
-                  "catch_(): the handler's result must convert to the promise's type T.");
-  }
-  using U = FValue;
-  state_->checkThread();
-  auto* d = new internal::ThenState<T, U, OnF, OnR>(OnF(std::forward<F>(on_fulfilled)),
-                                                    OnR(std::forward<R>(on_rejected)));
+  using U = Widened<FValue, RValue>;
+  source->checkThread();
+  auto* d = new ThenState<T, U, OnF, OnR>(OnF(std::forward<F>(on_fulfilled)),
+                                          OnR(std::forward<R>(on_rejected)));
   d->addSettler();  // the reference held by this promise's reaction list
-  d->setAwaitedSource(state_);
-  state_->addReaction(d);
-  return Promise<U>(d);
+  d->setAwaitedSource(source);
+  source->addReaction(d);
+  return adoptState<U>(d);
+}
+
+// finally's handler result as a promise (the spec's PromiseResolve of f()'s result): a promise
+// is waited for, an error status rejects, anything else is a fulfilled Promise<void>.
+template <class F>
+auto finallyResult(F& f) {
+  using R = std::remove_cvref_t<decltype(f())>;
+  if constexpr (std::is_void_v<R>) {
+    f();
+    return Promise<void>::resolve();
+  } else if constexpr (IsPromise<R>::value) {
+    return f();
+  } else if constexpr (std::is_same_v<R, absl::Status> || IsStatusOr<R>::value) {
+    R r = f();
+    if constexpr (std::is_same_v<R, absl::Status>) {
+      if (!r.ok()) throw StatusError(r);
+    } else {
+      if (!r.ok()) throw StatusError(r.status());
+    }
+    return Promise<void>::resolve();
+  } else {
+    (void)f();
+    return Promise<void>::resolve();
+  }
+}
+
+}  // namespace internal
+
+template <class T>
+template <class F, class R>
+auto Promise<T>::thenImpl(F&& on_fulfilled, R&& on_rejected) const {
+  return internal::makeThen<T>(state_, std::forward<F>(on_fulfilled), std::forward<R>(on_rejected));
 }
 
 template <class T>
@@ -317,26 +391,7 @@ Promise<T> Promise<T>::finally(F&& on_finally) const {
   static_assert(std::is_invocable_v<std::decay_t<F>&>, "finally(): the handler takes nothing.");
   // As the spec's thenFinally / catchFinally: call f, turn its result into a promise
   // (PromiseResolve), and chain the original outcome behind it.
-  auto as_promise = [](auto& f) {
-    using R = std::remove_cvref_t<decltype(f())>;
-    if constexpr (std::is_void_v<R>) {
-      f();
-      return Promise<void>::resolve();
-    } else if constexpr (internal::IsPromise<R>::value) {
-      return f();
-    } else if constexpr (std::is_same_v<R, absl::Status> || internal::IsStatusOr<R>::value) {
-      R r = f();
-      if constexpr (std::is_same_v<R, absl::Status>) {
-        if (!r.ok()) throw StatusError(r);
-      } else {
-        if (!r.ok()) throw StatusError(r.status());
-      }
-      return Promise<void>::resolve();
-    } else {
-      (void)f();
-      return Promise<void>::resolve();
-    }
-  };
+  auto as_promise = [](auto& f) { return internal::finallyResult(f); };
   using Fn = std::decay_t<F>;
   auto shared = std::forward<F>(on_finally);
   if constexpr (std::is_void_v<T>) {
@@ -364,6 +419,35 @@ Promise<T> Promise<T>::finally(F&& on_finally) const {
         });
   }
   (void)sizeof(Fn);
+}
+
+template <class F>
+auto AnyPromise::then(F&& on_fulfilled) const {
+  return internal::makeThen<internal::AnyValue>(ref_.get(), std::forward<F>(on_fulfilled),
+                                                internal::NoHandler{});
+}
+
+template <class F, class R>
+auto AnyPromise::then(F&& on_fulfilled, R&& on_rejected) const {
+  return internal::makeThen<internal::AnyValue>(ref_.get(), std::forward<F>(on_fulfilled),
+                                                std::forward<R>(on_rejected));
+}
+
+template <class R>
+auto AnyPromise::catch_(R&& on_rejected) const {
+  return internal::makeThen<internal::AnyValue>(ref_.get(), internal::NoHandler{},
+                                                std::forward<R>(on_rejected));
+}
+
+template <class F>
+Promise<void> AnyPromise::finally(F&& on_finally) const {
+  static_assert(std::is_invocable_v<std::decay_t<F>&>, "finally(): the handler takes nothing.");
+  auto shared = std::forward<F>(on_finally);
+  return then([shared]() mutable { return internal::finallyResult(shared).then([] {}); },
+              [shared](const Error& reason) mutable {
+                return internal::finallyResult(shared).then(
+                    [reason] { return internal::Rejected<void>{reason}; });
+              });
 }
 
 }  // namespace vow

@@ -13,6 +13,12 @@
 // rejects; only the first call of the callback counts; an exception thrown synchronously by the
 // function rejects the promise.
 //
+// A function with its own promise form (Node: fn[util.promisify.custom] = promiseForm) declares
+// it with a member `promisifyCustom()` returning that form, or is wrapped with
+// vow::withPromisifyCustom(fn, promiseForm); vow::promisify(fn) then returns the form itself
+// (a copy: the form is called untouched, no wrapper, no extra tick). What vow::promisify returns
+// declares itself, so promisifying it again gives it back, as Node does.
+//
 // callbackify delivers the callback the way Node does: through process.nextTick, after the
 // microtasks queued so far. The promise layer knows no loop, so the delivery goes through the
 // thread's PromiseHost (vow/promise/host.h; a vow::Loop schedules with nextTick); with no host
@@ -222,25 +228,113 @@ auto callPrefix(Fn& fn, Tuple& t, std::index_sequence<I...>) {
   return fn(std::get<I>(t)...);
 }
 
+// A callable with its own promise form (Node: fn[util.promisify.custom]).
+template <class F>
+concept HasPromisifyCustom = requires(const std::remove_cvref_t<F>& f) {
+  f.promisifyCustom();
+};
+
+template <class F>
+auto customPromiseForm(const F& fn) {
+  using Custom = std::decay_t<decltype(fn.promisifyCustom())>;
+  static_assert(!IsPromise<Custom>::value,
+                "vow::promisify: promisifyCustom() must return the promise form, a callable that "
+                "returns a Promise, not a Promise (Node: util.promisify.custom must be a "
+                "function)");
+  return Custom(fn.promisifyCustom());
+}
+
+// What promisify returns: calls fn with the arguments and a callback that settles the promise.
+template <class T, class F>
+class Promisified {
+ public:
+  explicit Promisified(F fn) : fn_(std::move(fn)) {}
+
+  template <class... A>
+  Promise<T> operator()(A&&... args) {
+    return callSettling<T>(fn_, std::forward<A>(args)...);
+  }
+  template <class... A>
+  Promise<T> operator()(A&&... args) const {
+    return callSettling<T>(fn_, std::forward<A>(args)...);
+  }
+
+  // Node: promisify(promisify(f)) is promisify(f).
+  const Promisified& promisifyCustom() const noexcept { return *this; }
+
+ private:
+  F fn_;
+};
+
+// What withPromisifyCustom returns: the callback form, carrying its promise form.
+template <class F, class C>
+class WithPromisifyCustom {
+ public:
+  WithPromisifyCustom(F fn, C custom) : fn_(std::move(fn)), custom_(std::move(custom)) {}
+
+  template <class... A>
+  decltype(auto) operator()(A&&... args) {
+    return fn_(std::forward<A>(args)...);
+  }
+  template <class... A>
+  decltype(auto) operator()(A&&... args) const {
+    return fn_(std::forward<A>(args)...);
+  }
+
+  const C& promisifyCustom() const noexcept { return custom_; }
+
+ private:
+  F fn_;
+  C custom_;
+};
+
 }  // namespace internal
 
-// Node: util.promisify(fn). The value type is read from fn's last parameter.
+// Node: fn[util.promisify.custom] = promiseForm, for a function or lambda that cannot carry a
+// member: returns a callable that calls `fn` (the callback form, unchanged) and whose
+// promisify is `promise_form`:
+//
+//   // JS: function sum(a, b, cb) {...}  sum[util.promisify.custom] = (a, b) => ...;
+//   const auto sum = vow::withPromisifyCustom(
+//       [](int a, int b, std::function<void(vow::Error, int)> cb) { ... },
+//       [](int a, int b) { return vow::Promise<int>::resolve(a + b); });
+//   sum(1, 2, cb);                       // the callback form
+//   vow::promisify(sum)(1, 2);           // the promise form, called as it is
+//
+// A class of your own declares it with a member instead:
+// `auto promisifyCustom() const { return [](int a, int b) { ... }; }`.
+template <class F, class C>
+auto withPromisifyCustom(F&& fn, C&& promise_form) {
+  static_assert(!internal::IsPromise<std::decay_t<C>>::value,
+                "vow::withPromisifyCustom: the promise form is a callable that returns a Promise, "
+                "not a Promise (Node: util.promisify.custom must be a function)");
+  return internal::WithPromisifyCustom<std::decay_t<F>, std::decay_t<C>>(
+      std::forward<F>(fn), std::forward<C>(promise_form));
+}
+
+// Node: util.promisify(fn). The value type is read from fn's last parameter. A fn with its own
+// promise form (promisifyCustom(), see above) gives that form instead.
 template <class F>
 auto promisify(F&& fn) {
-  using Cb = internal::LastParam<F>;
-  using T = typename internal::ErrorFirstValue<typename internal::CallbackArgs<Cb>::type>::type;
-  return [fn = std::forward<F>(fn)](auto&&... args) mutable -> Promise<T> {
-    return internal::callSettling<T>(fn, std::forward<decltype(args)>(args)...);
-  };
+  if constexpr (internal::HasPromisifyCustom<F>) {
+    return internal::customPromiseForm(fn);
+  } else {
+    using Cb = internal::LastParam<F>;
+    using T = typename internal::ErrorFirstValue<typename internal::CallbackArgs<Cb>::type>::type;
+    return internal::Promisified<T, std::decay_t<F>>(std::forward<F>(fn));
+  }
 }
 
 // Node: util.promisify(fn), naming the value type (T = void for a callback taking only the
-// error). Works with callables whose callback parameter is a template.
+// error). Works with callables whose callback parameter is a template. A fn with its own
+// promise form gives that form instead.
 template <class T, class F>
 requires(!std::is_same_v<T, F>) auto promisify(F&& fn) {
-  return [fn = std::forward<F>(fn)](auto&&... args) mutable -> Promise<T> {
-    return internal::callSettling<T>(fn, std::forward<decltype(args)>(args)...);
-  };
+  if constexpr (internal::HasPromisifyCustom<F>) {
+    return internal::customPromiseForm(fn);
+  } else {
+    return internal::Promisified<T, std::decay_t<F>>(std::forward<F>(fn));
+  }
 }
 
 // promisify for abseil-style callbacks: fn's last parameter takes absl::StatusOr<T> (-> a
@@ -250,9 +344,7 @@ template <class F>
 auto promisifyStatus(F&& fn) {
   using Cb = internal::LastParam<F>;
   using T = typename internal::StatusValue<typename internal::CallbackArgs<Cb>::type>::type;
-  return [fn = std::forward<F>(fn)](auto&&... args) mutable -> Promise<T> {
-    return internal::callSettling<T>(fn, std::forward<decltype(args)>(args)...);
-  };
+  return internal::Promisified<T, std::decay_t<F>>(std::forward<F>(fn));
 }
 
 // Node: util.callbackify(fn). `fn(args...)` returns a Promise<T>; the result takes

@@ -6,6 +6,7 @@
 #include <memory>
 #include <stdexcept>
 #include <string>
+#include <type_traits>
 #include <vector>
 
 #include "absl/functional/any_invocable.h"
@@ -204,6 +205,65 @@ TEST(ToStatusCallback, FulfilledAndRejected) {
   EXPECT_EQ(*a, 5);
   EXPECT_EQ(b.status().code(), absl::StatusCode::kNotFound);
   EXPECT_TRUE(c.ok());
+}
+
+// --- util.promisify.custom ---------------------------------------------------------------------
+
+// A class with its own promise form: JS's fn[util.promisify.custom], as a member.
+struct LegacyTimesTen {
+  void operator()(int a, std::function<void(Error, int)> cb) const { cb(nullptr, a * 10); }
+  auto promisifyCustom() const {
+    return [](int a) { return Promise<std::string>::resolve("custom " + std::to_string(a)); };
+  }
+};
+
+TEST(PromisifyCustom, MemberGivesTheCustomFormUntouched) {
+  auto p = vow::promisify(LegacyTimesTen{});
+  static_assert(std::is_same_v<decltype(p), decltype(LegacyTimesTen{}.promisifyCustom())>);
+  std::string got;
+  p(4).then([&](const std::string& v) { got = v; });
+  vow::runMicrotasks();
+  EXPECT_EQ(got, "custom 4");
+}
+
+TEST(PromisifyCustom, WithPromisifyCustomKeepsTheCallbackFormAndGivesTheCustomOne) {
+  std::vector<std::string> log;
+  auto custom_calls = std::make_shared<int>(0);
+  const auto sum = vow::withPromisifyCustom(
+      [](int a, int b, std::function<void(Error, int)> cb) { cb(nullptr, a + b); },
+      [custom_calls](int a, int b) {
+        ++*custom_calls;
+        return Promise<int>::resolve(a * b);
+      });
+  sum(2, 3, [&](Error err, int v) { log.push_back("callback " + std::to_string(v)); });
+  auto p = vow::promisify(sum);
+  p(2, 3).then([&](int v) { log.push_back("custom " + std::to_string(v)); });
+  EXPECT_EQ(*custom_calls, 1);  // called at once, untouched, as Node calls fn[custom]
+  vow::promisify<int>(sum)(4, 5).then([&](int v) { log.push_back("custom " + std::to_string(v)); });
+  vow::runMicrotasks();
+  EXPECT_EQ(log, (std::vector<std::string>{"callback 5", "custom 6", "custom 20"}));
+}
+
+// The custom form's promise is returned as it is: no extra microtask between it and the caller.
+TEST(PromisifyCustom, CostsNoTick) {
+  std::vector<std::string> log;
+  auto [gate, open, unused] = Promise<int>::withResolvers();
+  auto f = vow::withPromisifyCustom([](std::function<void(Error, int)>) {},
+                                    [gate = gate] { return gate; });
+  vow::promisify(f)().then([&](int) { log.push_back("custom"); });
+  gate.then([&](int) { log.push_back("gate"); });
+  open(1);
+  vow::runMicrotasks();
+  EXPECT_EQ(log, (std::vector<std::string>{"custom", "gate"}));
+}
+
+TEST(PromisifyCustom, PromisifyingAPromisifiedFunctionGivesItBack) {
+  auto once = vow::promisify(addNow);
+  auto twice = vow::promisify(once);
+  static_assert(std::is_same_v<decltype(once), decltype(twice)>);
+  auto o = watch(twice(2, 3));
+  vow::runMicrotasks();
+  EXPECT_EQ(*o->value, 5);
 }
 
 }  // namespace

@@ -30,7 +30,8 @@ void traceFromEnvironment();
 class TraceSpan {
  public:
   TraceSpan(const char* name, const char* cat) noexcept : name_(name), cat_(cat) {
-    if (tracing()) [[unlikely]] begin_ = monotonicNs();
+    if (tracing()) [[unlikely]]
+      begin_ = monotonicNs();
   }
   TraceSpan(const TraceSpan&) = delete;
   TraceSpan& operator=(const TraceSpan&) = delete;
