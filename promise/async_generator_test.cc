@@ -312,4 +312,63 @@ TEST(ForAwaitNext, IteratorThatThrowsIsNotClosed) {
   EXPECT_EQ(returns, 0);
 }
 
+// Found by the fuzzer: a generator stuck on a promise nobody can settle, consumed by a
+// for-await, must not keep itself, its queued next() and the consumer alive in a cycle.
+TEST(AsyncGeneratorLifetime, StuckGeneratorReleasesItsWaitingConsumer) {
+  std::optional<vow::ResolveFn<void>> resolve;
+  auto gate = Promise<void>([&](auto r, auto) { resolve = r; });
+  auto g = [](Promise<void> gate) -> AsyncGenerator<int> {
+    co_await gate;
+    co_yield 1;
+  };
+  auto consume = [](AsyncGenerator<int> gen, Counted) -> Promise<void> {
+    auto it = vow::forAwait(gen);
+    while (auto x = co_await it.next()) {
+    }
+    co_await it.close();
+  };
+  consume(g(gate), Counted());
+  vow::runMicrotasks();
+  EXPECT_EQ(Counted::live, 1);  // waiting
+  resolve.reset();              // nothing can settle the gate any more
+  gate = Promise<void>::resolve();
+  vow::runMicrotasks();
+  EXPECT_EQ(Counted::live, 0);  // generator, request and consumer all released
+}
+
+// (gen: yield 7, yield 8 inside a try/finally that logs; for await: log each, then await a
+// promise nobody settles). Node prints G, F 7 and nothing more: the suspended loop never closes
+// the generator. vow frees the stuck consumer, and must not run the generator's cleanup then.
+TEST(ForAwaitClose, ConsumerFreedWhileStuckDoesNotCloseTheIterator) {
+  Log log;
+  std::optional<vow::ResolveFn<void>> resolve;
+  auto stuck = Promise<void>([&](auto r, auto) { resolve = r; });
+  auto g = [&log]() -> AsyncGenerator<int> {
+    log("G");
+    vow::Error exit;
+    try {
+      co_yield 7;
+      co_yield 8;
+    } catch (...) {
+      exit = vow::Error::current();
+    }
+    log("cleanup");
+    if (exit) exit.rethrow();
+  };
+  auto consume = [&log](AsyncGenerator<int> gen, Promise<void> stuck) -> Promise<void> {
+    auto it = vow::forAwait(gen);
+    while (auto x = co_await it.next()) {
+      log("F " + std::to_string(*x));
+      co_await stuck;
+    }
+    co_await it.close();
+  };
+  consume(g(), stuck);
+  vow::runMicrotasks();
+  resolve.reset();
+  stuck = Promise<void>::resolve();
+  vow::runMicrotasks();
+  EXPECT_THAT(log.lines, ElementsAre("G", "F 7"));
+}
+
 }  // namespace

@@ -17,7 +17,9 @@
 // loop and the ticks match JS on every path.
 //
 // If `it` is destroyed without close() (an exception left the loop, or close() was
-// forgotten), its destructor still calls return() but cannot await it: the cleanup then runs
+// forgotten), its destructor still calls return() (not when the coroutine is freed while
+// suspended, stuck on a promise nobody can settle: JS never closes the iterator then) but
+// cannot await it: the cleanup then runs
 // after the code that follows, and an error return() reports is dropped (JS also drops it when
 // an exception leaves the loop). To await the cleanup on the exception path as JS does, catch,
 // then close, then rethrow:
@@ -141,7 +143,9 @@ class ForAwait {
   ForAwait(const ForAwait&) = delete;
   ForAwait& operator=(const ForAwait&) = delete;
   ~ForAwait() {
-    if (done_ || closed_) return;
+    // A frame freed while suspended (what it awaited can never settle) ends nothing: in JS the
+    // loop would stay suspended forever and the iterator would never be closed.
+    if (done_ || closed_ || internal::droppingFrame()) return;
     closed_ = true;
     if constexpr (requires { it_.return_(); }) {
       // Nobody can await this one; a failure of the cleanup is dropped, as JS drops it when an

@@ -109,8 +109,12 @@ class GenState final : public Reaction {
     for (Request& r : queue_) r.promise->releaseSettler();
   }
 
+  // The body can never go on (dropped, or every handle gone while paused): its destructors
+  // run, but nothing it would run in JS (a `finally`, an iterator's return()) starts.
   void destroyFrame() noexcept {
-    if (frame_) std::exchange(frame_, nullptr).destroy();
+    if (!frame_) return;
+    DropGuard guard;
+    std::exchange(frame_, nullptr).destroy();
   }
   void resumeBody(Resumption how);
   // Resumes a body paused at a co_yield with the front request (UnwrapYieldResumption).
@@ -126,6 +130,7 @@ class GenState final : public Reaction {
   Status status_ = kSuspendedStart;
   Wait wait_ = Wait::kNone;
   Resumption resumption_ = Resumption::kNormal;
+  bool dead_ = false;  // dropped: the body can never run again
   std::coroutine_handle<> frame_;
   std::deque<Request> queue_;
   std::optional<T> yielded_;
@@ -277,6 +282,7 @@ template <class T>
 Promise<std::optional<T>> GenState<T>::request(GenRequestKind kind, Error error) {
   auto* s = new State<std::optional<T>>();
   Promise<std::optional<T>> promise = adoptState(s);
+  if (dead_) return promise;  // the body can never run again: nothing will settle it
   if (kind == GenRequestKind::kNext && status_ == kCompleted) {
     s->resolveValue(std::nullopt);
     return promise;
@@ -398,9 +404,16 @@ void GenState<T>::react(StateBase* source) {
 template <class T>
 void GenState<T>::drop() {
   // What the body waited on can never settle (or the microtask queue was torn down): the body
-  // can never go on. Its frame is freed; requests stay pending until the generator is freed.
+  // can never go on. Its frame is freed (its destructors run, as for a stuck coroutine; no
+  // cleanup code runs, as none would in JS), and so are the requests: nothing can settle them
+  // any more, and a consumer waiting on one (while holding this generator) must be released
+  // rather than keep everything alive in a cycle. Later requests are abandoned at once.
   wait_ = Wait::kNone;
+  dead_ = true;
   destroyFrame();
+  std::deque<Request> requests = std::move(queue_);
+  queue_.clear();
+  for (Request& r : requests) r.promise->releaseSettler();
   release();
 }
 

@@ -15,6 +15,18 @@ namespace vow::internal {
 template <class T>
 struct AlwaysFalse : std::false_type {};
 
+// Set while a suspended coroutine frame is destroyed because what it awaited can never settle
+// (JS would leave it suspended until garbage-collected): destructors that would otherwise start
+// async cleanup (vow::ForAwait's implicit return()) look at it and do nothing, as in JS.
+inline thread_local int t_dropping_frames = 0;
+struct DropGuard {
+  DropGuard() noexcept { ++t_dropping_frames; }
+  ~DropGuard() { --t_dropping_frames; }
+  DropGuard(const DropGuard&) = delete;
+  DropGuard& operator=(const DropGuard&) = delete;
+};
+inline bool droppingFrame() noexcept { return t_dropping_frames > 0; }
+
 // Something vow lets a coroutine co_await that is not a Promise (vow::forAwait's next() and
 // close()): it derives from DirectAwaitable and has
 //   template <class Make> auto awaiter(Make make) &&;
@@ -36,6 +48,7 @@ class CoroState final : public State<T> {
   }
   void drop() override {
     this->setAwaitedSource(nullptr);
+    DropGuard guard;
     frame_.destroy();
   }
 
