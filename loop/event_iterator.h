@@ -196,17 +196,19 @@ EventIterator<std::tuple<A...>> makeOn(E& emitter, std::weak_ptr<void> alive, bo
   const AbortSignal& signal = options.signal.get();
   if (signal.aborted()) abortErrorOf(signal).rethrow();
   if (options.highWaterMark < 1 || options.lowWaterMark < 1) {
-    throw RangeError(
-        std::string("The value of \"options.") +
-            (options.highWaterMark < 1 ? "highWaterMark" : "lowWaterMark") +
-            "\" is out of range. It must be >= 1 && <= 9007199254740991. Received 0",
-        "ERR_OUT_OF_RANGE");
+    throw RangeError(std::string("The value of \"options.") +
+                         (options.highWaterMark < 1 ? "highWaterMark" : "lowWaterMark") +
+                         "\" is out of range. It must be >= 1 && <= 9007199254740991. Received 0",
+                     "ERR_OUT_OF_RANGE");
   }
   auto state = std::make_shared<OnState<T>>();
   state->emitter_ = &emitter;
   state->emitter_alive_ = std::move(alive);
   state->weak_emitter_ = weak_emitter;
-  if constexpr (requires { emitter.pause(); emitter.resume(); }) {
+  if constexpr (requires {
+                  emitter.pause();
+                  emitter.resume();
+                }) {
     state->pause_ = [&emitter] { emitter.pause(); };
     state->resume_ = [&emitter] { emitter.resume(); };
   }
@@ -219,8 +221,9 @@ EventIterator<std::tuple<A...>> makeOn(E& emitter, std::weak_ptr<void> alive, bo
     state->eventHandler(*waiters, T(args...));
   }));
   if (name != "error") {
-    state->listeners_.emplace_back(
-        "error", emitter.on("error", [state, waiters](const Error& err) { state->errorHandler(err); }));
+    state->listeners_.emplace_back("error", emitter.on("error", [state, waiters](const Error& err) {
+      state->errorHandler(err);
+    }));
   }
   for (const std::string& close : options.close) {
     state->listeners_.emplace_back(

@@ -63,9 +63,9 @@ TEST(EventsOn, WatermarksPauseAndResumeTheEmitterAndThrowEndsTheIteration) {
   };
   body();
   loop.run();
-  EXPECT_THAT(log.lines, ElementsAre("emitted 1", "emitted 2", "pause", "emitted 3", "emitted 4",
-                                     "got 1", "got 2", "got 3", "resume", "got 4",
-                                     "next after throw: stop", "done 0"));
+  EXPECT_THAT(log.lines,
+              ElementsAre("emitted 1", "emitted 2", "pause", "emitted 3", "emitted 4", "got 1",
+                          "got 2", "got 3", "resume", "got 4", "next after throw: stop", "done 0"));
 }
 
 TEST(EventsOn, ZeroHighWaterMarkIsOutOfRange) {
