@@ -132,7 +132,7 @@ function generate(seed, opts = {}) {
     return null;
   };
   // Async generators and for-await (issue 16): drawn from a stream of their own too. A fraction
-  // of programs has them (genOn); in those, each statement is one with probability 0.25.
+  // of programs has them (genOn); in those, each statement is one with probability 0.3.
   // `--avoid gen` gives, seed for seed, the programs of before.
   const genRnd = mulberry32(seed * 2891336453 + 1357);
   const genOn = !avoid.has('gen') && genRnd() < 0.3;
@@ -235,7 +235,7 @@ function generate(seed, opts = {}) {
     const gens = scope.gens;
     const deeper = depth < maxDepth;
     const kind = gweighted([
-      [deeper ? (gens.length ? 2.5 : 6) : 0, 'gen'],
+      [deeper ? (gens.length ? 1.5 : 6) : 0, 'gen'],
       [gens.length ? 4 : 0, 'gnext'],
       [gens.length ? 1.5 : 0, 'greturn'],
       [gens.length ? 1.2 : 0, 'gthrow'],
@@ -432,7 +432,7 @@ function generate(seed, opts = {}) {
       const a = abortStatement(scope, depth, macros);
       if (a) return a;
     }
-    if (genOn && gchance(0.25)) {
+    if (genOn && gchance(0.3)) {
       const g = genStatement(scope, depth, macros);
       if (g) return g;
     }

@@ -227,6 +227,38 @@ class Program {
   // Async generators and events.on iterators, by id.
   std::map<long long, std::variant<Gen, OnIter>> gens;
 
+  // After the loop ran out: frees what the program made while the program still exists, and runs
+  // (with the trace discarded by the caller) the microtasks that this queues. Freeing a pending
+  // promise's resolvers releases the coroutines waiting on it; a for-await coroutine released
+  // this way calls its iterator's return() (vow::ForAwait's destructor), which queues the
+  // generator's unwinding as a microtask. The microtask queue is the thread's, not the loop's:
+  // left there, it would run in the next program's loop, on a destroyed Program.
+  void teardown() {
+    for (int round = 0; round < 100; ++round) {
+      auto r = std::move(resolvers);
+      auto t = std::move(table);
+      auto g = std::move(gens);
+      auto e = std::exchange(emitter, std::make_shared<vow::EventEmitter>());
+      resolvers.clear();
+      table.clear();
+      gens.clear();
+      r.clear();
+      t.clear();
+      g.clear();
+      e.reset();
+      for (int i = 0; i < 1000; ++i) {
+        try {
+          vow::runMicrotasks();
+          break;
+        } catch (...) {  // a job that throws (a raise): the rest stay queued
+        }
+      }
+      if (resolvers.empty() && table.empty() && gens.empty() && vow::pendingMicrotasks() == 0) {
+        break;
+      }
+    }
+  }
+
   void runBody(const std::vector<Node>& stmts, std::size_t from) {
     for (std::size_t i = from; i < stmts.size(); ++i) exec(stmts[i]);
   }
@@ -851,6 +883,11 @@ std::vector<std::string> runOne(const std::string& text) {
         break;
       }
     }
+    // Node never runs anything of a program after its end: what teardown() runs is not traced.
+    std::vector<std::string> discarded;
+    g_out = &discarded;
+    program->teardown();
+    g_out = &out;
     g_program = nullptr;
     program.reset();
   }
