@@ -171,6 +171,13 @@ function candidates(stmts) {
           });
         }
       }
+      // A generator body's guard: unwrap it (its try part then its cleanup in its place), and
+      // shrink both parts.
+      if (s[0] === 'guard' && Array.isArray(s[2]) && Array.isArray(s[3])) {
+        out.push(rebuild(list.slice(0, i).concat(s[2], s[3], list.slice(i + 1))));
+        walk(s[2], (b) => rebuild(list.slice(0, i).concat([[s[0], s[1], b, s[3]]], list.slice(i + 1))));
+        walk(s[3], (b) => rebuild(list.slice(0, i).concat([[s[0], s[1], s[2], b]], list.slice(i + 1))));
+      }
       // Shorten combinator lists.
       if (['all', 'allSettled', 'race', 'any', 'any-signal'].includes(s[0]) && Array.isArray(s[2])) {
         for (let k = 0; k < s[2].length; k++) {

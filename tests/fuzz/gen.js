@@ -34,6 +34,8 @@ function mulberry32(a) {
 //   'raise'             uncaught exceptions: (raise "m") in callbacks
 //   'abort'             cancellation statements (controller, abort, sleep, once, ...), or one
 //                       of their kinds ('sleep', 'on-abort', ...)
+//   'gen'               async generators and for-await (gen, gnext, forawait, onev, interval,
+//                       ...), or one of their kinds ('interval', 'guard', 'gthrow', ...)
 // opts.with: features that are off unless named (known vow divergences, see README.md):
 //   'raise-listener'    the unhandledRejection listener throws
 //   'raise-micro'       a queueMicrotask callback throws
@@ -92,10 +94,10 @@ function generate(seed, opts = {}) {
     switch (where) {
       case 'micro': ok = !avoid.has('raise-micro'); break;
       case 'imm': case 'timeout': ok = true; break;
-      case 'tick': ok = !avoid.has('raise-tick') && (flavor === 'N' || macros.includes('imm')); break;
-      case 'listener': ok = !avoid.has('raise-listener') && (flavor === 'N' || flavor === 'I'); break;
+      case 'tick': ok = !avoid.has('raise-tick') && (flavorN() || macros.includes('imm')); break;
+      case 'listener': ok = !avoid.has('raise-listener') && (flavorN() || flavor === 'I'); break;
       case 'abort-listener':  // thrown again from a nextTick by the signal's dispatch
-        ok = !avoid.has('raise-abort') && (flavor === 'N' || macros.includes('imm'));
+        ok = !avoid.has('raise-abort') && (flavorN() || macros.includes('imm'));
         break;
       default: ok = false;
     }
@@ -129,12 +131,185 @@ function generate(seed, opts = {}) {
     for (const [w, v] of table) { if ((x -= w) < 0) return v; }
     return null;
   };
+  // Async generators and for-await (issue 16): drawn from a stream of their own too. A fraction
+  // of programs has them (genOn); in those, each statement is one with probability 0.3.
+  // `--avoid gen` gives, seed for seed, the programs of before.
+  const genRnd = mulberry32(seed * 2891336453 + 1357);
+  const genOn = !avoid.has('gen') && genRnd() < 0.3;
+  // Flavor N is where a program may have (one) timers/promises setInterval loop: its ticks are
+  // the only timed events there, so they cannot race anything. A raise that leaves ticks behind
+  // for the next checkpoint would race the interval: such programs count as not N for raiseAt.
+  const flavorN = () => flavor === 'N' && !genOn;
+  let intervalMade = false;
+  let onevMade = false;  // an events.on iterator exists: emit statements are drawn
+  const gint = (n) => Math.floor(genRnd() * n);
+  const gpick = (a) => a[gint(a.length)];
+  const gchance = (p) => genRnd() < p;
+  const gweighted = (table) => {
+    table = table.map(([w, k]) => [avoid.has(k) ? 0 : w, k]);
+    let total = 0;
+    for (const [w] of table) total += w;
+    if (total === 0) return null;
+    let x = genRnd() * total;
+    for (const [w, v] of table) { if ((x -= w) < 0) return v; }
+    return table[table.length - 1][1];
+  };
+  const grecent = (list) => list[list.length - 1 - gint(Math.min(list.length, 4))];
+  const gvalue = () => gpick([() => gint(10), () => ({ str: gpick(['a', 'b', 'c']) }), () => 'u'])();
+  const gmessage = () => ({ str: gpick(['g', 'q']) + gint(10) });
+  const gawait = (v) => [gchance(0.6) ? 'await' : 'awaitc', grecent(v).id];
+
+  // The items of an async generator's body (or of a guard's try part): statements, yields,
+  // awaits, guards (try/finally whose cleanup awaits), throws and returns.
+  function genItems(scope, depth, macros, n, guardDepth) {
+    const out = [];
+    for (let i = 0; i < n && budget > 0; i++) {
+      const v = vIds(scope);
+      const k = gweighted([
+        [3, 'yield'], [v.length ? 1.5 : 0, 'yieldp'], [v.length ? 2 : 0, 'await'],
+        [guardDepth < 2 ? 1.2 : 0, 'guard'], [0.4, 'gthrow-item'], [0.3, 'greturn-item'],
+        [3, 'stmt'],
+      ]) || 'yield';
+      if (k === 'stmt') {
+        out.push(statement(scope, depth + 1, macros));
+        continue;
+      }
+      budget--;
+      switch (k) {
+        case 'yield': out.push(['yield', gvalue()]); break;
+        case 'yieldp': out.push(['yieldp', grecent(v).id]); break;
+        case 'await': out.push(gawait(v)); break;
+        case 'gthrow-item': out.push(['throw', gmessage()]); break;
+        case 'greturn-item': out.push(['return']); break;
+        case 'guard': {
+          const l = label('C');
+          const b = genItems(child(scope), depth, macros, 1 + gint(3), guardDepth + 1);
+          out.push(['guard', l, b, cleanupItems(child(scope), depth, macros, 1 + gint(3))]);
+          break;
+        }
+      }
+    }
+    return out;
+  }
+  // A guard's cleanup (JS: finally { log L; ... }): mostly awaits, sometimes a yield or a throw.
+  function cleanupItems(scope, depth, macros, n) {
+    const out = [];
+    for (let i = 0; i < n && budget > 0; i++) {
+      const v = vIds(scope);
+      const k = gweighted([[v.length ? 3 : 0, 'await'], [2, 'stmt'], [0.5, 'yield'], [0.25, 'throw']]) || 'stmt';
+      if (k === 'stmt') {
+        out.push(statement(scope, depth + 1, macros));
+        continue;
+      }
+      budget--;
+      if (k === 'await') out.push(gawait(v));
+      else if (k === 'yield') out.push(['yield', gvalue()]);
+      else out.push(['throw', gmessage()]);
+    }
+    return out;
+  }
+  // A for-await loop's body: it may run many times, so it defines nothing.
+  function loopItems(scope) {
+    const out = [];
+    for (let i = gint(3); i > 0 && budget > 0; i--) {
+      budget--;
+      const v = vIds(scope);
+      const pend = scope.ids.filter((x) => x.pending);
+      const all = scope.ids.filter((x) => x.kind !== 'x');
+      const k = gweighted([[2, 'log'], [v.length ? 2 : 0, 'await'], [pend.length ? 1.5 : 0, 'settle'],
+        [all.length ? 1 : 0, 'attach']]);
+      if (k === 'log') out.push(['log', label('L')]);
+      else if (k === 'await') out.push(gawait(v));
+      else if (k === 'settle') {
+        const t = gpick(pend).id;
+        out.push(gchance(0.5) ? ['resolve', t, gvalue()] : ['reject', t, gmessage()]);
+      } else if (k === 'attach') out.push(['attach', grecent(all).id, label('A')]);
+    }
+    return out;
+  }
+  // How a for-await loop leaves after K items: (ret u) breaks, (throw "m") throws.
+  const loopExit = () => (gchance(0.7) ? ['ret', 'u'] : ['throw', gmessage()]);
+  const maybeSignal = (scope) => (scope.sigs.length && gchance(0.6) ? grecent(scope.sigs).id : 0);
+
+  function genStatement(scope, depth, macros) {
+    const gens = scope.gens;
+    const deeper = depth < maxDepth;
+    const kind = gweighted([
+      [deeper ? (gens.length ? 1.5 : 6) : 0, 'gen'],
+      [gens.length ? 4 : 0, 'gnext'],
+      [gens.length ? 1.5 : 0, 'greturn'],
+      [gens.length ? 1.2 : 0, 'gthrow'],
+      [gens.length ? 3.5 : 0, 'forawait'],
+      [1.2, 'onev'],
+      [onevMade ? 2.5 : 0, 'gemit'],
+      [onevMade ? 0.7 : 0, 'emit-end'],
+      [flavor === 'N' && !intervalMade ? 1.5 : 0, 'interval'],
+    ]);
+    const def = (kind) => {
+      const id = nextId++;
+      scope.ids.push({ id, kind, pending: false });
+      return id;
+    };
+    switch (kind) {
+      case 'gen': {
+        // (gen G (h L ACTION ITEM...)): ACTION (ret u) ends the body, (throw "m") throws at its end.
+        const h = ['h', label('G'), gchance(0.15) ? ['throw', gmessage()] : ['ret', 'u']];
+        h.push(...genItems(child(scope), depth, macros, 1 + gint(5), 0));
+        const id = nextId++;
+        scope.gens.push({ id, kind: 'g' });
+        return ['gen', id, h];
+      }
+      case 'gnext': case 'greturn': {
+        const g = grecent(gens);
+        const l = gchance(0.7) ? [label('R')] : [];
+        return [kind, def(g.kind === 'g' ? 'r' : 'e'), g.id, ...l];
+      }
+      case 'gthrow': {
+        const g = grecent(gens);
+        const m = gmessage();
+        const l = gchance(0.7) ? [label('R')] : [];
+        // events.on's throw() returns nothing: no promise to name.
+        const id = g.kind === 'g' ? def('r') : nextId++;
+        return ['gthrow', id, g.id, m, ...l];
+      }
+      case 'forawait': {
+        const g = grecent(gens);
+        const k = gchance(0.45) ? 0 : 1 + gint(3);
+        const h = ['h', label('F'), loopExit(), ...loopItems(scope)];
+        return ['forawait', def('v'), g.id, k, h];
+      }
+      case 'onev': {
+        const e = { str: gpick(['e1', 'e2']) };
+        const close = gchance(0.5) ? 1 : 0;
+        const c = maybeSignal(scope);
+        const id = nextId++;
+        scope.gens.push({ id, kind: 'e' });
+        onevMade = true;
+        return ['onev', id, e, close, c];
+      }
+      case 'gemit': return ['emit', { str: gpick(['e1', 'e2']) }, gvalue()];
+      case 'emit-end': return ['emit-end'];
+      case 'interval': {
+        intervalMade = true;
+        const d = gint(3);
+        const v = gvalue();
+        const c = maybeSignal(scope);
+        const k = 1 + gint(3);
+        return ['interval', def('v'), d, v, c, k, ['h', label('V'), loopExit()]];
+      }
+    }
+    return null;
+  }
+
   const value = () => pick([() => int(10), () => ({ str: pick(['a', 'b', 'c']) }), () => 'u'])();
   const message = () => ({ str: pick(['x', 'y', 'z', 'w']) + int(10) });
 
   // A scope: the ids visible here ({id, kind, pending}), innermost last.
   // Signals ({id, ctl}: ctl for a controller's, which (abort C) aborts) are in scope.sigs.
-  function child(scope) { return { ids: scope.ids.slice(), sigs: scope.sigs.slice() }; }
+  // Async generators and events.on iterators ({id, kind: 'g' | 'e'}) are in scope.gens.
+  function child(scope) {
+    return { ids: scope.ids.slice(), sigs: scope.sigs.slice(), gens: scope.gens.slice() };
+  }
   function vIds(scope) { return scope.ids.filter((x) => x.kind === 'v'); }
   function recent(list) {
     // Prefer the newest ids, so chains grow long.
@@ -256,6 +431,10 @@ function generate(seed, opts = {}) {
     if (abortOn && achance(0.3)) {
       const a = abortStatement(scope, depth, macros);
       if (a) return a;
+    }
+    if (genOn && gchance(0.3)) {
+      const g = genStatement(scope, depth, macros);
+      if (g) return g;
     }
     const all = scope.ids.filter((x) => x.kind !== 'x');  // 'x': an executor's own promise
     const v = vIds(scope);
@@ -394,7 +573,7 @@ function generate(seed, opts = {}) {
     return withRaise(out, 'listener', [], 0.2);
   }
 
-  const top = { ids: [], sigs: [] };
+  const top = { ids: [], sigs: [], gens: [] };
   if (flavor === 'TI' || flavor === 'IT') {
     const prefix = body(top, 0, [], 2 + int(5));
     const inner = flavor === 'TI' ? ['imm'] : ['timeout'];

@@ -12,6 +12,8 @@
 //   'a' vow::Promise<std::vector<std::string>>           (all)
 //   's' vow::Promise<std::vector<vow::Settled<std::string>>>  (allSettled; finally keeps kinds)
 //   'o' vow::Promise<std::tuple<std::string>>            (once: the emission's arguments)
+//   'r' vow::Promise<std::optional<std::string>>          (an async generator's next/return/throw)
+//   'e' vow::Promise<std::optional<std::tuple<std::string>>>  (an events.on iterator's)
 #include <chrono>
 #include <cstdio>
 #include <exception>
@@ -29,10 +31,13 @@
 
 #include "vow/loop/abort_controller.h"
 #include "vow/loop/event_emitter.h"
+#include "vow/loop/event_iterator.h"
 #include "vow/loop/loop.h"
 #include "vow/loop/timers.h"
+#include "vow/promise/async_generator.h"
 #include "vow/promise/combinators.h"
 #include "vow/promise/error.h"
+#include "vow/promise/for_await.h"
 #include "vow/promise/microtask.h"
 #include "vow/promise/promise.h"
 
@@ -128,6 +133,10 @@ using PV = vow::Promise<Str>;
 using PA = vow::Promise<std::vector<Str>>;
 using PS = vow::Promise<std::vector<vow::Settled<Str>>>;
 using PO = vow::Promise<std::tuple<Str>>;
+using PR = vow::Promise<std::optional<Str>>;
+using PE = vow::Promise<std::optional<std::tuple<Str>>>;
+using Gen = vow::AsyncGenerator<Str>;
+using OnIter = vow::EventIterator<std::tuple<Str>>;
 
 std::string fmtReason(const vow::Error& e) {
   if (const auto* agg = e.as<vow::AggregateError>()) {
@@ -162,6 +171,11 @@ std::string fmt(const std::vector<Str>& v) {
   return s + "]";
 }
 std::string fmt(const std::tuple<Str>& v) { return "[" + std::get<0>(v) + "]"; }
+// Iterator results: {value:V} / {done} (a done result's value is always undefined here).
+std::string fmt(const std::optional<Str>& v) { return v ? "{value:" + *v + "}" : "{done}"; }
+std::string fmt(const std::optional<std::tuple<Str>>& v) {
+  return v ? "{value:" + fmt(*v) + "}" : "{done}";
+}
 std::string fmt(const std::vector<vow::Settled<Str>>& v) {
   std::string s = "[";
   for (std::size_t i = 0; i < v.size(); ++i) {
@@ -182,7 +196,7 @@ std::vector<std::string>* g_out = nullptr;
 void log(std::string s) { g_out->push_back(std::move(s)); }
 
 struct Slot {
-  std::variant<PV, PA, PS, PO> p;
+  std::variant<PV, PA, PS, PO, PR, PE> p;
 };
 struct Resolvers {
   vow::ResolveFn<Str> resolve;
@@ -207,7 +221,43 @@ class Program {
   std::map<long long, vow::AbortController> controllers;
   std::map<long long, vow::AbortSignal> signals;
   std::map<std::string, std::pair<vow::AbortSignal, vow::AbortSignal::ListenerId>> listeners;
-  vow::EventEmitter emitter;
+  // A shared_ptr: events.on iterators (given one) may outlive it, as the for-await coroutines
+  // still waiting on them do while the program is torn down.
+  std::shared_ptr<vow::EventEmitter> emitter = std::make_shared<vow::EventEmitter>();
+  // Async generators and events.on iterators, by id.
+  std::map<long long, std::variant<Gen, OnIter>> gens;
+
+  // After the loop ran out: frees what the program made while the program still exists, and runs
+  // (with the trace discarded by the caller) the microtasks that this queues. Freeing a pending
+  // promise's resolvers releases the coroutines waiting on it; a for-await coroutine released
+  // this way calls its iterator's return() (vow::ForAwait's destructor), which queues the
+  // generator's unwinding as a microtask. The microtask queue is the thread's, not the loop's:
+  // left there, it would run in the next program's loop, on a destroyed Program.
+  void teardown() {
+    for (int round = 0; round < 100; ++round) {
+      auto r = std::move(resolvers);
+      auto t = std::move(table);
+      auto g = std::move(gens);
+      auto e = std::exchange(emitter, std::make_shared<vow::EventEmitter>());
+      resolvers.clear();
+      table.clear();
+      gens.clear();
+      r.clear();
+      t.clear();
+      g.clear();
+      e.reset();
+      for (int i = 0; i < 1000; ++i) {
+        try {
+          vow::runMicrotasks();
+          break;
+        } catch (...) {  // a job that throws (a raise): the rest stay queued
+        }
+      }
+      if (resolvers.empty() && table.empty() && gens.empty() && vow::pendingMicrotasks() == 0) {
+        break;
+      }
+    }
+  }
 
   void runBody(const std::vector<Node>& stmts, std::size_t from) {
     for (std::size_t i = from; i < stmts.size(); ++i) exec(stmts[i]);
@@ -390,6 +440,155 @@ class Program {
     if (q == nullptr) co_return PV::resolve("u");
     PV r = *q;
     co_return r;
+  }
+
+  // (await M) / (awaitc M) in an async body: logs `NAME value` or `NAME !reason`; await rethrows.
+  // (A coroutine of its own would cost ticks: callers inline it, see awaitTarget.)
+  PV awaitTarget(const Node& b) const {
+    const PV* q = getV(b.kids.at(1).num);
+    return q ? *q : PV::resolve("u");
+  }
+
+  // (gen G (h LABEL ACTION ITEM...)): an async generator's body; interp.js's genBody, step for
+  // step. A coroutine cannot yield from a nested call, so guards are frames of an explicit stack,
+  // and the abrupt completion being carried (a throw, or vow::GeneratorReturn: a return()
+  // resumption or the (return) item) is a vow::Error that each guard's cleanup keeps, then
+  // rethrows (the README's `finally { await ... }` idiom).
+  Gen genBody(const Node* h) {
+    const std::string name = label(h->kids.at(1));
+    log(name);
+    struct Frame {
+      const std::vector<Node>* list;
+      std::size_t i;
+      const Node* guard;
+      bool cleanup;
+      vow::Error exit;
+    };
+    std::vector<Frame> stack;
+    stack.push_back(Frame{&h->kids, 3, nullptr, false, vow::Error()});
+    vow::Error c;  // the abrupt completion being carried
+    for (;;) {
+      if (c) {
+        std::optional<Frame> f;
+        while (!stack.empty()) {
+          Frame top = std::move(stack.back());
+          stack.pop_back();
+          if (top.guard != nullptr && !top.cleanup) {
+            f = std::move(top);
+            break;
+          }
+        }
+        if (!f) c.rethrow();
+        log(label(f->guard->kids.at(1)));
+        stack.push_back(Frame{&f->guard->kids.at(3).kids, 0, f->guard, true, std::move(c)});
+        c = vow::Error();
+        continue;
+      }
+      if (stack.back().i >= stack.back().list->size()) {
+        Frame f = std::move(stack.back());
+        stack.pop_back();
+        if (stack.empty()) break;
+        if (!f.cleanup) {
+          log(label(f.guard->kids.at(1)));
+          stack.push_back(Frame{&f.guard->kids.at(3).kids, 0, f.guard, true, vow::Error()});
+        } else if (f.exit) {
+          c = std::move(f.exit);
+        }
+        continue;
+      }
+      const Node& b = (*stack.back().list)[stack.back().i++];
+      const std::string& op = b.kids.at(0).text;
+      try {
+        if (op == "yield") {
+          Str v = val(b.kids.at(1));
+          co_yield v;
+        } else if (op == "yieldp") {
+          PV p = awaitTarget(b);
+          co_yield p;
+        } else if (op == "await" || op == "awaitc") {
+          PV awaited = awaitTarget(b);
+          bool rethrow = op == "await";
+          try {
+            Str v = co_await awaited;
+            log(name + " " + v);
+          } catch (...) {
+            log(name + " !" + fmtReason(vow::Error::current()));
+            if (rethrow) throw;
+          }
+        } else if (op == "throw") {
+          throw vow::Exception(b.kids.at(1).text);
+        } else if (op == "return") {
+          throw vow::GeneratorReturn{};
+        } else if (op == "guard") {
+          stack.push_back(Frame{&b.kids.at(2).kids, 0, &b, false, vow::Error()});
+        } else {
+          exec(b);
+        }
+      } catch (...) {
+        c = vow::Error::current();
+      }
+    }
+    const Node& act = h->kids.at(2);
+    if (act.kids.at(0).text == "throw") throw vow::Exception(act.kids.at(1).text);
+  }
+
+  // (forawait N G K (h LABEL EXIT ITEM...)) and (interval ...): interp.js's forAwaitBody. JS
+  // closes the iterator when the loop is left early, also by a throw (then awaiting return() and
+  // ignoring how it ends): the catch, close, rethrow of for_await.h.
+  template <class I>
+  PV forAwaitFn(const Node* h, long long k, I iterable) {
+    const std::string name = label(h->kids.at(1));
+    auto it = vow::forAwait(std::move(iterable));
+    vow::Error failed;
+    try {
+      long long i = 0;
+      while (auto x = co_await it.next()) {
+        log(name + " " + fmt(*x));
+        for (std::size_t j = 3; j < h->kids.size(); ++j) {
+          const Node& b = h->kids[j];
+          const std::string& op = b.kids.at(0).text;
+          if (op == "await" || op == "awaitc") {
+            PV awaited = awaitTarget(b);
+            bool rethrow = op == "await";
+            try {
+              Str v = co_await awaited;
+              log(name + " " + v);
+            } catch (...) {
+              log(name + " !" + fmtReason(vow::Error::current()));
+              if (rethrow) throw;
+            }
+          } else {
+            exec(b);
+          }
+        }
+        if (++i == k) {
+          const Node& act = h->kids.at(2);
+          if (act.kids.at(0).text == "throw") throw vow::Exception(act.kids.at(1).text);
+          break;
+        }
+      }
+    } catch (...) {
+      failed = vow::Error::current();
+    }
+    if (failed) {
+      try {
+        co_await it.close();
+      } catch (...) {
+      }
+      failed.rethrow();
+    }
+    co_await it.close();
+    log(name + " done");
+    co_return Str("u");
+  }
+
+  template <class T>
+  void defineRequest(long long id, vow::Promise<T> p, const Node& s, std::size_t label_at) {
+    define(id, p);
+    if (s.kids.size() <= label_at) return;
+    std::string l = label(s.kids[label_at]);
+    (void)p.then([l](const T& v) { log(l + " " + fmt(v)); },
+                 [l](const vow::Error& e) { log(l + " !" + fmtReason(e)); });
   }
 
   void exec(const Node& s) {
@@ -579,13 +778,59 @@ class Program {
       define(id, vow::timers::promises::setImmediate(val(s.kids.at(2)), {.signal = sig(s, 3)}));
       vow::setImmediate([] {});
     } else if (op == "once") {
-      define(id, vow::once<Str>(emitter, label(s.kids.at(2)), {.signal = sig(s, 3)}));
+      define(id, vow::once<Str>(*emitter, label(s.kids.at(2)), {.signal = sig(s, 3)}));
     } else if (op == "emit") {
-      emitter.emit(label(s.kids.at(1)), val(s.kids.at(2)));
+      emitter->emit(label(s.kids.at(1)), val(s.kids.at(2)));
     } else if (op == "emit-error") {
-      if (emitter.listenerCount("error") > 0) {
-        emitter.emit("error", vow::Error(vow::Exception(s.kids.at(1).text)));
+      if (emitter->listenerCount("error") > 0) {
+        emitter->emit("error", vow::Error(vow::Exception(s.kids.at(1).text)));
       }
+    } else if (op == "gen") {
+      gens.insert_or_assign(id, genBody(&s.kids.at(2)));
+    } else if (op == "gnext" || op == "greturn" || op == "gthrow") {
+      auto it = gens.find(s.kids.at(2).num);
+      if (it == gens.end()) return;
+      std::visit(
+          [&](auto& g) {
+            if (op == "gnext") {
+              defineRequest(id, g.next(), s, 3);
+            } else if (op == "greturn") {
+              defineRequest(id, g.return_(), s, 3);
+            } else {
+              vow::Error e(vow::Exception(s.kids.at(3).text));
+              if constexpr (std::is_same_v<std::decay_t<decltype(g)>, OnIter>) {
+                g.throw_(std::move(e));  // events.on's throw() returns nothing
+              } else {
+                defineRequest(id, g.throw_(std::move(e)), s, 4);
+              }
+            }
+          },
+          it->second);
+    } else if (op == "forawait") {
+      auto it = gens.find(s.kids.at(2).num);
+      if (it == gens.end()) return;
+      const Node* h = &s.kids.at(4);
+      long long k = s.kids.at(3).num;
+      std::visit([&](const auto& g) { define(id, forAwaitFn(h, k, g)); }, it->second);
+    } else if (op == "onev") {
+      vow::AbortSignal signal = sig(s, 4);  // options.signal refers to it
+      vow::OnOptions options;
+      options.signal = signal;
+      if (s.kids.at(3).num != 0) options.close = {"end"};
+      try {
+        gens.insert_or_assign(id, vow::on<Str>(emitter, label(s.kids.at(2)), std::move(options)));
+      } catch (const std::exception&) {
+        log("on" + std::to_string(id) + " !" + fmtReason(vow::Error::current()));
+      }
+    } else if (op == "emit-end") {
+      emitter->emit("end");
+    } else if (op == "interval") {
+      double d = delay(s.kids.at(2).num);
+      vow::AbortSignal signal = sig(s, 4);  // options.signal refers to it
+      vow::timers::promises::TimerOptions options;
+      options.signal = signal;
+      define(id, forAwaitFn(&s.kids.at(6), s.kids.at(5).num,
+                            vow::timers::promises::setInterval(d, val(s.kids.at(3)), options)));
     } else {
       throw std::runtime_error("unknown statement " + op);
     }
@@ -638,6 +883,11 @@ std::vector<std::string> runOne(const std::string& text) {
         break;
       }
     }
+    // Node never runs anything of a program after its end: what teardown() runs is not traced.
+    std::vector<std::string> discarded;
+    g_out = &discarded;
+    program->teardown();
+    g_out = &out;
     g_program = nullptr;
     program.reset();
   }

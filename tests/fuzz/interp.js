@@ -9,7 +9,7 @@
 'use strict';
 
 const fs = require('fs');
-const { EventEmitter, once: eventsOnce } = require('events');
+const { EventEmitter, once: eventsOnce, on: eventsOn } = require('events');
 const timersPromises = require('timers/promises');
 const { parse } = require('./sexpr');
 
@@ -45,6 +45,8 @@ function fmt(v) {
   if (typeof v === 'number') return String(v);
   if (typeof v === 'string') return '"' + v + '"';
   if (Array.isArray(v)) return '[' + v.map(fmt).join(',') + ']';
+  // An iterator result (next(), return(), throw() of a generator or an events.on iterator).
+  if (v && typeof v === 'object' && 'done' in v) return v.done ? '{done}' : '{value:' + fmt(v.value) + '}';
   if (v && v.status === 'fulfilled') return '{f:' + fmt(v.value) + '}';
   if (v && v.status === 'rejected') return '{r:' + fmtReason(v.reason) + '}';
   return '?' + String(v);
@@ -88,7 +90,8 @@ function idOf(promise) {
 
 function newState() {
   return { P: new Map(), kinds: new Map(), res: new Map(), ids: new Map(), macros: new Map(), outstanding: 0,
-           maxDelay: 0, S: new Map(), C: new Map(), listeners: new Map(), emitter: new EventEmitter() };
+           maxDelay: 0, S: new Map(), C: new Map(), listeners: new Map(), emitter: new EventEmitter(),
+           G: new Map() };
 }
 
 // The signal of id C (a controller's, a timeout's, any()'s, AbortSignal.abort()'s), or undefined.
@@ -147,6 +150,125 @@ function handler(st, h, self, isFinally) {
       default: throw new Error('bad action ' + act[0]);
     }
   };
+}
+
+// (await M) / (awaitc M) in an async body (async, gen, forawait): awaits p_M, logs `NAME value`
+// or `NAME !reason`; await rethrows. The await itself is the caller's (a helper async function
+// would cost ticks): `try { awaitDone(name, await awaitTarget(st, b)); } catch (e) { awaitFailed(...) }`.
+function awaitTarget(st, b) {
+  const q = getV(st, b[1]);
+  return q === undefined ? Promise.resolve(undefined) : q;
+}
+function awaitFailed(name, b, e) {
+  log(name + ' !' + fmtReason(e));
+  if (b[0] === 'await') throw e;
+}
+
+// (gen G (h LABEL ACTION ITEM...)): the body of an async generator. Its items run one at a time
+// from an explicit stack of frames (so that vow_interp, whose coroutine cannot yield from a nested
+// call, runs the same steps): (yield V), (yieldp M) (`yield p_M`), (await M) / (awaitc M),
+// (throw "m"), (return), (guard L (ITEM...) (ITEM...)) (`try {...} finally { log L; ... }`), or
+// any statement. An abrupt completion (a throw, or a return: the (return) item or a return()
+// resumption at a yield) unwinds to the innermost guard, whose cleanup runs and then carries it on
+// (unless the cleanup ends abruptly itself); past the last guard it ends the generator.
+async function* genBody(st, h) {
+  const name = lab(h[1]);
+  log(name);
+  const stack = [{ list: h, i: 3, guard: null, cleanup: false, exit: null }];
+  let c = null;  // the abrupt completion being carried: {e: reason} or {ret: true}
+  for (;;) {
+    if (c !== null) {
+      let f;
+      while ((f = stack.pop()) !== undefined && !(f.guard !== null && !f.cleanup)) { /* unwind */ }
+      if (f === undefined) {
+        if ('e' in c) throw c.e;
+        return;
+      }
+      log(lab(f.guard[1]));
+      stack.push({ list: f.guard[3], i: 0, guard: f.guard, cleanup: true, exit: c });
+      c = null;
+      continue;
+    }
+    const f = stack[stack.length - 1];
+    if (f.i >= f.list.length) {
+      stack.pop();
+      if (stack.length === 0) break;
+      if (!f.cleanup) {
+        log(lab(f.guard[1]));
+        stack.push({ list: f.guard[3], i: 0, guard: f.guard, cleanup: true, exit: null });
+      } else if (f.exit !== null) {
+        c = f.exit;
+      }
+      continue;
+    }
+    const b = f.list[f.i++];
+    let normal = false;
+    step: try {  // eslint-disable-line no-labels
+      switch (b[0]) {
+        case 'yield': yield val(b[1]); break;
+        case 'yieldp': {
+          const q = getV(st, b[1]);
+          yield (q === undefined ? Promise.resolve(undefined) : q);
+          break;
+        }
+        case 'await': case 'awaitc':
+          try {
+            log(name + ' ' + fmt(await awaitTarget(st, b)));
+          } catch (e) {
+            awaitFailed(name, b, e);
+          }
+          break;
+        case 'throw': throw new Error(b[1].str);
+        case 'return': c = { ret: true }; break;
+        case 'guard': stack.push({ list: b[2], i: 0, guard: b, cleanup: false, exit: null }); break;
+        default: exec(st, b);
+      }
+      normal = true;
+    } catch (e) {
+      c = { e };
+      normal = true;
+    } finally {
+      // Neither normal nor a throw: return() resumed the yield with a return completion. Keep
+      // it and go on unwinding by hand (the break overrides the return).
+      if (!normal) {
+        c = { ret: true };
+        break step;  // eslint-disable-line no-unsafe-finally
+      }
+    }
+  }
+  if (h[2][0] === 'throw') throw new Error(h[2][1].str);
+}
+
+// (forawait N G K (h LABEL EXIT ITEM...)) and (interval ...): an async function called at once:
+//   for await (const x of it) { log LABEL x; ITEM...; if (++i === K) EXIT } log LABEL done
+// where EXIT (ret u) is `break` and (throw "m") throws; K = 0: no early exit. onEnd (interp.js's
+// bookkeeping, no tick) runs when the loop is over.
+async function forAwaitBody(st, it, k, h, onEnd) {
+  const name = lab(h[1]);
+  try {
+    let i = 0;
+    for await (const x of it) {
+      log(name + ' ' + fmt(x));
+      for (const b of h.slice(3)) {
+        if (b[0] === 'await' || b[0] === 'awaitc') {
+          try {
+            log(name + ' ' + fmt(await awaitTarget(st, b)));
+          } catch (e) {
+            awaitFailed(name, b, e);
+          }
+        } else {
+          exec(st, b);
+        }
+      }
+      if (++i === k) {
+        if (h[2][0] === 'throw') throw new Error(h[2][1].str);
+        break;
+      }
+    }
+    log(name + ' done');
+  } finally {
+    if (onEnd) onEnd();
+  }
 }
 
 function exec(st, s) {
@@ -408,6 +530,67 @@ function exec(st, s) {
     case 'emit': st.emitter.emit(lab(s[1]), val(s[2])); return;  // (emit "ev" V)
     case 'emit-error': {  // (emit-error "m"): emit('error', new Error(m)) if it has listeners
       if (st.emitter.listenerCount('error') > 0) st.emitter.emit('error', new Error(s[1].str));
+      return;
+    }
+    // ---- async generators, for-await, events.on, timers/promises setInterval ----
+    case 'gen':  // (gen G (h LABEL ACTION ITEM...)): g_G = (async function* () {...})()
+      st.G.set(id, { kind: 'g', it: genBody(st, s[2]) });
+      return;
+    case 'gnext': case 'greturn': case 'gthrow': {
+      // (gnext N G [L]) p_N = g_G.next(); (greturn N G [L]) g_G.return(); (gthrow N G "m" [L])
+      // g_G.throw(new Error(m)) (an events.on iterator's throw() returns nothing: no p_N). With
+      // L: p_N.then(r => log L r, e => log L !e), as attach.
+      const g = st.G.get(s[2]);
+      if (g === undefined) return;
+      let p;
+      let l;
+      if (op === 'gnext') {
+        p = g.it.next();
+        l = s[3];
+      } else if (op === 'greturn') {
+        p = g.it.return();
+        l = s[3];
+      } else {
+        p = g.it.throw(new Error(s[3].str));
+        l = s[4];
+        if (g.kind === 'e') return;
+      }
+      define(st, id, p, g.kind === 'g' ? 'r' : 'e');
+      if (l !== undefined) {
+        const ll = lab(l);
+        p.then((v) => log(ll + ' ' + fmt(v)), (e) => log(ll + ' !' + fmtReason(e)));
+      }
+      return;
+    }
+    case 'forawait': {  // (forawait N G K (h LABEL EXIT ITEM...)): see forAwaitBody
+      const g = st.G.get(s[2]);
+      if (g === undefined) return;
+      define(st, id, forAwaitBody(st, g.it, s[3], s[4]), 'v');
+      return;
+    }
+    case 'onev': {
+      // (onev G "ev" CLOSE C): events.on(emitter, ev, {close: ['end'] if CLOSE, signal: s_C});
+      // an aborted signal makes on() throw: logs `onG !reason`, defines nothing
+      const signal = sig(st, s[4]);
+      const opts = {};
+      if (s[3]) opts.close = ['end'];
+      if (signal) opts.signal = signal;
+      try {
+        st.G.set(id, { kind: 'e', it: eventsOn(st.emitter, lab(s[2]), opts) });
+      } catch (e) {
+        log('on' + id + ' !' + fmtReason(e));
+      }
+      return;
+    }
+    case 'emit-end': st.emitter.emit('end'); return;  // (emit-end): emitter.emit('end')
+    case 'interval': {
+      // (interval N D V C K (h LABEL EXIT)): for await over
+      // require('timers/promises').setInterval(D, V, {signal: s_C}), leaving after K ticks
+      const d = delay(st, s[2]);
+      const signal = sig(st, s[4]);
+      const it = timersPromises.setInterval(d, val(s[3]), signal ? { signal } : undefined);
+      st.outstanding++;  // until the loop is over (its interval is cleared by then)
+      define(st, id, forAwaitBody(st, it, s[5], s[6], () => macroDone(st)), 'v');
       return;
     }
     default:
