@@ -1,0 +1,420 @@
+#include "vow/readline/readline.h"
+
+#include <chrono>
+#include <cstdint>
+#include <cstring>
+#include <utility>
+
+#include "vow/loop/loop.h"
+
+namespace vow::readline {
+namespace internal {
+namespace {
+
+// How many bytes a UTF-8 sequence starting with `lead` has (0: not a lead byte).
+int sequenceLength(unsigned char lead) noexcept {
+  if (lead < 0x80) return 1;
+  if (lead >= 0xC2 && lead <= 0xDF) return 2;
+  if (lead >= 0xE0 && lead <= 0xEF) return 3;
+  if (lead >= 0xF0 && lead <= 0xF4) return 4;
+  return 0;
+}
+
+// The valid range of the byte after `lead` (WHATWG: E0 A0..BF, ED 80..9F, F0 90..BF, F4 80..8F).
+void secondByteRange(unsigned char lead, unsigned char& lo, unsigned char& hi) noexcept {
+  lo = 0x80;
+  hi = 0xBF;
+  if (lead == 0xE0) lo = 0xA0;
+  if (lead == 0xED) hi = 0x9F;
+  if (lead == 0xF0) lo = 0x90;
+  if (lead == 0xF4) hi = 0x8F;
+}
+
+// The length of the valid sequence at in[i] (0 when it is invalid or truncated) and, in
+// `consumed`, how many bytes its maximal subpart covers.
+std::size_t validSequenceAt(std::string_view in, std::size_t i, std::size_t& consumed) noexcept {
+  const auto lead = static_cast<unsigned char>(in[i]);
+  const int len = sequenceLength(lead);
+  if (len == 0) {
+    consumed = 1;
+    return 0;
+  }
+  unsigned char lo, hi;
+  secondByteRange(lead, lo, hi);
+  std::size_t j = i + 1;
+  for (int k = 1; k < len; ++k, ++j) {
+    if (j >= in.size()) {
+      consumed = j - i;
+      return 0;
+    }
+    const auto c = static_cast<unsigned char>(in[j]);
+    if (c < lo || c > hi) {
+      consumed = j - i;
+      return 0;
+    }
+    lo = 0x80;
+    hi = 0xBF;
+  }
+  consumed = static_cast<std::size_t>(len);
+  return consumed;
+}
+
+constexpr char kReplacement[] = "\xEF\xBF\xBD";
+
+bool allAscii8(const char* p) noexcept {
+  std::uint64_t w;
+  std::memcpy(&w, p, 8);
+  return (w & 0x8080808080808080ULL) == 0;
+}
+
+}  // namespace
+
+bool isValidUtf8(std::string_view in) noexcept {
+  std::size_t i = 0;
+  const std::size_t n = in.size();
+  while (i < n) {
+    while (i + 32 <= n && allAscii8(in.data() + i) && allAscii8(in.data() + i + 8) &&
+           allAscii8(in.data() + i + 16) && allAscii8(in.data() + i + 24)) {
+      i += 32;
+    }
+    if (i >= n) break;
+    if (static_cast<unsigned char>(in[i]) < 0x80) {
+      ++i;
+      continue;
+    }
+    std::size_t consumed;
+    if (validSequenceAt(in, i, consumed) == 0) return false;
+    i += consumed;
+  }
+  return true;
+}
+
+void appendUtf8Replacing(std::string_view in, std::string& out) {
+  std::size_t i = 0;
+  while (i < in.size()) {
+    const std::size_t start = i;
+    // A run of valid characters is copied at once.
+    while (i < in.size()) {
+      if (static_cast<unsigned char>(in[i]) < 0x80) {
+        ++i;
+        continue;
+      }
+      std::size_t consumed;
+      if (validSequenceAt(in, i, consumed) == 0) break;
+      i += consumed;
+    }
+    out.append(in.data() + start, i - start);
+    if (i < in.size()) {
+      std::size_t consumed;
+      validSequenceAt(in, i, consumed);
+      out.append(kReplacement, 3);
+      i += consumed;
+    }
+  }
+}
+
+std::string_view Utf8Decoder::write(std::string_view chunk, std::string& storage) {
+  std::size_t from = 0;
+  bool converted = false;
+  if (held_size_ > 0) {
+    // Complete the held character with the continuation bytes that start this chunk (Node's
+    // decoder takes only continuation bytes; a lead or ASCII byte ends it, incomplete).
+    while (held_size_ < held_need_ && from < chunk.size() &&
+           (static_cast<unsigned char>(chunk[from]) & 0xC0) == 0x80) {
+      held_[held_size_++] = chunk[from++];
+    }
+    if (held_size_ < held_need_ && from == chunk.size()) return {};  // still incomplete
+    appendUtf8Replacing(std::string_view(held_, held_size_), storage);
+    held_size_ = held_need_ = 0;
+    converted = true;
+  }
+  std::string_view rest = chunk.substr(from);
+  // Node's utf8CheckIncomplete: look back at most 3 bytes for the lead byte of a character that
+  // the chunk cuts off.
+  std::size_t keep = rest.size();
+  for (std::size_t back = 1; back <= 4 && back <= rest.size(); ++back) {
+    const auto c = static_cast<unsigned char>(rest[rest.size() - back]);
+    if ((c & 0xC0) == 0x80) {
+      if (back == 4) break;  // four trailing bytes: nothing is cut off
+      continue;
+    }
+    int need = 0;
+    if ((c & 0xE0) == 0xC0) {
+      need = 2;
+    } else if ((c & 0xF0) == 0xE0) {
+      need = 3;
+    } else if ((c & 0xF8) == 0xF0) {
+      need = 4;
+    }
+    if (need > static_cast<int>(back)) {
+      keep = rest.size() - back;
+      held_need_ = static_cast<std::size_t>(need);
+      held_size_ = back;
+      std::memcpy(held_, rest.data() + keep, back);
+    }
+    break;
+  }
+  const std::string_view body = rest.substr(0, keep);
+  if (!converted && isValidUtf8(body)) return body;
+  if (!converted) storage.reserve(body.size() + 16);
+  appendUtf8Replacing(body, storage);
+  return storage;
+}
+
+// Node's events.on(rl, 'line', {close: ['close'], highWaterMark: 1024}) queue.
+struct LineQueue {
+  static constexpr std::size_t kHighWaterMark = 1024;
+  static constexpr std::size_t kLowWaterMark = 1;
+
+  Interface* rl = nullptr;  // null once it stopped listening
+  std::deque<std::string> lines;
+  std::deque<WithResolvers<std::optional<std::string>>> waiting;
+  Error error;
+  bool finished = false;
+  bool paused = false;
+  EventEmitter::ListenerId line_id = 0, error_id = 0, close_id = 0;
+
+  // Node's eventHandler.
+  void push(std::string line) {
+    if (waiting.empty()) {
+      lines.push_back(std::move(line));
+      if (!paused && lines.size() > kHighWaterMark && rl != nullptr) {
+        paused = true;
+        rl->pause();
+      }
+    } else {
+      auto w = std::move(waiting.front());
+      waiting.pop_front();
+      w.resolve(std::optional<std::string>(std::move(line)));
+    }
+  }
+  // Node's errorHandler.
+  void fail(const Error& err) {
+    if (waiting.empty()) {
+      error = err;
+    } else {
+      auto w = std::move(waiting.front());
+      waiting.pop_front();
+      w.reject(err);
+    }
+    finish();
+  }
+  // Node's closeHandler.
+  void finish() {
+    if (rl != nullptr) {
+      Interface* owner = std::exchange(rl, nullptr);
+      // Node's listenersController removes the last added first: 'close', 'error', 'line'.
+      owner->off("close", close_id);
+      owner->off("error", error_id);
+      owner->off("line", line_id);
+    }
+    finished = true;
+    while (!waiting.empty()) {
+      auto w = std::move(waiting.front());
+      waiting.pop_front();
+      w.resolve(std::optional<std::string>());
+    }
+  }
+  Promise<std::optional<std::string>> next() {
+    if (!lines.empty()) {
+      std::optional<std::string> line(std::move(lines.front()));
+      lines.pop_front();
+      if (paused && lines.size() < kLowWaterMark) {
+        paused = false;
+        if (rl != nullptr) rl->resume();
+      }
+      return Promise<std::optional<std::string>>::resolve(std::move(line));
+    }
+    if (error) {
+      return Promise<std::optional<std::string>>::reject(std::exchange(error, Error()));
+    }
+    if (finished) {
+      finish();
+      return Promise<std::optional<std::string>>::resolve(std::nullopt);
+    }
+    waiting.push_back(Promise<std::optional<std::string>>::withResolvers());
+    return waiting.back().promise;
+  }
+};
+
+}  // namespace internal
+
+// --- LineIterator ------------------------------------------------------------------------------
+
+Promise<std::optional<std::string>> LineIterator::next() const {
+  if (!queue_) return Promise<std::optional<std::string>>::resolve(std::nullopt);
+  return queue_->next();
+}
+
+Promise<std::optional<std::string>> LineIterator::return_() const {
+  if (queue_) queue_->finish();
+  return Promise<std::optional<std::string>>::resolve(std::nullopt);
+}
+
+// --- Interface ---------------------------------------------------------------------------------
+
+namespace {
+double nowMs() {
+  return std::chrono::duration<double, std::milli>(
+             std::chrono::steady_clock::now().time_since_epoch())
+      .count();
+}
+}  // namespace
+
+Interface::Interface(Input input, double crlfDelay)
+    : input_(std::move(input)),
+      // Node: crlfDelay ? max(100, crlfDelay) : 100.
+      crlf_delay_(crlfDelay > 100 ? crlfDelay : 100) {}
+
+Interface::~Interface() {
+  if (lines_) lines_->rl = nullptr;
+}
+
+std::shared_ptr<Interface> createInterface(InterfaceOptions options) {
+  if (!options.input) {
+    throw TypeError(
+        "The argument 'input' is invalid. Received undefined", "ERR_INVALID_ARG_VALUE");
+  }
+  const AbortSignal& signal = options.signal.get();
+  auto rl = std::make_shared<Interface>(std::move(options.input), options.crlfDelay);
+  rl->start(signal);
+  return rl;
+}
+
+void Interface::start(const AbortSignal& signal) {
+  input_.impl_->attach(shared_from_this());
+  input_attached_ = true;
+  // Node: self.once('close', onSelfCloseWithoutTerminal). The interface owns this listener, so
+  // `this` is alive whenever it runs.
+  self_close_ = EventEmitter::once("close", [this] { detachInput(); });
+  if (signal) {
+    if (signal.aborted()) {
+      nextTick([self = shared_from_this()] { self->close(); });
+    } else {
+      std::weak_ptr<Interface> weak = weak_from_this();
+      abort_ = addAbortListener(signal, [weak] {
+        if (auto self = weak.lock()) self->close();
+      });
+      EventEmitter::once("close", [this] { abort_ = AbortListener(); });
+    }
+  }
+  input_.impl_->resume();
+}
+
+void Interface::detachInput() {
+  if (!input_attached_) return;
+  input_attached_ = false;
+  input_.impl_->detach();
+}
+
+void Interface::onInputError(const Error& err) { emit("error", err); }
+
+void Interface::onInputClose() {
+  // Not Node's: a closed input sends nothing more, so the interface lets go of it (its
+  // listeners hold the interface). Closing the interface did this already.
+  detachInput();
+}
+
+void Interface::onData(const std::string& chunk) { normalWrite(chunk); }
+
+void Interface::onEnd() {
+  if (!line_buffer_.empty()) emit("line", line_buffer_);
+  close();
+}
+
+void Interface::close() {
+  if (closed_) return;
+  pause();
+  closed_ = true;
+  emit("close");
+}
+
+void Interface::pause() {
+  if (paused_) return;
+  input_.impl_->pause();
+  paused_ = true;
+  emit("pause");
+}
+
+void Interface::resume() {
+  if (!paused_) return;
+  input_.impl_->resume();
+  paused_ = false;
+  emit("resume");
+}
+
+void Interface::write(std::string_view data) {
+  if (paused_) resume();
+  normalWrite(data);
+}
+
+LineIterator Interface::asyncIterator() {
+  if (!lines_) {
+    auto q = std::make_shared<internal::LineQueue>();
+    q->rl = this;
+    internal::LineQueue* raw = q.get();
+    // The listeners live in this emitter and the queue outlives them (lines_ holds it).
+    q->line_id = on("line", [raw](const std::string& line) { raw->push(line); });
+    q->error_id = on("error", [raw](const Error& err) { raw->fail(err); });
+    q->close_id = on("close", [raw] { raw->finish(); });
+    lines_ = std::move(q);
+  }
+  return LineIterator(lines_);
+}
+
+void Interface::onLine(std::string line) { emit("line", std::move(line)); }
+
+void Interface::normalWrite(std::string_view chunk) {
+  std::string storage;
+  std::string_view text = decoder_.write(chunk, storage);
+  if (saw_return_ && nowMs() - saw_return_at_ <= crlf_delay_) {
+    if (!text.empty() && text.front() == '\n') text.remove_prefix(1);
+    saw_return_ = false;
+  }
+  if (text.empty()) return;
+  // Where the last line break ends: what follows is the new unfinished line.
+  std::size_t last_end = std::string_view::npos;
+  for (std::size_t i = text.size(); i > 0; --i) {
+    const char c = text[i - 1];
+    if (c == '\n' || c == '\r') {
+      last_end = i;
+      break;
+    }
+  }
+  if (last_end == std::string_view::npos) {
+    line_buffer_.append(text);
+    return;
+  }
+  std::string head = std::move(line_buffer_);
+  line_buffer_.assign(text.substr(last_end));
+  saw_return_ = text.back() == '\r';
+  if (saw_return_) saw_return_at_ = nowMs();
+  // Lines in [0, last_end); `text` may view `chunk` or `storage`, both alive until we return.
+  const bool has_cr = std::memchr(text.data(), '\r', last_end) != nullptr;
+  const char* p = text.data();
+  const char* end = text.data() + last_end;
+  bool first = true;
+  while (p < end) {
+    const char* nl;
+    std::size_t brk = 1;
+    if (!has_cr) {
+      nl = static_cast<const char*>(std::memchr(p, '\n', static_cast<std::size_t>(end - p)));
+    } else {
+      nl = p;
+      while (*nl != '\n' && *nl != '\r') ++nl;
+      if (*nl == '\r' && nl + 1 < text.data() + text.size() && nl[1] == '\n') brk = 2;
+    }
+    std::string line;
+    if (first) {
+      first = false;
+      head.append(p, static_cast<std::size_t>(nl - p));
+      line = std::move(head);
+    } else {
+      line.assign(p, static_cast<std::size_t>(nl - p));
+    }
+    onLine(std::move(line));
+    p = nl + brk;
+  }
+}
+
+}  // namespace vow::readline
