@@ -5,6 +5,10 @@
 #include <cstring>
 #include <utility>
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 #include "vow/loop/loop.h"
 
 namespace vow::readline {
@@ -61,10 +65,18 @@ std::size_t validSequenceAt(std::string_view in, std::size_t i, std::size_t& con
 
 constexpr char kReplacement[] = "\xEF\xBF\xBD";
 
-bool allAscii8(const char* p) noexcept {
-  std::uint64_t w;
-  std::memcpy(&w, p, 8);
-  return (w & 0x8080808080808080ULL) == 0;
+// How many bytes from `p` (at most `n`) are ASCII, 16 at a time.
+std::size_t asciiPrefix(const char* p, std::size_t n) noexcept {
+  std::size_t i = 0;
+#if defined(__SSE2__)
+  for (; i + 16 <= n; i += 16) {
+    const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + i));
+    const int mask = _mm_movemask_epi8(v);
+    if (mask != 0) return i + static_cast<std::size_t>(__builtin_ctz(static_cast<unsigned>(mask)));
+  }
+#endif
+  while (i < n && static_cast<unsigned char>(p[i]) < 0x80) ++i;
+  return i;
 }
 
 }  // namespace
@@ -72,21 +84,30 @@ bool allAscii8(const char* p) noexcept {
 bool isValidUtf8(std::string_view in) noexcept {
   std::size_t i = 0;
   const std::size_t n = in.size();
-  while (i < n) {
-    while (i + 32 <= n && allAscii8(in.data() + i) && allAscii8(in.data() + i + 8) &&
-           allAscii8(in.data() + i + 16) && allAscii8(in.data() + i + 24)) {
-      i += 32;
+  while (true) {
+    i += asciiPrefix(in.data() + i, n - i);
+    if (i >= n) return true;
+    // The common 2- and 3-byte characters inline, the rest by the general check.
+    const auto c = static_cast<unsigned char>(in[i]);
+    if (c >= 0xC2 && c <= 0xDF) {
+      if (i + 1 < n && (static_cast<unsigned char>(in[i + 1]) & 0xC0) == 0x80) {
+        i += 2;
+        continue;
+      }
+      return false;
     }
-    if (i >= n) break;
-    if (static_cast<unsigned char>(in[i]) < 0x80) {
-      ++i;
-      continue;
+    if ((c >= 0xE1 && c <= 0xEC) || c == 0xEE || c == 0xEF) {
+      if (i + 2 < n && (static_cast<unsigned char>(in[i + 1]) & 0xC0) == 0x80 &&
+          (static_cast<unsigned char>(in[i + 2]) & 0xC0) == 0x80) {
+        i += 3;
+        continue;
+      }
+      return false;
     }
     std::size_t consumed;
     if (validSequenceAt(in, i, consumed) == 0) return false;
     i += consumed;
   }
-  return true;
 }
 
 void appendUtf8Replacing(std::string_view in, std::string& out) {
@@ -362,7 +383,9 @@ LineIterator Interface::asyncIterator() {
   return LineIterator(lines_);
 }
 
-void Interface::onLine(std::string line) { emit("line", std::move(line)); }
+bool Interface::onlyTheIteratorListens() const {
+  return lines_ && lines_->rl != nullptr && listenerCount("line") == 1;
+}
 
 void Interface::normalWrite(std::string_view chunk) {
   std::string storage;
@@ -390,19 +413,25 @@ void Interface::normalWrite(std::string_view chunk) {
   saw_return_ = text.back() == '\r';
   if (saw_return_) saw_return_at_ = nowMs();
   // Lines in [0, last_end); `text` may view `chunk` or `storage`, both alive until we return.
-  const bool has_cr = std::memchr(text.data(), '\r', last_end) != nullptr;
   const char* p = text.data();
-  const char* end = text.data() + last_end;
+  const char* const end = text.data() + last_end;
+  const char* const text_end = text.data() + text.size();
+  // The next '\r' at or after p (end when none): lines mostly end in '\n' alone, so both are
+  // found with memchr.
+  const char* cr = static_cast<const char*>(std::memchr(p, '\r', last_end));
+  if (cr == nullptr) cr = end;
   bool first = true;
+  // When the async iterator's queue is the only 'line' listener, lines go to it without the
+  // emitter's lookup (the same calls emit would make). Checked again whenever user code may
+  // have run: an emit, or a 'pause' the queue's high-water mark emitted.
+  bool direct = onlyTheIteratorListens();
   while (p < end) {
-    const char* nl;
+    const char* nl = static_cast<const char*>(std::memchr(p, '\n', static_cast<std::size_t>(end - p)));
+    if (nl == nullptr) nl = end;
     std::size_t brk = 1;
-    if (!has_cr) {
-      nl = static_cast<const char*>(std::memchr(p, '\n', static_cast<std::size_t>(end - p)));
-    } else {
-      nl = p;
-      while (*nl != '\n' && *nl != '\r') ++nl;
-      if (*nl == '\r' && nl + 1 < text.data() + text.size() && nl[1] == '\n') brk = 2;
+    if (cr < nl) {  // a '\r' ends this line: "\r\n" or a lone '\r'
+      if (cr + 1 < text_end && cr[1] == '\n') brk = 2;
+      nl = cr;
     }
     std::string line;
     if (first) {
@@ -412,8 +441,19 @@ void Interface::normalWrite(std::string_view chunk) {
     } else {
       line.assign(p, static_cast<std::size_t>(nl - p));
     }
-    onLine(std::move(line));
+    if (direct) {
+      const bool was_paused = lines_->paused;
+      lines_->push(std::move(line));
+      if (lines_->paused != was_paused) direct = onlyTheIteratorListens();
+    } else {
+      emit("line", std::move(line));
+      direct = onlyTheIteratorListens();
+    }
     p = nl + brk;
+    if (cr < p && p < end) {
+      cr = static_cast<const char*>(std::memchr(p, '\r', static_cast<std::size_t>(end - p)));
+      if (cr == nullptr) cr = end;
+    }
   }
 }
 

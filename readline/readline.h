@@ -195,9 +195,8 @@ class Interface final : public EventEmitter, public std::enable_shared_from_this
   void onInputClose();
   // Node's [kNormalWrite]: decodes and splits a chunk.
   void normalWrite(std::string_view chunk);
-  // Node's [kOnLine]: one line (through the iterator's queue directly when it is the only
-  // listener, which is the same as emitting to it).
-  void onLine(std::string line);
+  // Whether the async iterator's queue is the only 'line' listener.
+  bool onlyTheIteratorListens() const;
   void detachInput();
 
   Input input_;

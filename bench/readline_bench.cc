@@ -1,0 +1,95 @@
+// readline_100mb (issue 16): every line of a 100 MB text file ($BENCH_DATA/lines_100mb, which
+// bench/compare writes), read with readline over fs::createReadStream, side by side with
+// bench/node/readline_100mb.js. Two forms, as a porter writes them:
+//   readline_100mb         for await (const line of rl) { n++; bytes += line.length; }
+//   readline_100mb_events  rl.on('line', (line) => { n++; bytes += line.length; })
+// The result is lines per second (counter lines_per_s); the line count must be the file's.
+#include <benchmark/benchmark.h>
+
+#include <cstdio>
+#include <cstdlib>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "bench/cpu_time.h"
+#include "vow/readline/readline.h"
+#include "vow/vow.h"
+
+namespace {
+
+void fail(const std::string& what) {
+  std::fprintf(stderr, "benchmark failed: %s\n", what.c_str());
+  std::abort();
+}
+
+std::string linesFile() {
+  const char* d = std::getenv("BENCH_DATA");
+  if (!d) fail("set BENCH_DATA to the directory bench/compare prepared");
+  return std::string(d) + "/lines_100mb";
+}
+
+struct Count {
+  std::size_t lines = 0;
+  std::size_t bytes = 0;
+};
+
+// JS: for await (const line of rl) { n++; bytes += line.length; }
+vow::Promise<void> countLines(std::string file, Count* count) {
+  auto rl = vow::readline::createInterface(
+      {.input = vow::fs::createReadStream(file), .crlfDelay = vow::readline::kInfinity});
+  auto it = rl->asyncIterator();
+  while (std::optional<std::string> line = co_await it.next()) {
+    ++count->lines;
+    count->bytes += line->size();
+  }
+}
+
+void report(benchmark::State& state, const vow_bench::CpuCounter& cpu, std::size_t lines) {
+  cpu.report(state);
+  state.counters["lines"] = static_cast<double>(lines);
+  state.counters["lines_per_s"] = benchmark::Counter(
+      static_cast<double>(lines) * static_cast<double>(state.iterations()),
+      benchmark::Counter::kIsRate);
+}
+
+void readline_100mb(benchmark::State& state) {
+  const std::string file = linesFile();
+  vow_bench::CpuCounter cpu;
+  Count count;
+  for (auto _ : state) {
+    cpu.start();
+    count = Count();
+    countLines(file, &count).catch_([](const vow::Error& e) { fail(e.message()); });
+    vow::run();
+    cpu.stop();
+    if (count.lines == 0) fail("readline_100mb: no lines");
+  }
+  report(state, cpu, count.lines);
+}
+
+void readline_100mb_events(benchmark::State& state) {
+  const std::string file = linesFile();
+  vow_bench::CpuCounter cpu;
+  Count count;
+  for (auto _ : state) {
+    cpu.start();
+    count = Count();
+    auto rl = vow::readline::createInterface(
+        {.input = vow::fs::createReadStream(file), .crlfDelay = vow::readline::kInfinity});
+    rl->on("line", [&count](const std::string& line) {
+      ++count.lines;
+      count.bytes += line.size();
+    });
+    vow::run();
+    cpu.stop();
+    if (count.lines == 0) fail("readline_100mb_events: no lines");
+  }
+  report(state, cpu, count.lines);
+}
+
+}  // namespace
+
+BENCHMARK(readline_100mb)->Unit(benchmark::kMillisecond)->UseRealTime();
+BENCHMARK(readline_100mb_events)->Unit(benchmark::kMillisecond)->UseRealTime();
+BENCHMARK_MAIN();
