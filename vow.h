@@ -10,5 +10,6 @@
 #include "vow/promise/combinators.h"    // IWYU pragma: export
 #include "vow/promise/promise.h"        // IWYU pragma: export
 #include "vow/promise/promisify.h"      // IWYU pragma: export
+#include "vow/readline/readline.h"      // IWYU pragma: export
 
 #endif  // VOW_VOW_H_

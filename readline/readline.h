@@ -127,10 +127,10 @@ struct InterfaceOptions {
 // Node: rl[Symbol.asyncIterator]() (events.on(rl, 'line', {close: ['close'], highWaterMark:
 // 1024})): a handle to the interface's one line queue; copies share it. next() resolves to the
 // next line, or std::nullopt once the interface closed and every queued line was taken; an
-// 'error' on the interface rejects the next next() once. More than 1024 unconsumed lines pause
-// the interface (and its input); taking the last resumes it. return_() stops listening (the
-// lines still queued are dropped... no: they stay, as Node's do, and next() yields them) and
-// resolves to std::nullopt; it does not close the interface (Node v20's does not either).
+// 'error' on the interface rejects the next next() once, then the iterator is done. More than
+// 1024 unconsumed lines pause the interface (and its input); taking the last one resumes it.
+// return_() stops listening and resolves to std::nullopt; it does not close the interface
+// (Node v20's does not either), and lines queued before it are still yielded by next().
 class LineIterator {
  public:
   LineIterator() = default;
