@@ -288,7 +288,12 @@ Interface::Interface(Input input, double crlfDelay)
       crlf_delay_(crlfDelay > 100 ? crlfDelay : 100) {}
 
 Interface::~Interface() {
-  if (lines_) lines_->rl = nullptr;
+  if (lines_) {
+    // Nothing can emit a line any more: a next() still waiting resolves to the end (else a
+    // coroutine waiting on it would be kept forever by its own iterator).
+    lines_->rl = nullptr;
+    lines_->finish();
+  }
 }
 
 std::shared_ptr<Interface> createInterface(InterfaceOptions options) {

@@ -380,3 +380,95 @@ TEST(ReadlineDecoder, ValidatesUtf8) {
 }
 
 }  // namespace
+
+namespace {
+
+TEST(ReadlineLifetime, InterfaceAndStreamAreFreedAfterTheEnd) {
+  vow::Loop loop;
+  TempDir dir;
+  fs::writeFileSync(dir / "f", "a\nb\n");
+  std::weak_ptr<readline::Interface> weak_rl;
+  std::weak_ptr<fs::ReadStream> weak_input;
+  int lines = 0;
+  {
+    auto input = fs::createReadStream(dir / "f");
+    weak_input = input;
+    auto rl = readline::createInterface({.input = input});
+    weak_rl = rl;
+    rl->on("line", [&lines](const std::string&) { ++lines; });
+  }
+  EXPECT_FALSE(weak_rl.expired());  // the flowing input holds it, as in Node
+  loop.run();
+  EXPECT_EQ(lines, 2);
+  EXPECT_TRUE(weak_rl.expired());
+  EXPECT_TRUE(weak_input.expired());
+}
+
+TEST(ReadlineLifetime, AnInputErrorDoesNotLeakTheInterface) {
+  vow::Loop loop;
+  TempDir dir;
+  std::weak_ptr<readline::Interface> weak_rl;
+  Log log;
+  {
+    auto rl = readline::createInterface({.input = fs::createReadStream(dir / "missing")});
+    weak_rl = rl;
+    rl->on("error", [&log](const Error& e) { log.push_back(e.code()); });
+  }
+  loop.run();
+  EXPECT_EQ(log, (Log{"ENOENT"}));
+  EXPECT_TRUE(weak_rl.expired());
+}
+
+TEST(ReadlineLifetime, AWaitingNextEndsWhenTheInterfaceGoes) {
+  vow::Loop loop;
+  Log log;
+  auto input = std::make_shared<FakeReadable>(&log);
+  auto rl = readline::createInterface({.input = input});
+  auto it = rl->asyncIterator();
+  it.next().then([&](std::optional<std::string> l) { log.push_back(l ? "line" : "done"); });
+  input->removeAllListeners();  // nothing can reach the interface any more
+  rl.reset();
+  loop.run();
+  EXPECT_EQ(log, (Log{"input.resume", "done"}));
+}
+
+TEST(ReadlineAsyncIterator, AUserListenerAddedByAPauseListenerGetsTheRestOfTheChunk) {
+  vow::Loop loop;
+  Log log;
+  auto input = std::make_shared<FakeReadable>(&log);
+  auto rl = readline::createInterface({.input = input});
+  auto it = rl->asyncIterator();
+  int seen = 0;
+  std::string first_seen;
+  rl->on("pause", [&] {
+    rl->on("line", [&](const std::string& l) {
+      if (seen++ == 0) first_seen = l;
+    });
+  });
+  std::string chunk;
+  for (int i = 0; i < 1030; ++i) chunk += std::to_string(i) + "\n";
+  input->emit("data", chunk);
+  // The 1025th line pauses; the listener then sees lines 1025..1029.
+  EXPECT_EQ(seen, 5);
+  EXPECT_EQ(first_seen, "1025");
+}
+
+TEST(ReadlineAsyncIterator, TheIteratorAndALineListenerBothGetEveryLineInOrder) {
+  vow::Loop loop;
+  Log log;
+  auto input = std::make_shared<FakeReadable>(&log);
+  auto rl = readline::createInterface({.input = input});
+  Log got;
+  rl->on("line", [&](const std::string& l) { got.push_back("listener " + l); });
+  auto it = rl->asyncIterator();
+  auto drain = [&]() -> vow::Promise<void> {
+    while (auto l = co_await it.next()) got.push_back("iterator " + *l);
+  };
+  drain();
+  input->emit("data", std::string("a\nb\n"));
+  input->emit("end");
+  loop.run();
+  EXPECT_EQ(got, (Log{"listener a", "listener b", "iterator a", "iterator b"}));
+}
+
+}  // namespace
