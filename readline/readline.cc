@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <cstring>
 #include <utility>
+#include <vector>
 
 #if defined(__SSE2__)
 #include <emmintrin.h>
@@ -183,31 +184,84 @@ std::string_view Utf8Decoder::write(std::string_view chunk, std::string& storage
 }
 
 // Node's events.on(rl, 'line', {close: ['close'], highWaterMark: 1024}) queue.
+//
+// Lines wait as spans of a copy of the text they came in (one Batch per chunk), and become
+// strings when next() takes them: each line's string is then made and freed in turn, which
+// keeps the allocator on its fast path (a chunk's ~1,000 strings made at once and freed later
+// would not be). A line pushed on its own (through 'line' listeners) is a Batch of one.
 struct LineQueue {
   static constexpr std::size_t kHighWaterMark = 1024;
   static constexpr std::size_t kLowWaterMark = 1;
 
+  struct Batch {
+    std::string text;
+    std::vector<std::pair<std::size_t, std::size_t>> spans;  // [begin, end) in text
+    std::size_t next = 0;
+    std::uint64_t id = 0;
+  };
+
   Interface* rl = nullptr;  // null once it stopped listening
-  std::deque<std::string> lines;
+  std::deque<Batch> batches;
+  std::size_t size = 0;  // lines queued
+  std::uint64_t next_batch_id = 1;
   std::deque<WithResolvers<std::optional<std::string>>> waiting;
   Error error;
   bool finished = false;
   bool paused = false;
   EventEmitter::ListenerId line_id = 0, error_id = 0, close_id = 0;
 
-  // Node's eventHandler.
+  // Node's eventHandler, for a line that arrives as a string.
   void push(std::string line) {
-    if (waiting.empty()) {
-      lines.push_back(std::move(line));
-      if (!paused && lines.size() > kHighWaterMark && rl != nullptr) {
-        paused = true;
-        rl->pause();
-      }
-    } else {
-      auto w = std::move(waiting.front());
-      waiting.pop_front();
-      w.resolve(std::optional<std::string>(std::move(line)));
+    if (!waiting.empty()) {
+      resolveFirst(std::move(line));
+      return;
     }
+    Batch b;
+    const std::size_t n = line.size();
+    b.text = std::move(line);
+    b.spans.emplace_back(0, n);
+    b.id = next_batch_id++;
+    batches.push_back(std::move(b));
+    queued();
+  }
+  // Node's eventHandler, for the line text[begin, end) of a chunk: appended to the batch
+  // `batch_id` (made with a copy of `text` when it is not the last one any more).
+  void pushSpan(std::string_view text, std::size_t begin, std::size_t end,
+                std::uint64_t& batch_id) {
+    if (!waiting.empty()) {
+      resolveFirst(std::string(text.substr(begin, end - begin)));
+      return;
+    }
+    if (batches.empty() || batches.back().id != batch_id) {
+      Batch b;
+      b.text.assign(text);
+      b.id = batch_id = next_batch_id++;
+      batches.push_back(std::move(b));
+    }
+    batches.back().spans.emplace_back(begin, end);
+    queued();
+  }
+  void queued() {
+    ++size;
+    if (!paused && size > kHighWaterMark && rl != nullptr) {
+      paused = true;
+      rl->pause();
+    }
+  }
+  void resolveFirst(std::string line) {
+    auto w = std::move(waiting.front());
+    waiting.pop_front();
+    w.resolve(std::optional<std::string>(std::move(line)));
+  }
+  std::string take() {
+    Batch& b = batches.front();
+    const auto [begin, end] = b.spans[b.next++];
+    std::string line = begin == 0 && end == b.text.size() && b.spans.size() == 1
+                           ? std::move(b.text)
+                           : b.text.substr(begin, end - begin);
+    if (b.next == b.spans.size()) batches.pop_front();
+    --size;
+    return line;
   }
   // Node's errorHandler.
   void fail(const Error& err) {
@@ -237,10 +291,9 @@ struct LineQueue {
     }
   }
   Promise<std::optional<std::string>> next() {
-    if (!lines.empty()) {
-      std::optional<std::string> line(std::move(lines.front()));
-      lines.pop_front();
-      if (paused && lines.size() < kLowWaterMark) {
+    if (size > 0) {
+      std::optional<std::string> line(take());
+      if (paused && size < kLowWaterMark) {
         paused = false;
         if (rl != nullptr) rl->resume();
       }
@@ -430,6 +483,7 @@ void Interface::normalWrite(std::string_view chunk) {
   // emitter's lookup (the same calls emit would make). Checked again whenever user code may
   // have run: an emit, or a 'pause' the queue's high-water mark emitted.
   bool direct = onlyTheIteratorListens();
+  std::uint64_t batch = 0;  // the queue's batch holding this chunk's lines, once made
   while (p < end) {
     const char* nl = static_cast<const char*>(std::memchr(p, '\n', static_cast<std::size_t>(end - p)));
     if (nl == nullptr) nl = end;
@@ -438,21 +492,28 @@ void Interface::normalWrite(std::string_view chunk) {
       if (cr + 1 < text_end && cr[1] == '\n') brk = 2;
       nl = cr;
     }
-    std::string line;
-    if (first) {
-      first = false;
-      head.append(p, static_cast<std::size_t>(nl - p));
-      line = std::move(head);
-    } else {
-      line.assign(p, static_cast<std::size_t>(nl - p));
-    }
-    if (direct) {
+    if (direct && !first) {
       const bool was_paused = lines_->paused;
-      lines_->push(std::move(line));
+      lines_->pushSpan(text, static_cast<std::size_t>(p - text.data()),
+                       static_cast<std::size_t>(nl - text.data()), batch);
       if (lines_->paused != was_paused) direct = onlyTheIteratorListens();
     } else {
-      emit("line", std::move(line));
-      direct = onlyTheIteratorListens();
+      std::string line;
+      if (first) {
+        first = false;
+        head.append(p, static_cast<std::size_t>(nl - p));
+        line = std::move(head);
+      } else {
+        line.assign(p, static_cast<std::size_t>(nl - p));
+      }
+      if (direct) {
+        const bool was_paused = lines_->paused;
+        lines_->push(std::move(line));
+        if (lines_->paused != was_paused) direct = onlyTheIteratorListens();
+      } else {
+        emit("line", std::move(line));
+        direct = onlyTheIteratorListens();
+      }
     }
     p = nl + brk;
     if (cr < p && p < end) {

@@ -472,3 +472,27 @@ TEST(ReadlineAsyncIterator, TheIteratorAndALineListenerBothGetEveryLineInOrder) 
 }
 
 }  // namespace
+
+namespace {
+
+TEST(ReadlineAsyncIterator, AWaitingNextTakesTheFirstLineAndTheRestQueue) {
+  vow::Loop loop;
+  Log log;
+  auto input = std::make_shared<FakeReadable>(&log);
+  auto rl = readline::createInterface({.input = input});
+  auto it = rl->asyncIterator();
+  Log got;
+  auto take = [&] {
+    it.next().then([&](std::optional<std::string> l) { got.push_back(l.value_or("<done>")); });
+  };
+  take();  // waits
+  input->emit("data", std::string("first\nsecond\nthird\nfour"));
+  input->emit("data", std::string("th\nsolo\n"));
+  input->emit("data", std::string("only line\n"));
+  input->emit("end");
+  for (int i = 0; i < 6; ++i) take();
+  loop.run();
+  EXPECT_EQ(got, (Log{"first", "second", "third", "fourth", "solo", "only line", "<done>"}));
+}
+
+}  // namespace
