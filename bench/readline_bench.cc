@@ -3,7 +3,7 @@
 // bench/node/readline_100mb.js. Two forms, as a porter writes them:
 //   readline_100mb         for await (const line of rl) { n++; bytes += line.length; }
 //   readline_100mb_events  rl.on('line', (line) => { n++; bytes += line.length; })
-// The result is lines per second (counter lines_per_s); the line count must be the file's.
+// Counters: lines (bench/compare turns it into lines per second of wall time), line_bytes.
 #include <benchmark/benchmark.h>
 
 #include <cstdio>
@@ -49,9 +49,6 @@ void report(benchmark::State& state, const vow_bench::CpuCounter& cpu, std::size
             std::size_t bytes) {
   cpu.report(state);
   state.counters["lines"] = static_cast<double>(lines);
-  state.counters["lines_per_s"] = benchmark::Counter(
-      static_cast<double>(lines) * static_cast<double>(state.iterations()),
-      benchmark::Counter::kIsRate);
   // The sum of the lines' lengths in UTF-8 bytes (Node's twin reports its UTF-16 length).
   state.counters["line_bytes"] = static_cast<double>(bytes);
 }

@@ -496,3 +496,36 @@ TEST(ReadlineAsyncIterator, AWaitingNextTakesTheFirstLineAndTheRestQueue) {
 }
 
 }  // namespace
+
+namespace {
+
+TEST(ReadlineDecoder, TheFastCheckAgreesWithTheScalarOneOnRandomText) {
+  // Pieces that make every kind of sequence, valid or not, land on every offset of a block.
+  const std::vector<std::string> pieces = {
+      "a", "bcd", "\n", "\xC3\xA9", "\xE6\x97\xA5", "\xF0\x9F\x98\x80", "\x80", "\xBF",
+      "\xC0\xAF", "\xC1\xBF", "\xE0\x80\x80", "\xE0\xA0\x80", "\xED\x9F\xBF", "\xED\xA0\x80",
+      "\xF0\x8F\xBF\xBF", "\xF0\x90\x80\x80", "\xF4\x8F\xBF\xBF", "\xF4\x90\x80\x80", "\xF5",
+      "\xFF", "\xE2\x82", "\xF0\x9F\x98", "\xC3"};
+  std::uint32_t seed = 12345;
+  auto rnd = [&seed] {
+    seed = seed * 1664525u + 1013904223u;
+    return seed >> 8;
+  };
+  int valid = 0;
+  for (int round = 0; round < 20000; ++round) {
+    std::string text;
+    const int n = static_cast<int>(rnd() % 24);
+    for (int i = 0; i < n; ++i) {
+      // Mostly valid pieces, so that valid strings are common too.
+      const std::size_t k = rnd() % 4 != 0 ? rnd() % 6 : rnd() % pieces.size();
+      text += pieces[k];
+    }
+    const bool expected = readline::internal::isValidUtf8ScalarForTesting(text);
+    valid += expected;
+    ASSERT_EQ(readline::internal::isValidUtf8(text), expected) << ::testing::PrintToString(text);
+  }
+  EXPECT_GT(valid, 2000);
+  EXPECT_LT(valid, 18000);
+}
+
+}  // namespace
