@@ -178,6 +178,10 @@ void Dir::readImpl(bool maybeSync, Callback cb) const {
 
 Promise<std::optional<Dirent>> Dir::read() const {
   if (state().closed) internal::throwDirClosed();
+  return readPromisified();
+}
+
+Promise<std::optional<Dirent>> Dir::readPromisified() const {
   // Node: promisify(this[kDirReadImpl]).bind(this, false): a buffered entry resolves at once.
   auto [promise, resolve, reject] = Promise<std::optional<Dirent>>::withResolvers();
   try {
@@ -229,6 +233,10 @@ void Dir::closeImpl(CloseCallback cb) const {
 
 Promise<void> Dir::close() const {
   if (state().closed) return Promise<void>::reject(internal::dirClosed());
+  return closePromisified();
+}
+
+Promise<void> Dir::closePromisified() const {
   auto [promise, resolve, reject] = Promise<void>::withResolvers();
   closeImpl([resolve = std::move(resolve), reject](Error err) {
     if (err) {
@@ -238,6 +246,33 @@ Promise<void> Dir::close() const {
     }
   });
   return std::move(promise);
+}
+
+// Node:
+//   async* entries() {
+//     try {
+//       while (true) {
+//         const result = await this[kDirReadPromisified]();
+//         if (result === null) break;
+//         yield result;
+//       }
+//     } finally {
+//       await this[kDirClosePromisified]();
+//     }
+//   }
+AsyncGenerator<Dirent> Dir::entriesOf(Dir self) {
+  Error exit;
+  try {
+    while (true) {
+      std::optional<Dirent> entry = co_await self.readPromisified();
+      if (!entry) break;
+      co_yield std::move(*entry);
+    }
+  } catch (...) {
+    exit = Error::current();  // a read's error, or the GeneratorReturn of an early exit
+  }
+  co_await self.closePromisified();
+  if (exit) exit.rethrow();
 }
 
 void Dir::closeSync() const {

@@ -25,6 +25,7 @@
 #include "vow/fs/internal/derive.h"
 #include "vow/fs/internal/failure.h"
 #include "vow/fs/types.h"
+#include "vow/promise/async_generator.h"
 #include "vow/promise/error.h"
 #include "vow/promise/promise.h"
 
@@ -86,6 +87,17 @@ class Dir {
   // Node: dir.closeSync(). Throws ERR_DIR_CLOSED or ERR_DIR_CONCURRENT_OPERATION.
   void closeSync() const;
 
+  // Node: dir.entries() / dir[Symbol.asyncIterator](), an async generator of the entries that
+  // closes the Dir when it ends, and when the loop consuming it is left early (return_(), which
+  // vow::forAwait's close() calls) or fails; its next() rejects with the read's error, or with
+  // ERR_DIR_CLOSED if the Dir was closed meanwhile.
+  //
+  //   auto it = vow::forAwait(dir);   // for await (const entry of dir)
+  //   while (std::optional<vow::fs::Dirent> entry = co_await it.next()) { ... }
+  //   co_await it.close();
+  AsyncGenerator<Dirent> entries() const { return entriesOf(*this); }
+  AsyncGenerator<Dirent> asyncIterator() const { return entriesOf(*this); }
+
   explicit operator bool() const noexcept { return state_ != nullptr; }
 
  private:
@@ -97,6 +109,13 @@ class Dir {
   // Node's [kDirReadImpl](maybeSync, callback) and close(callback).
   void readImpl(bool maybeSync, Callback cb) const;
   void closeImpl(CloseCallback cb) const;
+  // Node's kDirReadPromisified / kDirClosePromisified: no check of their own first (a closed
+  // Dir rejects instead of throwing).
+  Promise<std::optional<Dirent>> readPromisified() const;
+  Promise<void> closePromisified() const;
+  // The generator takes the Dir by value: its body starts at the first next(), when the Dir
+  // entries() was called on may be gone.
+  static AsyncGenerator<Dirent> entriesOf(Dir self);
   internal::DirState& state() const;
 
   std::shared_ptr<internal::DirState> state_;

@@ -10,6 +10,7 @@
 #include "vow/fs/fs.h"
 #include "vow/fs/internal/test_dir.h"
 #include "vow/loop/loop.h"
+#include "vow/promise/for_await.h"
 #include "vow/promise/promise.h"
 
 namespace {
@@ -264,6 +265,85 @@ TEST(FsDir, DroppingAnUnclosedDirClosesIt) {
   const int after = fs::openSync(dir / "a");
   fs::closeSync(after);
   EXPECT_EQ(before, after);  // the DIR*'s fd was released
+}
+
+}  // namespace
+
+namespace {
+
+vow::Promise<void> forAwaitEntries(std::string path, int stop_after, Log* log) {
+  fs::Dir dir = co_await fs::promises::opendir(path, {.bufferSize = 2});
+  int n = 0;
+  {
+    auto it = vow::forAwait(dir);
+    while (std::optional<fs::Dirent> e = co_await it.next()) {
+      log->push_back("entry");
+      if (++n == stop_after) break;
+    }
+    co_await it.close();
+  }
+  try {
+    co_await dir.close();
+    log->push_back("still open");
+  } catch (const vow::Exception& e) {
+    log->push_back(std::string("then close(): ") + e.code());
+  }
+}
+
+TEST(FsDirEntries, ForAwaitYieldsEveryEntryThenClosesTheDir) {
+  vow::Loop loop;
+  TestDir dir;
+  populate(dir);
+  Log log;
+  forAwaitEntries(dir / "", 0, &log);
+  loop.run();
+  EXPECT_EQ(log, (Log{"entry", "entry", "entry", "entry", "then close(): ERR_DIR_CLOSED"}));
+}
+
+TEST(FsDirEntries, LeavingTheLoopEarlyClosesTheDir) {
+  vow::Loop loop;
+  TestDir dir;
+  populate(dir);
+  Log log;
+  forAwaitEntries(dir / "", 1, &log);
+  loop.run();
+  EXPECT_EQ(log, (Log{"entry", "then close(): ERR_DIR_CLOSED"}));
+}
+
+TEST(FsDirEntries, ADirClosedMeanwhileRejectsTheNextNext) {
+  vow::Loop loop;
+  TestDir dir;
+  populate(dir);
+  fs::Dir d = fs::opendirSync(dir / "", {.bufferSize = 1});
+  auto gen = d.entries();
+  Log log;
+  gen.next()
+      .then([&](std::optional<fs::Dirent> e) {
+        log.push_back(e ? "entry" : "done");
+        d.closeSync();
+        return gen.next();
+      })
+      .then([&](std::optional<fs::Dirent>) { log.push_back("no error"); },
+            [&](const Error& e) { log.push_back("rejected " + e.code()); });
+  loop.run();
+  // Node: the generator's read rejects with ERR_DIR_CLOSED, and its finally's close() rejects
+  // with ERR_DIR_CLOSED too, which replaces it.
+  EXPECT_EQ(log, (Log{"entry", "rejected ERR_DIR_CLOSED"}));
+}
+
+TEST(FsDirEntries, TheGeneratorKeepsATemporaryDirAlive) {
+  vow::Loop loop;
+  TestDir dir;
+  populate(dir);
+  int n = 0;
+  auto count = [&]() -> vow::Promise<void> {
+    auto it = vow::forAwait(fs::opendirSync(dir / ""));  // the Dir is a temporary
+    while (co_await it.next()) ++n;
+    co_await it.close();
+  };
+  count();
+  loop.run();
+  EXPECT_EQ(n, 4);
 }
 
 }  // namespace
