@@ -38,11 +38,12 @@ struct Count {
 vow::Promise<void> countLines(std::string file, Count* count) {
   auto rl = vow::readline::createInterface(
       {.input = vow::fs::createReadStream(file), .crlfDelay = vow::readline::kInfinity});
-  auto it = rl->asyncIterator();
+  auto it = vow::forAwait(rl);
   while (std::optional<std::string> line = co_await it.next()) {
     ++count->lines;
     count->bytes += line->size();
   }
+  co_await it.close();
 }
 
 void report(benchmark::State& state, const vow_bench::CpuCounter& cpu, std::size_t lines,

@@ -15,7 +15,7 @@ vow::Promise<void> dump(std::string file, std::size_t hwm) {
       {.input = vow::fs::createReadStream(file, {.highWaterMark = hwm}),
        .crlfDelay = vow::readline::kInfinity});
   std::string out;
-  auto it = rl->asyncIterator();
+  auto it = vow::forAwait(rl);
   while (std::optional<std::string> line = co_await it.next()) {
     out += *line;
     out += '\n';
@@ -24,6 +24,7 @@ vow::Promise<void> dump(std::string file, std::size_t hwm) {
       out.clear();
     }
   }
+  co_await it.close();
   std::fwrite(out.data(), 1, out.size(), stdout);
 }
 

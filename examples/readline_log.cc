@@ -4,8 +4,9 @@
 // readline.createInterface over a read stream, and `for await (const line of rl)`. Lines come
 // without their line break ("\n" or "\r\n": crlfDelay Infinity makes a "\r\n" split over two
 // chunks one break); the stream reads 64 KiB at a time on the thread pool while the loop body
-// runs. In C++ the loop is `while (auto line = co_await it.next())` over rl->asyncIterator();
-// the interface closes itself at the end of the file.
+// runs, and the interface closes itself at the end of the file. In C++, vow::forAwait(rl)
+// starts the loop, `while (auto line = co_await it.next())` is its body, and `co_await
+// it.close()` after it is what JS does when a loop is left early (here it runs out: a no-op).
 //
 // The Node program it ports (examples/readline_log.js):
 //
@@ -78,7 +79,7 @@ vow::Promise<Summary> summarize(std::string file) {
   Summary s;
   auto rl = vow::readline::createInterface(
       {.input = vow::fs::createReadStream(file), .crlfDelay = vow::readline::kInfinity});
-  auto it = rl->asyncIterator();
+  auto it = vow::forAwait(rl);
   while (std::optional<std::string> line = co_await it.next()) {
     s.lines += 1;
     s.longest = std::max(s.longest, line->size());
@@ -86,6 +87,7 @@ vow::Promise<Summary> summarize(std::string file) {
     s.counts[level] += 1;
     if (level == "ERROR" && s.firstErrors.size() < 3) s.firstErrors.push_back(field(*line, 2));
   }
+  co_await it.close();
   co_return s;
 }
 

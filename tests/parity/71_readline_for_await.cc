@@ -85,7 +85,7 @@ vow::Promise<void> mainAsync() {
       {.input = fs::createReadStream(file), .crlfDelay = readline::kInfinity});
   rl->on("close", [] { std::puts("close"); });
   {
-    auto it = rl->asyncIterator();
+    auto it = vow::forAwait(rl);
     while (std::optional<std::string> line = co_await it.next()) {
       std::printf("line %s\n", line->c_str());
       if (*line == "one") {
@@ -93,20 +93,19 @@ vow::Promise<void> mainAsync() {
         vow::Promise<void>::resolve().then([t] { tick(t); });
       }
     }
+    co_await it.close();
   }
   std::printf("loop done, closed: %s\n", rl->closed() ? "true" : "false");
 
   auto rl2 = readline::createInterface({.input = fs::createReadStream(file)});
   rl2->on("close", [] { std::puts("rl2 close"); });
   {
-    auto it = rl2->asyncIterator();
+    auto it = vow::forAwait(rl2);
     while (std::optional<std::string> line = co_await it.next()) {
       std::printf("rl2 %s\n", line->c_str());
-      if (*line == "two") {
-        co_await it.return_();  // what `break` does in a for await
-        break;
-      }
+      if (*line == "two") break;
     }
+    co_await it.close();  // what leaving a for await early does: the iterator's return()
   }
   std::printf("after break: closed %s, line listeners %zu\n", rl2->closed() ? "true" : "false",
               rl2->listenerCount("line"));
@@ -115,10 +114,11 @@ vow::Promise<void> mainAsync() {
   auto rl3 = readline::createInterface({.input = fs::createReadStream(dir + "/missing")});
   vow::Error error;
   try {
-    auto it = rl3->asyncIterator();
+    auto it = vow::forAwait(rl3);
     while (std::optional<std::string> line = co_await it.next()) {
       std::printf("never %s\n", line->c_str());
     }
+    co_await it.close();
   } catch (...) {
     error = vow::Error::current();
   }
