@@ -14,13 +14,13 @@
 //   const readline = require('readline');
 //   const { enterScratchDir } = require('./support');
 //
-//   // A log of 5,000 lines: a level, a request id, and some text; Windows line ends here and there.
-//   const levels = ['INFO', 'INFO', 'DEBUG', 'WARN', 'INFO', 'ERROR', 'INFO'];
-//   let log = '';
+//   // A log of 5,000 lines: a level, a request id, and some text; Windows line ends here and
+//   there. const levels = ['INFO', 'INFO', 'DEBUG', 'WARN', 'INFO', 'ERROR', 'INFO']; let log = '';
 //   for (let i = 1; i <= 5000; i++) {
 //     const level = levels[(i * 3 + (i >> 3)) % levels.length];
 //     const end = i % 13 === 0 ? '\r\n' : '\n';
-//     log += `2024-05-01T12:00:${String(i % 60).padStart(2, '0')} ${level} req=${i} ${'x'.repeat(i % 40)}${end}`;
+//     log += `2024-05-01T12:00:${String(i % 60).padStart(2, '0')} ${level} req=${i} ${'x'.repeat(i
+//     % 40)}${end}`;
 //   }
 //   enterScratchDir('readline_log', { 'app.log': log });
 //
@@ -29,8 +29,8 @@
 //     const firstErrors = [];
 //     let lines = 0;
 //     let longest = 0;
-//     const rl = readline.createInterface({ input: fs.createReadStream(file), crlfDelay: Infinity });
-//     for await (const line of rl) {
+//     const rl = readline.createInterface({ input: fs.createReadStream(file), crlfDelay: Infinity
+//     }); for await (const line of rl) {
 //       lines += 1;
 //       longest = Math.max(longest, line.length);
 //       const level = line.split(' ')[1];
@@ -99,7 +99,8 @@ int main() {
   for (int i = 1; i <= 5000; ++i) {
     const char* level = levels[(i * 3 + (i >> 3)) % 7];
     std::snprintf(head, sizeof head, "2024-05-01T12:00:%02d %s req=%d ", i % 60, level, i);
-    log += head + std::string(static_cast<std::size_t>(i % 40), 'x') + (i % 13 == 0 ? "\r\n" : "\n");
+    log +=
+        head + std::string(static_cast<std::size_t>(i % 40), 'x') + (i % 13 == 0 ? "\r\n" : "\n");
   }
   examples::ScratchDir scratch("readline_log", {{"app.log", log}});
 

@@ -48,7 +48,9 @@ Dirent::Type typeOfStat(mode_t m) {
 }
 
 Error dirClosed() { return Error(Exception("Directory handle was closed", kDirClosedCode)); }
-[[noreturn]] void throwDirClosed() { throw Exception("Directory handle was closed", kDirClosedCode); }
+[[noreturn]] void throwDirClosed() {
+  throw Exception("Directory handle was closed", kDirClosedCode);
+}
 [[noreturn]] void throwConcurrent() {
   throw Exception(
       "Cannot do synchronous work on directory handle with concurrent asynchronous operations",
@@ -222,9 +224,8 @@ void Dir::closeImpl(CloseCallback cb) const {
     return;
   }
   if (s.queue) {
-    s.queue->push_back([self = *this, cb = std::move(cb)]() mutable {
-      self.closeImpl(std::move(cb));
-    });
+    s.queue->push_back(
+        [self = *this, cb = std::move(cb)]() mutable { self.closeImpl(std::move(cb)); });
     return;
   }
   s.closed = true;

@@ -22,7 +22,10 @@ using vow::fs::internal::TestDir;
 using Log = std::vector<std::string>;
 
 std::string describe(const fs::Dirent& e) {
-  std::string kind = e.isFile() ? "file" : e.isDirectory() ? "dir" : e.isSymbolicLink() ? "link" : "?";
+  std::string kind = e.isFile()           ? "file"
+                     : e.isDirectory()    ? "dir"
+                     : e.isSymbolicLink() ? "link"
+                                          : "?";
   return e.name + ":" + kind;
 }
 
@@ -60,8 +63,8 @@ TEST(FsOpendir, ReadsEveryEntryThenEndWithAnyBufferSize) {
     });
     loop.run();
     const std::string p = dir / "";
-    EXPECT_EQ(log, (Log{"path " + p, "a:file", "b:file", "link:link", "sub:dir", "again: end",
-                        "closed"}))
+    EXPECT_EQ(
+        log, (Log{"path " + p, "a:file", "b:file", "link:link", "sub:dir", "again: end", "closed"}))
         << "bufferSize " << size;
   }
 }
@@ -70,12 +73,12 @@ TEST(FsOpendir, MissingPathRejectsWithEnoentNamingThePath) {
   vow::Loop loop;
   TestDir dir;
   Log log;
-  fs::promises::opendir(dir / "missing").then([&](const fs::Dir&) { log.push_back("opened"); },
-                                              [&](const Error& e) {
-                                                const auto& s = systemErrorOf(e);
-                                                log.push_back(s.code() + " " + s.syscall() + " " +
-                                                              e.message());
-                                              });
+  fs::promises::opendir(dir / "missing")
+      .then([&](const fs::Dir&) { log.push_back("opened"); },
+            [&](const Error& e) {
+              const auto& s = systemErrorOf(e);
+              log.push_back(s.code() + " " + s.syscall() + " " + e.message());
+            });
   loop.run();
   EXPECT_EQ(log, (Log{"ENOENT opendir ENOENT: no such file or directory, opendir '" +
                       dir / "missing" + "'"}));
@@ -205,9 +208,9 @@ TEST(FsDir, BufferedEntryResolvesAtOnceCallbackOnTheNextTick) {
   d.read().then([&](std::optional<fs::Dirent>) {
     // Node: read2, tick1, tick2, cb read, nextTick.
     d.read().then([&](std::optional<fs::Dirent>) { log.push_back("read2"); });
-    vow::Promise<void>::resolve()
-        .then([&] { log.push_back("tick1"); })
-        .then([&] { log.push_back("tick2"); });
+    vow::Promise<void>::resolve().then([&] { log.push_back("tick1"); }).then([&] {
+      log.push_back("tick2");
+    });
     d.read([&](Error, std::optional<fs::Dirent>) { log.push_back("cb read"); });
     vow::nextTick([&] { log.push_back("nextTick"); });
   });

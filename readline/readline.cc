@@ -141,11 +141,10 @@ __attribute__((target("ssse3"))) __m128i table(std::initializer_list<std::uint8_
 }
 
 __attribute__((target("ssse3"))) bool isValidUtf8Ssse3(std::string_view in) noexcept {
-  const __m128i byte_1_high = table({kTooLong, kTooLong, kTooLong, kTooLong, kTooLong, kTooLong,
-                                     kTooLong, kTooLong, kTwoConts, kTwoConts, kTwoConts,
-                                     kTwoConts, kTooShort | kOverlong2, kTooShort,
-                                     kTooShort | kOverlong3 | kSurrogate,
-                                     kTooShort | kTooLarge | kTooLarge1000 | kOverlong4});
+  const __m128i byte_1_high = table(
+      {kTooLong, kTooLong, kTooLong, kTooLong, kTooLong, kTooLong, kTooLong, kTooLong, kTwoConts,
+       kTwoConts, kTwoConts, kTwoConts, kTooShort | kOverlong2, kTooShort,
+       kTooShort | kOverlong3 | kSurrogate, kTooShort | kTooLarge | kTooLarge1000 | kOverlong4});
   constexpr std::uint8_t kLarge = kCarry | kTooLarge | kTooLarge1000;
   const __m128i byte_1_low =
       table({kCarry | kOverlong3 | kOverlong2 | kOverlong4, kCarry | kOverlong2, kCarry, kCarry,
@@ -153,16 +152,15 @@ __attribute__((target("ssse3"))) bool isValidUtf8Ssse3(std::string_view in) noex
              kLarge | kSurrogate, kLarge, kLarge});
   constexpr std::uint8_t kCont = kTooLong | kOverlong2 | kTwoConts;
   const __m128i byte_2_high =
-      table({kTooShort, kTooShort, kTooShort, kTooShort, kTooShort, kTooShort, kTooShort,
-             kTooShort, kCont | kOverlong3 | kTooLarge1000 | kOverlong4,
-             kCont | kOverlong3 | kTooLarge, kCont | kSurrogate | kTooLarge,
-             kCont | kSurrogate | kTooLarge, kTooShort, kTooShort, kTooShort, kTooShort});
+      table({kTooShort, kTooShort, kTooShort, kTooShort, kTooShort, kTooShort, kTooShort, kTooShort,
+             kCont | kOverlong3 | kTooLarge1000 | kOverlong4, kCont | kOverlong3 | kTooLarge,
+             kCont | kSurrogate | kTooLarge, kCont | kSurrogate | kTooLarge, kTooShort, kTooShort,
+             kTooShort, kTooShort});
   const __m128i low_nibble = _mm_set1_epi8(0x0F);
   // Bytes that leave a character unfinished at the end of a block: the last three positions.
-  const __m128i incomplete_max = _mm_setr_epi8(-1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
-                                               -1, static_cast<char>(0xF0 - 1),
-                                               static_cast<char>(0xE0 - 1),
-                                               static_cast<char>(0xC0 - 1));
+  const __m128i incomplete_max =
+      _mm_setr_epi8(-1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, static_cast<char>(0xF0 - 1),
+                    static_cast<char>(0xE0 - 1), static_cast<char>(0xC0 - 1));
   __m128i error = _mm_setzero_si128();
   __m128i prev_input = _mm_setzero_si128();
   __m128i prev_incomplete = _mm_setzero_si128();
@@ -214,9 +212,7 @@ bool isValidUtf8(std::string_view in) noexcept {
   return isValidUtf8Scalar(in, 0);
 }
 
-bool isValidUtf8ScalarForTesting(std::string_view in) noexcept {
-  return isValidUtf8Scalar(in, 0);
-}
+bool isValidUtf8ScalarForTesting(std::string_view in) noexcept { return isValidUtf8Scalar(in, 0); }
 
 void appendUtf8Replacing(std::string_view in, std::string& out) {
   std::size_t i = 0;
@@ -463,8 +459,7 @@ Interface::~Interface() {
 
 std::shared_ptr<Interface> createInterface(InterfaceOptions options) {
   if (!options.input) {
-    throw TypeError(
-        "The argument 'input' is invalid. Received undefined", "ERR_INVALID_ARG_VALUE");
+    throw TypeError("The argument 'input' is invalid. Received undefined", "ERR_INVALID_ARG_VALUE");
   }
   const AbortSignal& signal = options.signal.get();
   auto rl = std::make_shared<Interface>(std::move(options.input), options.crlfDelay);
@@ -597,7 +592,8 @@ void Interface::normalWrite(std::string_view chunk) {
   bool direct = onlyTheIteratorListens();
   std::uint64_t batch = 0;  // the queue's batch holding this chunk's lines, once made
   while (p < end) {
-    const char* nl = static_cast<const char*>(std::memchr(p, '\n', static_cast<std::size_t>(end - p)));
+    const char* nl =
+        static_cast<const char*>(std::memchr(p, '\n', static_cast<std::size_t>(end - p)));
     if (nl == nullptr) nl = end;
     std::size_t brk = 1;
     if (cr < nl) {  // a '\r' ends this line: "\r\n" or a lone '\r'

@@ -61,8 +61,8 @@ TEST(ReadlineInterface, SplitsOnLfCrLfAndLoneCr) {
   record(*rl, log);
   input->emit("data", std::string("a\nb\r\nc\rd\n\ne"));
   input->emit("end");
-  EXPECT_EQ(log, (Log{"input.resume", "line a", "line b", "line c", "line d", "line ",
-                      "line e", "input.pause", "pause", "close"}));
+  EXPECT_EQ(log, (Log{"input.resume", "line a", "line b", "line c", "line d", "line ", "line e",
+                      "input.pause", "pause", "close"}));
   EXPECT_TRUE(rl->closed());
   EXPECT_EQ(input->listenerCount("data"), 0u);
   EXPECT_EQ(input->listenerCount("end"), 0u);
@@ -85,8 +85,8 @@ TEST(ReadlineInterface, SplitsCrLfAsOneLineBreakAcrossChunks) {
 TEST(ReadlineInterface, CrlfDelayIsAtLeast100) {
   vow::Loop loop;
   Log log;
-  auto rl = readline::createInterface(
-      {.input = std::make_shared<FakeReadable>(&log), .crlfDelay = 5});
+  auto rl =
+      readline::createInterface({.input = std::make_shared<FakeReadable>(&log), .crlfDelay = 5});
   EXPECT_EQ(rl->crlfDelay(), 100);
 }
 
@@ -100,8 +100,8 @@ TEST(ReadlineInterface, LinesSpanChunksAndTheLastLineComesAtEnd) {
   input->emit("data", std::string("lo"));
   input->emit("data", std::string(" world\nno newline"));
   input->emit("end");
-  EXPECT_EQ(log, (Log{"input.resume", "line hello world", "line no newline", "input.pause",
-                      "pause", "close"}));
+  EXPECT_EQ(log, (Log{"input.resume", "line hello world", "line no newline", "input.pause", "pause",
+                      "close"}));
 }
 
 TEST(ReadlineInterface, CloseInsideALineListenerStillEmitsTheRestOfTheChunk) {
@@ -115,8 +115,8 @@ TEST(ReadlineInterface, CloseInsideALineListenerStillEmitsTheRestOfTheChunk) {
   });
   input->emit("data", std::string("a\nb\nc\nd"));
   input->emit("data", std::string("never\n"));  // no longer listened to
-  EXPECT_EQ(log, (Log{"input.resume", "line a", "line b", "input.pause", "pause", "close",
-                      "line c"}));
+  EXPECT_EQ(log,
+            (Log{"input.resume", "line a", "line b", "input.pause", "pause", "close", "line c"}));
   // Node: the unfinished "d" stays; write() resumes and goes on from it.
   log.clear();
   rl->write("x\n");
@@ -187,8 +187,8 @@ TEST(ReadlineInterface, InvalidUtf8BecomesReplacementCharacters) {
   input->emit("data", std::string("\xA9\n\x80x\n\xC0\xAF\n\xE2\x82y\n"));
   input->emit("data", std::string("\xF0\x9F"));
   input->emit("data", std::string("\x98\x80!\n"));
-  EXPECT_EQ(log, (Log{"input.resume", "caf\xC3\xA9", "\xEF\xBF\xBDx",
-                      "\xEF\xBF\xBD\xEF\xBF\xBD", "\xEF\xBF\xBDy", "\xF0\x9F\x98\x80!"}));
+  EXPECT_EQ(log, (Log{"input.resume", "caf\xC3\xA9", "\xEF\xBF\xBDx", "\xEF\xBF\xBD\xEF\xBF\xBD",
+                      "\xEF\xBF\xBDy", "\xF0\x9F\x98\x80!"}));
 }
 
 TEST(ReadlineInterface, AnIncompleteCharacterAtTheEndIsDropped) {
@@ -233,9 +233,9 @@ TEST(ReadlineFile, LinesOfAFileThenClose) {
   fs::writeFileSync(dir / "f", "first\r\nsecond\n\nthird");
   Log log;
   {
-    auto rl = readline::createInterface(
-        {.input = fs::createReadStream(dir / "f", {.highWaterMark = 4}),
-         .crlfDelay = readline::kInfinity});
+    auto rl =
+        readline::createInterface({.input = fs::createReadStream(dir / "f", {.highWaterMark = 4}),
+                                   .crlfDelay = readline::kInfinity});
     record(*rl, log);
   }  // the input's listeners keep the interface alive, as in Node
   loop.run();
@@ -272,9 +272,9 @@ TEST(ReadlineAsyncIterator, YieldsEveryLineOfAFile) {
   expected.push_back("done");
   fs::writeFileSync(dir / "f", text);
   Log got;
-  auto rl = readline::createInterface(
-      {.input = fs::createReadStream(dir / "f", {.highWaterMark = 1000}),
-       .crlfDelay = readline::kInfinity});
+  auto rl =
+      readline::createInterface({.input = fs::createReadStream(dir / "f", {.highWaterMark = 1000}),
+                                 .crlfDelay = readline::kInfinity});
   collect(rl, &got).catch_([&](const Error& e) { got.push_back("rejected " + e.message()); });
   loop.run();
   EXPECT_EQ(got, expected);
@@ -372,7 +372,7 @@ TEST(ReadlineAsyncIterator, MoreThan1024QueuedLinesPauseUntilDrained) {
 TEST(ReadlineDecoder, ValidatesUtf8) {
   EXPECT_TRUE(readline::internal::isValidUtf8("plain ascii that is long enough for words"));
   EXPECT_TRUE(readline::internal::isValidUtf8("\xE6\x97\xA5\xE6\x9C\xAC"));
-  EXPECT_FALSE(readline::internal::isValidUtf8("\xED\xA0\x80"));  // a surrogate
+  EXPECT_FALSE(readline::internal::isValidUtf8("\xED\xA0\x80"));      // a surrogate
   EXPECT_FALSE(readline::internal::isValidUtf8("\xF4\x90\x80\x80"));  // past U+10FFFF
   std::string out;
   readline::internal::appendUtf8Replacing("\xED\xA0\x80", out);
@@ -501,11 +501,29 @@ namespace {
 
 TEST(ReadlineDecoder, TheFastCheckAgreesWithTheScalarOneOnRandomText) {
   // Pieces that make every kind of sequence, valid or not, land on every offset of a block.
-  const std::vector<std::string> pieces = {
-      "a", "bcd", "\n", "\xC3\xA9", "\xE6\x97\xA5", "\xF0\x9F\x98\x80", "\x80", "\xBF",
-      "\xC0\xAF", "\xC1\xBF", "\xE0\x80\x80", "\xE0\xA0\x80", "\xED\x9F\xBF", "\xED\xA0\x80",
-      "\xF0\x8F\xBF\xBF", "\xF0\x90\x80\x80", "\xF4\x8F\xBF\xBF", "\xF4\x90\x80\x80", "\xF5",
-      "\xFF", "\xE2\x82", "\xF0\x9F\x98", "\xC3"};
+  const std::vector<std::string> pieces = {"a",
+                                           "bcd",
+                                           "\n",
+                                           "\xC3\xA9",
+                                           "\xE6\x97\xA5",
+                                           "\xF0\x9F\x98\x80",
+                                           "\x80",
+                                           "\xBF",
+                                           "\xC0\xAF",
+                                           "\xC1\xBF",
+                                           "\xE0\x80\x80",
+                                           "\xE0\xA0\x80",
+                                           "\xED\x9F\xBF",
+                                           "\xED\xA0\x80",
+                                           "\xF0\x8F\xBF\xBF",
+                                           "\xF0\x90\x80\x80",
+                                           "\xF4\x8F\xBF\xBF",
+                                           "\xF4\x90\x80\x80",
+                                           "\xF5",
+                                           "\xFF",
+                                           "\xE2\x82",
+                                           "\xF0\x9F\x98",
+                                           "\xC3"};
   std::uint32_t seed = 12345;
   auto rnd = [&seed] {
     seed = seed * 1664525u + 1013904223u;

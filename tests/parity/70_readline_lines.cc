@@ -75,7 +75,8 @@ int main() {
   auto input = fs::createReadStream(file, {.highWaterMark = 8});
   auto rl = readline::createInterface({.input = input, .crlfDelay = readline::kInfinity});
   auto n = std::make_shared<int>(0);
-  input->on("data", [](const std::string& chunk) { std::printf("data %s\n", json(chunk).c_str()); });
+  input->on("data",
+            [](const std::string& chunk) { std::printf("data %s\n", json(chunk).c_str()); });
   rl->on("line", [n](const std::string& line) {
     const int i = ++*n;
     std::printf("line %d %s\n", i, json(line).c_str());
@@ -83,7 +84,8 @@ int main() {
     vow::Promise<void>::resolve().then([i] { std::printf("  promise after line %d\n", i); });
   });
   std::weak_ptr<readline::Interface> weak = rl;
-  rl->on("pause", [weak] { std::printf("pause (%s)\n", weak.lock()->closed() ? "closed" : "open"); });
+  rl->on("pause",
+         [weak] { std::printf("pause (%s)\n", weak.lock()->closed() ? "closed" : "open"); });
   input->on("end", [] { std::puts("input end"); });
   std::weak_ptr<fs::ReadStream> weak_input = input;
   rl->on("close", [n, weak_input, dir] {

@@ -112,8 +112,8 @@ vow::Promise<void> mainAsync() {
   } catch (const vow::Exception& err) {
     std::printf("read: %s %s\n", err.code().c_str(), err.what());
   }
-  auto closed_again = d.close().catch_(
-      [](const Error& err) { std::printf("close: %s\n", err.code().c_str()); });
+  auto closed_again =
+      d.close().catch_([](const Error& err) { std::printf("close: %s\n", err.code().c_str()); });
   co_await closed_again;
 
   for (const std::string p : {dir + "/missing", dir + "/a.txt"}) {
@@ -130,9 +130,9 @@ vow::Promise<void> mainAsync() {
   fs::Dir d2 = co_await fs::promises::opendir(dir);
   co_await d2.read();
   d2.read().then([](std::optional<fs::Dirent>) { std::puts("buffered read resolved"); });
-  vow::Promise<void>::resolve()
-      .then([] { std::puts("promise job"); })
-      .then([] { std::puts("promise job 2"); });
+  vow::Promise<void>::resolve().then([] { std::puts("promise job"); }).then([] {
+    std::puts("promise job 2");
+  });
   d2.read([](Error err, std::optional<fs::Dirent> ent) {
     std::printf("callback read: %s %s\n", !err ? "true" : "false", ent ? "true" : "false");
   });
