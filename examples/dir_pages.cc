@@ -20,13 +20,15 @@
 //
 //   // 23 photos and a folder of thumbnails.
 //   const files = {};
-//   for (let i = 1; i <= 23; i++) files[`photo-${String(i).padStart(2, '0')}.jpg`] = 'x'.repeat(i *
-//   100); enterScratchDir('dir_pages', files); require('fs').mkdirSync('thumbnails');
+//   for (let i = 1; i <= 23; i++) {
+//     files[`photo-${String(i).padStart(2, '0')}.jpg`] = 'x'.repeat(i * 100);
+//   }
+//   enterScratchDir('dir_pages', files);
+//   require('fs').mkdirSync('thumbnails');
 //
 //   // An async generator: the directory's files in pages of `size`, read from an fs.Dir a few
 //   // entries at a time (never the whole listing at once). The Dir closes itself when the loop
-//   over
-//   // it ends, and when the consumer stops early.
+//   // over it ends, and when the consumer stops early.
 //   async function* pages(path, size) {
 //     const dir = await fsp.opendir(path, { bufferSize: size });
 //     let page = [];
@@ -57,7 +59,8 @@
 //     console.log(`${seen.length} files, from ${seen[0]} to ${seen[seen.length - 1]}`);
 //
 //     // Only the first page: leaving the loop early ends the generator, which closes the
-//     directory. for await (const page of pages('.', 10)) {
+//     // directory.
+//     for await (const page of pages('.', 10)) {
 //       console.log(`first page only: ${page.length} files`);
 //       break;
 //     }
@@ -120,7 +123,8 @@ vow::Promise<void> mainAsync() {
   std::sort(seen.begin(), seen.end());
   std::printf("%zu files, from %s to %s\n", seen.size(), seen.front().c_str(), seen.back().c_str());
 
-  // Only the first page: leaving the loop early ends the generator, which closes the directory.
+  // Only the first page: leaving the loop early ends the generator, which closes the
+  // directory.
   {
     auto it = vow::forAwait(pages(".", 10));
     while (std::optional<Page> page = co_await it.next()) {

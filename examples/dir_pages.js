@@ -3,13 +3,15 @@ const { enterScratchDir } = require('./support');
 
 // 23 photos and a folder of thumbnails.
 const files = {};
-for (let i = 1; i <= 23; i++) files[`photo-${String(i).padStart(2, '0')}.jpg`] = 'x'.repeat(i * 100);
+for (let i = 1; i <= 23; i++) {
+  files[`photo-${String(i).padStart(2, '0')}.jpg`] = 'x'.repeat(i * 100);
+}
 enterScratchDir('dir_pages', files);
 require('fs').mkdirSync('thumbnails');
 
 // An async generator: the directory's files in pages of `size`, read from an fs.Dir a few
-// entries at a time (never the whole listing at once). The Dir closes itself when the loop over
-// it ends, and when the consumer stops early.
+// entries at a time (never the whole listing at once). The Dir closes itself when the loop
+// over it ends, and when the consumer stops early.
 async function* pages(path, size) {
   const dir = await fsp.opendir(path, { bufferSize: size });
   let page = [];
@@ -39,7 +41,8 @@ async function main() {
   seen.sort();
   console.log(`${seen.length} files, from ${seen[0]} to ${seen[seen.length - 1]}`);
 
-  // Only the first page: leaving the loop early ends the generator, which closes the directory.
+  // Only the first page: leaving the loop early ends the generator, which closes the
+  // directory.
   for await (const page of pages('.', 10)) {
     console.log(`first page only: ${page.length} files`);
     break;

@@ -14,13 +14,14 @@
 //   const readline = require('readline');
 //   const { enterScratchDir } = require('./support');
 //
-//   // A log of 5,000 lines: a level, a request id, and some text; Windows line ends here and
-//   there. const levels = ['INFO', 'INFO', 'DEBUG', 'WARN', 'INFO', 'ERROR', 'INFO']; let log = '';
+//   // A log of 5,000 lines: a level, a request id and some text; a few Windows line ends.
+//   const levels = ['INFO', 'INFO', 'DEBUG', 'WARN', 'INFO', 'ERROR', 'INFO'];
+//   let log = '';
 //   for (let i = 1; i <= 5000; i++) {
 //     const level = levels[(i * 3 + (i >> 3)) % levels.length];
 //     const end = i % 13 === 0 ? '\r\n' : '\n';
-//     log += `2024-05-01T12:00:${String(i % 60).padStart(2, '0')} ${level} req=${i} ${'x'.repeat(i
-//     % 40)}${end}`;
+//     const time = `2024-05-01T12:00:${String(i % 60).padStart(2, '0')}`;
+//     log += `${time} ${level} req=${i} ${'x'.repeat(i % 40)}${end}`;
 //   }
 //   enterScratchDir('readline_log', { 'app.log': log });
 //
@@ -29,8 +30,9 @@
 //     const firstErrors = [];
 //     let lines = 0;
 //     let longest = 0;
-//     const rl = readline.createInterface({ input: fs.createReadStream(file), crlfDelay: Infinity
-//     }); for await (const line of rl) {
+//     const input = fs.createReadStream(file);
+//     const rl = readline.createInterface({ input, crlfDelay: Infinity });
+//     for await (const line of rl) {
 //       lines += 1;
 //       longest = Math.max(longest, line.length);
 //       const level = line.split(' ')[1];
