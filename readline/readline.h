@@ -156,6 +156,11 @@ class LineIterator {
 // input emits one (the interface stays open, as Node's). Every event is emitted synchronously
 // from the input's events (or the call that causes it), on the loop thread.
 //
+// Lifetime: the input's listeners hold the interface, as Node's closures do, so it needs no
+// other owner while the input flows; they are removed when the interface closes (at the end of
+// the input, or close()) and when the input emits 'close'. An interface over an input that
+// never ends nor closes lives until close() (Node's garbage collector would take both).
+//
 // Lines end at "\n", "\r\n" or a lone "\r"; a chunk ending in "\r" followed by a chunk starting
 // with "\n" is one break within crlfDelay. Input bytes are decoded as UTF-8 as Node does
 // (invalid sequences become U+FFFD), so lines are exactly Node's strings, UTF-8 encoded.

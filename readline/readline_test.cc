@@ -80,6 +80,7 @@ TEST(ReadlineInterface, SplitsCrLfAsOneLineBreakAcrossChunks) {
   input->emit("data", std::string("\n"));
   EXPECT_EQ(log, (Log{"input.resume", "[one]", "[two]", "[]", "[three]"}));
   EXPECT_EQ(rl->crlfDelay(), readline::kInfinity);
+  rl->close();  // the input holds the interface until it ends or closes
 }
 
 TEST(ReadlineInterface, CrlfDelayIsAtLeast100) {
@@ -88,6 +89,7 @@ TEST(ReadlineInterface, CrlfDelayIsAtLeast100) {
   auto rl =
       readline::createInterface({.input = std::make_shared<FakeReadable>(&log), .crlfDelay = 5});
   EXPECT_EQ(rl->crlfDelay(), 100);
+  rl->close();  // the input holds the interface until it ends or closes
 }
 
 TEST(ReadlineInterface, LinesSpanChunksAndTheLastLineComesAtEnd) {
@@ -144,6 +146,7 @@ TEST(ReadlineInterface, PauseAndResumeReachTheInputAndEmitOnlyOnChange) {
   rl->resume();
   EXPECT_EQ(log, (Log{"input.resume", "input.pause", "pause", "input.resume", "resume"}));
   EXPECT_FALSE(rl->paused());
+  rl->close();  // the input holds the interface until it ends or closes
 }
 
 TEST(ReadlineInterface, InputErrorIsEmittedAndTheInterfaceStaysOpen) {
@@ -155,6 +158,7 @@ TEST(ReadlineInterface, InputErrorIsEmittedAndTheInterfaceStaysOpen) {
   input->emit("error", Error(std::runtime_error("disk on fire")));
   EXPECT_EQ(log, (Log{"input.resume", "error disk on fire"}));
   EXPECT_FALSE(rl->closed());
+  rl->close();  // the input holds the interface until it ends or closes
 }
 
 TEST(ReadlineInterface, InputErrorWithoutAListenerThrows) {
@@ -163,6 +167,7 @@ TEST(ReadlineInterface, InputErrorWithoutAListenerThrows) {
   auto input = std::make_shared<FakeReadable>(&log);
   auto rl = readline::createInterface({.input = input});
   EXPECT_THROW(input->emit("error", Error(std::runtime_error("boom"))), std::runtime_error);
+  rl->close();  // the input holds the interface until it ends or closes
 }
 
 TEST(ReadlineInterface, NoInputIsATypeError) {
@@ -189,6 +194,7 @@ TEST(ReadlineInterface, InvalidUtf8BecomesReplacementCharacters) {
   input->emit("data", std::string("\x98\x80!\n"));
   EXPECT_EQ(log, (Log{"input.resume", "caf\xC3\xA9", "\xEF\xBF\xBDx", "\xEF\xBF\xBD\xEF\xBF\xBD",
                       "\xEF\xBF\xBDy", "\xF0\x9F\x98\x80!"}));
+  rl->close();  // the input holds the interface until it ends or closes
 }
 
 TEST(ReadlineInterface, AnIncompleteCharacterAtTheEndIsDropped) {
@@ -311,6 +317,7 @@ TEST(ReadlineAsyncIterator, NextWaitsForALineAndResolvesOneTickLater) {
   vow::queueMicrotask([&] { log.push_back("microtask 2"); });
   loop.run();
   EXPECT_EQ(log, (Log{"input.resume", "microtask 1", "next x", "microtask 2"}));
+  rl->close();  // the input holds the interface until it ends or closes
 }
 
 TEST(ReadlineAsyncIterator, ErrorRejectsTheNextNextOnceThenDone) {
@@ -331,6 +338,7 @@ TEST(ReadlineAsyncIterator, ErrorRejectsTheNextNextOnceThenDone) {
   loop.run();
   EXPECT_EQ(log, (Log{"input.resume", "line a", "rejected bad sector", "done"}));
   EXPECT_EQ(rl->listenerCount("error"), 0u);
+  rl->close();  // the input holds the interface until it ends or closes
 }
 
 TEST(ReadlineAsyncIterator, ReturnStopsListeningButDoesNotClose) {
@@ -347,6 +355,7 @@ TEST(ReadlineAsyncIterator, ReturnStopsListeningButDoesNotClose) {
   EXPECT_EQ(log, (Log{"input.resume", "done", "pending done"}));
   EXPECT_FALSE(rl->closed());
   EXPECT_EQ(rl->listenerCount("line"), 0u);
+  rl->close();  // the input holds the interface until it ends or closes
 }
 
 TEST(ReadlineAsyncIterator, MoreThan1024QueuedLinesPauseUntilDrained) {
@@ -367,6 +376,7 @@ TEST(ReadlineAsyncIterator, MoreThan1024QueuedLinesPauseUntilDrained) {
   EXPECT_EQ(log, (Log{"input.resume", "resume"}));
   loop.run();
   EXPECT_EQ(n, 1030);
+  rl->close();  // the input holds the interface until it ends or closes
 }
 
 TEST(ReadlineDecoder, ValidatesUtf8) {
@@ -451,6 +461,7 @@ TEST(ReadlineAsyncIterator, AUserListenerAddedByAPauseListenerGetsTheRestOfTheCh
   // The 1025th line pauses; the listener then sees lines 1025..1029.
   EXPECT_EQ(seen, 5);
   EXPECT_EQ(first_seen, "1025");
+  rl->close();  // the input holds the interface until it ends or closes
 }
 
 TEST(ReadlineAsyncIterator, TheIteratorAndALineListenerBothGetEveryLineInOrder) {
