@@ -14,5 +14,6 @@
 #include "vow/promise/for_await.h"        // IWYU pragma: export
 #include "vow/promise/promise.h"          // IWYU pragma: export
 #include "vow/promise/promisify.h"        // IWYU pragma: export
+#include "vow/readline/readline.h"        // IWYU pragma: export
 
 #endif  // VOW_VOW_H_

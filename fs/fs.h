@@ -3,6 +3,7 @@
 //  * fs::promises (promises.h), derived from the callback API with vow::promisify
 //  * the sync API (sync.h): fs::readFileSync(path)
 //  * streams (stream.h): fs::createReadStream / fs::createWriteStream
+//  * directories read a few entries at a time (dir.h): fs::opendir, fs::Dir
 //  * vow::SystemError (system_error.h) and the value types (types.h)
 //
 //   vow::fs::readFile("a.txt", [](vow::Error err, std::string data) {
@@ -13,6 +14,7 @@
 #pragma once
 
 #include "vow/fs/callback.h"      // IWYU pragma: export
+#include "vow/fs/dir.h"           // IWYU pragma: export
 #include "vow/fs/promises.h"      // IWYU pragma: export
 #include "vow/fs/stream.h"        // IWYU pragma: export
 #include "vow/fs/sync.h"          // IWYU pragma: export

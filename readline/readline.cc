@@ -1,0 +1,634 @@
+#include "vow/readline/readline.h"
+
+#include <chrono>
+#include <cstdint>
+#include <cstring>
+#include <initializer_list>
+#include <utility>
+#include <vector>
+
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+#if defined(__x86_64__)
+#include <tmmintrin.h>
+#endif
+
+#include "vow/loop/loop.h"
+
+namespace vow::readline {
+namespace internal {
+namespace {
+
+// How many bytes a UTF-8 sequence starting with `lead` has (0: not a lead byte).
+int sequenceLength(unsigned char lead) noexcept {
+  if (lead < 0x80) return 1;
+  if (lead >= 0xC2 && lead <= 0xDF) return 2;
+  if (lead >= 0xE0 && lead <= 0xEF) return 3;
+  if (lead >= 0xF0 && lead <= 0xF4) return 4;
+  return 0;
+}
+
+// The valid range of the byte after `lead` (WHATWG: E0 A0..BF, ED 80..9F, F0 90..BF, F4 80..8F).
+void secondByteRange(unsigned char lead, unsigned char& lo, unsigned char& hi) noexcept {
+  lo = 0x80;
+  hi = 0xBF;
+  if (lead == 0xE0) lo = 0xA0;
+  if (lead == 0xED) hi = 0x9F;
+  if (lead == 0xF0) lo = 0x90;
+  if (lead == 0xF4) hi = 0x8F;
+}
+
+// The length of the valid sequence at in[i] (0 when it is invalid or truncated) and, in
+// `consumed`, how many bytes its maximal subpart covers.
+std::size_t validSequenceAt(std::string_view in, std::size_t i, std::size_t& consumed) noexcept {
+  const auto lead = static_cast<unsigned char>(in[i]);
+  const int len = sequenceLength(lead);
+  if (len == 0) {
+    consumed = 1;
+    return 0;
+  }
+  unsigned char lo, hi;
+  secondByteRange(lead, lo, hi);
+  std::size_t j = i + 1;
+  for (int k = 1; k < len; ++k, ++j) {
+    if (j >= in.size()) {
+      consumed = j - i;
+      return 0;
+    }
+    const auto c = static_cast<unsigned char>(in[j]);
+    if (c < lo || c > hi) {
+      consumed = j - i;
+      return 0;
+    }
+    lo = 0x80;
+    hi = 0xBF;
+  }
+  consumed = static_cast<std::size_t>(len);
+  return consumed;
+}
+
+constexpr char kReplacement[] = "\xEF\xBF\xBD";
+
+// How many bytes from `p` (at most `n`) are ASCII, 16 at a time.
+std::size_t asciiPrefix(const char* p, std::size_t n) noexcept {
+  std::size_t i = 0;
+#if defined(__SSE2__)
+  for (; i + 16 <= n; i += 16) {
+    const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + i));
+    const int mask = _mm_movemask_epi8(v);
+    if (mask != 0) return i + static_cast<std::size_t>(__builtin_ctz(static_cast<unsigned>(mask)));
+  }
+#endif
+  while (i < n && static_cast<unsigned char>(p[i]) < 0x80) ++i;
+  return i;
+}
+
+}  // namespace
+
+namespace {
+
+// The scalar check, from `i` on.
+bool isValidUtf8Scalar(std::string_view in, std::size_t i) noexcept {
+  const std::size_t n = in.size();
+  while (true) {
+    i += asciiPrefix(in.data() + i, n - i);
+    if (i >= n) return true;
+    // The common 2- and 3-byte characters inline, the rest by the general check.
+    const auto c = static_cast<unsigned char>(in[i]);
+    if (c >= 0xC2 && c <= 0xDF) {
+      if (i + 1 < n && (static_cast<unsigned char>(in[i + 1]) & 0xC0) == 0x80) {
+        i += 2;
+        continue;
+      }
+      return false;
+    }
+    if ((c >= 0xE1 && c <= 0xEC) || c == 0xEE || c == 0xEF) {
+      if (i + 2 < n && (static_cast<unsigned char>(in[i + 1]) & 0xC0) == 0x80 &&
+          (static_cast<unsigned char>(in[i + 2]) & 0xC0) == 0x80) {
+        i += 3;
+        continue;
+      }
+      return false;
+    }
+    std::size_t consumed;
+    if (validSequenceAt(in, i, consumed) == 0) return false;
+    i += consumed;
+  }
+}
+
+#if defined(__x86_64__)
+// Keiser and Lemire's UTF-8 check ("Validating UTF-8 In Less Than One Instruction Per Byte",
+// 2021; simdjson's "lookup" algorithm), 16 bytes at a time with SSSE3: three table lookups
+// classify each byte pair's errors, and a byte 2 or 3 after a 3- or 4-byte lead must be a
+// continuation. Used when the CPU has SSSE3 (checked once).
+constexpr std::uint8_t kTooShort = 1 << 0;
+constexpr std::uint8_t kTooLong = 1 << 1;
+constexpr std::uint8_t kOverlong3 = 1 << 2;
+constexpr std::uint8_t kTooLarge = 1 << 3;
+constexpr std::uint8_t kSurrogate = 1 << 4;
+constexpr std::uint8_t kOverlong2 = 1 << 5;
+constexpr std::uint8_t kTooLarge1000 = 1 << 6;
+constexpr std::uint8_t kOverlong4 = 1 << 6;
+constexpr std::uint8_t kTwoConts = 1 << 7;
+constexpr std::uint8_t kCarry = kTooShort | kTooLong | kTwoConts;
+
+__attribute__((target("ssse3"))) __m128i table(std::initializer_list<std::uint8_t> v) {
+  alignas(16) std::uint8_t t[16];
+  std::size_t i = 0;
+  for (std::uint8_t x : v) t[i++] = x;
+  return _mm_load_si128(reinterpret_cast<const __m128i*>(t));
+}
+
+__attribute__((target("ssse3"))) bool isValidUtf8Ssse3(std::string_view in) noexcept {
+  const __m128i byte_1_high = table(
+      {kTooLong, kTooLong, kTooLong, kTooLong, kTooLong, kTooLong, kTooLong, kTooLong, kTwoConts,
+       kTwoConts, kTwoConts, kTwoConts, kTooShort | kOverlong2, kTooShort,
+       kTooShort | kOverlong3 | kSurrogate, kTooShort | kTooLarge | kTooLarge1000 | kOverlong4});
+  constexpr std::uint8_t kLarge = kCarry | kTooLarge | kTooLarge1000;
+  const __m128i byte_1_low =
+      table({kCarry | kOverlong3 | kOverlong2 | kOverlong4, kCarry | kOverlong2, kCarry, kCarry,
+             kCarry | kTooLarge, kLarge, kLarge, kLarge, kLarge, kLarge, kLarge, kLarge, kLarge,
+             kLarge | kSurrogate, kLarge, kLarge});
+  constexpr std::uint8_t kCont = kTooLong | kOverlong2 | kTwoConts;
+  const __m128i byte_2_high =
+      table({kTooShort, kTooShort, kTooShort, kTooShort, kTooShort, kTooShort, kTooShort, kTooShort,
+             kCont | kOverlong3 | kTooLarge1000 | kOverlong4, kCont | kOverlong3 | kTooLarge,
+             kCont | kSurrogate | kTooLarge, kCont | kSurrogate | kTooLarge, kTooShort, kTooShort,
+             kTooShort, kTooShort});
+  const __m128i low_nibble = _mm_set1_epi8(0x0F);
+  // Bytes that leave a character unfinished at the end of a block: the last three positions.
+  const __m128i incomplete_max =
+      _mm_setr_epi8(-1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, static_cast<char>(0xF0 - 1),
+                    static_cast<char>(0xE0 - 1), static_cast<char>(0xC0 - 1));
+  __m128i error = _mm_setzero_si128();
+  __m128i prev_input = _mm_setzero_si128();
+  __m128i prev_incomplete = _mm_setzero_si128();
+  auto step = [&](__m128i input) __attribute__((target("ssse3"))) {
+    if (_mm_movemask_epi8(input) == 0) {
+      error = _mm_or_si128(error, prev_incomplete);
+      prev_incomplete = _mm_setzero_si128();
+    } else {
+      const __m128i prev1 = _mm_alignr_epi8(input, prev_input, 15);
+      const __m128i b1h =
+          _mm_shuffle_epi8(byte_1_high, _mm_and_si128(_mm_srli_epi16(prev1, 4), low_nibble));
+      const __m128i b1l = _mm_shuffle_epi8(byte_1_low, _mm_and_si128(prev1, low_nibble));
+      const __m128i b2h =
+          _mm_shuffle_epi8(byte_2_high, _mm_and_si128(_mm_srli_epi16(input, 4), low_nibble));
+      const __m128i special = _mm_and_si128(_mm_and_si128(b1h, b1l), b2h);
+      const __m128i prev2 = _mm_alignr_epi8(input, prev_input, 14);
+      const __m128i prev3 = _mm_alignr_epi8(input, prev_input, 13);
+      const __m128i third = _mm_subs_epu8(prev2, _mm_set1_epi8(static_cast<char>(0xE0 - 0x80)));
+      const __m128i fourth = _mm_subs_epu8(prev3, _mm_set1_epi8(static_cast<char>(0xF0 - 0x80)));
+      const __m128i must23_80 =
+          _mm_and_si128(_mm_or_si128(third, fourth), _mm_set1_epi8(static_cast<char>(0x80)));
+      error = _mm_or_si128(error, _mm_xor_si128(must23_80, special));
+      prev_incomplete = _mm_subs_epu8(input, incomplete_max);
+    }
+    prev_input = input;
+  };
+  std::size_t i = 0;
+  for (; i + 16 <= in.size(); i += 16) {
+    step(_mm_loadu_si128(reinterpret_cast<const __m128i*>(in.data() + i)));
+  }
+  if (i < in.size()) {
+    alignas(16) char tail[16] = {};
+    std::memcpy(tail, in.data() + i, in.size() - i);
+    step(_mm_load_si128(reinterpret_cast<const __m128i*>(tail)));
+  }
+  step(_mm_setzero_si128());  // a character unfinished at the end is an error
+  return _mm_movemask_epi8(_mm_cmpeq_epi8(error, _mm_setzero_si128())) == 0xFFFF;
+}
+
+const bool kHaveSsse3 = __builtin_cpu_supports("ssse3");
+#endif
+
+}  // namespace
+
+bool isValidUtf8(std::string_view in) noexcept {
+#if defined(__x86_64__)
+  if (kHaveSsse3) return isValidUtf8Ssse3(in);
+#endif
+  return isValidUtf8Scalar(in, 0);
+}
+
+bool isValidUtf8ScalarForTesting(std::string_view in) noexcept { return isValidUtf8Scalar(in, 0); }
+
+void appendUtf8Replacing(std::string_view in, std::string& out) {
+  std::size_t i = 0;
+  while (i < in.size()) {
+    const std::size_t start = i;
+    // A run of valid characters is copied at once.
+    while (i < in.size()) {
+      if (static_cast<unsigned char>(in[i]) < 0x80) {
+        ++i;
+        continue;
+      }
+      std::size_t consumed;
+      if (validSequenceAt(in, i, consumed) == 0) break;
+      i += consumed;
+    }
+    out.append(in.data() + start, i - start);
+    if (i < in.size()) {
+      std::size_t consumed;
+      validSequenceAt(in, i, consumed);
+      out.append(kReplacement, 3);
+      i += consumed;
+    }
+  }
+}
+
+std::string_view Utf8Decoder::write(std::string_view chunk, std::string& storage) {
+  std::size_t from = 0;
+  bool converted = false;
+  if (held_size_ > 0) {
+    // Complete the held character with the continuation bytes that start this chunk (Node's
+    // decoder takes only continuation bytes; a lead or ASCII byte ends it, incomplete).
+    while (held_size_ < held_need_ && from < chunk.size() &&
+           (static_cast<unsigned char>(chunk[from]) & 0xC0) == 0x80) {
+      held_[held_size_++] = chunk[from++];
+    }
+    if (held_size_ < held_need_ && from == chunk.size()) return {};  // still incomplete
+    appendUtf8Replacing(std::string_view(held_, held_size_), storage);
+    held_size_ = held_need_ = 0;
+    converted = true;
+  }
+  std::string_view rest = chunk.substr(from);
+  // Node's utf8CheckIncomplete: look back at most 3 bytes for the lead byte of a character that
+  // the chunk cuts off.
+  std::size_t keep = rest.size();
+  for (std::size_t back = 1; back <= 4 && back <= rest.size(); ++back) {
+    const auto c = static_cast<unsigned char>(rest[rest.size() - back]);
+    if ((c & 0xC0) == 0x80) {
+      if (back == 4) break;  // four trailing bytes: nothing is cut off
+      continue;
+    }
+    int need = 0;
+    if ((c & 0xE0) == 0xC0) {
+      need = 2;
+    } else if ((c & 0xF0) == 0xE0) {
+      need = 3;
+    } else if ((c & 0xF8) == 0xF0) {
+      need = 4;
+    }
+    if (need > static_cast<int>(back)) {
+      keep = rest.size() - back;
+      held_need_ = static_cast<std::size_t>(need);
+      held_size_ = back;
+      std::memcpy(held_, rest.data() + keep, back);
+    }
+    break;
+  }
+  const std::string_view body = rest.substr(0, keep);
+  const bool valid = isValidUtf8(body);
+  if (!converted && valid) return body;
+  storage.reserve(storage.size() + body.size() + 16);
+  if (valid) {
+    storage.append(body);  // after the completed character held from the last chunk
+  } else {
+    appendUtf8Replacing(body, storage);
+  }
+  return storage;
+}
+
+// Node's events.on(rl, 'line', {close: ['close'], highWaterMark: 1024}) queue.
+//
+// Lines wait as spans of a copy of the text they came in (one Batch per chunk), and become
+// strings when next() takes them: each line's string is then made and freed in turn, which
+// keeps the allocator on its fast path (a chunk's ~1,000 strings made at once and freed later
+// would not be). A line pushed on its own (through 'line' listeners) is a Batch of one.
+struct LineQueue {
+  static constexpr std::size_t kHighWaterMark = 1024;
+  static constexpr std::size_t kLowWaterMark = 1;
+
+  struct Batch {
+    std::string text;
+    std::vector<std::pair<std::size_t, std::size_t>> spans;  // [begin, end) in text
+    std::size_t next = 0;
+    std::uint64_t id = 0;
+  };
+
+  Interface* rl = nullptr;  // null once it stopped listening
+  std::deque<Batch> batches;
+  std::size_t size = 0;  // lines queued
+  std::uint64_t next_batch_id = 1;
+  std::deque<WithResolvers<std::optional<std::string>>> waiting;
+  Error error;
+  bool finished = false;
+  bool paused = false;
+  EventEmitter::ListenerId line_id = 0, error_id = 0, close_id = 0;
+
+  // Node's eventHandler, for a line that arrives as a string.
+  void push(std::string line) {
+    if (!waiting.empty()) {
+      resolveFirst(std::move(line));
+      return;
+    }
+    Batch b;
+    const std::size_t n = line.size();
+    b.text = std::move(line);
+    b.spans.emplace_back(0, n);
+    b.id = next_batch_id++;
+    batches.push_back(std::move(b));
+    queued();
+  }
+  // Node's eventHandler, for the line text[begin, end) of a chunk: appended to the batch
+  // `batch_id` (made with a copy of `text` when it is not the last one any more).
+  void pushSpan(std::string_view text, std::size_t begin, std::size_t end,
+                std::uint64_t& batch_id) {
+    if (!waiting.empty()) {
+      resolveFirst(std::string(text.substr(begin, end - begin)));
+      return;
+    }
+    if (batches.empty() || batches.back().id != batch_id) {
+      Batch b;
+      b.text.assign(text);
+      b.id = batch_id = next_batch_id++;
+      batches.push_back(std::move(b));
+    }
+    batches.back().spans.emplace_back(begin, end);
+    queued();
+  }
+  void queued() {
+    ++size;
+    if (!paused && size > kHighWaterMark && rl != nullptr) {
+      paused = true;
+      rl->pause();
+    }
+  }
+  void resolveFirst(std::string line) {
+    auto w = std::move(waiting.front());
+    waiting.pop_front();
+    w.resolve(std::optional<std::string>(std::move(line)));
+  }
+  std::string take() {
+    Batch& b = batches.front();
+    const auto [begin, end] = b.spans[b.next++];
+    std::string line = begin == 0 && end == b.text.size() && b.spans.size() == 1
+                           ? std::move(b.text)
+                           : b.text.substr(begin, end - begin);
+    if (b.next == b.spans.size()) batches.pop_front();
+    --size;
+    return line;
+  }
+  // Node's errorHandler.
+  void fail(const Error& err) {
+    if (waiting.empty()) {
+      error = err;
+    } else {
+      auto w = std::move(waiting.front());
+      waiting.pop_front();
+      w.reject(err);
+    }
+    finish();
+  }
+  // Node's closeHandler.
+  void finish() {
+    if (rl != nullptr) {
+      Interface* owner = std::exchange(rl, nullptr);
+      // Node's listenersController removes the last added first: 'close', 'error', 'line'.
+      owner->off("close", close_id);
+      owner->off("error", error_id);
+      owner->off("line", line_id);
+    }
+    finished = true;
+    while (!waiting.empty()) {
+      auto w = std::move(waiting.front());
+      waiting.pop_front();
+      w.resolve(std::optional<std::string>());
+    }
+  }
+  Promise<std::optional<std::string>> next() {
+    if (size > 0) {
+      std::optional<std::string> line(take());
+      if (paused && size < kLowWaterMark) {
+        paused = false;
+        if (rl != nullptr) rl->resume();
+      }
+      return Promise<std::optional<std::string>>::resolve(std::move(line));
+    }
+    if (error) {
+      return Promise<std::optional<std::string>>::reject(std::exchange(error, Error()));
+    }
+    if (finished) {
+      finish();
+      return Promise<std::optional<std::string>>::resolve(std::nullopt);
+    }
+    waiting.push_back(Promise<std::optional<std::string>>::withResolvers());
+    return waiting.back().promise;
+  }
+};
+
+}  // namespace internal
+
+// --- LineIterator ------------------------------------------------------------------------------
+
+Promise<std::optional<std::string>> LineIterator::next() const {
+  if (!queue_) return Promise<std::optional<std::string>>::resolve(std::nullopt);
+  return queue_->next();
+}
+
+Promise<std::optional<std::string>> LineIterator::return_() const {
+  if (queue_) queue_->finish();
+  return Promise<std::optional<std::string>>::resolve(std::nullopt);
+}
+
+// --- Interface ---------------------------------------------------------------------------------
+
+namespace {
+double nowMs() {
+  return std::chrono::duration<double, std::milli>(
+             std::chrono::steady_clock::now().time_since_epoch())
+      .count();
+}
+}  // namespace
+
+Interface::Interface(Input input, double crlfDelay)
+    : input_(std::move(input)),
+      // Node: crlfDelay ? max(100, crlfDelay) : 100.
+      crlf_delay_(crlfDelay > 100 ? crlfDelay : 100) {}
+
+Interface::~Interface() {
+  if (lines_) {
+    // Nothing can emit a line any more: a next() still waiting resolves to the end (else a
+    // coroutine waiting on it would be kept forever by its own iterator).
+    lines_->rl = nullptr;
+    lines_->finish();
+  }
+}
+
+std::shared_ptr<Interface> createInterface(InterfaceOptions options) {
+  if (!options.input) {
+    throw TypeError("The argument 'input' is invalid. Received undefined", "ERR_INVALID_ARG_VALUE");
+  }
+  const AbortSignal& signal = options.signal.get();
+  auto rl = std::make_shared<Interface>(std::move(options.input), options.crlfDelay);
+  rl->start(signal);
+  return rl;
+}
+
+void Interface::start(const AbortSignal& signal) {
+  input_.impl_->attach(shared_from_this());
+  input_attached_ = true;
+  // Node: self.once('close', onSelfCloseWithoutTerminal). The interface owns this listener, so
+  // `this` is alive whenever it runs.
+  self_close_ = EventEmitter::once("close", [this] { detachInput(); });
+  if (signal) {
+    if (signal.aborted()) {
+      nextTick([self = shared_from_this()] { self->close(); });
+    } else {
+      std::weak_ptr<Interface> weak = weak_from_this();
+      abort_ = addAbortListener(signal, [weak] {
+        if (auto self = weak.lock()) self->close();
+      });
+      EventEmitter::once("close", [this] { abort_ = AbortListener(); });
+    }
+  }
+  input_.impl_->resume();
+}
+
+void Interface::detachInput() {
+  if (!input_attached_) return;
+  input_attached_ = false;
+  input_.impl_->detach();
+}
+
+void Interface::onInputError(const Error& err) { emit("error", err); }
+
+void Interface::onInputClose() {
+  // Not Node's: a closed input sends nothing more, so the interface lets go of it (its
+  // listeners hold the interface). Closing the interface did this already.
+  detachInput();
+}
+
+void Interface::onData(const std::string& chunk) { normalWrite(chunk); }
+
+void Interface::onEnd() {
+  if (!line_buffer_.empty()) emit("line", line_buffer_);
+  close();
+}
+
+void Interface::close() {
+  if (closed_) return;
+  pause();
+  closed_ = true;
+  emit("close");
+}
+
+void Interface::pause() {
+  if (paused_) return;
+  input_.impl_->pause();
+  paused_ = true;
+  emit("pause");
+}
+
+void Interface::resume() {
+  if (!paused_) return;
+  input_.impl_->resume();
+  paused_ = false;
+  emit("resume");
+}
+
+void Interface::write(std::string_view data) {
+  if (paused_) resume();
+  normalWrite(data);
+}
+
+LineIterator Interface::asyncIterator() {
+  if (!lines_) {
+    auto q = std::make_shared<internal::LineQueue>();
+    q->rl = this;
+    internal::LineQueue* raw = q.get();
+    // The listeners live in this emitter and the queue outlives them (lines_ holds it).
+    q->line_id = on("line", [raw](const std::string& line) { raw->push(line); });
+    q->error_id = on("error", [raw](const Error& err) { raw->fail(err); });
+    q->close_id = on("close", [raw] { raw->finish(); });
+    lines_ = std::move(q);
+  }
+  return LineIterator(lines_);
+}
+
+bool Interface::onlyTheIteratorListens() const {
+  return lines_ && lines_->rl != nullptr && listenerCount("line") == 1;
+}
+
+void Interface::normalWrite(std::string_view chunk) {
+  std::string storage;
+  std::string_view text = decoder_.write(chunk, storage);
+  if (saw_return_ && nowMs() - saw_return_at_ <= crlf_delay_) {
+    if (!text.empty() && text.front() == '\n') text.remove_prefix(1);
+    saw_return_ = false;
+  }
+  if (text.empty()) return;
+  // Where the last line break ends: what follows is the new unfinished line.
+  std::size_t last_end = std::string_view::npos;
+  for (std::size_t i = text.size(); i > 0; --i) {
+    const char c = text[i - 1];
+    if (c == '\n' || c == '\r') {
+      last_end = i;
+      break;
+    }
+  }
+  if (last_end == std::string_view::npos) {
+    line_buffer_.append(text);
+    return;
+  }
+  std::string head = std::move(line_buffer_);
+  line_buffer_.assign(text.substr(last_end));
+  saw_return_ = text.back() == '\r';
+  if (saw_return_) saw_return_at_ = nowMs();
+  // Lines in [0, last_end); `text` may view `chunk` or `storage`, both alive until we return.
+  const char* p = text.data();
+  const char* const end = text.data() + last_end;
+  const char* const text_end = text.data() + text.size();
+  // The next '\r' at or after p (end when none): lines mostly end in '\n' alone, so both are
+  // found with memchr.
+  const char* cr = static_cast<const char*>(std::memchr(p, '\r', last_end));
+  if (cr == nullptr) cr = end;
+  bool first = true;
+  // When the async iterator's queue is the only 'line' listener, lines go to it without the
+  // emitter's lookup (the same calls emit would make). Checked again whenever user code may
+  // have run: an emit, or a 'pause' the queue's high-water mark emitted.
+  bool direct = onlyTheIteratorListens();
+  std::uint64_t batch = 0;  // the queue's batch holding this chunk's lines, once made
+  while (p < end) {
+    const char* nl =
+        static_cast<const char*>(std::memchr(p, '\n', static_cast<std::size_t>(end - p)));
+    if (nl == nullptr) nl = end;
+    std::size_t brk = 1;
+    if (cr < nl) {  // a '\r' ends this line: "\r\n" or a lone '\r'
+      if (cr + 1 < text_end && cr[1] == '\n') brk = 2;
+      nl = cr;
+    }
+    if (direct && !first) {
+      const bool was_paused = lines_->paused;
+      lines_->pushSpan(text, static_cast<std::size_t>(p - text.data()),
+                       static_cast<std::size_t>(nl - text.data()), batch);
+      if (lines_->paused != was_paused) direct = onlyTheIteratorListens();
+    } else {
+      std::string line;
+      if (first) {
+        first = false;
+        head.append(p, static_cast<std::size_t>(nl - p));
+        line = std::move(head);
+      } else {
+        line.assign(p, static_cast<std::size_t>(nl - p));
+      }
+      if (direct) {
+        const bool was_paused = lines_->paused;
+        lines_->push(std::move(line));
+        if (lines_->paused != was_paused) direct = onlyTheIteratorListens();
+      } else {
+        emit("line", std::move(line));
+        direct = onlyTheIteratorListens();
+      }
+    }
+    p = nl + brk;
+    if (cr < p && p < end) {
+      cr = static_cast<const char*>(std::memchr(p, '\r', static_cast<std::size_t>(end - p)));
+      if (cr == nullptr) cr = end;
+    }
+  }
+}
+
+}  // namespace vow::readline
