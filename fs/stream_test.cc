@@ -141,7 +141,9 @@ TEST(FsWriteStream, WriteAfterEndIsAnError) {
   EXPECT_FALSE(w->write("y"));
   loop.run();
   EXPECT_EQ(code, "ERR_STREAM_WRITE_AFTER_END");
-  EXPECT_EQ(fs::readFileSync(dir / "out"), "x");
+  // node v20: the write after end destroys the stream before its open completes, so the
+  // buffered "x" is never written (its callback gets the error): the file is empty.
+  EXPECT_EQ(fs::readFileSync(dir / "out"), "");
 }
 
 TEST(FsStreams, PipeCopiesAFile) {
@@ -176,7 +178,9 @@ TEST(FsReadStream, AddListenerAndOnceForDataStartTheFlowAsNode) {
   std::sort(log.begin(), log.end());
   EXPECT_EQ(log, (std::vector<std::string>{"add:abc", "once:abc"}));
   EXPECT_FALSE(a->isPaused());
-  EXPECT_TRUE(c->isPaused());
+  // node v20: readableFlowing is null (never started) and isPaused() is false.
+  EXPECT_FALSE(c->readableFlowing().has_value());
+  EXPECT_FALSE(c->isPaused());
   c->destroy();
   loop.run();
 }

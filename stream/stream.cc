@@ -45,28 +45,31 @@ bool Stream::writable() const noexcept {
 }
 
 void Stream::init(const AbortSignal& signal) {
-  if (has_construct_) {
-    // destroy.js construct(): not constructed until _construct calls back; constructNT on the
-    // next tick.
+  // Node's constructors: addAbortSignal(signal, stream) first (an aborted signal destroys the
+  // stream at once, while it still counts as constructed), then the construct step.
+  if (signal) {
+    if (signal.aborted()) {
+      destroy(::vow::internal::abortErrorOf(signal));
+    } else {
+      std::weak_ptr<Stream> weak = weak_from_this();
+      const AbortSignal::ListenerId id =
+          signal.addEventListener("abort",
+                                  [weak](const AbortEvent& event) {
+                                    if (auto s = weak.lock())
+                                      s->destroy(::vow::internal::abortErrorOf(event.target));
+                                  },
+                                  {.once = true});
+      abort_ = ::vow::internal::AbortRegistration(signal, id);
+    }
+  }
+  // destroy.js construct(): not constructed until _construct calls back; constructNT on the
+  // next tick. Not Node's: a stream destroyed already does not start its construct step (an
+  // fs stream then never opens its file).
+  if (has_construct_ && !destroyed()) {
     if (rs_ != nullptr) rs_->constructed = false;
     if (ws_ != nullptr) ws_->constructed = false;
     nextTick([self = shared_from_this()] { self->constructNT(); });
   }
-  // Node's addAbortSignal(signal, stream).
-  if (!signal) return;
-  if (signal.aborted()) {
-    destroy(::vow::internal::abortErrorOf(signal));
-    return;
-  }
-  std::weak_ptr<Stream> weak = weak_from_this();
-  const AbortSignal::ListenerId id =
-      signal.addEventListener("abort",
-                              [weak](const AbortEvent& event) {
-                                if (auto s = weak.lock())
-                                  s->destroy(::vow::internal::abortErrorOf(event.target));
-                              },
-                              {.once = true});
-  abort_ = ::vow::internal::AbortRegistration(signal, id);
 }
 
 void Stream::constructNT() {
