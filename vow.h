@@ -4,11 +4,13 @@
 #ifndef VOW_VOW_H_
 #define VOW_VOW_H_
 
-#include "vow/fs/fs.h"                  // IWYU pragma: export
-#include "vow/loop/abort_controller.h"  // IWYU pragma: export
-#include "vow/loop/loop.h"              // IWYU pragma: export
-#include "vow/promise/combinators.h"    // IWYU pragma: export
-#include "vow/promise/promise.h"        // IWYU pragma: export
-#include "vow/promise/promisify.h"      // IWYU pragma: export
+#include "vow/fs/fs.h"                    // IWYU pragma: export
+#include "vow/loop/abort_controller.h"    // IWYU pragma: export
+#include "vow/loop/loop.h"                // IWYU pragma: export
+#include "vow/promise/async_generator.h"  // IWYU pragma: export
+#include "vow/promise/combinators.h"      // IWYU pragma: export
+#include "vow/promise/for_await.h"        // IWYU pragma: export
+#include "vow/promise/promise.h"          // IWYU pragma: export
+#include "vow/promise/promisify.h"        // IWYU pragma: export
 
 #endif  // VOW_VOW_H_

@@ -2,6 +2,7 @@
 // async-function semantics. Included by promise.h; users never include it.
 #pragma once
 
+#include <concepts>
 #include <coroutine>
 #include <type_traits>
 #include <utility>
@@ -13,6 +14,15 @@ namespace vow::internal {
 
 template <class T>
 struct AlwaysFalse : std::false_type {};
+
+// Something vow lets a coroutine co_await that is not a Promise (vow::forAwait's next() and
+// close()): it derives from DirectAwaitable and has
+//   template <class Make> auto awaiter(Make make) &&;
+// where make(Promise<U>) returns the awaiting coroutine's own awaiter for a promise. So the
+// awaitable decides what to wait on (or not to wait at all), and the coroutine how.
+struct DirectAwaitable {};
+template <class A>
+concept IsDirectAwaitable = std::derived_from<std::remove_cvref_t<A>, DirectAwaitable>;
 
 // The result state of a coroutine. While the coroutine waits on a promise, this state sits in
 // that promise's reaction list and owns the suspended frame: reacting resumes it; dropping
@@ -95,8 +105,14 @@ class CoroPromiseBase {
   PromiseAwaiter<U> await_transform(Promise<U> awaited) noexcept {
     return PromiseAwaiter<U>(std::move(awaited), state_);
   }
+  template <class A>
+  requires IsDirectAwaitable<A>
+  auto await_transform(A&& awaitable) {
+    return std::forward<A>(awaitable).awaiter(
+        [this]<class U>(Promise<U> p) { return PromiseAwaiter<U>(std::move(p), state_); });
+  }
   template <class X>
-  void await_transform(X&&) {
+  requires(!IsDirectAwaitable<X>) void await_transform(X&&) {
     static_assert(AlwaysFalse<X>::value,
                   "co_await in a vow::Promise coroutine takes a vow::Promise<U>. To await a "
                   "plain value as JS's `await 42` does, write "

@@ -1,0 +1,468 @@
+// The machinery behind vow::AsyncGenerator<T>: the spec's AsyncGenerator state machine
+// (AsyncGeneratorEnqueue, Resume, Yield, UnwrapYieldResumption, CompleteStep, DrainQueue,
+// AwaitReturn) around a C++ coroutine frame. Users never include this header.
+#pragma once
+
+#include <coroutine>
+#include <cstdint>
+#include <deque>
+#include <optional>
+#include <type_traits>
+#include <utility>
+
+#include "vow/promise/error.h"
+#include "vow/promise/internal/job_queue.h"
+#include "vow/promise/internal/stack.h"
+#include "vow/promise/internal/state.h"
+#include "vow/promise/promise.h"
+
+namespace vow {
+template <class T>
+class AsyncGenerator;
+}  // namespace vow
+
+namespace vow::internal {
+
+template <class T>
+class GenPromise;
+
+enum class GenRequestKind : std::uint8_t { kNext, kReturn, kThrow };
+
+// Throws vow::GeneratorReturn (vow/promise/async_generator.h).
+[[noreturn]] void throwGeneratorReturn();
+
+// One generator: its frame, its status and the queue of next/return/throw requests (the spec's
+// [[AsyncGeneratorQueue]]), each with the promise that request returned. Reference-counted by
+// the AsyncGenerator handles and by whatever the body waits on (a job or a promise's reaction
+// list), so a body suspended at a co_await lives on after the last handle is gone, as in JS.
+//
+// It is also the one Reaction the generator ever needs: at any moment the body waits on at most
+// one thing (a co_await, the tick of a co_yield, the tick of a return), recorded in wait_.
+template <class T>
+class GenState final : public Reaction {
+ public:
+  enum Status : std::uint8_t {
+    kSuspendedStart,
+    kSuspendedYield,
+    kExecuting,
+    kAwaitingReturn,
+    kCompleted,
+  };
+  enum class Resumption : std::uint8_t { kNormal, kThrow, kReturn };
+  enum class Wait : std::uint8_t { kNone, kBodyAwait, kYieldValue, kYieldPromise, kUnwrapReturn,
+                                   kAwaitReturn };
+
+  GenState() = default;
+  GenState(const GenState&) = delete;
+  GenState& operator=(const GenState&) = delete;
+
+  void addRef() noexcept { ++refs_; }
+  void release() noexcept {
+    if (--refs_ == 0) delete this;
+  }
+
+  // next() / return_() / throw_(): the spec's AsyncGenerator.prototype methods.
+  Promise<std::optional<T>> request(GenRequestKind kind, Error error = Error());
+
+  // --- The frame's side (GenPromise and its awaiters).
+  void setFrame(std::coroutine_handle<> frame) noexcept { frame_ = frame; }
+  template <class V>
+  void stageYield(V&& value) {
+    yielded_.emplace(std::forward<V>(value));
+  }
+  // `co_yield v`: JS's `yield v` awaits v first (one tick), then yields.
+  void queueYieldTick() { queueTick(Wait::kYieldValue); }
+  void setBodyError(Error error) noexcept { body_error_ = std::move(error); }
+  // The frame reached its final suspend point and was destroyed.
+  void bodyEnded();
+  // In a co_yield's await_resume: throws what the body was resumed with (throw_ or return_).
+  void throwResumption();
+  void prepareWait(Wait w) noexcept {
+    wait_ = w;
+    addRef();  // the reference the list entry (or job) holds; react()/drop() release it
+  }
+
+  // --- Reaction.
+  void react(StateBase* source) override;
+  void drop() override;
+  // The promise this generator's running body will settle next (the front request's): what
+  // a co_await inside the body must not wait on (cycle detection).
+  StateBase* waiter() noexcept override {
+    return queue_.empty() ? nullptr : queue_.front().promise;
+  }
+
+ private:
+  struct Request {
+    GenRequestKind kind;
+    Error error;
+    State<std::optional<T>>* promise;  // one settler reference
+  };
+
+  ~GenState() {
+    destroyFrame();
+    for (Request& r : queue_) r.promise->releaseSettler();
+  }
+
+  void destroyFrame() noexcept {
+    if (frame_) std::exchange(frame_, nullptr).destroy();
+  }
+  void resumeBody(Resumption how);
+  // Resumes a body paused at a co_yield with the front request (UnwrapYieldResumption).
+  void resumeWithFront();
+  void queueTick(Wait w);
+  // After the tick of a co_yield: fulfils the front request with the value, then goes on with
+  // the next request or pauses.
+  void yieldStep();
+  void completeStep(Error error, std::optional<T> value);
+  void drainQueue();
+
+  std::uint32_t refs_ = 1;
+  Status status_ = kSuspendedStart;
+  Wait wait_ = Wait::kNone;
+  Resumption resumption_ = Resumption::kNormal;
+  std::coroutine_handle<> frame_;
+  std::deque<Request> queue_;
+  std::optional<T> yielded_;
+  Error resume_error_;
+  Error body_error_;
+};
+
+// A co_await inside a generator body: the same as in an async function, with the generator
+// (held by a reference) as the reaction that resumes it.
+template <class T, class U>
+class GenAwaiter {
+ public:
+  GenAwaiter(Promise<U> awaited, GenState<T>* gen) noexcept
+      : awaited_(std::move(awaited)), gen_(gen) {}
+
+  bool await_ready() const noexcept { return false; }
+  void await_suspend(std::coroutine_handle<>) {
+    State<U>* s = stateOf(awaited_);
+    gen_->prepareWait(GenState<T>::Wait::kBodyAwait);
+    StateBase* w = gen_->waiter();
+    // Waiting on the promise this body must settle can never resume: release the frame, as a
+    // coroutine does (touch nothing of `this` afterwards).
+    if (s->isPending() && w != nullptr && w->isAwaitedBy(s)) {
+      s->markHandled();
+      gen_->drop();
+      return;
+    }
+    if (w != nullptr) w->setAwaitedSource(s);
+    s->addReaction(gen_);
+  }
+  U await_resume() {
+    State<U>* s = stateOf(awaited_);
+    if (s->status() == StateBase::kRejected) s->reason().rethrow();
+    if constexpr (std::is_void_v<U>) {
+      return;
+    } else if constexpr (kCopyable<U>) {
+      if (s->onlyHeldBy(2)) return std::move(s->value());
+      return s->value();
+    } else {
+      if (!s->takeOnce()) throw TypeError(kValueTakenMessage);
+      return std::move(s->value());
+    }
+  }
+
+ private:
+  Promise<U> awaited_;
+  GenState<T>* gen_;
+};
+
+// `co_yield v`.
+template <class T>
+class YieldAwaiter {
+ public:
+  explicit YieldAwaiter(GenState<T>* gen) noexcept : gen_(gen) {}
+  bool await_ready() const noexcept { return false; }
+  void await_suspend(std::coroutine_handle<>) { gen_->queueYieldTick(); }
+  void await_resume() { gen_->throwResumption(); }
+
+ private:
+  GenState<T>* gen_;
+};
+
+// `co_yield promise`: JS's `yield promise` awaits it and yields its value.
+template <class T>
+class YieldPromiseAwaiter {
+ public:
+  YieldPromiseAwaiter(Promise<T> awaited, GenState<T>* gen) noexcept
+      : awaited_(std::move(awaited)), gen_(gen) {}
+  bool await_ready() const noexcept { return false; }
+  void await_suspend(std::coroutine_handle<>) {
+    State<T>* s = stateOf(awaited_);
+    gen_->prepareWait(GenState<T>::Wait::kYieldPromise);
+    StateBase* w = gen_->waiter();
+    if (s->isPending() && w != nullptr && w->isAwaitedBy(s)) {
+      s->markHandled();
+      gen_->drop();
+      return;
+    }
+    s->addReaction(gen_);
+  }
+  void await_resume() { gen_->throwResumption(); }
+
+ private:
+  Promise<T> awaited_;
+  GenState<T>* gen_;
+};
+
+template <class T>
+class GenPromise {
+ public:
+  GenPromise() : state_(new GenState<T>()) {}
+  GenPromise(const GenPromise&) = delete;
+  GenPromise& operator=(const GenPromise&) = delete;
+
+  AsyncGenerator<T> get_return_object();
+  // The body starts at the first next(), not at the call (JS: suspendedStart).
+  std::suspend_always initial_suspend() const noexcept { return {}; }
+  auto final_suspend() const noexcept {
+    struct Final {
+      GenState<T>* gen;
+      bool await_ready() const noexcept { return false; }
+      void await_suspend(std::coroutine_handle<> h) const noexcept {
+        GenState<T>* g = gen;
+        g->setFrame(nullptr);
+        h.destroy();  // the body is over: free the frame before settling anything
+        g->bodyEnded();
+      }
+      void await_resume() const noexcept {}
+    };
+    return Final{state_};
+  }
+  void return_void() noexcept {}
+  void unhandled_exception() noexcept;
+
+  template <class V = T>
+  requires std::is_constructible_v<T, V&&> YieldAwaiter<T> yield_value(V&& value) {
+    state_->stageYield(std::forward<V>(value));
+    return YieldAwaiter<T>(state_);
+  }
+  YieldPromiseAwaiter<T> yield_value(Promise<T> promise) noexcept {
+    return YieldPromiseAwaiter<T>(std::move(promise), state_);
+  }
+
+  template <class U>
+  GenAwaiter<T, U> await_transform(Promise<U> awaited) noexcept {
+    return GenAwaiter<T, U>(std::move(awaited), state_);
+  }
+  template <class A>
+  requires IsDirectAwaitable<A>
+  auto await_transform(A&& awaitable) {
+    return std::forward<A>(awaitable).awaiter(
+        [this]<class U>(Promise<U> p) { return GenAwaiter<T, U>(std::move(p), state_); });
+  }
+  template <class X>
+  requires(!IsDirectAwaitable<X>) void await_transform(X&&) {
+    static_assert(AlwaysFalse<X>::value,
+                  "co_await in a vow::AsyncGenerator takes a vow::Promise<U>. To await a plain "
+                  "value as JS's `await 42` does, write co_await vow::Promise<int>::resolve(42).");
+  }
+
+ private:
+  GenState<T>* state_;  // owns the frame; the AsyncGenerator made here owns it
+};
+
+// ---------------------------------------------------------------------------------------------
+// GenState's state machine.
+
+template <class T>
+Promise<std::optional<T>> GenState<T>::request(GenRequestKind kind, Error error) {
+  auto* s = new State<std::optional<T>>();
+  Promise<std::optional<T>> promise = adoptState(s);
+  if (kind == GenRequestKind::kNext && status_ == kCompleted) {
+    s->resolveValue(std::nullopt);
+    return promise;
+  }
+  if (kind == GenRequestKind::kThrow) {
+    if (status_ == kSuspendedStart) {
+      destroyFrame();
+      status_ = kCompleted;
+    }
+    if (status_ == kCompleted) {
+      s->rejectIfUnlocked(std::move(error));
+      return promise;
+    }
+  }
+  s->addSettler();
+  queue_.push_back(Request{kind, std::move(error), s});
+  if (kind == GenRequestKind::kReturn) {
+    if (status_ == kSuspendedStart || status_ == kCompleted) {
+      destroyFrame();
+      status_ = kAwaitingReturn;
+      queueTick(Wait::kAwaitReturn);
+    } else if (status_ == kSuspendedYield) {
+      resumeWithFront();
+    }
+  } else if (status_ == kSuspendedStart || status_ == kSuspendedYield) {
+    resumeWithFront();
+  }
+  return promise;
+}
+
+template <class T>
+void GenState<T>::resumeWithFront() {
+  Request& r = queue_.front();
+  switch (r.kind) {
+    case GenRequestKind::kNext:
+      resumeBody(Resumption::kNormal);
+      break;
+    case GenRequestKind::kThrow:
+      resume_error_ = r.error;
+      resumeBody(Resumption::kThrow);
+      break;
+    case GenRequestKind::kReturn:
+      // UnwrapYieldResumption awaits the return value (one tick) before the body unwinds.
+      status_ = kExecuting;
+      queueTick(Wait::kUnwrapReturn);
+      break;
+  }
+}
+
+template <class T>
+void GenState<T>::queueTick(Wait w) {
+  prepareWait(w);
+  GenState* self = this;
+  JobQueue::current().push(
+      [](Job& job, bool run) {
+        GenState* g = job.as<GenState*>();
+        if (run) {
+          g->react(nullptr);
+        } else {
+          g->drop();
+        }
+      },
+      &self, sizeof(self));
+}
+
+template <class T>
+void GenState<T>::react(StateBase* source) {
+  Wait w = std::exchange(wait_, Wait::kNone);
+  // Released when this returns, even if the body's resumption throws out of a job.
+  struct Release {
+    GenState* g;
+    ~Release() { g->release(); }
+  } release{this};
+  switch (w) {
+    case Wait::kBodyAwait:
+      if (StateBase* waiting = waiter()) waiting->setAwaitedSource(nullptr);
+      resumeBody(Resumption::kNormal);
+      break;
+    case Wait::kYieldValue:
+      yieldStep();
+      break;
+    case Wait::kYieldPromise: {
+      auto* s = static_cast<State<T>*>(source);
+      if (s->status() == StateBase::kRejected) {
+        resume_error_ = s->reason();
+        resumeBody(Resumption::kThrow);
+      } else {
+        if constexpr (kCopyable<T>) {
+          // Held by the job and the co_yield's awaiter only: nobody else can see the value.
+          if (s->onlyHeldBy(2)) {
+            yielded_.emplace(std::move(s->value()));
+          } else {
+            yielded_.emplace(s->value());
+          }
+        } else if (s->takeOnce()) {
+          yielded_.emplace(std::move(s->value()));
+        } else {
+          resume_error_ = Error(TypeError(kValueTakenMessage));
+          resumeBody(Resumption::kThrow);
+          break;
+        }
+        yieldStep();
+      }
+      break;
+    }
+    case Wait::kUnwrapReturn:
+      resumeBody(Resumption::kReturn);
+      break;
+    case Wait::kAwaitReturn:
+      status_ = kCompleted;
+      completeStep(Error(), std::nullopt);
+      drainQueue();
+      break;
+    case Wait::kNone:
+      break;
+  }
+}
+
+template <class T>
+void GenState<T>::drop() {
+  // What the body waited on can never settle (or the microtask queue was torn down): the body
+  // can never go on. Its frame is freed; requests stay pending until the generator is freed.
+  wait_ = Wait::kNone;
+  destroyFrame();
+  release();
+}
+
+template <class T>
+void GenState<T>::resumeBody(Resumption how) {
+  resumption_ = how;
+  status_ = kExecuting;
+  if (stackHasRoom()) {
+    frame_.resume();
+  } else {
+    resumeOnNewStack(frame_);
+  }
+}
+
+template <class T>
+void GenState<T>::throwResumption() {
+  Resumption how = std::exchange(resumption_, Resumption::kNormal);
+  if (how == Resumption::kThrow) {
+    Error e = std::move(resume_error_);
+    e.rethrow();
+  }
+  if (how == Resumption::kReturn) throwGeneratorReturn();
+}
+
+template <class T>
+void GenState<T>::yieldStep() {
+  std::optional<T> value = std::move(yielded_);
+  yielded_.reset();
+  completeStep(Error(), std::move(value));
+  if (queue_.empty()) {
+    status_ = kSuspendedYield;
+  } else {
+    resumeWithFront();
+  }
+}
+
+template <class T>
+void GenState<T>::completeStep(Error error, std::optional<T> value) {
+  if (queue_.empty()) return;
+  Request r = std::move(queue_.front());
+  queue_.pop_front();
+  if (error) {
+    r.promise->rejectIfUnlocked(std::move(error));
+  } else {
+    r.promise->resolveValue(std::move(value));
+  }
+  r.promise->releaseSettler();
+}
+
+template <class T>
+void GenState<T>::drainQueue() {
+  while (!queue_.empty()) {
+    Request& r = queue_.front();
+    if (r.kind == GenRequestKind::kReturn) {
+      status_ = kAwaitingReturn;
+      queueTick(Wait::kAwaitReturn);
+      return;
+    }
+    Error e = r.kind == GenRequestKind::kThrow ? r.error : Error();
+    completeStep(std::move(e), std::nullopt);
+  }
+}
+
+template <class T>
+void GenState<T>::bodyEnded() {
+  status_ = kCompleted;
+  completeStep(std::exchange(body_error_, Error()), std::nullopt);
+  drainQueue();
+}
+
+}  // namespace vow::internal
