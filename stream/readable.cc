@@ -4,6 +4,8 @@
 #include <utility>
 
 #include "vow/loop/loop.h"
+#include "vow/promise/promise.h"
+#include "vow/stream/finished.h"
 #include "vow/stream/writable.h"
 
 namespace vow::stream {
@@ -616,6 +618,91 @@ void Readable::pipeImpl(std::shared_ptr<Writable> dest, PipeOptions options) {
   } else if (!s.flowing) {
     resume();
   }
+}
+
+// --- async iteration --------------------------------------------------------------------------
+
+namespace {
+
+// Node's aggregateTwoErrors(inner, outer) for the iterator's error: the first one wins (two
+// different errors would make an AggregateError in Node; they cannot both reach here).
+Error aggregate(const Error& inner, const Error& outer) { return inner ? inner : outer; }
+
+// Node's destroyImpl.destroyer(stream, null): destroys a stream that is not destroyed yet, with
+// an AbortError when it had not finished.
+void destroyer(Readable& stream) {
+  if (stream.destroyed()) return;
+  Error err;
+  // utils.js isFinished: neither side can still be read or written.
+  const internal::ReadableState* r = stream.readableState();
+  const internal::WritableState* w = stream.writableState();
+  const bool readable = stream.readable() && !(r->endEmitted || (r->ended && r->length == 0));
+  const bool writable = w != nullptr && stream.writable() && !w->ended;
+  if (readable || writable) err = AbortError("The operation was aborted");
+  stream.destroy(std::move(err));
+}
+
+// Node v20's createAsyncIterator(stream, options) (lib/internal/streams/readable.js).
+AsyncGenerator<std::string> createAsyncIterator(std::shared_ptr<Readable> stream,
+                                                IteratorOptions options) {
+  struct State {
+    absl::AnyInvocable<void()> callback;  // Node's `callback` (nop when empty)
+    bool finished = false;                // Node's error !== undefined
+    Error error;                          // Node's error (empty: null)
+  };
+  auto st = std::make_shared<State>();
+  const EventEmitter::ListenerId readableId = stream->on("readable", [st] {
+    if (st->callback) std::exchange(st->callback, nullptr)();
+  });
+  auto cleanup = finished(stream, {.writable = false}, [st](Error err) {
+    st->error = err ? aggregate(st->error, err) : Error();
+    st->finished = true;
+    if (st->callback) std::exchange(st->callback, nullptr)();
+  });
+  // Node's finally block.
+  auto finally = [&stream, &st, &options, &cleanup, readableId] {
+    const bool errorUndefined = !st->finished;
+    if ((st->error || options.destroyOnReturn) &&
+        (errorUndefined || stream->readableState()->autoDestroy)) {
+      destroyer(*stream);
+    } else {
+      stream->off("readable", readableId);
+      cleanup();
+    }
+  };
+  try {
+    while (true) {
+      std::optional<std::string> chunk = stream->destroyed() ? std::nullopt : stream->read();
+      if (chunk) {
+        co_yield std::move(*chunk);
+      } else if (st->finished && st->error) {
+        st->error.rethrow();
+      } else if (st->finished) {
+        break;
+      } else {
+        auto [wait, resolve, reject] = Promise<void>::withResolvers();
+        st->callback = [resolve = resolve] { resolve(); };
+        co_await wait;
+      }
+    }
+  } catch (const GeneratorReturn&) {
+    finally();
+    throw;
+  } catch (...) {
+    st->error = aggregate(st->error, Error::current());
+    st->finished = true;
+    finally();
+    st->error.rethrow();
+  }
+  finally();
+}
+
+}  // namespace
+
+AsyncGenerator<std::string> Readable::asyncIterator() { return iterator(IteratorOptions{}); }
+
+AsyncGenerator<std::string> Readable::iterator(IteratorOptions options) {
+  return createAsyncIterator(std::shared_ptr<Readable>(shared_from_this(), this), options);
 }
 
 }  // namespace vow::stream

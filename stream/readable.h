@@ -29,6 +29,7 @@
 #include "absl/functional/any_invocable.h"
 #include "vow/loop/abort_controller.h"
 #include "vow/loop/event_emitter.h"
+#include "vow/promise/async_generator.h"
 #include "vow/promise/error.h"
 #include "vow/stream/stream.h"
 
@@ -134,6 +135,20 @@ class Readable : public virtual Stream {
   // Node: readable.unpipe([destination]).
   Readable& unpipe();
   Readable& unpipe(const std::shared_ptr<Writable>& dest);
+
+  // Node: readable[Symbol.asyncIterator](): an async generator of the stream's chunks (Node
+  // v20's createAsyncIterator, tick for tick): it reads in paused mode (a 'readable' listener
+  // and read()), ends when the stream ends, and throws the stream's error. Leaving early
+  // (return_(), a `break` followed by forAwait's close()) destroys the stream, as Node does
+  // (with an AbortError when it had not ended, which its own 'error' listener absorbs).
+  //
+  //   auto it = vow::forAwait(stream);      // for await (const chunk of stream)
+  //   while (auto chunk = co_await it.next()) use(*chunk);
+  //   co_await it.close();
+  AsyncGenerator<std::string> asyncIterator();
+  // Node: readable.iterator({destroyOnReturn}): with destroyOnReturn = false, leaving early
+  // leaves the stream alone (its listeners removed).
+  AsyncGenerator<std::string> iterator(IteratorOptions options = {});
 
  protected:
   explicit Readable(ReadableOptions options = {});
