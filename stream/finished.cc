@@ -32,9 +32,9 @@ bool isReadableFinished(const Stream& s) { return readableFinished(s); }
 bool isWritableFinished(const Stream& s) { return writableFinished(s); }
 bool isClosed(const Stream& s) { return s.closed(); }
 // utils.js isReadable / isWritable.
-bool isReadable(const Stream& s) {
+bool isReadable(const Stream& s) {  // (isReadableFinished with `strict` unset: endEmitted)
   if (s.readableState() == nullptr || s.destroyed()) return false;
-  return s.readable() && !readableFinished(s);
+  return s.readable() && !(s.readableState()->endEmitted && !s.readableState()->errored);
 }
 bool isWritable(const Stream& s) {
   if (s.writableState() == nullptr || s.destroyed()) return false;

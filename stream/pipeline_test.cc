@@ -10,6 +10,8 @@
 #include "vow/loop/abort_controller.h"
 #include "vow/loop/loop.h"
 #include "vow/loop/timers.h"
+#include "vow/promise/async_generator.h"
+#include "vow/promise/for_await.h"
 #include "vow/promise/promise.h"
 #include "vow/promise/testing/test_support.h"
 #include "vow/stream/finished.h"
@@ -228,6 +230,90 @@ TEST(StreamPipeline, SignalAbortDestroysEveryStreamWithAnAbortError) {
   loop.run();
   EXPECT_EQ(log, (Log{"w x", "r error AbortError", "r close", "w error AbortError", "w close",
                       "rejected AbortError ABORT_ERR"}));
+}
+
+// pipeline(r, async function* (source) { for await (const c of source) { L('gen ' + c);
+//   yield c.toString().toUpperCase(); } L('gen done'); }, w, cb)
+TEST(StreamPipeline, AsyncGeneratorTransformUppercases) {
+  vow::Loop loop;
+  Log log;
+  auto r = chunksOf({"ab", "cd"});
+  auto w = Writable::create({.write = [&](Writable&, std::string c, Callback cb) {
+    log("w " + c);
+    cb(Error());
+  }});
+  r->on("close", [&] { log("r close"); });
+  w->on("finish", [&] { log("w finish"); });
+  w->on("close", [&] { log("w close"); });
+  Log* lp = &log;
+  auto gen = [lp](vow::AsyncGenerator<std::string> source) -> vow::AsyncGenerator<std::string> {
+    auto it = vow::forAwait(source);
+    while (auto c = co_await it.next()) {
+      (*lp)("gen " + *c);
+      co_yield upper(*c);
+    }
+    co_await it.close();
+    (*lp)("gen done");
+  };
+  vow::stream::pipeline(r, gen, w, [&](Error err) { log("cb " + str(err)); });
+  loop.run();
+  EXPECT_EQ(log, (Log{"gen ab", "w AB", "gen cd", "w CD", "r close", "gen done", "w finish",
+                      "w close", "cb undefined"}));
+}
+
+// The generator throws on the chunk holding 'c3': its finally runs, the source is destroyed
+// (AbortError: the iterator was closed early), the destination with the error, and the
+// promise rejects once.
+TEST(StreamPipeline, ErrorInAsyncGeneratorDestroysEveryStream) {
+  vow::Loop loop;
+  Log log;
+  int n = 0;
+  auto r = Readable::create({.read = [&](Readable& self, std::size_t) {
+    ++n;
+    if (n < 50) {
+      self.push("c" + std::to_string(n));
+    } else {
+      self.push(std::nullopt);
+    }
+  }});
+  auto w = Writable::create({.write = [&](Writable&, std::string c, Callback cb) {
+    log("w " + c);
+    cb(Error());
+  }});
+  r->on("close", [&, raw = r.get()] {
+    log(std::string("r close ") + (raw->destroyed() ? "true" : "false"));
+  });
+  r->on("error", [&](const Error& e) { log("r error " + e.message()); });
+  w->on("close", [&] { log("w close"); });
+  w->on("error", [&](const Error& e) { log("w error " + e.message()); });
+  Log* lp = &log;
+  auto gen = [lp](vow::AsyncGenerator<std::string> source) -> vow::AsyncGenerator<std::string> {
+    auto it = vow::forAwait(source);
+    vow::Error failed;
+    try {
+      while (auto c = co_await it.next()) {
+        (*lp)("gen " + *c);
+        if (c->find("c3") != std::string::npos) throw vow::Exception("gen fail");
+        co_yield *c;
+      }
+    } catch (const vow::GeneratorReturn&) {
+      (*lp)("gen finally");
+      throw;
+    } catch (...) {
+      failed = vow::Error::current();
+    }
+    co_await it.close();
+    (*lp)("gen finally");
+    if (failed) failed.rethrow();
+  };
+  vow::stream::promises::pipeline(r, gen, w).then(
+      [&] { log("ok"); }, [&](const Error& e) { log("rejected " + e.message()); });
+  loop.run();
+  std::string c2on;
+  for (int i = 2; i < 50; ++i) c2on += "c" + std::to_string(i);
+  EXPECT_EQ(log, (Log{"gen c1", "w c1", "gen " + c2on, "gen finally",
+                      "r error The operation was aborted", "r close true", "w error gen fail",
+                      "w close", "rejected gen fail"}));
 }
 
 }  // namespace

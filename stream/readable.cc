@@ -636,7 +636,8 @@ void destroyer(Readable& stream) {
   // utils.js isFinished: neither side can still be read or written.
   const internal::ReadableState* r = stream.readableState();
   const internal::WritableState* w = stream.writableState();
-  const bool readable = stream.readable() && !(r->endEmitted || (r->ended && r->length == 0));
+  // (isReadableFinished without `strict`: only 'end' having been emitted counts.)
+  const bool readable = stream.readable() && !r->endEmitted;
   const bool writable = w != nullptr && stream.writable() && !w->ended;
   if (readable || writable) err = AbortError("The operation was aborted");
   stream.destroy(std::move(err));
