@@ -203,10 +203,10 @@ std::string Readable::fromList(std::size_t n) {
   return ret;
 }
 
-std::optional<std::string> Readable::read() { return readImpl(std::nullopt); }
-std::optional<std::string> Readable::read(std::size_t n) { return readImpl(n); }
+std::optional<std::string> Readable::read() { return readImpl(std::nullopt, false); }
+std::optional<std::string> Readable::read(std::size_t n) { return readImpl(n, false); }
 
-std::optional<std::string> Readable::readImpl(std::optional<std::size_t> nIn) {
+std::optional<std::string> Readable::readImpl(std::optional<std::size_t> nIn, bool forFlow) {
   auto self = shared_from_this();
   auto& s = rstate_;
   const std::optional<std::size_t> nOrig = nIn;
@@ -257,6 +257,10 @@ std::optional<std::string> Readable::readImpl(std::optional<std::size_t> nIn) {
   }
   if (ret && !s.errorEmitted && !s.closeEmitted) {
     s.dataEmitted = true;
+    if (forFlow) {
+      emit("data", std::move(*ret));
+      return std::string();  // flow() only tests for null
+    }
     emit("data", *ret);
   }
   return ret;
@@ -282,7 +286,8 @@ void Readable::emitReadable_() {
 }
 
 void Readable::flow() {
-  while (rstate_.flowing && read().has_value()) {
+  // read() as Node's flow() calls it; the chunk is only emitted (moved into 'data'), not kept.
+  while (rstate_.flowing && readImpl(std::nullopt, /*forFlow=*/true).has_value()) {
   }
 }
 
@@ -561,11 +566,12 @@ void Readable::pipeImpl(std::shared_ptr<Writable> dest, PipeOptions options) {
   }
 
   // ondata: write, pause when the destination is full.
-  link->onData = on("data", [weak](const std::string& chunk) {
+  link->onData = on("data", [weak](std::string& chunk) {
     auto l = weak.lock();
     if (!l || !l->dest) return;
-    auto keep = l;
-    if (!l->dest->write(chunk)) {
+    // The chunk is moved on when this is the only 'data' listener (nobody else sees it).
+    const bool sole = l->src && l->src->listenerCount("data") == 1;
+    if (!(sole ? l->dest->write(std::move(chunk)) : l->dest->write(chunk))) {
       if (!l->src) return;
       PipeAccess::pause(*l->src, *l);
       if (l->onDrain == 0 && l->dest) {

@@ -186,7 +186,7 @@ class Readable : public virtual Stream {
     return id;
   }
   void pipeImpl(std::shared_ptr<Writable> dest, PipeOptions options);
-  std::optional<std::string> readImpl(std::optional<std::size_t> n);
+  std::optional<std::string> readImpl(std::optional<std::size_t> n, bool forFlow);
   std::size_t howMuchToRead(std::optional<std::size_t> n) const;
   std::string fromList(std::size_t n);
   void addChunk(std::string chunk, bool addToFront);
