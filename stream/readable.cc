@@ -443,16 +443,15 @@ std::optional<bool> Readable::readableFlowing() const noexcept {
 namespace {
 
 struct PipeLink final : internal::PipeLinkBase {
-  std::shared_ptr<Readable> src;
+  std::shared_ptr<Readable> strongSrc;  // until the source closes
+  std::weak_ptr<Readable> weakSrc;
   std::shared_ptr<Writable> dest;
+  std::shared_ptr<Readable> src() const { return weakSrc.lock(); }
   const void* key = nullptr;  // dest, as awaitDrainWriters holds it
   EventEmitter::ListenerId onData = 0, onEnd = 0, onDrain = 0, onError = 0, onClose = 0,
                            onFinish = 0;
   bool cleanedUp = false;
-  void sourceClosed() override {
-    src.reset();
-    dest.reset();
-  }
+  void sourceClosed() override { strongSrc.reset(); }
 };
 
 }  // namespace
@@ -543,7 +542,8 @@ void Readable::pipeImpl(std::shared_ptr<Writable> dest, PipeOptions options) {
   auto self = std::dynamic_pointer_cast<Readable>(shared_from_this());
   if (s.pipes.size() == 1 && !s.multiAwaitDrain) s.multiAwaitDrain = true;
   auto link = std::make_shared<PipeLink>();
-  link->src = self;
+  link->strongSrc = self;
+  link->weakSrc = self;
   link->dest = dest;
   link->key = dest.get();
   s.pipes.push_back(link);
@@ -555,8 +555,8 @@ void Readable::pipeImpl(std::shared_ptr<Writable> dest, PipeOptions options) {
     if (!l || !l->dest) return;
     if (end) {
       l->dest->end();
-    } else if (l->src) {
-      l->src->unpipe(l->dest);
+    } else if (auto src = l->src()) {
+      src->unpipe(l->dest);
     }
   };
   if (s.endEmitted) {
@@ -570,14 +570,15 @@ void Readable::pipeImpl(std::shared_ptr<Writable> dest, PipeOptions options) {
     auto l = weak.lock();
     if (!l || !l->dest) return;
     // The chunk is moved on when this is the only 'data' listener (nobody else sees it).
-    const bool sole = l->src && l->src->listenerCount("data") == 1;
+    auto src = l->src();
+    const bool sole = src && src->listenerCount("data") == 1;
     if (!(sole ? l->dest->write(std::move(chunk)) : l->dest->write(chunk))) {
-      if (!l->src) return;
-      PipeAccess::pause(*l->src, *l);
+      if (!src) return;
+      PipeAccess::pause(*src, *l);
       if (l->onDrain == 0 && l->dest) {
         l->onDrain = l->dest->on("drain", [weak] {
           auto l2 = weak.lock();
-          if (l2 && l2->src) PipeAccess::onDrain(*l2->src, l2->key);
+          if (auto src2 = l2 ? l2->src() : nullptr) PipeAccess::onDrain(*src2, l2->key);
         });
       }
     }
@@ -588,7 +589,8 @@ void Readable::pipeImpl(std::shared_ptr<Writable> dest, PipeOptions options) {
     auto l = weak.lock();
     if (!l) return;
     auto dest = l->dest;
-    if (l->src && dest) l->src->unpipe(dest);
+    auto src = l->src();
+    if (src && dest) src->unpipe(dest);
     if (!dest) return;
     dest->off("error", l->onError);
     if (dest->listenerCount("error") == 0) {
@@ -604,13 +606,13 @@ void Readable::pipeImpl(std::shared_ptr<Writable> dest, PipeOptions options) {
     auto l = weak.lock();
     if (!l || !l->dest) return;
     l->dest->off("finish", l->onFinish);
-    if (l->src) l->src->unpipe(l->dest);
+    if (auto src = l->src()) src->unpipe(l->dest);
   });
   link->onFinish = dest->once("finish", [weak] {
     auto l = weak.lock();
     if (!l || !l->dest) return;
     l->dest->off("close", l->onClose);
-    if (l->src) l->src->unpipe(l->dest);
+    if (auto src = l->src()) src->unpipe(l->dest);
   });
 
   if (dest->writableNeedDrain()) {
@@ -618,7 +620,7 @@ void Readable::pipeImpl(std::shared_ptr<Writable> dest, PipeOptions options) {
     if (link->onDrain == 0) {
       link->onDrain = dest->on("drain", [weak] {
         auto l2 = weak.lock();
-        if (l2 && l2->src) PipeAccess::onDrain(*l2->src, l2->key);
+        if (auto src2 = l2 ? l2->src() : nullptr) PipeAccess::onDrain(*src2, l2->key);
       });
     }
   } else if (!s.flowing) {

@@ -184,13 +184,9 @@ void Stream::emitCloseNT() {
   if ((ws_ != nullptr && ws_->emitClose) || (rs_ != nullptr && rs_->emitClose)) {
     emit("close");
   }
-  // Nothing is emitted after 'close': drop the listeners, which may hold the stream, and the
-  // pipes' references.
-  EventEmitter::removeAllListeners();
+  // The pipes from this stream stop keeping it alive (they keep a weak reference).
   if (rs_ != nullptr) {
-    auto pipes = std::move(rs_->pipes);
-    rs_->pipes.clear();
-    for (auto& link : pipes) link->sourceClosed();
+    for (auto& link : rs_->pipes) link->sourceClosed();
   }
 }
 

@@ -10,10 +10,10 @@
 // nextTick queue where Node uses process.nextTick, in Node v20's order.
 //
 // Keeping alive: a stream keeps itself alive while work of its own is queued (a nextTick, an
-// I/O request of an fs stream); pipe() and pipeline() keep their streams alive until they are
-// done. After a stream has emitted 'close' it removes all its listeners (nothing is emitted after
-// 'close'), so a listener that captures its own stream does not keep it alive forever (Node's
-// garbage collector would free it).
+// I/O request of an fs stream); pipe() keeps source and destination alive until the
+// destination finishes or closes (or the source closes), pipeline() until it calls back. A
+// listener that captures its own stream's shared_ptr keeps it alive for good (a cycle that
+// Node's garbage collector would free): capture a raw or weak pointer.
 #pragma once
 
 #include <cstddef>
@@ -44,7 +44,7 @@ namespace internal {
 // One readable.pipe(dest): its listeners on both streams (readable.cc).
 struct PipeLinkBase {
   virtual ~PipeLinkBase() = default;
-  // The source emitted 'close': drop the references that keep both streams alive.
+  // The source emitted 'close': the pipe stops keeping it alive.
   virtual void sourceClosed() = 0;
 };
 
