@@ -15,8 +15,8 @@
 //   const { enterScratchDir } = require('./support');
 //
 //   let text = '';
-//   for (let i = 1; i <= 20000; i++) text += `line ${i}: the quick brown fox jumps over the lazy dog\n`;
-//   enterScratchDir('pipeline_uppercase', { 'in.txt': text });
+//   for (let i = 1; i <= 20000; i++) text += `line ${i}: the quick brown fox jumps over the lazy
+//   dog\n`; enterScratchDir('pipeline_uppercase', { 'in.txt': text });
 //
 //   async function main() {
 //     // 1. A Transform stream between a file read stream and a file write stream.
@@ -80,9 +80,9 @@ vow::AsyncGenerator<std::string> upperGenerator(vow::AsyncGenerator<std::string>
 vow::Promise<void> run(const std::string& text) {
   // 1. A Transform stream between a file read stream and a file write stream.
   auto chunks = std::make_shared<int>(0);
-  auto upper = stream::Transform::create(
-      {.transform = [chunks](stream::Transform&, std::string chunk,
-                             stream::TransformCallback callback) {
+  auto upper =
+      stream::Transform::create({.transform = [chunks](stream::Transform&, std::string chunk,
+                                                       stream::TransformCallback callback) {
         *chunks += 1;
         callback(nullptr, toUpperCase(std::move(chunk)));
       }});

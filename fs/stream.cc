@@ -60,16 +60,16 @@ void ReadStream::start() {
 void ReadStream::_construct(stream::Callback callback) {
   auto self = std::shared_ptr<ReadStream>(shared_from_this(), this);
   fs::open(path_, options_.flags, options_.mode,
-       [self, callback = std::move(callback)](Error err, int fd) mutable {
-         if (err) {
-           callback(std::move(err));
-           return;
-         }
-         self->fd_ = fd;
-         callback(Error());
-         self->emit("open", fd);
-         self->emit("ready");
-       });
+           [self, callback = std::move(callback)](Error err, int fd) mutable {
+             if (err) {
+               callback(std::move(err));
+               return;
+             }
+             self->fd_ = fd;
+             callback(Error());
+             self->emit("open", fd);
+             self->emit("ready");
+           });
 }
 
 void ReadStream::_read(std::size_t n) {
@@ -86,29 +86,28 @@ void ReadStream::_read(std::size_t n) {
   auto buffer = std::make_shared<std::string>(static_cast<std::size_t>(want), '\0');
   performing_io_ = true;
   fs::read(fd_, std::span<char>(buffer->data(), buffer->size()), 0, want, pos_,
-       [self, buffer](Error err, std::size_t bytes) {
-         self->performing_io_ = false;
-         if (self->destroyed()) {
-           if (auto done = std::exchange(self->io_done_, nullptr)) done(std::move(err));
-           return;
-         }
-         if (err) {
-           self->errorOrDestroy(std::move(err));
-         } else if (bytes > 0) {
-           if (self->pos_ >= 0) self->pos_ += static_cast<std::int64_t>(bytes);
-           self->bytes_read_ += static_cast<std::int64_t>(bytes);
-           buffer->resize(bytes);
-           self->push(std::move(*buffer));
-         } else {
-           self->push(std::nullopt);
-         }
-       });
+           [self, buffer](Error err, std::size_t bytes) {
+             self->performing_io_ = false;
+             if (self->destroyed()) {
+               if (auto done = std::exchange(self->io_done_, nullptr)) done(std::move(err));
+               return;
+             }
+             if (err) {
+               self->errorOrDestroy(std::move(err));
+             } else if (bytes > 0) {
+               if (self->pos_ >= 0) self->pos_ += static_cast<std::int64_t>(bytes);
+               self->bytes_read_ += static_cast<std::int64_t>(bytes);
+               buffer->resize(bytes);
+               self->push(std::move(*buffer));
+             } else {
+               self->push(std::nullopt);
+             }
+           });
 }
 
 void ReadStream::_destroy(Error error, stream::Callback callback) {
   if (performing_io_) {
-    io_done_ = [this, error = std::move(error),
-                callback = std::move(callback)](Error er) mutable {
+    io_done_ = [this, error = std::move(error), callback = std::move(callback)](Error er) mutable {
       closeFd(fd_, error ? std::move(error) : std::move(er), std::move(callback));
     };
   } else {
@@ -145,16 +144,16 @@ void WriteStream::start() {
 void WriteStream::_construct(stream::Callback callback) {
   auto self = std::shared_ptr<WriteStream>(shared_from_this(), this);
   fs::open(path_, options_.flags, options_.mode,
-       [self, callback = std::move(callback)](Error err, int fd) mutable {
-         if (err) {
-           callback(std::move(err));
-           return;
-         }
-         self->fd_ = fd;
-         callback(Error());
-         self->emit("open", fd);
-         self->emit("ready");
-       });
+           [self, callback = std::move(callback)](Error err, int fd) mutable {
+             if (err) {
+               callback(std::move(err));
+               return;
+             }
+             self->fd_ = fd;
+             callback(Error());
+             self->emit("open", fd);
+             self->emit("ready");
+           });
 }
 
 void WriteStream::writeAll(std::string data, stream::Callback callback) {
@@ -194,8 +193,7 @@ void WriteStream::_writev(std::vector<std::string> chunks, stream::Callback call
 
 void WriteStream::_destroy(Error error, stream::Callback callback) {
   if (performing_io_) {
-    io_done_ = [this, error = std::move(error),
-                callback = std::move(callback)](Error er) mutable {
+    io_done_ = [this, error = std::move(error), callback = std::move(callback)](Error er) mutable {
       closeFd(fd_, error ? std::move(error) : std::move(er), std::move(callback));
     };
   } else {

@@ -213,12 +213,13 @@ TEST(FsStreamPipeline, CopiesAFileThroughATransformByteForByte) {
   TestDir dir;
   const std::string data = patterned(8 << 20);
   fs::writeFileSync(dir / "in", data);
-  auto upper = vow::stream::Transform::create(
-      {.transform = [](vow::stream::Transform&, std::string chunk,
-                       vow::stream::TransformCallback cb) { cb(Error(), uppercased(std::move(chunk))); }});
+  auto upper =
+      vow::stream::Transform::create({.transform = [](vow::stream::Transform&, std::string chunk,
+                                                      vow::stream::TransformCallback cb) {
+        cb(Error(), uppercased(std::move(chunk)));
+      }});
   std::string outcome = "pending";
-  vow::stream::pipeline(fs::createReadStream(dir / "in"), upper,
-                        fs::createWriteStream(dir / "out"),
+  vow::stream::pipeline(fs::createReadStream(dir / "in"), upper, fs::createWriteStream(dir / "out"),
                         [&](Error err) { outcome = err ? err.message() : "ok"; });
   loop.run();
   EXPECT_EQ(outcome, "ok");

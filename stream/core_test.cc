@@ -123,11 +123,11 @@ TEST(StreamReadable, DestroyWithErrorEmitsErrorThenClose) {
 TEST(StreamWritable, BackpressureDrainEndFinishClose) {
   vow::Loop loop;
   Log log;
-  auto w = Writable::create({.highWaterMark = 3,
-                             .write = [&](Writable&, std::string chunk, Callback cb) {
-                               log("_write " + chunk);
-                               vow::setImmediate([cb = std::move(cb)]() mutable { cb(Error()); });
-                             }});
+  auto w = Writable::create(
+      {.highWaterMark = 3, .write = [&](Writable&, std::string chunk, Callback cb) {
+         log("_write " + chunk);
+         vow::setImmediate([cb = std::move(cb)]() mutable { cb(Error()); });
+       }});
   log(std::string("w1 ") + (w->write("ab") ? "true" : "false"));
   log(std::string("w2 ") + (w->write("cd", [&](Error) { log("cb2"); }) ? "true" : "false"));
   log(std::string("w3 ") + (w->write("e") ? "true" : "false"));
@@ -169,10 +169,11 @@ TEST(StreamWritable, WriteAfterEndFailsTheCallbackThenErrorThenClose) {
   w->on("error", [&](const Error& e) { log("error " + e.code()); });
   w->on("close", [&] { log("close"); });
   w->end("a");
-  log(std::string("w ") + (w->write("b", [&](Error e) { log("cb " + e.code()); }) ? "true" : "false"));
+  log(std::string("w ") +
+      (w->write("b", [&](Error e) { log("cb " + e.code()); }) ? "true" : "false"));
   loop.run();
-  EXPECT_EQ(log, (Log{"w false", "cb ERR_STREAM_WRITE_AFTER_END", "error ERR_STREAM_WRITE_AFTER_END",
-                      "close"}));
+  EXPECT_EQ(log, (Log{"w false", "cb ERR_STREAM_WRITE_AFTER_END",
+                      "error ERR_STREAM_WRITE_AFTER_END", "close"}));
 }
 
 // new Transform({ transform(chunk, enc, cb) { cb(null, chunk.toString().toUpperCase()); } });
@@ -180,10 +181,9 @@ TEST(StreamWritable, WriteAfterEndFailsTheCallbackThenErrorThenClose) {
 TEST(StreamTransform, UppercasesThenEndFinishClose) {
   vow::Loop loop;
   Log log;
-  auto t = Transform::create(
-      {.transform = [](Transform&, std::string chunk, TransformCallback cb) {
-        cb(Error(), upper(std::move(chunk)));
-      }});
+  auto t = Transform::create({.transform = [](Transform&, std::string chunk, TransformCallback cb) {
+    cb(Error(), upper(std::move(chunk)));
+  }});
   t->on("data", [&](const std::string& c) { log("data " + c); });
   t->on("end", [&] { log("end"); });
   t->on("finish", [&] { log("finish"); });

@@ -150,12 +150,13 @@ absl::AnyInvocable<void()> finished(const std::shared_ptr<Stream>& stream, Finis
       nextTick([eos, signal] { eos->call(::vow::internal::abortErrorOf(signal)); });
     } else {
       std::weak_ptr<Eos> weak = eos;
-      const AbortSignal::ListenerId id = signal.addEventListener(
-          "abort",
-          [weak](const AbortEvent& event) {
-            if (auto x = weak.lock()) x->call(::vow::internal::abortErrorOf(event.target));
-          },
-          {.once = true});
+      const AbortSignal::ListenerId id =
+          signal.addEventListener("abort",
+                                  [weak](const AbortEvent& event) {
+                                    if (auto x = weak.lock())
+                                      x->call(::vow::internal::abortErrorOf(event.target));
+                                  },
+                                  {.once = true});
       eos->abort = ::vow::internal::AbortRegistration(signal, id);
     }
   }

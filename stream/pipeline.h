@@ -1,7 +1,8 @@
 // vow::stream::pipeline: Node's stream.pipeline(source, ...transforms, destination, callback)
 // and require('stream/promises').pipeline(...).
 //
-//   vow::stream::pipeline(vow::fs::createReadStream("in"), upper, vow::fs::createWriteStream("out"),
+//   vow::stream::pipeline(vow::fs::createReadStream("in"), upper,
+//   vow::fs::createWriteStream("out"),
 //                         [](vow::Error err) { if (err) ... });
 //   co_await vow::stream::promises::pipeline(in, upper, out);      // rejects with the error
 //
@@ -18,9 +19,9 @@
 //
 // (optionally taking a second `const vow::AbortSignal&`, Node's {signal}, aborted when the
 // pipeline fails; the pipeline keeps the function object, and so a coroutine lambda's
-// captures, alive until it is done); its source is the previous stream's asyncIterator() (or the previous
-// generator) and its output is written to the next stream as Node's pumpToNode does (write(),
-// awaiting 'drain' when it returns false, end()). The source may also be a
+// captures, alive until it is done); its source is the previous stream's asyncIterator() (or the
+// previous generator) and its output is written to the next stream as Node's pumpToNode does
+// (write(), awaiting 'drain' when it returns false, end()). The source may also be a
 // vow::AsyncGenerator<std::string> (Node: an async iterable). Not Node's: a generator stage's
 // chunks reach it one tick sooner than Node's (Node wraps the stream's iterator in one more
 // async generator, fromReadable). An error in any stage (or a premature close)
@@ -30,14 +31,13 @@
 #pragma once
 
 #include <memory>
+#include <optional>
+#include <string>
 #include <type_traits>
 #include <utility>
 #include <vector>
 
 #include "absl/functional/any_invocable.h"
-#include <optional>
-#include <string>
-
 #include "vow/loop/abort_controller.h"
 #include "vow/promise/async_generator.h"
 #include "vow/promise/error.h"
@@ -59,8 +59,8 @@ namespace internal {
 
 // A transform stage written as an async generator function (Node: `async function* (source,
 // {signal}) { for await (const chunk of source) yield f(chunk); }`).
-using GeneratorFunction =
-    absl::AnyInvocable<AsyncGenerator<std::string>(AsyncGenerator<std::string>, const AbortSignal&)>;
+using GeneratorFunction = absl::AnyInvocable<AsyncGenerator<std::string>(
+    AsyncGenerator<std::string>, const AbortSignal&)>;
 
 // One stage of a pipeline: a stream, an async iterable (a source), or a generator function.
 struct Stage {
@@ -84,11 +84,11 @@ Stage toStage(A&& a) {
     if constexpr (std::is_invocable_v<D&, AsyncGenerator<std::string>, const AbortSignal&>) {
       return Stage{nullptr, std::nullopt, GeneratorFunction(std::forward<A>(a))};
     } else {
-      return Stage{nullptr, std::nullopt,
-                   [f = std::forward<A>(a)](AsyncGenerator<std::string> source,
-                                            const AbortSignal&) mutable {
-                     return f(std::move(source));
-                   }};
+      return Stage{
+          nullptr, std::nullopt,
+          [f = std::forward<A>(a)](AsyncGenerator<std::string> source, const AbortSignal&) mutable {
+            return f(std::move(source));
+          }};
     }
   } else {
     static_assert(std::is_convertible_v<D, std::shared_ptr<Stream>>,

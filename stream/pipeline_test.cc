@@ -1,5 +1,7 @@
 // pipe, finished and pipeline against node v20: each expected sequence is what the same program
 // (quoted above each test) printed under node.
+#include "vow/stream/pipeline.h"
+
 #include <deque>
 #include <memory>
 #include <optional>
@@ -15,7 +17,6 @@
 #include "vow/promise/promise.h"
 #include "vow/promise/testing/test_support.h"
 #include "vow/stream/finished.h"
-#include "vow/stream/pipeline.h"
 #include "vow/stream/readable.h"
 #include "vow/stream/transform.h"
 #include "vow/stream/writable.h"
@@ -62,11 +63,11 @@ TEST(StreamPipe, BackpressurePausesUntilDrainAndEndsTheDestination) {
   vow::Loop loop;
   Log log;
   auto r = chunksOf({"a1", "b2", "c3", "d4"}, 2, &log);
-  auto w = Writable::create({.highWaterMark = 3,
-                             .write = [&](Writable&, std::string chunk, Callback cb) {
-                               log("_write " + chunk);
-                               vow::setImmediate([cb = std::move(cb)]() mutable { cb(Error()); });
-                             }});
+  auto w = Writable::create(
+      {.highWaterMark = 3, .write = [&](Writable&, std::string chunk, Callback cb) {
+         log("_write " + chunk);
+         vow::setImmediate([cb = std::move(cb)]() mutable { cb(Error()); });
+       }});
   r->on("pause", [&] { log("pause"); });
   r->on("resume", [&] { log("resume"); });
   w->on("drain", [&] { log("drain"); });
@@ -76,10 +77,10 @@ TEST(StreamPipe, BackpressurePausesUntilDrainAndEndsTheDestination) {
   w->on("close", [&] { log("w close"); });
   log(std::string("ret ") + (r->pipe(w) == w ? "true" : "false"));
   loop.run();
-  EXPECT_EQ(log, (Log{"ret true", "_read a1", "resume", "_read b2", "_write a1", "_read c3",
-                      "pause", "_write b2", "drain", "resume", "_read d4", "_write c3",
-                      "_read null", "pause", "r end", "r close", "_write d4", "w finish",
-                      "w close"}));
+  EXPECT_EQ(log,
+            (Log{"ret true", "_read a1", "resume", "_read b2", "_write a1", "_read c3", "pause",
+                 "_write b2", "drain", "resume", "_read d4", "_write c3", "_read null", "pause",
+                 "r end", "r close", "_write d4", "w finish", "w close"}));
 }
 
 void watch(Log& log, const std::string& name, Stream& s) {
@@ -138,14 +139,13 @@ TEST(StreamPipeline, ErrorInTransformDestroysEveryStream) {
     log("w " + c);
     vow::setImmediate([cb = std::move(cb)]() mutable { cb(Error()); });
   }});
-  for (auto [name, s] : {std::pair<std::string, Stream*>{"r", r.get()}, {"t", t.get()},
-                         {"w", w.get()}}) {
+  for (auto [name, s] :
+       {std::pair<std::string, Stream*>{"r", r.get()}, {"t", t.get()}, {"w", w.get()}}) {
     s->EventEmitter::on("close", [&log, name = name, s = s] {
       log(name + " close " + (s->destroyed() ? "true" : "false"));
     });
-    s->EventEmitter::on("error", [&log, name = name](const Error& e) {
-      log(name + " error " + e.message());
-    });
+    s->EventEmitter::on(
+        "error", [&log, name = name](const Error& e) { log(name + " error " + e.message()); });
   }
   int calls = 0;
   vow::stream::pipeline(r, t, w, [&](Error err) {
@@ -154,9 +154,9 @@ TEST(StreamPipeline, ErrorInTransformDestroysEveryStream) {
   });
   loop.run();
   EXPECT_EQ(calls, 1);
-  EXPECT_EQ(log, (Log{"t c1", "w c1", "t c2", "t error bad chunk", "t close true",
-                      "r error bad chunk", "r close true", "w error bad chunk", "w close true",
-                      "cb bad chunk"}));
+  EXPECT_EQ(log,
+            (Log{"t c1", "w c1", "t c2", "t error bad chunk", "t close true", "r error bad chunk",
+                 "r close true", "w error bad chunk", "w close true", "cb bad chunk"}));
 }
 
 // stream/promises pipeline(r, passThrough, w) where r's _read destroys it: rejects once.
@@ -167,15 +167,15 @@ TEST(StreamPipeline, PromiseRejectsOnceWhenTheSourceFails) {
       {.read = [](Readable& self, std::size_t) { self.destroy(vow::Exception("src fail")); }});
   auto t = PassThrough::create();
   auto w = Writable::create({.write = [](Writable&, std::string, Callback cb) { cb(Error()); }});
-  for (auto [name, s] : {std::pair<std::string, Stream*>{"r", r.get()}, {"t", t.get()},
-                         {"w", w.get()}}) {
+  for (auto [name, s] :
+       {std::pair<std::string, Stream*>{"r", r.get()}, {"t", t.get()}, {"w", w.get()}}) {
     s->EventEmitter::on("close", [&log, name = name] { log(name + " close"); });
     s->EventEmitter::on("error", [&log, name = name](const Error& e) {
       log(name + " error " + e.message() + " " + (e.code().empty() ? "undefined" : e.code()));
     });
   }
-  vow::stream::promises::pipeline(r, t, w).then([&] { log("resolved"); },
-                                                [&](const Error& e) { log("rejected " + e.message()); });
+  vow::stream::promises::pipeline(r, t, w).then(
+      [&] { log("resolved"); }, [&](const Error& e) { log("rejected " + e.message()); });
   loop.run();
   EXPECT_EQ(log, (Log{"r error src fail undefined", "r close", "t error src fail undefined",
                       "t close", "w error src fail undefined", "w close", "rejected src fail"}));
@@ -311,9 +311,9 @@ TEST(StreamPipeline, ErrorInAsyncGeneratorDestroysEveryStream) {
   loop.run();
   std::string c2on;
   for (int i = 2; i < 50; ++i) c2on += "c" + std::to_string(i);
-  EXPECT_EQ(log, (Log{"gen c1", "w c1", "gen " + c2on, "gen finally",
-                      "r error The operation was aborted", "r close true", "w error gen fail",
-                      "w close", "rejected gen fail"}));
+  EXPECT_EQ(
+      log, (Log{"gen c1", "w c1", "gen " + c2on, "gen finally", "r error The operation was aborted",
+                "r close true", "w error gen fail", "w close", "rejected gen fail"}));
 }
 
 }  // namespace

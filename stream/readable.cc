@@ -97,7 +97,8 @@ void Readable::unshift(std::string chunk) {
   auto& s = rstate_;
   if (chunk.empty()) return;
   if (s.endEmitted) {
-    errorOrDestroy(Exception("stream.unshift() after end event", "ERR_STREAM_UNSHIFT_AFTER_END_EVENT"));
+    errorOrDestroy(
+        Exception("stream.unshift() after end event", "ERR_STREAM_UNSHIFT_AFTER_END_EVENT"));
   } else if (s.destroyed || s.errored) {
     return;
   } else {
@@ -142,9 +143,9 @@ void Readable::onEofChunk() {
 namespace {
 std::size_t computeNewHighWaterMark(std::size_t n) {
   if (n > 0x40000000) {
-    throw RangeError("The value of \"size\" is out of range. It must be <= 1GiB. Received " +
-                         std::to_string(n),
-                     "ERR_OUT_OF_RANGE");
+    throw RangeError(
+        "The value of \"size\" is out of range. It must be <= 1GiB. Received " + std::to_string(n),
+        "ERR_OUT_OF_RANGE");
   }
   std::size_t p = 1;
   while (p < n) p <<= 1;
@@ -301,8 +302,7 @@ void Readable::maybeReadMore() {
 
 void Readable::maybeReadMore_() {
   auto& s = rstate_;
-  while (!s.reading && !s.ended &&
-         (s.length < s.highWaterMark || (s.flowing && s.length == 0))) {
+  while (!s.reading && !s.ended && (s.length < s.highWaterMark || (s.flowing && s.length == 0))) {
     const std::size_t len = s.length;
     read(0);
     if (len == s.length) break;
@@ -331,8 +331,7 @@ void Readable::endReadableNT() {
         }
       });
     } else if (s.autoDestroy) {
-      const bool autoDestroy =
-          ws_ == nullptr || (ws_->autoDestroy && ws_->finished);
+      const bool autoDestroy = ws_ == nullptr || (ws_->autoDestroy && ws_->finished);
       if (autoDestroy) destroy();
     }
   }
@@ -702,8 +701,7 @@ AsyncGenerator<std::string> createAsyncIterator(std::shared_ptr<Readable> stream
     st->finished = true;
     finally();
     st->error.rethrow();
-  }
-  finally();
+  } finally();
 }
 
 }  // namespace

@@ -76,7 +76,7 @@ struct ReadableState {
   bool readingMore = false;
   bool multiAwaitDrain = false;
   Error errored;
-  std::vector<const void*> awaitDrainWriters;  // Node's awaitDrainWriters (null/one/Set)
+  std::vector<const void*> awaitDrainWriters;        // Node's awaitDrainWriters (null/one/Set)
   std::vector<std::shared_ptr<PipeLinkBase>> pipes;  // Node's pipes: one link per pipe()
 };
 

@@ -4,7 +4,8 @@
 //   // new Transform({ transform(chunk, enc, cb) { cb(null, chunk.toString().toUpperCase()); } })
 //   auto upper = vow::stream::Transform::create({.transform = [](vow::stream::Transform&,
 //                                                                std::string chunk,
-//                                                                vow::stream::TransformCallback cb) {
+//                                                                vow::stream::TransformCallback cb)
+//                                                                {
 //     for (char& c : chunk) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
 //     cb(nullptr, std::move(chunk));
 //   }});

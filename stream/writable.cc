@@ -108,7 +108,8 @@ bool Writable::writeOrBuffer(std::string chunk, Callback callback) {
     s.writecb = std::move(callback);
     s.writing = s.sync = s.expectWriteCb = true;
     try {
-      _write(std::move(chunk), [self = shared_from_this(), this](Error e) { onwrite(std::move(e)); });
+      _write(std::move(chunk),
+             [self = shared_from_this(), this](Error e) { onwrite(std::move(e)); });
     } catch (...) {
       s.sync = false;
       throw;

@@ -53,9 +53,10 @@ int main(int argc, char** argv) {
     close(a);
     close(b);
     double ms = nowMs() - t0;
-    printf("{\"workload\":\"pipeline_1gib\",\"impl\":\"blocking\",\"ms\":%.3f,\"cpu_ms\":%.3f,"
-           "\"bytes\":%zu}\n",
-           ms, cpuMs() - c0, total);
+    printf(
+        "{\"workload\":\"pipeline_1gib\",\"impl\":\"blocking\",\"ms\":%.3f,\"cpu_ms\":%.3f,"
+        "\"bytes\":%zu}\n",
+        ms, cpuMs() - c0, total);
   }
   free(buf);
   return 0;

@@ -42,21 +42,20 @@ namespace stream = vow::stream;
 
 int main() {
   std::deque<std::string> chunks{"abc", "def", "ghij"};
-  auto r = stream::Readable::create({.highWaterMark = 4, .read = [&](stream::Readable& self,
-                                                                     std::size_t size) {
-                                       std::optional<std::string> c;
-                                       if (!chunks.empty()) {
-                                         c = chunks.front();
-                                         chunks.pop_front();
-                                       }
-                                       std::printf("_read(%zu) -> %s\n", size,
-                                                   c ? c->c_str() : "null");
-                                       if (c) {
-                                         self.push(*c);
-                                       } else {
-                                         self.push(std::nullopt);
-                                       }
-                                     }});
+  auto r = stream::Readable::create(
+      {.highWaterMark = 4, .read = [&](stream::Readable& self, std::size_t size) {
+         std::optional<std::string> c;
+         if (!chunks.empty()) {
+           c = chunks.front();
+           chunks.pop_front();
+         }
+         std::printf("_read(%zu) -> %s\n", size, c ? c->c_str() : "null");
+         if (c) {
+           self.push(*c);
+         } else {
+           self.push(std::nullopt);
+         }
+       }});
   int round = 0;
   stream::Readable* raw = r.get();
   r->on("readable", [&round, raw] {

@@ -77,10 +77,9 @@ void second() {
     self.destroy(vow::Exception("source failed"));
   }});
   auto middle = stream::PassThrough::create();
-  auto end = stream::Writable::create(
-      {.write = [](stream::Writable&, std::string, stream::Callback callback) {
-        callback(nullptr);
-      }});
+  auto end =
+      stream::Writable::create({.write = [](stream::Writable&, std::string,
+                                            stream::Callback callback) { callback(nullptr); }});
   watch("failing", *failing);
   watch("middle", *middle);
   watch("end", *end);

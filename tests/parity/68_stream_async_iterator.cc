@@ -64,7 +64,8 @@ void spin(int limit) {
 }
 
 vow::Promise<void> first() {
-  auto chunks = std::make_shared<std::deque<std::string>>(std::deque<std::string>{"ab", "cd", "ef"});
+  auto chunks =
+      std::make_shared<std::deque<std::string>>(std::deque<std::string>{"ab", "cd", "ef"});
   auto r = stream::Readable::create(
       {.highWaterMark = 2, .read = [chunks](stream::Readable& self, std::size_t) {
          if (chunks->empty()) {

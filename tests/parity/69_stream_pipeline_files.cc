@@ -82,9 +82,9 @@ std::string toUpperCase(std::string s) {
 
 vow::Promise<void> run(std::string text) {
   auto chunks = std::make_shared<int>(0);
-  auto upper = stream::Transform::create(
-      {.transform = [chunks](stream::Transform&, std::string chunk,
-                             stream::TransformCallback callback) {
+  auto upper =
+      stream::Transform::create({.transform = [chunks](stream::Transform&, std::string chunk,
+                                                       stream::TransformCallback callback) {
         *chunks += 1;
         callback(nullptr, toUpperCase(std::move(chunk)));
       }});
@@ -127,7 +127,8 @@ int main() {
   fs::rmSync(dir, {.recursive = true, .force = true});
   fs::mkdirSync(dir, {.recursive = true});
   std::string text;
-  for (int i = 0; i < 5000; ++i) text += "row " + std::to_string(i) + " abcdefghijklmnopqrstuvwxyz\n";
+  for (int i = 0; i < 5000; ++i)
+    text += "row " + std::to_string(i) + " abcdefghijklmnopqrstuvwxyz\n";
   fs::writeFileSync(input, text);
   auto done = run(text);
   vow::run();
