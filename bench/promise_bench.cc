@@ -14,7 +14,9 @@
 
 #include "bench/alloc_counter.h"
 #include "bench/cpu_time.h"
+#include "vow/promise/async_generator.h"
 #include "vow/promise/combinators.h"
+#include "vow/promise/for_await.h"
 #include "vow/promise/microtask.h"
 #include "vow/promise/promise.h"
 
@@ -132,9 +134,41 @@ void microtask_10m(benchmark::State& state) {
 // One iteration is one whole workload. Google Benchmark decides the number of iterations
 // (--benchmark_min_time); bench/compare passes a tiny min_time so that every repetition
 // (--benchmark_repetitions) is one workload run. The Time column is wall-clock time.
+// async_generator_1m: an async generator yielding 0..999,999, consumed by a for-await that sums
+// them. JS: async function* count(n) { for (let i = 0; i < n; i++) yield i; }
+//           for await (const x of count(N)) sum += x;
+vow::AsyncGenerator<int> count(int n) {
+  for (int i = 0; i < n; ++i) co_yield i;
+}
+
+vow::Promise<long long> sumAll(int n) {
+  long long sum = 0;
+  auto it = vow::forAwait(count(n));
+  while (auto x = co_await it.next()) sum += *x;
+  co_await it.close();
+  co_return sum;
+}
+
+void async_generator_1m(benchmark::State& state) {
+  constexpr int kValues = 1'000'000;
+  vow_bench::CpuCounter cpu;
+  for (auto _ : state) {
+    cpu.start();
+    long long result = -1;
+    sumAll(kValues).then([&result](long long v) { result = v; });
+    vow::runMicrotasks();
+    cpu.stop();
+    if (result != static_cast<long long>(kValues) * (kValues - 1) / 2) {
+      fail("async_generator_1m: wrong result");
+    }
+  }
+  cpu.report(state);
+}
+
 BENCHMARK(chain_1m)->Unit(benchmark::kMillisecond);
 BENCHMARK(all_1m)->Unit(benchmark::kMillisecond);
 BENCHMARK(pending_mem_1m)->Unit(benchmark::kMillisecond);
 BENCHMARK(microtask_10m)->Unit(benchmark::kMillisecond);
+BENCHMARK(async_generator_1m)->Unit(benchmark::kMillisecond);
 
 BENCHMARK_MAIN();

@@ -8,6 +8,7 @@
 #include <utility>
 
 #include "absl/cleanup/cleanup.h"
+#include "vow/loop/internal/hrtime.h"
 
 namespace vow {
 
@@ -97,6 +98,7 @@ void Loop::run() { run(RunMode::kDefault); }
 bool Loop::run(RunMode mode) {
   if (running_) throw std::logic_error("vow::Loop::run() called from inside the loop");
   running_ = true;
+  if (loop_start_ns_ == 0) loop_start_ns_ = internal::monotonicNs();
   // While it runs, this loop is the thread's current loop (and rejection tracker), so that
   // callbacks calling vow::setTimeout & co. reach it even if another Loop object is current.
   Loop* saved_current = t_current;

@@ -127,6 +127,12 @@ class Loop final {
   // host code has called into vow. libuv: uv_backend_timeout (which says 0 when not alive).
   int backendTimeout() const;
 
+  // Node's performance.nodeTiming.loopStart and idleTime: when run() was first called, in ns
+  // of the monotonic clock (0 before), and the ns spent blocked waiting in the poll phase
+  // since (libuv's uv_metrics_idle_time). vow::performance::eventLoopUtilization reads them.
+  std::int64_t loopStartNs() const noexcept { return loop_start_ns_; }
+  std::int64_t idleTimeNs() const noexcept { return poller_.idleNs(); }
+
   // The loop's cached time in milliseconds (uv_now), and refreshing it (uv_update_time).
   std::int64_t now() const noexcept { return now_; }
   void updateTime();
@@ -220,6 +226,7 @@ class Loop final {
   Loop* previous_ = nullptr;
   PromiseHost* previous_host_ = nullptr;
   std::int64_t now_ = 0;
+  std::int64_t loop_start_ns_ = 0;
   bool running_ = false;
   // The last pending phase ran callbacks: run(kOnce) must not block in the poll after it.
   bool ran_pending_ = false;
@@ -291,6 +298,7 @@ inline void nextTick(absl::AnyInvocable<void()> f) { Loop::current().nextTick(st
 
 }  // namespace vow
 
+#include "vow/loop/event_iterator.h"         // IWYU pragma: export
 #include "vow/loop/thread_pool.h"            // IWYU pragma: export
 #include "vow/loop/thread_safe_resolvers.h"  // IWYU pragma: export
 #include "vow/loop/timers.h"                 // IWYU pragma: export

@@ -8,13 +8,18 @@
 
 #include <chrono>
 #include <cstdint>
+#include <memory>
+#include <optional>
 #include <type_traits>
 #include <utility>
+#include <variant>
 
+#include "absl/cleanup/cleanup.h"
 #include "absl/functional/any_invocable.h"
 #include "vow/loop/abort_controller.h"
 #include "vow/loop/internal/handle.h"
 #include "vow/loop/internal/timer_queue.h"
+#include "vow/promise/async_generator.h"
 #include "vow/promise/promise.h"
 
 namespace vow {
@@ -185,6 +190,72 @@ Promise<V> abortableTimer(const AbortSignal& signal, Start start, Clear clear) {
       ret, [registration = AbortRegistration(signal, id)]() mutable { registration.remove(); });
 }
 
+// timers/promises setInterval: Node's `async function*`, ported line by line (its `finally`
+// is the Cleanup, which also runs if the generator is dropped while paused). The signal is
+// taken by value: TimerOptions refers to the caller's, which may be gone by the first next().
+//
+// Ownership: only the interval's callback holds the shared counters strongly. The frame and
+// the abort listener hold them weakly, because they hold the resolve function of the promise
+// the frame waits on: held by the frame, it would keep that promise (and so the frame) alive
+// forever once the loop that owns the timer is gone.
+template <class V>
+AsyncGenerator<V> intervalGenerator(double ms, V value, const AbortSignal signal, bool ref) {
+  if (signal.aborted()) abortErrorOf(signal).rethrow();
+  struct Shared {
+    int not_yielded = 0;
+    std::optional<ResolveFn<void>> callback;  // resolves the promise the body waits on
+    std::optional<ResolveFn<void>> take() { return std::exchange(callback, std::nullopt); }
+  };
+  auto owned = std::make_shared<Shared>();
+  const std::weak_ptr<Shared> shared = owned;
+  Timeout interval = ::vow::setInterval(
+      [owned = std::move(owned)] {
+        owned->not_yielded++;
+        if (auto callback = owned->take()) (*callback)();
+      },
+      ms);
+  if (!ref) interval.unref();
+  AbortSignal::ListenerId on_cancel = 0;
+  if (signal) {
+    on_cancel = signal.addEventListener(
+        "abort",
+        [shared, interval](const AbortEvent& event) {
+          auto s = shared.lock();  // before clearInterval frees the timer's reference
+          clearInterval(interval);
+          // Only when the body waits: a rejected promise made for nobody would be unhandled.
+          if (auto callback = s ? s->take() : std::nullopt) {
+            (*callback)(Promise<void>::reject(abortErrorOf(event.target)));
+          }
+        },
+        {.once = true});
+  }
+  absl::Cleanup cleanup = [&] {
+    clearInterval(interval);
+    if (signal) signal.removeEventListener("abort", on_cancel);
+  };
+  auto not_yielded = [&shared] {
+    auto s = shared.lock();
+    return s ? s->not_yielded : 0;
+  };
+  while (!signal.aborted()) {
+    if (not_yielded() == 0) {
+      std::optional<Promise<void>> wait;
+      if (auto s = shared.lock()) {
+        auto [promise, resolve, reject] = Promise<void>::withResolvers();
+        s->callback = std::move(resolve);
+        wait = std::move(promise);
+      }
+      if (!wait) co_return;  // the timer is gone with its loop
+      co_await *wait;
+    }
+    while (not_yielded() > 0) {
+      co_yield value;
+      if (auto s = shared.lock()) s->not_yielded--;
+    }
+  }
+  abortErrorOf(signal).rethrow();
+}
+
 }  // namespace internal
 
 namespace timers::promises {
@@ -246,6 +317,28 @@ requires(!std::is_same_v<std::decay_t<T>, TimerOptions>) Promise<std::decay_t<T>
         return i;
       },
       [](const Immediate& i) { clearImmediate(i); });
+}
+
+// Phase: timers. An async generator yielding `value` every `ms` ms (Node:
+// require('timers/promises').setInterval(ms[, value][, {signal, ref}])); without a value it
+// yields std::monostate (JS's undefined), as combinators do for void. Ticks the generator was
+// not asked for are counted and yielded back to back at the next next(), as in Node. The
+// interval is cleared when the generator ends: a return_() (vow::forAwait's close()), an abort
+// (the waiting next() rejects with the AbortError), or dropping the generator.
+//
+//   auto it = vow::forAwait(vow::timers::promises::setInterval(100, std::string("tick")));
+//   while (auto v = co_await it.next()) { if (++n == 3) break; }
+//   co_await it.close();
+template <class T>
+requires(!std::is_same_v<std::decay_t<T>, TimerOptions>)
+    AsyncGenerator<std::decay_t<T>> setInterval(double ms, T&& value,
+                                                const TimerOptions& options = {}) {
+  return internal::intervalGenerator<std::decay_t<T>>(ms, std::forward<T>(value),
+                                                      options.signal.get(), options.ref);
+}
+inline AsyncGenerator<std::monostate> setInterval(double ms, const TimerOptions& options = {}) {
+  return internal::intervalGenerator<std::monostate>(ms, std::monostate{}, options.signal.get(),
+                                                     options.ref);
 }
 
 }  // namespace timers::promises

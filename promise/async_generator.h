@@ -78,9 +78,7 @@ class AsyncGenerator {
   // JS: gen.return(): ends the generator. Paused at a co_yield: the body unwinds from there (one
   // tick later) and the promise settles when it ends (with a value if it yields again while
   // unwinding). Not started or already ended: fulfils with nullopt one tick later.
-  Promise<std::optional<T>> return_() {
-    return state_->request(internal::GenRequestKind::kReturn);
-  }
+  Promise<std::optional<T>> return_() { return state_->request(internal::GenRequestKind::kReturn); }
 
   // JS: gen.throw(e): the paused co_yield throws `e` inside the body. Not started or ended:
   // rejects with `e` and the body never runs.

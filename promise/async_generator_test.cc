@@ -100,9 +100,9 @@ TEST(AsyncGeneratorReturn, CleanupThatYieldsGivesReturnAValue) {
   };
   body();
   vow::runMicrotasks();
-  EXPECT_THAT(log.lines, ElementsAre("{\"value\":1,\"done\":false}", "finally",
-                                     "{\"value\":7,\"done\":false}", "after finally yield",
-                                     "{\"done\":true}", "{\"done\":true}"));
+  EXPECT_THAT(log.lines,
+              ElementsAre("{\"value\":1,\"done\":false}", "finally", "{\"value\":7,\"done\":false}",
+                          "after finally yield", "{\"done\":true}", "{\"done\":true}"));
 }
 
 // const it = g();  // never started
@@ -127,9 +127,9 @@ TEST(AsyncGeneratorReturn, UnstartedGeneratorNeverRunsAndQueuedRequestsSettleTog
   j.next().then([&](const std::optional<int>& r) { log("j next2 " + json(r)); });
   ticks(log, 4);
   vow::runMicrotasks();
-  EXPECT_THAT(log.lines, ElementsAre("j next1 {\"done\":true}", "j next2 {\"done\":true}",
-                                     "tick 1", "return {\"done\":true}", "next {\"done\":true}",
-                                     "throw t", "tick 2", "tick 3", "tick 4"));
+  EXPECT_THAT(log.lines, ElementsAre("j next1 {\"done\":true}", "j next2 {\"done\":true}", "tick 1",
+                                     "return {\"done\":true}", "next {\"done\":true}", "throw t",
+                                     "tick 2", "tick 3", "tick 4"));
 }
 
 // async function* yp() { try { yield Promise.reject(new Error('rej')); }

@@ -23,9 +23,8 @@
 // then close, then rethrow:
 //
 //   vow::Error failed;
-//   try { while (auto x = co_await it.next()) use(*x); } catch (...) { failed = vow::Error::current(); }
-//   co_await it.close();
-//   if (failed) failed.rethrow();
+//   try { while (auto x = co_await it.next()) use(*x); } catch (...) { failed =
+//   vow::Error::current(); } co_await it.close(); if (failed) failed.rethrow();
 //
 // `iterable` is anything with next() -> Promise<std::optional<T>> (an AsyncGenerator, the
 // iterator events.on returns; JS: an async iterator), or with an asyncIterator() member

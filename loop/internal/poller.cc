@@ -7,6 +7,7 @@
 #include <system_error>
 
 #include "absl/cleanup/cleanup.h"
+#include "vow/loop/internal/hrtime.h"
 #include "vow/loop/internal/inbox.h"
 #include "vow/loop/loop.h"
 
@@ -87,9 +88,13 @@ void Poller::poll(int timeout_ms, bool drain_wakeups) {
   }
   epoll_event events[kMaxEvents];
   int n;
+  // Idle time is measured only around waits that may block, as libuv does: a poll with a zero
+  // timeout costs no clock reads.
+  const std::int64_t idle_start = timeout_ms != 0 ? monotonicNs() : 0;
   do {
     n = ::epoll_wait(epoll_fd_, events, kMaxEvents, timeout_ms);
   } while (n < 0 && errno == EINTR);
+  if (timeout_ms != 0) idle_ns_ += monotonicNs() - idle_start;
   loop_.updateTime();
   if (n <= 0) return;
   // Collect first: callbacks may stop watchers (ids are looked up again before each call), and

@@ -63,6 +63,10 @@ class Poller {
   // The epoll instance: readable while a watched fd or the inbox is ready (Loop::backendFd).
   int fd() const noexcept { return epoll_fd_; }
 
+  // Nanoseconds spent in epoll_wait calls that could block (timeout not 0): libuv's
+  // uv_metrics_idle_time, which Node's eventLoopUtilization reads.
+  std::int64_t idleNs() const noexcept { return idle_ns_; }
+
  private:
   void dispatch();
 
@@ -73,6 +77,7 @@ class Poller {
   int epoll_fd_ = -1;
   absl::flat_hash_map<std::uint64_t, IoWatcherImpl*> watchers_;
   std::uint64_t next_id_ = 1;  // 0 is the inbox
+  std::int64_t idle_ns_ = 0;
   // The events of the last epoll_wait not dispatched yet (an exception interrupted them).
   static constexpr int kMaxEvents = 256;
   std::uint64_t polled_ids_[kMaxEvents];

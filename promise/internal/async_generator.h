@@ -49,8 +49,14 @@ class GenState final : public Reaction {
     kCompleted,
   };
   enum class Resumption : std::uint8_t { kNormal, kThrow, kReturn };
-  enum class Wait : std::uint8_t { kNone, kBodyAwait, kYieldValue, kYieldPromise, kUnwrapReturn,
-                                   kAwaitReturn };
+  enum class Wait : std::uint8_t {
+    kNone,
+    kBodyAwait,
+    kYieldValue,
+    kYieldPromise,
+    kUnwrapReturn,
+    kAwaitReturn
+  };
 
   GenState() = default;
   GenState(const GenState&) = delete;
