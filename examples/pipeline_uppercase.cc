@@ -15,8 +15,10 @@
 //   const { enterScratchDir } = require('./support');
 //
 //   let text = '';
-//   for (let i = 1; i <= 20000; i++) text += `line ${i}: the quick brown fox jumps over the lazy
-//   dog\n`; enterScratchDir('pipeline_uppercase', { 'in.txt': text });
+//   for (let i = 1; i <= 20000; i++) {
+//     text += `line ${i}: the quick brown fox jumps over the lazy dog\n`;
+//   }
+//   enterScratchDir('pipeline_uppercase', { 'in.txt': text });
 //
 //   async function main() {
 //     // 1. A Transform stream between a file read stream and a file write stream.

@@ -4,7 +4,9 @@ const { pipeline } = require('stream/promises');
 const { enterScratchDir } = require('./support');
 
 let text = '';
-for (let i = 1; i <= 20000; i++) text += `line ${i}: the quick brown fox jumps over the lazy dog\n`;
+for (let i = 1; i <= 20000; i++) {
+  text += `line ${i}: the quick brown fox jumps over the lazy dog\n`;
+}
 enterScratchDir('pipeline_uppercase', { 'in.txt': text });
 
 async function main() {
