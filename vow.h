@@ -15,5 +15,11 @@
 #include "vow/promise/promise.h"          // IWYU pragma: export
 #include "vow/promise/promisify.h"        // IWYU pragma: export
 #include "vow/readline/readline.h"        // IWYU pragma: export
+#include "vow/stream/finished.h"          // IWYU pragma: export
+#include "vow/stream/pipeline.h"          // IWYU pragma: export
+#include "vow/stream/promises.h"          // IWYU pragma: export
+#include "vow/stream/readable.h"          // IWYU pragma: export
+#include "vow/stream/transform.h"         // IWYU pragma: export
+#include "vow/stream/writable.h"          // IWYU pragma: export
 
 #endif  // VOW_VOW_H_

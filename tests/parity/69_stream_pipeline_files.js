@@ -1,0 +1,57 @@
+// Pins stream/promises pipeline over fs streams with a Transform and with an async generator
+// transform: the bytes copied, the streams' 'close' events, and a missing source rejecting the
+// pipeline with ENOENT while the destination is closed too.
+const fs = require('fs');
+const os = require('os');
+const path = require('path');
+const { Transform } = require('stream');
+const { pipeline } = require('stream/promises');
+
+const dir = path.join(os.tmpdir(), 'parity-tmp', '69_stream_pipeline_files');
+fs.rmSync(dir, { recursive: true, force: true });
+fs.mkdirSync(dir, { recursive: true });
+const input = path.join(dir, 'in.txt');
+let text = '';
+for (let i = 0; i < 5000; i++) text += `row ${i} abcdefghijklmnopqrstuvwxyz\n`;
+fs.writeFileSync(input, text);
+
+async function main() {
+  let chunks = 0;
+  const upper = new Transform({
+    transform(chunk, encoding, callback) {
+      chunks += 1;
+      callback(null, chunk.toString().toUpperCase());
+    },
+  });
+  const src = fs.createReadStream(input, { highWaterMark: 16384 });
+  const dst = fs.createWriteStream(path.join(dir, 'out1.txt'));
+  src.on('close', () => console.log('src close'));
+  dst.on('close', () => console.log('dst close'));
+  await pipeline(src, upper, dst);
+  const out1 = fs.readFileSync(path.join(dir, 'out1.txt'), 'utf8');
+  console.log(`transform: ${chunks} chunks, ${out1.length} bytes, upper ${out1 === text.toUpperCase()}`);
+
+  let seen = 0;
+  await pipeline(
+    fs.createReadStream(input, { highWaterMark: 16384 }),
+    async function* (source) {
+      for await (const chunk of source) {
+        seen += chunk.length;
+        yield chunk.toString().replace(/row/g, 'ROW');
+      }
+    },
+    fs.createWriteStream(path.join(dir, 'out2.txt')));
+  const out2 = fs.readFileSync(path.join(dir, 'out2.txt'), 'utf8');
+  console.log(`generator: ${seen} bytes seen, ${out2.length} written, ok ${out2 === text.replace(/row/g, 'ROW')}`);
+
+  const out3 = fs.createWriteStream(path.join(dir, 'out3.txt'));
+  out3.on('close', () => console.log('out3 close'));
+  try {
+    await pipeline(fs.createReadStream(path.join(dir, 'missing.txt')), out3);
+  } catch (e) {
+    console.log(`rejected: ${e.code} ${e.syscall}`);
+  }
+  fs.rmSync(dir, { recursive: true, force: true });
+  console.log('cleaned up');
+}
+main();
