@@ -7,6 +7,7 @@
 #include <cerrno>
 #include <utility>
 
+#include "vow/fs/internal/dirent_type.h"
 #include "vow/fs/internal/dispatch.h"
 #include "vow/fs/internal/validate.h"
 #include "vow/loop/loop.h"
@@ -14,38 +15,6 @@
 namespace vow::fs {
 namespace internal {
 namespace {
-
-Dirent::Type typeOfEntry(unsigned char d_type) {
-  switch (d_type) {
-    case DT_REG:
-      return Dirent::Type::kFile;
-    case DT_DIR:
-      return Dirent::Type::kDirectory;
-    case DT_LNK:
-      return Dirent::Type::kSymlink;
-    case DT_FIFO:
-      return Dirent::Type::kFifo;
-    case DT_SOCK:
-      return Dirent::Type::kSocket;
-    case DT_BLK:
-      return Dirent::Type::kBlockDevice;
-    case DT_CHR:
-      return Dirent::Type::kCharacterDevice;
-    default:
-      return Dirent::Type::kUnknown;
-  }
-}
-
-Dirent::Type typeOfStat(mode_t m) {
-  if (S_ISREG(m)) return Dirent::Type::kFile;
-  if (S_ISDIR(m)) return Dirent::Type::kDirectory;
-  if (S_ISLNK(m)) return Dirent::Type::kSymlink;
-  if (S_ISFIFO(m)) return Dirent::Type::kFifo;
-  if (S_ISSOCK(m)) return Dirent::Type::kSocket;
-  if (S_ISBLK(m)) return Dirent::Type::kBlockDevice;
-  if (S_ISCHR(m)) return Dirent::Type::kCharacterDevice;
-  return Dirent::Type::kUnknown;
-}
 
 Error dirClosed() { return Error(Exception("Directory handle was closed", kDirClosedCode)); }
 [[noreturn]] void throwDirClosed() {
@@ -70,11 +39,11 @@ std::vector<Dirent> readEntries(DirState& s, Failure& failure) {
     }
     const char* n = e->d_name;
     if (n[0] == '.' && (n[1] == 0 || (n[1] == '.' && n[2] == 0))) continue;
-    Dirent::Type t = typeOfEntry(e->d_type);
+    Dirent::Type t = direntType(e->d_type);
     if (t == Dirent::Type::kUnknown) {
       struct stat st;
       if (::fstatat(::dirfd(s.handle), n, &st, AT_SYMLINK_NOFOLLOW) == 0) {
-        t = typeOfStat(st.st_mode);
+        t = direntTypeOfMode(st.st_mode);
       }
     }
     out.push_back(Dirent{n, s.path, t});

@@ -20,6 +20,7 @@
 #include <vector>
 
 #include "absl/cleanup/cleanup.h"
+#include "vow/fs/internal/dirent_type.h"
 #include "vow/fs/internal/operations.h"
 
 namespace vow::fs::internal {
@@ -49,38 +50,6 @@ Stats toStats(const struct statx& sx) {
 }
 
 constexpr unsigned kStatMask = STATX_BASIC_STATS | STATX_BTIME;
-
-Dirent::Type typeOf(unsigned char d_type) {
-  switch (d_type) {
-    case DT_REG:
-      return Dirent::Type::kFile;
-    case DT_DIR:
-      return Dirent::Type::kDirectory;
-    case DT_LNK:
-      return Dirent::Type::kSymlink;
-    case DT_FIFO:
-      return Dirent::Type::kFifo;
-    case DT_SOCK:
-      return Dirent::Type::kSocket;
-    case DT_BLK:
-      return Dirent::Type::kBlockDevice;
-    case DT_CHR:
-      return Dirent::Type::kCharacterDevice;
-    default:
-      return Dirent::Type::kUnknown;
-  }
-}
-
-Dirent::Type typeOfMode(mode_t m) {
-  if (S_ISREG(m)) return Dirent::Type::kFile;
-  if (S_ISDIR(m)) return Dirent::Type::kDirectory;
-  if (S_ISLNK(m)) return Dirent::Type::kSymlink;
-  if (S_ISFIFO(m)) return Dirent::Type::kFifo;
-  if (S_ISSOCK(m)) return Dirent::Type::kSocket;
-  if (S_ISBLK(m)) return Dirent::Type::kBlockDevice;
-  if (S_ISCHR(m)) return Dirent::Type::kCharacterDevice;
-  return Dirent::Type::kUnknown;
-}
 
 std::string parentOf(const std::string& p) {
   std::size_t end = p.size();
@@ -209,10 +178,11 @@ auto ReaddirOf<kTypes>::run(Failure& failure) const noexcept -> Result {
     const char* n = e->d_name;
     if (n[0] == '.' && (n[1] == 0 || (n[1] == '.' && n[2] == 0))) continue;
     if constexpr (kTypes) {
-      Dirent::Type t = typeOf(e->d_type);
+      Dirent::Type t = direntType(e->d_type);
       if (t == Dirent::Type::kUnknown) {
         struct stat st;
-        if (::fstatat(::dirfd(d), n, &st, AT_SYMLINK_NOFOLLOW) == 0) t = typeOfMode(st.st_mode);
+        if (::fstatat(::dirfd(d), n, &st, AT_SYMLINK_NOFOLLOW) == 0)
+          t = direntTypeOfMode(st.st_mode);
       }
       out.push_back(Dirent{n, path, t});
     } else {

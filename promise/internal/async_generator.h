@@ -161,19 +161,7 @@ class GenAwaiter {
     if (w != nullptr) w->setAwaitedSource(s);
     s->addReaction(gen_);
   }
-  U await_resume() {
-    State<U>* s = stateOf(awaited_);
-    if (s->status() == StateBase::kRejected) s->reason().rethrow();
-    if constexpr (std::is_void_v<U>) {
-      return;
-    } else if constexpr (kCopyable<U>) {
-      if (s->onlyHeldBy(2)) return std::move(s->value());
-      return s->value();
-    } else {
-      if (!s->takeOnce()) throw TypeError(kValueTakenMessage);
-      return std::move(s->value());
-    }
-  }
+  U await_resume() { return takeAwaited(stateOf(awaited_)); }
 
  private:
   Promise<U> awaited_;

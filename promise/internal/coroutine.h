@@ -55,6 +55,23 @@ class CoroState final : public State<T> {
   std::coroutine_handle<> frame_;
 };
 
+// What `co_await p` gives once p settled: its value (moved out when only the awaiter and the
+// resuming job hold it), or its reason thrown.
+template <class U>
+U takeAwaited(State<U>* s) {
+  if (s->status() == StateBase::kRejected) s->reason().rethrow();
+  if constexpr (std::is_void_v<U>) {
+    return;
+  } else if constexpr (kCopyable<U>) {
+    // Held only by the awaiter and the job resuming it: move the value out.
+    if (s->onlyHeldBy(2)) return std::move(s->value());
+    return s->value();
+  } else {
+    if (!s->takeOnce()) throw TypeError(kValueTakenMessage);
+    return std::move(s->value());
+  }
+}
+
 template <class U>
 class PromiseAwaiter {
  public:
@@ -76,20 +93,7 @@ class PromiseAwaiter {
     waiter_->waiter()->setAwaitedSource(s);
     s->addReaction(waiter_);
   }
-  U await_resume() {
-    State<U>* s = stateOf(awaited_);
-    if (s->status() == StateBase::kRejected) s->reason().rethrow();
-    if constexpr (std::is_void_v<U>) {
-      return;
-    } else if constexpr (kCopyable<U>) {
-      // Held only by this awaiter and the job resuming it: move the value out.
-      if (s->onlyHeldBy(2)) return std::move(s->value());
-      return s->value();
-    } else {
-      if (!s->takeOnce()) throw TypeError(kValueTakenMessage);
-      return std::move(s->value());
-    }
-  }
+  U await_resume() { return takeAwaited(stateOf(awaited_)); }
 
  private:
   Promise<U> awaited_;
