@@ -9,6 +9,8 @@
 // pipes (opens them for writing, without waiting): a job waiting in open() goes through; a job
 // still in the queue is not there to answer. 8 jobs go through in two waves, on any number of
 // cores. Try VOW_THREADPOOL_SIZE=8 (one wave) or VOW_THREADPOOL_SIZE=2 (four waves).
+// `--timeline` also draws the waves (vow/loop/trace.h): one row per pool thread, each busy in
+// open() from the moment it takes a job until the loop's knock lets it through.
 //
 // The Node program it ports (examples/thread_pool_waves.js):
 //
@@ -81,7 +83,9 @@ constexpr int kJobs = 8;
 
 std::string pipeOf(int job) { return "pipe" + std::to_string(job); }
 
-int main() {
+int main(int argc, char** argv) {
+  const bool timeline = argc > 1 && std::string(argv[1]) == "--timeline";
+  if (timeline) vow::trace::start();
   // 4 threads unless VOW_THREADPOOL_SIZE is set already. Must happen before the pool's first
   // use: the pool reads it once, when it starts (Node: UV_THREADPOOL_SIZE, read by libuv).
   setenv("VOW_THREADPOOL_SIZE", "4", /*overwrite=*/0);
@@ -131,4 +135,5 @@ int main() {
       },
       100);
   vow::run();
+  if (timeline) std::fputs(vow::trace::renderTimeline(vow::trace::stop()).c_str(), stdout);
 }

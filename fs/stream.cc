@@ -1,6 +1,8 @@
 #include "vow/fs/stream.h"
 
 #include <algorithm>
+#include <memory>
+#include <string>
 #include <utility>
 
 #include "vow/fs/callback.h"
@@ -19,6 +21,49 @@ void closeFd(int& fd, Error err, stream::Callback cb) {
   fs::close(to_close, [err = std::move(err), cb = std::move(cb)](Error er) mutable {
     cb(er ? std::move(er) : std::move(err));
   });
+}
+
+// Node's _construct of both file streams: open the file, then 'open' (with the fd) and 'ready'.
+// `fd` points into *self, which the callback keeps alive.
+template <class S>
+void openFileStream(std::shared_ptr<S> self, const std::string& path, const char* flags,
+                    unsigned mode, int* fd, stream::Callback callback) {
+  fs::open(
+      path, flags, mode,
+      [self = std::move(self), fd, callback = std::move(callback)](Error err, int opened) mutable {
+        if (err) {
+          callback(std::move(err));
+          return;
+        }
+        *fd = opened;
+        callback(Error());
+        self->emit("open", opened);
+        self->emit("ready");
+      });
+}
+
+// Node's _destroy of both file streams: with a read or write in flight, close once it ends
+// (its callback calls io_done); otherwise close now.
+void closeFileStream(int& fd, bool performing_io, stream::Callback& io_done, Error error,
+                     stream::Callback callback) {
+  if (performing_io) {
+    io_done = [&fd, error = std::move(error), callback = std::move(callback)](Error er) mutable {
+      closeFd(fd, error ? std::move(error) : std::move(er), std::move(callback));
+    };
+  } else {
+    closeFd(fd, std::move(error), std::move(callback));
+  }
+}
+
+// createReadStream / createWriteStream: check the arguments as Node's constructors, then start.
+template <class S, class Options>
+std::shared_ptr<S> createFileStream(std::string_view path, Options options) {
+  AbortSignal signal = options.signal.get();  // the options refer to it: copied now
+  options.signal = AbortSignalRef();
+  auto s = std::make_shared<S>(std::string(path), options);
+  s->start();
+  s->init(signal);
+  return s;
 }
 
 stream::ReadableOptions readableOptionsOf(const ReadStreamOptions& o) {
@@ -58,18 +103,8 @@ void ReadStream::start() {
 }
 
 void ReadStream::_construct(stream::Callback callback) {
-  auto self = std::shared_ptr<ReadStream>(shared_from_this(), this);
-  fs::open(path_, options_.flags, options_.mode,
-           [self, callback = std::move(callback)](Error err, int fd) mutable {
-             if (err) {
-               callback(std::move(err));
-               return;
-             }
-             self->fd_ = fd;
-             callback(Error());
-             self->emit("open", fd);
-             self->emit("ready");
-           });
+  openFileStream(std::shared_ptr<ReadStream>(shared_from_this(), this), path_, options_.flags,
+                 options_.mode, &fd_, std::move(callback));
 }
 
 void ReadStream::_read(std::size_t n) {
@@ -106,22 +141,11 @@ void ReadStream::_read(std::size_t n) {
 }
 
 void ReadStream::_destroy(Error error, stream::Callback callback) {
-  if (performing_io_) {
-    io_done_ = [this, error = std::move(error), callback = std::move(callback)](Error er) mutable {
-      closeFd(fd_, error ? std::move(error) : std::move(er), std::move(callback));
-    };
-  } else {
-    closeFd(fd_, std::move(error), std::move(callback));
-  }
+  closeFileStream(fd_, performing_io_, io_done_, std::move(error), std::move(callback));
 }
 
 std::shared_ptr<ReadStream> createReadStream(std::string_view path, ReadStreamOptions options) {
-  AbortSignal signal = options.signal.get();  // the options refer to it: copied now
-  options.signal = AbortSignalRef();
-  auto s = std::make_shared<ReadStream>(std::string(path), options);
-  s->start();
-  s->init(signal);
-  return s;
+  return createFileStream<ReadStream>(path, std::move(options));
 }
 
 // --- WriteStream ------------------------------------------------------------------------------
@@ -142,18 +166,8 @@ void WriteStream::start() {
 }
 
 void WriteStream::_construct(stream::Callback callback) {
-  auto self = std::shared_ptr<WriteStream>(shared_from_this(), this);
-  fs::open(path_, options_.flags, options_.mode,
-           [self, callback = std::move(callback)](Error err, int fd) mutable {
-             if (err) {
-               callback(std::move(err));
-               return;
-             }
-             self->fd_ = fd;
-             callback(Error());
-             self->emit("open", fd);
-             self->emit("ready");
-           });
+  openFileStream(std::shared_ptr<WriteStream>(shared_from_this(), this), path_, options_.flags,
+                 options_.mode, &fd_, std::move(callback));
 }
 
 void WriteStream::writeAll(std::string data, stream::Callback callback) {
@@ -192,22 +206,11 @@ void WriteStream::_writev(std::vector<std::string> chunks, stream::Callback call
 }
 
 void WriteStream::_destroy(Error error, stream::Callback callback) {
-  if (performing_io_) {
-    io_done_ = [this, error = std::move(error), callback = std::move(callback)](Error er) mutable {
-      closeFd(fd_, error ? std::move(error) : std::move(er), std::move(callback));
-    };
-  } else {
-    closeFd(fd_, std::move(error), std::move(callback));
-  }
+  closeFileStream(fd_, performing_io_, io_done_, std::move(error), std::move(callback));
 }
 
 std::shared_ptr<WriteStream> createWriteStream(std::string_view path, WriteStreamOptions options) {
-  AbortSignal signal = options.signal.get();  // the options refer to it: copied now
-  options.signal = AbortSignalRef();
-  auto s = std::make_shared<WriteStream>(std::string(path), options);
-  s->start();
-  s->init(signal);
-  return s;
+  return createFileStream<WriteStream>(path, std::move(options));
 }
 
 }  // namespace vow::fs

@@ -4,8 +4,10 @@
 
 #include <algorithm>
 #include <atomic>
+#include <cctype>
 #include <cstdio>
 #include <cstdlib>
+#include <deque>
 #include <map>
 #include <mutex>
 #include <set>
@@ -20,9 +22,22 @@ namespace vow {
 namespace internal {
 namespace {
 
+// What a traced point records: literals by pointer, no string built while the program runs
+// (trace::Event's strings are made once, in stop()). A deque grows without moving what it
+// holds, so a long recording never pauses the loop to copy millions of events.
+struct RawEvent {
+  const char* name;
+  const char* cat;
+  std::int64_t ts_ns;
+  std::int64_t dur_ns;
+  std::uint64_t id;
+  int tid;
+  char ph;
+};
+
 struct Buffer {
   std::mutex mu;
-  std::vector<trace::Event> events;
+  std::deque<RawEvent> events;
   std::map<int, std::string> thread_names;
 };
 
@@ -47,15 +62,19 @@ void traceRecord(const char* name, const char* cat, char ph, std::int64_t ts_ns,
   Buffer& b = buffer();
   std::lock_guard<std::mutex> lock(b.mu);
   if (!tracing()) return;  // stopped meanwhile
-  b.events.push_back(trace::Event{name, cat, ph, ts_ns, dur_ns, tid, flow_id});
+  b.events.push_back(RawEvent{name, cat, ts_ns, dur_ns, flow_id, tid, ph});
 }
 
 void traceNameThread(const char* prefix) {
   const int tid = currentTid();
   Buffer& b = buffer();
   std::lock_guard<std::mutex> lock(b.mu);
-  auto [it, inserted] = b.thread_names.try_emplace(tid);
-  if (inserted) it->second = std::string(prefix) + " " + std::to_string(tid);
+  if (b.thread_names.count(tid)) return;
+  // Numbered per kind ("pool 1" .. "pool 4"), in the order the threads first recorded.
+  const std::string kind = std::string(prefix) + " ";
+  int n = 1;
+  for (const auto& [other, name] : b.thread_names) n += name.rfind(kind, 0) == 0 ? 1 : 0;
+  b.thread_names.emplace(tid, kind + std::to_string(n));
 }
 
 std::uint64_t traceFlowId() noexcept { return g_next_flow.fetch_add(1, std::memory_order_relaxed); }
@@ -96,18 +115,21 @@ std::vector<Event> stop() {
   internal::Buffer& b = internal::buffer();
   std::lock_guard<std::mutex> lock(b.mu);
   internal::g_tracing.store(false, std::memory_order_relaxed);
-  std::vector<Event> out = std::move(b.events);
+  std::deque<internal::RawEvent> raw = std::move(b.events);
   b.events.clear();
   // Thread names of the threads that appear, first ('M' events).
   std::set<int> tids;
-  for (const Event& e : out) tids.insert(e.tid);
-  std::vector<Event> names;
+  for (const internal::RawEvent& e : raw) tids.insert(e.tid);
+  std::vector<Event> out;
+  out.reserve(tids.size() + raw.size());
   for (int tid : tids) {
     auto it = b.thread_names.find(tid);
-    names.push_back(Event{it != b.thread_names.end() ? it->second : "thread " + std::to_string(tid),
-                          "__metadata", 'M', 0, 0, tid, 0});
+    out.push_back(Event{it != b.thread_names.end() ? it->second : "thread " + std::to_string(tid),
+                        "__metadata", 'M', 0, 0, tid, 0});
   }
-  out.insert(out.begin(), names.begin(), names.end());
+  for (const internal::RawEvent& e : raw) {
+    out.push_back(Event{e.name, e.cat, e.ph, e.ts_ns, e.dur_ns, e.tid, e.id});
+  }
   return out;
 }
 
@@ -206,16 +228,37 @@ std::string renderTimeline(const std::vector<Event>& events, int width) {
   // stays visible.
   std::stable_sort(spans.begin(), spans.end(),
                    [](const Event* a, const Event* b) { return a->dur_ns > b->dur_ns; });
+  auto columnOf = [&](std::int64_t t) {
+    return std::min(width - 1, static_cast<int>((t - t0) / per_column));
+  };
+  // Back-to-back spans of one kind on one track (a pool thread taking its next job as soon as
+  // the last one ends) would merge into one bar: such a span takes the other case of its
+  // letter (P then p), so every span's start stays visible.
+  std::map<const Event*, char> letters;
+  {
+    std::vector<const Event*> by_start = spans;
+    std::stable_sort(by_start.begin(), by_start.end(),
+                     [](const Event* a, const Event* b) { return a->ts_ns < b->ts_ns; });
+    std::map<std::pair<int, char>, std::pair<int, bool>> last;  // (tid, letter) -> (end, lower)
+    for (const Event* e : by_start) {
+      const char c = letterFor(*e);
+      auto [it, first] = last.try_emplace({e->tid, c}, -2, true);
+      const bool lower = !first && columnOf(e->ts_ns) <= it->second.first + 1 && !it->second.second;
+      letters[e] = lower ? static_cast<char>(std::tolower(static_cast<unsigned char>(c))) : c;
+      it->second = {columnOf(e->ts_ns + e->dur_ns), lower};
+    }
+  }
   std::map<int, std::string> rows;
   std::set<char> used;
+  bool any_lower = false;
   for (const Event* e : spans) {
     std::string& row = rows[e->tid];
     if (row.empty()) row.assign(width, '.');
-    const int from = std::min(width - 1, static_cast<int>((e->ts_ns - t0) / per_column));
-    const int to = std::min(width - 1, static_cast<int>((e->ts_ns + e->dur_ns - t0) / per_column));
-    const char c = letterFor(*e);
-    used.insert(c);
-    for (int i = from; i <= to; ++i) row[i] = c;
+    const int from = columnOf(e->ts_ns);
+    const int to = columnOf(e->ts_ns + e->dur_ns);
+    used.insert(letterFor(*e));
+    any_lower = any_lower || letters[e] != letterFor(*e);
+    for (int i = from; i <= to; ++i) row[i] = letters[e];
   }
   std::size_t label = 4;
   for (const auto& [tid, row] : rows) {
@@ -241,6 +284,7 @@ std::string renderTimeline(const std::vector<Event>& events, int width) {
   for (const auto& [c, what] : kLegend) {
     if (used.count(c)) out += std::string(" ") + c + "=" + what;
   }
+  if (any_lower) out += " (lower case: a span right after one of its kind)";
   out += "\n";
   return out;
 }

@@ -15,7 +15,9 @@
 // ran, and from there to its completion callback. Node's equivalent: --trace-event-categories
 // node,node.async_hooks,v8 (different names: vow's are its own).
 //
-// Off by default; off, each instrumented point costs an atomic load and a branch.
+// Off by default; off, each instrumented point costs an atomic load and a branch (within noise
+// of a build without them: bench/trace_overhead). Building with --copt=-DVOW_NO_TRACING removes
+// the points altogether; start() then records nothing.
 #pragma once
 
 #include <cstdint>

@@ -120,4 +120,41 @@ TEST(Trace, NothingIsRecordedWhenOff) {
   EXPECT_TRUE(events.empty());
 }
 
+TEST(TraceRenderTimeline, BackToBackSpansOfOneKindAlternateCase) {
+  // Two jobs back to back on one pool thread, then a gap and a third; a timer on the loop.
+  const std::vector<Event> events = {
+      Event{"loop 1", "__metadata", 'M', 0, 0, 1, 0},
+      Event{"pool 1", "__metadata", 'M', 0, 0, 2, 0},
+      Event{"pool job", "pool", 'X', 0, 40'000'000, 2, 0},
+      Event{"pool job", "pool", 'X', 40'000'000, 40'000'000, 2, 0},
+      Event{"pool job", "pool", 'X', 90'000'000, 10'000'000, 2, 0},
+      Event{"setTimeout", "callback", 'X', 50'000'000, 1'000'000, 1, 0},
+  };
+  EXPECT_EQ(vow::trace::renderTimeline(events, 20),
+            "       0 ms            100.0 ms\n"
+            "loop 1 |..........T.........|\n"
+            "pool 1 |PPPPPPPPppppppppp.PP|\n"
+            "legend: T=timer P=pool job (lower case: a span right after one of its kind)\n");
+}
+
+TEST(Trace, PoolThreadsAreNumberedFromOne) {
+  vow::Loop loop;
+  vow::trace::start();
+  for (int i = 0; i < 8; ++i) {
+    (void)vow::queueWork([] { std::this_thread::sleep_for(std::chrono::milliseconds(5)); });
+  }
+  loop.run();
+  std::set<std::string> pools;
+  for (const Event& e : vow::trace::stop()) {
+    if (e.ph == 'M' && e.name.rfind("pool ", 0) == 0) pools.insert(e.name);
+  }
+  ASSERT_FALSE(pools.empty());
+  EXPECT_TRUE(pools.count("pool 1")) << *pools.begin();
+  for (const std::string& name : pools) {
+    const int n = std::stoi(name.substr(5));
+    EXPECT_GE(n, 1);
+    EXPECT_LE(n, static_cast<int>(vow::threadPoolSize()));
+  }
+}
+
 }  // namespace

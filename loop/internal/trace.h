@@ -12,7 +12,13 @@ namespace vow::internal {
 
 inline std::atomic<bool> g_tracing{false};
 
+#ifdef VOW_NO_TRACING
+// Built with -DVOW_NO_TRACING: every traced point compiles away; trace::start() records nothing.
+// bench/trace_overhead builds this way for the baseline of "tracing off".
+constexpr bool tracing() noexcept { return false; }
+#else
 inline bool tracing() noexcept { return g_tracing.load(std::memory_order_relaxed); }
+#endif
 
 // Appends one event (thread-safe). `name` and `cat` must be string literals.
 // ph: 'X' complete (ts, dur), 's' / 'f' flow start / end (id), 'i' instant.
