@@ -4,9 +4,11 @@
 
 #include <concepts>
 #include <coroutine>
+#include <source_location>
 #include <type_traits>
 #include <utility>
 
+#include "vow/promise/internal/async_stack.h"
 #include "vow/promise/internal/stack.h"
 #include "vow/promise/promise.h"
 
@@ -44,6 +46,8 @@ class CoroState final : public State<T> {
  public:
   void react(StateBase*) override {
     this->setAwaitedSource(nullptr);
+    if (asyncStackTracesOn()) [[unlikely]]
+      pushRunning(this);  // popped when it suspends or ends
     frame_.resume();
   }
   void drop() override {
@@ -51,8 +55,20 @@ class CoroState final : public State<T> {
     DropGuard guard;
     frame_.destroy();
   }
+  bool describeAsyncFrame(RawAsyncFrame& f) const noexcept override {
+    f.kind = RawAsyncFrame::kCoroutine;
+    f.function = created_at_;
+    f.has_site = suspended_at_.line() != 0;
+    f.site = suspended_at_;
+    return true;
+  }
 
   std::coroutine_handle<> frame_;
+  // Async stack traces: where the coroutine was made (GCC reports its name and the line of its
+  // closing brace) and the co_await it waits at (or last passed). Stored whether or not the
+  // switch is on: two stores of constants, cheaper than testing it.
+  std::source_location created_at_;
+  std::source_location suspended_at_;
 };
 
 // What `co_await p` gives once p settled: its value (moved out when only the awaiter and the
@@ -85,6 +101,8 @@ class PromiseAwaiter {
     // Awaiting a promise that waits on this coroutine's own result can never resume (JS leaves
     // the cycle to its GC): the frame is released as for a promise nobody can settle.
     // Either way this coroutine may be destroyed at once: touch nothing of `this` afterwards.
+    if (asyncStackTracesOn()) [[unlikely]]
+      popRunning(waiter_->waiter());
     if (s->isPending() && waiter_->waiter()->isAwaitedBy(s)) {
       s->markHandled();
       waiter_->drop();
@@ -103,10 +121,14 @@ class PromiseAwaiter {
 template <class T>
 class CoroPromiseBase {
  public:
-  CoroPromiseBase() : state_(new CoroState<T>()) {
+  explicit CoroPromiseBase(std::source_location made) : state_(new CoroState<T>()) {
     // The state's first reference goes to the Promise get_return_object() makes; the frame
     // holds a settler reference until it ends.
     state_->addSettler();
+    state_->created_at_ = made;
+    // The body runs eagerly from here on: it is the running code until it first suspends.
+    if (asyncStackTracesOn()) [[unlikely]]
+      pushRunning(state_);
   }
   ~CoroPromiseBase() { state_->releaseSettler(); }
 
@@ -114,17 +136,26 @@ class CoroPromiseBase {
   // fresh stack segment when this stack runs low, so deep recursion cannot overflow).
   EagerStart initial_suspend() const noexcept { return {}; }
   // The frame frees itself when the body ends; the result lives in the state.
-  std::suspend_never final_suspend() const noexcept { return {}; }
+  std::suspend_never final_suspend() const noexcept {
+    if (asyncStackTracesOn()) [[unlikely]]
+      popRunning(state_);
+    return {};
+  }
 
   void unhandled_exception() noexcept { state_->rejectIfUnlocked(Error::current()); }
 
+  // `where`: the co_await expression (GCC 12 reports its file and line for this implicit call).
   template <class U>
-  PromiseAwaiter<U> await_transform(Promise<U> awaited) noexcept {
+  PromiseAwaiter<U> await_transform(
+      Promise<U> awaited, std::source_location where = std::source_location::current()) noexcept {
+    state_->suspended_at_ = where;
     return PromiseAwaiter<U>(std::move(awaited), state_);
   }
   template <class A>
   requires IsDirectAwaitable<A>
-  auto await_transform(A&& awaitable) {
+  auto await_transform(A&& awaitable,
+                       std::source_location where = std::source_location::current()) {
+    state_->suspended_at_ = where;
     return std::forward<A>(awaitable).awaiter(
         [this]<class U>(Promise<U> p) { return PromiseAwaiter<U>(std::move(p), state_); });
   }
@@ -143,6 +174,10 @@ class CoroPromiseBase {
 template <class T>
 class CoroPromise : public CoroPromiseBase<T> {
  public:
+  // GCC evaluates the default argument of this implicit call for the coroutine: `made` names
+  // it (and points at its closing brace).
+  explicit CoroPromise(std::source_location made = std::source_location::current())
+      : CoroPromiseBase<T>(made) {}
   Promise<T> get_return_object() {
     this->state_->frame_ = std::coroutine_handle<CoroPromise>::from_promise(*this);
     return Promise<T>(this->state_);
@@ -177,6 +212,8 @@ class CoroPromise : public CoroPromiseBase<T> {
 template <>
 class CoroPromise<void> : public CoroPromiseBase<void> {
  public:
+  explicit CoroPromise(std::source_location made = std::source_location::current())
+      : CoroPromiseBase<void>(made) {}
   Promise<void> get_return_object() {
     this->state_->frame_ = std::coroutine_handle<CoroPromise>::from_promise(*this);
     return Promise<void>(this->state_);

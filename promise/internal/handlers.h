@@ -8,6 +8,7 @@
 #include <cstddef>
 #include <memory>
 #include <optional>
+#include <source_location>
 #include <span>
 #include <string_view>
 #include <type_traits>
@@ -17,6 +18,7 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "vow/promise/error.h"
+#include "vow/promise/internal/async_stack.h"
 #include "vow/promise/internal/job_queue.h"
 #include "vow/promise/internal/state.h"
 
@@ -437,7 +439,9 @@ class ThenState final : public State<U> {
   void react(StateBase* source) override {
     auto* s = static_cast<Source*>(source);
     this->setAwaitedSource(nullptr);  // the source may be freed once this job ends
-    if (s->status() == StateBase::kFulfilled) {
+    if (asyncStackTracesOn()) [[unlikely]] {
+      reactTraced(s);
+    } else if (s->status() == StateBase::kFulfilled) {
       onFulfilled(s);
     } else {
       onRejected(s->reason());
@@ -450,6 +454,18 @@ class ThenState final : public State<U> {
     this->setAwaitedSource(nullptr);
     destroyHandlers();
     this->releaseSettler();
+  }
+
+  // Async stack traces: the then/catch_/finally call that made this promise.
+  void setAsyncSite(std::source_location site, RawAsyncFrame::Kind kind) noexcept {
+    site_ = site;
+    kind_ = kind;
+  }
+  bool describeAsyncFrame(RawAsyncFrame& f) const noexcept override {
+    f.kind = kind_;
+    f.has_site = site_.line() != 0;
+    f.site = site_;
+    return true;
   }
 
   // A handler returned a Promise<V> with V other than U: adopt it as resolveWithState does (the
@@ -504,6 +520,17 @@ class ThenState final : public State<U> {
   }
 
  private:
+  // react() while the switch is on: the handler is the running code while it runs.
+  void reactTraced(Source* s) {
+    pushRunning(this);
+    if (s->status() == StateBase::kFulfilled) {
+      onFulfilled(s);
+    } else {
+      onRejected(s->reason());
+    }
+    popRunning(this);
+  }
+
   void fulfillNothing() {
     if constexpr (std::is_void_v<U>) {
       this->fulfillNow();
@@ -582,6 +609,9 @@ class ThenState final : public State<U> {
     [[no_unique_address]] OnR r;
   };
   [[no_unique_address]] HandlerSlot<Handlers> handlers_;
+  // Async stack traces (stored whether or not the switch is on: cheaper than testing it).
+  std::source_location site_;
+  RawAsyncFrame::Kind kind_ = RawAsyncFrame::kThen;
 };
 
 template <class T>
