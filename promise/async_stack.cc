@@ -55,9 +55,23 @@ const void* keyOf(const std::exception_ptr& e) noexcept {
   return key;
 }
 
-std::vector<StateBase*>& running() {
-  thread_local std::vector<StateBase*> stack;
+struct Running {
+  StateBase* state;
+  std::source_location made;  // a coroutine's creation, or nothing
+};
+std::vector<Running>& running() {
+  thread_local std::vector<Running> stack;
   return stack;
+}
+
+struct ThenSite {
+  std::source_location site;
+  RawAsyncFrame::Kind kind;
+};
+// Promises belong to one thread, so their sites do too.
+absl::flat_hash_map<const StateBase*, ThenSite>& thenSites() {
+  thread_local absl::flat_hash_map<const StateBase*, ThenSite> sites;
+  return sites;
 }
 
 // The oldest reaction of `s` with a waiter (JS follows the first awaiter too).
@@ -76,15 +90,17 @@ std::vector<RawAsyncFrame> collect(StateBase* top) {
   const std::size_t limit = static_cast<std::size_t>(g_limit);
   StateBase* from = top;
   auto& run = running();
-  if (!run.empty() && (top == nullptr || run.back() == top)) {
+  if (!run.empty() && (top == nullptr || run.back().state == top)) {
     for (std::size_t i = run.size(); i-- > 0 && frames.size() < limit;) {
       RawAsyncFrame f;
-      if (run[i]->describeAsyncFrame(f)) {
+      if (run[i].state->describeAsyncFrame(f)) {
+        // A coroutine that has not suspended yet is named by its creation.
+        if (f.kind == RawAsyncFrame::kCoroutine && !f.has_site) f.function = run[i].made;
         f.async = false;
         frames.push_back(f);
       }
     }
-    from = run.front();
+    from = run.front().state;
   }
   if (from == nullptr) return frames;
   // Silent hops (an adoption, a race) add no frame; bound them too, in case of a cycle.
@@ -96,7 +112,8 @@ std::vector<RawAsyncFrame> collect(StateBase* top) {
     if (r->describeAsyncFrame(f)) {
       f.async = true;
       frames.push_back(f);
-    } else if (next != nullptr && next->describeAsyncFrame(f) && f.kind != RawAsyncFrame::kCoroutine) {
+    } else if (next != nullptr && next->describeAsyncFrame(f) &&
+               f.kind != RawAsyncFrame::kCoroutine) {
       // An adoption: a then's handler returned this promise, so that then waits on it. (A
       // coroutine that returned it has ended: no frame, as in V8.)
       f.async = true;
@@ -108,8 +125,9 @@ std::vector<RawAsyncFrame> collect(StateBase* top) {
   return frames;
 }
 
-// "ns::middle" from "vow::Promise<int> ns::middle(T) [with T = int]": the pretty name
-// without its template arguments list, parameters and return type.
+// "ns::middle" from "vow::Promise<int> ns::middle(T) [with T = int]" (a coroutine's creation)
+// or from "void ns::middle(middle<int>(int)::_Z...Frame*)" (GCC's name for a co_await inside
+// it): the pretty name without its template arguments list, parameters and return type.
 std::string shortName(std::string_view pretty) {
   if (auto w = pretty.find(" [with "); w != std::string_view::npos) pretty = pretty.substr(0, w);
   // The parameter list: the first top-level '(' whose ')' is not followed by "::" (which
@@ -149,6 +167,11 @@ std::string shortName(std::string_view pretty) {
     if (c == ' ' && depth == 0) start = i + 1;
   }
   std::string out(name.substr(start));
+  // A lambda coroutine's co_await site names its call operator: "main()::<lambda()>" as its
+  // creation does.
+  if (out.ends_with(">::operator()") && out.find("<lambda") != std::string::npos) {
+    out.erase(out.size() - sizeof("::operator()") + 1);
+  }
   // GCC spells an unnamed namespace "{anonymous}::": noise in a stack line.
   for (std::size_t at; (at = out.find("{anonymous}::")) != std::string::npos;) {
     out.erase(at, sizeof("{anonymous}::") - 1);
@@ -162,7 +185,7 @@ AsyncStackFrame render(const RawAsyncFrame& f) {
   switch (f.kind) {
     case RawAsyncFrame::kCoroutine:
     case RawAsyncFrame::kGenerator:
-      out.function = shortName(f.function.function_name());
+      out.function = f.function.line() != 0 ? shortName(f.function.function_name()) : "<unknown>";
       out.file = f.function.file_name();
       break;
     case RawAsyncFrame::kThen:
@@ -224,11 +247,30 @@ void captureAsyncStack(StateBase* rejected, const Error& error) {
   }
 }
 
-void pushRunning(StateBase* s) { running().push_back(s); }
+void pushRunning(StateBase* s, std::source_location made) { running().push_back({s, made}); }
 
 void popRunning(StateBase* s) noexcept {
   auto& run = running();
-  if (!run.empty() && run.back() == s) run.pop_back();
+  if (!run.empty() && run.back().state == s) run.pop_back();
+}
+
+bool g_then_sites_kept = false;
+
+void keepThenSite(const StateBase* then, std::source_location site, RawAsyncFrame::Kind kind) {
+  g_then_sites_kept = true;
+  thenSites()[then] = ThenSite{site, kind};
+}
+
+void forgetThenSite(const StateBase* then) noexcept { thenSites().erase(then); }
+
+bool findThenSite(const StateBase* then, RawAsyncFrame& f) noexcept {
+  auto& sites = thenSites();
+  auto it = sites.find(then);
+  if (it == sites.end()) return false;
+  f.kind = it->second.kind;
+  f.site = it->second.site;
+  f.has_site = it->second.site.line() != 0;
+  return true;
 }
 
 }  // namespace internal

@@ -83,15 +83,15 @@ TEST_F(AsyncStackTrace, ShowsEveryAwaitingCoroutine) {
   EXPECT_EQ(stack.frames[0].line, static_cast<std::uint32_t>(g_inner_await));
   EXPECT_EQ(stack.frames[1].line, static_cast<std::uint32_t>(g_middle_await));
   EXPECT_EQ(stack.frames[2].line, static_cast<std::uint32_t>(g_outer_await));
-  for (const auto& f : stack.frames) EXPECT_THAT(f.file, ::testing::HasSubstr("async_stack_test.cc"));
+  for (const auto& f : stack.frames)
+    EXPECT_THAT(f.file, ::testing::HasSubstr("async_stack_test.cc"));
   // JS's err.stack.
   EXPECT_EQ(vow::stackOf(e), "Error: boom\n    at inner (" + stack.frames[0].file + ":" +
                                  std::to_string(g_inner_await) + ")\n    at async middle (" +
                                  stack.frames[1].file + ":" + std::to_string(g_middle_await) +
                                  ")\n    at async outer (" + stack.frames[2].file + ":" +
-                                 std::to_string(g_outer_await) +
-                                 ")\n    at async Promise.catch (" + stack.frames[3].file + ":" +
-                                 std::to_string(g_harness_line) + ")");
+                                 std::to_string(g_outer_await) + ")\n    at async Promise.catch (" +
+                                 stack.frames[3].file + ":" + std::to_string(g_harness_line) + ")");
 }
 
 TEST_F(AsyncStackTrace, NothingIsRecordedWhenOff) {
@@ -215,8 +215,7 @@ TEST_F(AsyncStackTrace, ARejectFunctionCapturesWhoWaits) {
   vow::runMicrotasks();
   reject(std::runtime_error("later"));
   vow::Error e = failureOf(w);
-  EXPECT_THAT(shape(vow::asyncStackOf(e)),
-              ElementsAre(::testing::StartsWith("at async ")));
+  EXPECT_THAT(shape(vow::asyncStackOf(e)), ElementsAre(::testing::StartsWith("at async ")));
   EXPECT_THAT(vow::asyncStackOf(e).frames[0].function, ::testing::HasSubstr("lambda"));
 }
 
@@ -323,12 +322,11 @@ TEST_F(AsyncStackTrace, HasTheShapeNodePrintsForTheSameProgram) {
   if (node == nullptr || pclose(node) != 0 || out.empty()) {
     GTEST_SKIP() << "node is not installed (or failed): " << out;
   }
-  std::string ours = vowShape("outer", failureOf(outer())) + "\n" +
-                     vowShape("viaThen", failureOf(viaThen())) + "\n" +
-                     vowShape("thenThrows", failureOf(thenThrows())) + "\n" +
-                     vowShape("allOf", failureOf(allOf())) + "\n" +
-                     vowShape("raceOf", failureOf(raceOf())) + "\n" +
-                     vowShape("callsSyncThrow", failureOf(callsSyncThrow())) + "\n";
+  std::string ours =
+      vowShape("outer", failureOf(outer())) + "\n" + vowShape("viaThen", failureOf(viaThen())) +
+      "\n" + vowShape("thenThrows", failureOf(thenThrows())) + "\n" +
+      vowShape("allOf", failureOf(allOf())) + "\n" + vowShape("raceOf", failureOf(raceOf())) +
+      "\n" + vowShape("callsSyncThrow", failureOf(callsSyncThrow())) + "\n";
   EXPECT_EQ(ours, out);
 }
 

@@ -362,7 +362,9 @@ auto makeThen(StateBase* source, F&& on_fulfilled, R&& on_rejected, std::source_
   auto* d = new ThenState<T, U, OnF, OnR>(OnF(std::forward<F>(on_fulfilled)),
                                           OnR(std::forward<R>(on_rejected)));
   d->addSettler();  // the reference held by this promise's reaction list
-  d->setAsyncSite(site, kind);
+  if (asyncStackTracesOn()) [[unlikely]] {
+    keepThenSite(d, site, kind);
+  }
   d->setAwaitedSource(source);
   source->addReaction(d);
   return adoptState<U>(d);

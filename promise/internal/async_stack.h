@@ -23,14 +23,14 @@ inline bool asyncStackTracesOn() noexcept { return g_async_stack_traces; }
 // frame beyond the vector that holds them. Turned into text only when someone asks.
 struct RawAsyncFrame {
   enum Kind : std::uint8_t {
-    kCoroutine,    // a vow::Promise coroutine (`function` names it)
-    kGenerator,    // a vow::AsyncGenerator body
-    kThen,         // a then() derived promise (`site` is the then call)
-    kCatch,        // a catch_() derived promise
-    kFinally,      // a finally() derived promise
-    kAll,          // vow::all's input `index`
-    kAny,          // vow::any's input `index`
-    kAllSettled,   // vow::allSettled's input `index`
+    kCoroutine,   // a vow::Promise coroutine (`function` names it)
+    kGenerator,   // a vow::AsyncGenerator body
+    kThen,        // a then() derived promise (`site` is the then call)
+    kCatch,       // a catch_() derived promise
+    kFinally,     // a finally() derived promise
+    kAll,         // vow::all's input `index`
+    kAny,         // vow::any's input `index`
+    kAllSettled,  // vow::allSettled's input `index`
   };
   Kind kind = kCoroutine;
   bool async = false;     // printed "at async ...": a waiter, not the code that failed
@@ -47,8 +47,18 @@ struct RawAsyncFrame {
 void captureAsyncStack(StateBase* rejected, const Error& error);
 
 // The code running now, innermost last: coroutine bodies and then handlers push themselves on
-// entry and pop on suspension or exit while the switch is on.
-void pushRunning(StateBase* s);
+// entry and pop on suspension or exit while the switch is on. `made`: a coroutine's creation,
+// which names it until its first co_await.
+void pushRunning(StateBase* s, std::source_location made = {});
 void popRunning(StateBase* s) noexcept;
+
+// The then/catch_/finally call sites, kept beside the states (a then's state does not grow for
+// them) while the switch is on. g_then_sites_kept: some were kept, so a then's destructor must
+// forget its own.
+extern bool g_then_sites_kept;
+void keepThenSite(const StateBase* then, std::source_location site, RawAsyncFrame::Kind kind);
+void forgetThenSite(const StateBase* then) noexcept;
+// Fills f.kind, f.site and f.has_site if a site was kept for `then`.
+bool findThenSite(const StateBase* then, RawAsyncFrame& f) noexcept;
 
 }  // namespace vow::internal

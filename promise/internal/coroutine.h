@@ -46,8 +46,9 @@ class CoroState final : public State<T> {
  public:
   void react(StateBase*) override {
     this->setAwaitedSource(nullptr);
-    if (asyncStackTracesOn()) [[unlikely]]
-      pushRunning(this);  // popped when it suspends or ends
+    if (asyncStackTracesOn()) [[unlikely]] {  // popped when it suspends or ends
+      pushRunning(this);
+    }
     frame_.resume();
   }
   void drop() override {
@@ -57,17 +58,16 @@ class CoroState final : public State<T> {
   }
   bool describeAsyncFrame(RawAsyncFrame& f) const noexcept override {
     f.kind = RawAsyncFrame::kCoroutine;
-    f.function = created_at_;
+    f.function = suspended_at_;  // its function_name() names the coroutine too
     f.has_site = suspended_at_.line() != 0;
     f.site = suspended_at_;
     return true;
   }
 
   std::coroutine_handle<> frame_;
-  // Async stack traces: where the coroutine was made (GCC reports its name and the line of its
-  // closing brace) and the co_await it waits at (or last passed). Stored whether or not the
-  // switch is on: two stores of constants, cheaper than testing it.
-  std::source_location created_at_;
+  // Async stack traces: the co_await the coroutine waits at (or last passed). Stored whether or
+  // not the switch is on: a store of a constant, cheaper than testing it (and the state's
+  // allocation stays in the same glibc malloc size class).
   std::source_location suspended_at_;
 };
 
@@ -101,8 +101,9 @@ class PromiseAwaiter {
     // Awaiting a promise that waits on this coroutine's own result can never resume (JS leaves
     // the cycle to its GC): the frame is released as for a promise nobody can settle.
     // Either way this coroutine may be destroyed at once: touch nothing of `this` afterwards.
-    if (asyncStackTracesOn()) [[unlikely]]
+    if (asyncStackTracesOn()) [[unlikely]] {
       popRunning(waiter_->waiter());
+    }
     if (s->isPending() && waiter_->waiter()->isAwaitedBy(s)) {
       s->markHandled();
       waiter_->drop();
@@ -125,10 +126,10 @@ class CoroPromiseBase {
     // The state's first reference goes to the Promise get_return_object() makes; the frame
     // holds a settler reference until it ends.
     state_->addSettler();
-    state_->created_at_ = made;
     // The body runs eagerly from here on: it is the running code until it first suspends.
-    if (asyncStackTracesOn()) [[unlikely]]
-      pushRunning(state_);
+    if (asyncStackTracesOn()) [[unlikely]] {
+      pushRunning(state_, made);
+    }
   }
   ~CoroPromiseBase() { state_->releaseSettler(); }
 
@@ -137,8 +138,9 @@ class CoroPromiseBase {
   EagerStart initial_suspend() const noexcept { return {}; }
   // The frame frees itself when the body ends; the result lives in the state.
   std::suspend_never final_suspend() const noexcept {
-    if (asyncStackTracesOn()) [[unlikely]]
+    if (asyncStackTracesOn()) [[unlikely]] {
       popRunning(state_);
+    }
     return {};
   }
 
@@ -175,7 +177,7 @@ template <class T>
 class CoroPromise : public CoroPromiseBase<T> {
  public:
   // GCC evaluates the default argument of this implicit call for the coroutine: `made` names
-  // it (and points at its closing brace).
+  // it (and points at its closing brace), for async stack traces.
   explicit CoroPromise(std::source_location made = std::source_location::current())
       : CoroPromiseBase<T>(made) {}
   Promise<T> get_return_object() {

@@ -434,7 +434,12 @@ class ThenState final : public State<U> {
   ThenState(OnF&& f, OnR&& r) : handlers_(Handlers{std::move(f), std::move(r)}) {
     this->setAux(true);
   }
-  ~ThenState() override { destroyHandlers(); }
+  ~ThenState() override {
+    destroyHandlers();
+    if (g_then_sites_kept) [[unlikely]] {
+      forgetThenSite(this);
+    }
+  }
 
   void react(StateBase* source) override {
     auto* s = static_cast<Source*>(source);
@@ -456,15 +461,13 @@ class ThenState final : public State<U> {
     this->releaseSettler();
   }
 
-  // Async stack traces: the then/catch_/finally call that made this promise.
-  void setAsyncSite(std::source_location site, RawAsyncFrame::Kind kind) noexcept {
-    site_ = site;
-    kind_ = kind;
-  }
+  // Async stack traces: the then/catch_/finally call that made this promise (kept only while
+  // the switch is on; without it the frame says then or catch_, with no site).
   bool describeAsyncFrame(RawAsyncFrame& f) const noexcept override {
-    f.kind = kind_;
-    f.has_site = site_.line() != 0;
-    f.site = site_;
+    if (!findThenSite(this, f)) {
+      f.kind = std::is_same_v<OnF, NoHandler> ? RawAsyncFrame::kCatch : RawAsyncFrame::kThen;
+      f.has_site = false;
+    }
     return true;
   }
 
@@ -609,9 +612,6 @@ class ThenState final : public State<U> {
     [[no_unique_address]] OnR r;
   };
   [[no_unique_address]] HandlerSlot<Handlers> handlers_;
-  // Async stack traces (stored whether or not the switch is on: cheaper than testing it).
-  std::source_location site_;
-  RawAsyncFrame::Kind kind_ = RawAsyncFrame::kThen;
 };
 
 template <class T>
