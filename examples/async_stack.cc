@@ -9,8 +9,8 @@
 // print the same lines:
 //
 //   Error: config missing: app.json
-//       at readConfig (examples/async_stack.cc:41)
-//       at async loadSettings (examples/async_stack.cc:46)
+//       at readConfig (examples/async_stack.cc:48)
+//       at async loadSettings (examples/async_stack.cc:52)
 //       ...
 //
 // The Node program it ports (examples/async_stack.js):

@@ -65,8 +65,9 @@ TEST(AsyncStackTraceReport, ThrowModeLeavesRunWithTheErrorWhoseStackIsKept) {
     stack = vow::stackOf(vow::Error::current());
   }
   vow::setAsyncStackTraces(false);
-  EXPECT_THAT(stack, MatchesRegex("Error: boom\n    at inner \\(.*\\)\n    at async middle \\(.*\\)\n"
-                                  "    at async outer \\(.*\\)"));
+  EXPECT_THAT(stack,
+              MatchesRegex("Error: boom\n    at inner \\(.*\\)\n    at async middle \\(.*\\)\n"
+                           "    at async outer \\(.*\\)"));
 }
 
 }  // namespace

@@ -22,7 +22,7 @@ bool envEnabled() {
   return v != nullptr && v[0] != '\0' && std::string_view(v) != "0";
 }
 
-int g_limit = 10;
+std::atomic<int> g_limit{10};
 
 // The captured chains, by exception object. Each entry keeps its exception alive (so its
 // address cannot be reused by another exception while the entry exists); the oldest entries
@@ -59,8 +59,18 @@ struct Running {
   StateBase* state;
   std::source_location made;  // a coroutine's creation, or nothing
 };
+// Bumped by every setAsyncStackTraces: a thread's running stack from before may have pushes
+// without pops (or the reverse), and is dropped the next time that thread looks at it.
+std::atomic<std::uint64_t> g_generation{0};
+
 std::vector<Running>& running() {
   thread_local std::vector<Running> stack;
+  thread_local std::uint64_t generation = 0;
+  const std::uint64_t now = g_generation.load(std::memory_order_relaxed);
+  if (generation != now) {
+    stack.clear();
+    generation = now;
+  }
   return stack;
 }
 
@@ -87,7 +97,7 @@ Reaction* firstAwaiter(const StateBase* s) {
 // `top`: only when the innermost running code is this state (or null: whatever runs now).
 std::vector<RawAsyncFrame> collect(StateBase* top) {
   std::vector<RawAsyncFrame> frames;
-  const std::size_t limit = static_cast<std::size_t>(g_limit);
+  const std::size_t limit = static_cast<std::size_t>(g_limit.load(std::memory_order_relaxed));
   StateBase* from = top;
   auto& run = running();
   if (!run.empty() && (top == nullptr || run.back().state == top)) {
@@ -226,7 +236,7 @@ AsyncStack renderAll(const std::vector<RawAsyncFrame>& raw) {
 
 }  // namespace
 
-bool g_async_stack_traces = envEnabled();
+std::atomic<bool> g_async_stack_traces{envEnabled()};
 
 void captureAsyncStack(StateBase* rejected, const Error& error) {
   if (!error) return;
@@ -254,10 +264,10 @@ void popRunning(StateBase* s) noexcept {
   if (!run.empty() && run.back().state == s) run.pop_back();
 }
 
-bool g_then_sites_kept = false;
+std::atomic<bool> g_then_sites_kept{false};
 
 void keepThenSite(const StateBase* then, std::source_location site, RawAsyncFrame::Kind kind) {
-  g_then_sites_kept = true;
+  g_then_sites_kept.store(true, std::memory_order_relaxed);
   thenSites()[then] = ThenSite{site, kind};
 }
 
@@ -276,14 +286,17 @@ bool findThenSite(const StateBase* then, RawAsyncFrame& f) noexcept {
 }  // namespace internal
 
 void setAsyncStackTraces(bool on) {
-  internal::g_async_stack_traces = on;
-  // Code that ran while the switch changed may have pushed without popping (or the reverse).
-  internal::running().clear();
+  internal::g_async_stack_traces.store(on, std::memory_order_relaxed);
+  // Code that ran while the switch changed may have pushed without popping (or the reverse):
+  // every thread's running stack is dropped.
+  internal::g_generation.fetch_add(1, std::memory_order_relaxed);
 }
 
-bool asyncStackTraces() noexcept { return internal::g_async_stack_traces; }
+bool asyncStackTraces() noexcept { return internal::asyncStackTracesOn(); }
 
-void setAsyncStackTraceLimit(int frames) { internal::g_limit = frames < 0 ? 0 : frames; }
+void setAsyncStackTraceLimit(int frames) {
+  internal::g_limit.store(frames < 0 ? 0 : frames, std::memory_order_relaxed);
+}
 
 std::string AsyncStackFrame::toString() const {
   std::string s = async ? "at async " : "at ";

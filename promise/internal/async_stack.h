@@ -3,6 +3,7 @@
 // call. Users never include this.
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <source_location>
 
@@ -15,9 +16,12 @@ namespace vow::internal {
 class StateBase;
 
 // The switch. Off by default; VOW_ASYNC_STACK_TRACES=1 turns it on at startup. The hot paths
-// test it once (a load and a branch predicted not taken) and do nothing else while it is off.
-extern bool g_async_stack_traces;
-inline bool asyncStackTracesOn() noexcept { return g_async_stack_traces; }
+// test it once (a relaxed load, a plain load on x86-64, and a branch predicted not taken) and do
+// nothing else while it is off.
+extern std::atomic<bool> g_async_stack_traces;
+inline bool asyncStackTracesOn() noexcept {
+  return g_async_stack_traces.load(std::memory_order_relaxed);
+}
 
 // One frame as recorded: pointers to static data only, so recording costs no allocation per
 // frame beyond the vector that holds them. Turned into text only when someone asks.
@@ -55,7 +59,8 @@ void popRunning(StateBase* s) noexcept;
 // The then/catch_/finally call sites, kept beside the states (a then's state does not grow for
 // them) while the switch is on. g_then_sites_kept: some were kept, so a then's destructor must
 // forget its own.
-extern bool g_then_sites_kept;
+extern std::atomic<bool> g_then_sites_kept;
+inline bool thenSitesKept() noexcept { return g_then_sites_kept.load(std::memory_order_relaxed); }
 void keepThenSite(const StateBase* then, std::source_location site, RawAsyncFrame::Kind kind);
 void forgetThenSite(const StateBase* then) noexcept;
 // Fills f.kind, f.site and f.has_site if a site was kept for `then`.

@@ -436,7 +436,7 @@ class ThenState final : public State<U> {
   }
   ~ThenState() override {
     destroyHandlers();
-    if (g_then_sites_kept) [[unlikely]] {
+    if (thenSitesKept()) [[unlikely]] {
       forgetThenSite(this);
     }
   }
