@@ -10,6 +10,7 @@
 #include "vow/loop/perf_hooks.h"          // IWYU pragma: export
 #include "vow/loop/trace.h"               // IWYU pragma: export
 #include "vow/promise/async_generator.h"  // IWYU pragma: export
+#include "vow/promise/async_stack.h"      // IWYU pragma: export
 #include "vow/promise/combinators.h"      // IWYU pragma: export
 #include "vow/promise/for_await.h"        // IWYU pragma: export
 #include "vow/promise/promise.h"          // IWYU pragma: export

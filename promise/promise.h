@@ -13,6 +13,7 @@
 #include <concepts>
 #include <coroutine>
 #include <cstddef>
+#include <source_location>
 #include <type_traits>
 #include <utility>
 
@@ -138,18 +139,20 @@ class AnyPromise {
   // the handlers settle (two different types are widened as by Promise<T>::catch_); a
   // rejection without onRejected passes through.
   template <class F>
-  auto then(F&& on_fulfilled) const;
+  auto then(F&& on_fulfilled, std::source_location site = std::source_location::current()) const;
   template <class F, class R>
-  auto then(F&& on_fulfilled, R&& on_rejected) const;
+  auto then(F&& on_fulfilled, R&& on_rejected,
+            std::source_location site = std::source_location::current()) const;
   // JS: p.catch(onRejected). The fulfilled path carries nothing, so a handler returning void
   // gives a Promise<void>, one returning U a Promise<std::optional<U>> (std::nullopt when p
   // fulfilled).
   template <class R>
-  auto catch_(R&& on_rejected) const;
+  auto catch_(R&& on_rejected, std::source_location site = std::source_location::current()) const;
   // JS: p.finally(f): a Promise<void> that settles as p did (a fulfilled value is dropped)
   // after f ran and what it returned settled, with JS's ticks.
   template <class F>
-  Promise<void> finally(F&& on_finally) const;
+  Promise<void> finally(F&& on_finally,
+                        std::source_location site = std::source_location::current()) const;
 
  private:
   internal::StateRef ref_;
@@ -231,17 +234,23 @@ class Promise {
   // a move-only T) or nothing, and returns a value, void, a Promise<U> (adopted), an
   // absl::StatusOr<U> or an absl::Status (an error status rejects). Throwing rejects the
   // returned promise. A rejection passes through to it.
+  //
+  // `site` (every then/catch_/finally takes one, defaulted) is the call's source location, for
+  // async stack traces (vow/promise/async_stack.h); leave it out.
   template <class F>
-  auto then(F&& on_fulfilled) const {
-    return thenImpl(std::forward<F>(on_fulfilled), internal::NoHandler{});
+  auto then(F&& on_fulfilled, std::source_location site = std::source_location::current()) const {
+    return thenImpl(std::forward<F>(on_fulfilled), internal::NoHandler{}, site,
+                    internal::RawAsyncFrame::kThen);
   }
 
   // JS: p.then(onFulfilled, onRejected). When the two handlers settle different types, the
   // derived promise's type is both widened to one, by the rule above catch_ (with onFulfilled's
   // type in the place of the chain's T).
   template <class F, class R>
-  auto then(F&& on_fulfilled, R&& on_rejected) const {
-    return thenImpl(std::forward<F>(on_fulfilled), std::forward<R>(on_rejected));
+  auto then(F&& on_fulfilled, R&& on_rejected,
+            std::source_location site = std::source_location::current()) const {
+    return thenImpl(std::forward<F>(on_fulfilled), std::forward<R>(on_rejected), site,
+                    internal::RawAsyncFrame::kThen);
   }
 
   // JS: p.catch(onRejected). A handler taking `const vow::Error&` (or nothing) handles every
@@ -270,15 +279,17 @@ class Promise {
   //      Promise<int> is a Promise<std::variant<int, vow::Error>>.
   // Widening costs no microtask: the ticks are JS's whatever the types.
   template <class R>
-  auto catch_(R&& on_rejected) const {
-    return thenImpl(internal::NoHandler{}, std::forward<R>(on_rejected));
+  auto catch_(R&& on_rejected, std::source_location site = std::source_location::current()) const {
+    return thenImpl(internal::NoHandler{}, std::forward<R>(on_rejected), site,
+                    internal::RawAsyncFrame::kCatch);
   }
 
   // JS: p.finally(f). `f` takes nothing; the outcome passes through unchanged unless `f`
   // throws or returns a rejected promise (or an error status). A promise it returns is waited
   // for. Costs the same microtasks as in JS.
   template <class F>
-  Promise<T> finally(F&& on_finally) const;
+  Promise<T> finally(F&& on_finally,
+                     std::source_location site = std::source_location::current()) const;
 
  private:
   template <class>
@@ -291,7 +302,8 @@ class Promise {
   explicit Promise(internal::State<T>* s) noexcept : state_(s) {}  // adopts one reference
 
   template <class F, class R>
-  auto thenImpl(F&& on_fulfilled, R&& on_rejected) const;
+  auto thenImpl(F&& on_fulfilled, R&& on_rejected, std::source_location site,
+                internal::RawAsyncFrame::Kind kind) const;
 
   internal::State<T>* state_;
 };
@@ -303,8 +315,10 @@ namespace internal {
 
 // then(onFulfilled, onRejected) on `source`, a State<T> (or, with T = AnyValue, a state of any
 // value type, whose value the handlers never see). NoHandler stands for a missing handler.
+// `site` and `kind`: the user's call, for async stack traces.
 template <class T, class F, class R>
-auto makeThen(StateBase* source, F&& on_fulfilled, R&& on_rejected) {
+auto makeThen(StateBase* source, F&& on_fulfilled, R&& on_rejected, std::source_location site,
+              RawAsyncFrame::Kind kind) {
   using OnF = std::decay_t<F>;
   using OnR = std::decay_t<R>;
   constexpr bool kHasF = !std::is_same_v<OnF, NoHandler>;
@@ -348,6 +362,9 @@ auto makeThen(StateBase* source, F&& on_fulfilled, R&& on_rejected) {
   auto* d = new ThenState<T, U, OnF, OnR>(OnF(std::forward<F>(on_fulfilled)),
                                           OnR(std::forward<R>(on_rejected)));
   d->addSettler();  // the reference held by this promise's reaction list
+  if (asyncStackTracesOn()) [[unlikely]] {
+    keepThenSite(d, site, kind);
+  }
   d->setAwaitedSource(source);
   source->addReaction(d);
   return adoptState<U>(d);
@@ -381,13 +398,16 @@ auto finallyResult(F& f) {
 
 template <class T>
 template <class F, class R>
-auto Promise<T>::thenImpl(F&& on_fulfilled, R&& on_rejected) const {
-  return internal::makeThen<T>(state_, std::forward<F>(on_fulfilled), std::forward<R>(on_rejected));
+auto Promise<T>::thenImpl(F&& on_fulfilled, R&& on_rejected, std::source_location site,
+                          internal::RawAsyncFrame::Kind kind) const {
+  return internal::makeThen<T>(state_, std::forward<F>(on_fulfilled), std::forward<R>(on_rejected),
+                               site, kind);
 }
 
 template <class T>
 template <class F>
-Promise<T> Promise<T>::finally(F&& on_finally) const {
+Promise<T> Promise<T>::finally(F&& on_finally, std::source_location site) const {
+  constexpr auto kFinally = internal::RawAsyncFrame::kFinally;
   static_assert(std::is_invocable_v<std::decay_t<F>&>, "finally(): the handler takes nothing.");
   // As the spec's thenFinally / catchFinally: call f, turn its result into a promise
   // (PromiseResolve), and chain the original outcome behind it.
@@ -395,59 +415,67 @@ Promise<T> Promise<T>::finally(F&& on_finally) const {
   using Fn = std::decay_t<F>;
   auto shared = std::forward<F>(on_finally);
   if constexpr (std::is_void_v<T>) {
-    return then(
+    return thenImpl(
         [shared, as_promise]() mutable { return as_promise(shared).then([] {}); },
         [shared, as_promise](const Error& reason) mutable {
           return as_promise(shared).then([reason] { return internal::Rejected<void>{reason}; });
-        });
+        },
+        site, kFinally);
   } else if constexpr (internal::kCopyable<T>) {
-    return then(
+    return thenImpl(
         [shared, as_promise](const T& value) mutable {
           return as_promise(shared).then([value]() -> T { return value; });
         },
         [shared, as_promise](const Error& reason) mutable {
           return as_promise(shared).then([reason] { return internal::Rejected<T>{reason}; });
-        });
+        },
+        site, kFinally);
   } else {
-    return then(
+    return thenImpl(
         [shared, as_promise](T&& value) mutable {
           return as_promise(shared).then(
               [v = std::move(value)]() mutable -> T { return std::move(v); });
         },
         [shared, as_promise](const Error& reason) mutable {
           return as_promise(shared).then([reason] { return internal::Rejected<T>{reason}; });
-        });
+        },
+        site, kFinally);
   }
   (void)sizeof(Fn);
 }
 
 template <class F>
-auto AnyPromise::then(F&& on_fulfilled) const {
+auto AnyPromise::then(F&& on_fulfilled, std::source_location site) const {
   return internal::makeThen<internal::AnyValue>(ref_.get(), std::forward<F>(on_fulfilled),
-                                                internal::NoHandler{});
+                                                internal::NoHandler{}, site,
+                                                internal::RawAsyncFrame::kThen);
 }
 
 template <class F, class R>
-auto AnyPromise::then(F&& on_fulfilled, R&& on_rejected) const {
+auto AnyPromise::then(F&& on_fulfilled, R&& on_rejected, std::source_location site) const {
   return internal::makeThen<internal::AnyValue>(ref_.get(), std::forward<F>(on_fulfilled),
-                                                std::forward<R>(on_rejected));
+                                                std::forward<R>(on_rejected), site,
+                                                internal::RawAsyncFrame::kThen);
 }
 
 template <class R>
-auto AnyPromise::catch_(R&& on_rejected) const {
+auto AnyPromise::catch_(R&& on_rejected, std::source_location site) const {
   return internal::makeThen<internal::AnyValue>(ref_.get(), internal::NoHandler{},
-                                                std::forward<R>(on_rejected));
+                                                std::forward<R>(on_rejected), site,
+                                                internal::RawAsyncFrame::kCatch);
 }
 
 template <class F>
-Promise<void> AnyPromise::finally(F&& on_finally) const {
+Promise<void> AnyPromise::finally(F&& on_finally, std::source_location site) const {
   static_assert(std::is_invocable_v<std::decay_t<F>&>, "finally(): the handler takes nothing.");
   auto shared = std::forward<F>(on_finally);
-  return then([shared]() mutable { return internal::finallyResult(shared).then([] {}); },
-              [shared](const Error& reason) mutable {
-                return internal::finallyResult(shared).then(
-                    [reason] { return internal::Rejected<void>{reason}; });
-              });
+  return internal::makeThen<internal::AnyValue>(
+      ref_.get(), [shared]() mutable { return internal::finallyResult(shared).then([] {}); },
+      [shared](const Error& reason) mutable {
+        return internal::finallyResult(shared).then(
+            [reason] { return internal::Rejected<void>{reason}; });
+      },
+      site, internal::RawAsyncFrame::kFinally);
 }
 
 }  // namespace vow

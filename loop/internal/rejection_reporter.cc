@@ -7,6 +7,7 @@
 #include "absl/cleanup/cleanup.h"
 #include "vow/loop/loop.h"
 #include "vow/loop/process.h"
+#include "vow/promise/async_stack.h"
 
 namespace vow::internal {
 
@@ -33,8 +34,11 @@ void RejectionReporter::scheduleCallback(absl::AnyInvocable<void()> f) {
 }
 
 void RejectionReporter::emitUnhandledWarning(std::uint64_t uid, const Error& reason) {
-  // Node's emitUnhandledRejectionWarning: the reason, then the explanation.
-  std::string text = reason ? reason.name() + ": " + reason.message() : "undefined";
+  // Node's emitUnhandledRejectionWarning: the reason (Node: `reason.stack`; with async stack
+  // traces on, the chain under the message), then the explanation.
+  std::string text = !reason              ? std::string("undefined")
+                     : asyncStackTraces() ? stackOf(reason)
+                                          : reason.name() + ": " + reason.message();
   process_.emitWarning(text, "UnhandledPromiseRejectionWarning");
   process_.emitWarning(std::string("Unhandled promise rejection. ") + kUnhandledRejectionMessage +
                            " (rejection id: " + std::to_string(uid) + ")",

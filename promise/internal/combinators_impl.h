@@ -29,6 +29,21 @@ bool withValue(State<T>* s, Sink&& sink) {
   return true;
 }
 
+// Async stack traces: how a combinator's input shows in a chain (V8: `at async Promise.all
+// (index 1)`; race shows nothing and is passed through).
+template <Combinator K>
+bool describeCombinatorInput(RawAsyncFrame& f, std::size_t index) noexcept {
+  if constexpr (K == Combinator::kRace) {
+    return false;
+  } else {
+    f.kind = K == Combinator::kAll   ? RawAsyncFrame::kAll
+             : K == Combinator::kAny ? RawAsyncFrame::kAny
+                                     : RawAsyncFrame::kAllSettled;
+    f.index = static_cast<std::uint32_t>(index);
+    return true;
+  }
+}
+
 // What a collecting combinator stores per input.
 template <Combinator K, class T>
 using Collected = std::conditional_t<K == Combinator::kAll, Element<T>, Settled<T>>;
@@ -172,6 +187,9 @@ class RangeCombinator final
     StateBase* waiter() noexcept override { return parent_; }
     // all, race and any can settle from any outstanding input; allSettled needs every one.
     bool waitsOnAll() const noexcept override { return K != Combinator::kAllSettled; }
+    bool describeAsyncFrame(RawAsyncFrame& f) const noexcept override {
+      return describeCombinatorInput<K>(f, static_cast<std::size_t>(this - parent_->nodes_.get()));
+    }
     void drop() override {
       RangeCombinator* p = parent_;
       p->nodeDone();
@@ -290,6 +308,9 @@ class TupleCombinator<K, std::index_sequence<Is...>, Ts...> final
     StateBase* waiter() noexcept override { return parent_; }
     // all, race and any can settle from any outstanding input; allSettled needs every one.
     bool waitsOnAll() const noexcept override { return K != Combinator::kAllSettled; }
+    bool describeAsyncFrame(RawAsyncFrame& f) const noexcept override {
+      return describeCombinatorInput<K>(f, I);
+    }
     void drop() override { parent_->inputDone(); }
 
     TupleCombinator* parent_ = nullptr;

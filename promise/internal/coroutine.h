@@ -4,9 +4,11 @@
 
 #include <concepts>
 #include <coroutine>
+#include <source_location>
 #include <type_traits>
 #include <utility>
 
+#include "vow/promise/internal/async_stack.h"
 #include "vow/promise/internal/stack.h"
 #include "vow/promise/promise.h"
 
@@ -44,6 +46,9 @@ class CoroState final : public State<T> {
  public:
   void react(StateBase*) override {
     this->setAwaitedSource(nullptr);
+    if (asyncStackTracesOn()) [[unlikely]] {  // popped when it suspends or ends
+      pushRunning(this);
+    }
     frame_.resume();
   }
   void drop() override {
@@ -51,8 +56,19 @@ class CoroState final : public State<T> {
     DropGuard guard;
     frame_.destroy();
   }
+  bool describeAsyncFrame(RawAsyncFrame& f) const noexcept override {
+    f.kind = RawAsyncFrame::kCoroutine;
+    f.function = suspended_at_;  // its function_name() names the coroutine too
+    f.has_site = suspended_at_.line() != 0;
+    f.site = suspended_at_;
+    return true;
+  }
 
   std::coroutine_handle<> frame_;
+  // Async stack traces: the co_await the coroutine waits at (or last passed). Stored whether or
+  // not the switch is on: a store of a constant, cheaper than testing it (and the state's
+  // allocation stays in the same glibc malloc size class).
+  std::source_location suspended_at_;
 };
 
 // What `co_await p` gives once p settled: its value (moved out when only the awaiter and the
@@ -85,6 +101,9 @@ class PromiseAwaiter {
     // Awaiting a promise that waits on this coroutine's own result can never resume (JS leaves
     // the cycle to its GC): the frame is released as for a promise nobody can settle.
     // Either way this coroutine may be destroyed at once: touch nothing of `this` afterwards.
+    if (asyncStackTracesOn()) [[unlikely]] {
+      popRunning(waiter_->waiter());
+    }
     if (s->isPending() && waiter_->waiter()->isAwaitedBy(s)) {
       s->markHandled();
       waiter_->drop();
@@ -103,10 +122,14 @@ class PromiseAwaiter {
 template <class T>
 class CoroPromiseBase {
  public:
-  CoroPromiseBase() : state_(new CoroState<T>()) {
+  explicit CoroPromiseBase(std::source_location made) : state_(new CoroState<T>()) {
     // The state's first reference goes to the Promise get_return_object() makes; the frame
     // holds a settler reference until it ends.
     state_->addSettler();
+    // The body runs eagerly from here on: it is the running code until it first suspends.
+    if (asyncStackTracesOn()) [[unlikely]] {
+      pushRunning(state_, made);
+    }
   }
   ~CoroPromiseBase() { state_->releaseSettler(); }
 
@@ -114,17 +137,27 @@ class CoroPromiseBase {
   // fresh stack segment when this stack runs low, so deep recursion cannot overflow).
   EagerStart initial_suspend() const noexcept { return {}; }
   // The frame frees itself when the body ends; the result lives in the state.
-  std::suspend_never final_suspend() const noexcept { return {}; }
+  std::suspend_never final_suspend() const noexcept {
+    if (asyncStackTracesOn()) [[unlikely]] {
+      popRunning(state_);
+    }
+    return {};
+  }
 
   void unhandled_exception() noexcept { state_->rejectIfUnlocked(Error::current()); }
 
+  // `where`: the co_await expression (GCC 12 reports its file and line for this implicit call).
   template <class U>
-  PromiseAwaiter<U> await_transform(Promise<U> awaited) noexcept {
+  PromiseAwaiter<U> await_transform(
+      Promise<U> awaited, std::source_location where = std::source_location::current()) noexcept {
+    state_->suspended_at_ = where;
     return PromiseAwaiter<U>(std::move(awaited), state_);
   }
   template <class A>
   requires IsDirectAwaitable<A>
-  auto await_transform(A&& awaitable) {
+  auto await_transform(A&& awaitable,
+                       std::source_location where = std::source_location::current()) {
+    state_->suspended_at_ = where;
     return std::forward<A>(awaitable).awaiter(
         [this]<class U>(Promise<U> p) { return PromiseAwaiter<U>(std::move(p), state_); });
   }
@@ -143,6 +176,10 @@ class CoroPromiseBase {
 template <class T>
 class CoroPromise : public CoroPromiseBase<T> {
  public:
+  // GCC evaluates the default argument of this implicit call for the coroutine: `made` names
+  // it (and points at its closing brace), for async stack traces.
+  explicit CoroPromise(std::source_location made = std::source_location::current())
+      : CoroPromiseBase<T>(made) {}
   Promise<T> get_return_object() {
     this->state_->frame_ = std::coroutine_handle<CoroPromise>::from_promise(*this);
     return Promise<T>(this->state_);
@@ -177,6 +214,8 @@ class CoroPromise : public CoroPromiseBase<T> {
 template <>
 class CoroPromise<void> : public CoroPromiseBase<void> {
  public:
+  explicit CoroPromise(std::source_location made = std::source_location::current())
+      : CoroPromiseBase<void>(made) {}
   Promise<void> get_return_object() {
     this->state_->frame_ = std::coroutine_handle<CoroPromise>::from_promise(*this);
     return Promise<void>(this->state_);

@@ -8,6 +8,7 @@
 #include <cstddef>
 #include <memory>
 #include <optional>
+#include <source_location>
 #include <span>
 #include <string_view>
 #include <type_traits>
@@ -17,6 +18,7 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "vow/promise/error.h"
+#include "vow/promise/internal/async_stack.h"
 #include "vow/promise/internal/job_queue.h"
 #include "vow/promise/internal/state.h"
 
@@ -432,12 +434,19 @@ class ThenState final : public State<U> {
   ThenState(OnF&& f, OnR&& r) : handlers_(Handlers{std::move(f), std::move(r)}) {
     this->setAux(true);
   }
-  ~ThenState() override { destroyHandlers(); }
+  ~ThenState() override {
+    destroyHandlers();
+    if (thenSitesKept()) [[unlikely]] {
+      forgetThenSite(this);
+    }
+  }
 
   void react(StateBase* source) override {
     auto* s = static_cast<Source*>(source);
     this->setAwaitedSource(nullptr);  // the source may be freed once this job ends
-    if (s->status() == StateBase::kFulfilled) {
+    if (asyncStackTracesOn()) [[unlikely]] {
+      reactTraced(s);
+    } else if (s->status() == StateBase::kFulfilled) {
       onFulfilled(s);
     } else {
       onRejected(s->reason());
@@ -450,6 +459,16 @@ class ThenState final : public State<U> {
     this->setAwaitedSource(nullptr);
     destroyHandlers();
     this->releaseSettler();
+  }
+
+  // Async stack traces: the then/catch_/finally call that made this promise (kept only while
+  // the switch is on; without it the frame says then or catch_, with no site).
+  bool describeAsyncFrame(RawAsyncFrame& f) const noexcept override {
+    if (!findThenSite(this, f)) {
+      f.kind = std::is_same_v<OnF, NoHandler> ? RawAsyncFrame::kCatch : RawAsyncFrame::kThen;
+      f.has_site = false;
+    }
+    return true;
   }
 
   // A handler returned a Promise<V> with V other than U: adopt it as resolveWithState does (the
@@ -504,6 +523,17 @@ class ThenState final : public State<U> {
   }
 
  private:
+  // react() while the switch is on: the handler is the running code while it runs.
+  void reactTraced(Source* s) {
+    pushRunning(this);
+    if (s->status() == StateBase::kFulfilled) {
+      onFulfilled(s);
+    } else {
+      onRejected(s->reason());
+    }
+    popRunning(this);
+  }
+
   void fulfillNothing() {
     if constexpr (std::is_void_v<U>) {
       this->fulfillNow();

@@ -277,6 +277,10 @@ void StateBase::addReaction(Reaction* r) {
 
 void StateBase::rejectNow(Error error) {
   checkThread();
+  // Before the reactions leave the list: they are the awaiters the chain is made of.
+  if (asyncStackTracesOn()) [[unlikely]] {
+    captureAsyncStack(this, error);
+  }
   storeError(std::move(error));
   status_ = kRejected;
   if (!handled_) {

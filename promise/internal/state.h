@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "vow/promise/error.h"
+#include "vow/promise/internal/async_stack.h"
 #include "vow/promise/internal/job_queue.h"
 
 namespace vow::internal {
@@ -35,6 +36,10 @@ class Reaction {
   // settler reference on it, so it is stuck only when all of them are.
   virtual StateBase* waiter() noexcept { return nullptr; }
   virtual bool waitsOnAll() const noexcept { return false; }
+  // Async stack traces (vow/promise/async_stack.h): the frame this waiter shows in a chain
+  // (a coroutine, a then site, a combinator input); false for one that shows none (an adoption,
+  // a race) and is passed through silently.
+  virtual bool describeAsyncFrame(RawAsyncFrame&) const noexcept { return false; }
 
   Reaction* next_reaction_ = nullptr;
 
@@ -146,6 +151,9 @@ class StateBase : public Reaction {
     taken_ = 1;
     return !was_taken;
   }
+
+  // What waits on this pending state, newest first (async stack traces walk it).
+  Reaction* newestReaction() const noexcept { return reactions_; }
 
   // JS's [[PromiseIsHandled]] = true, telling the tracker if it was reported unhandled.
   void markHandled();
