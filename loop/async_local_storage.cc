@@ -27,6 +27,9 @@ class Frame final : public ContextFrame {
     }
     return nullptr;
   }
+  static std::shared_ptr<void> find(const ContextFrame* f, std::uint64_t id) {
+    return f != nullptr ? of(f)->find(id) : nullptr;
+  }
 
   // A frame like `parent` (may be null) but with `store` for `id` (null: no entry). Returns an
   // owning reference; null when nothing is left (the empty context).
@@ -72,9 +75,24 @@ void AsyncLocalStorageBase::enter(std::shared_ptr<void> store) {
   setContext(frame.get());
 }
 
-AsyncLocalStorageBase::RunScope::RunScope(AsyncLocalStorageBase& self,
-                                          std::shared_ptr<void> store)
-    : self_(self), saved_(ContextRef::current()) {
+// Node v20 (lib/async_hooks.js):
+//   run(store, fn)  if (store === this.getStore()) return fn();   // nothing to do
+//                   resource[key] = store; try { fn() } finally { resource[key] = oldStore }
+//   exit(fn)        if (!this.enabled) return fn();
+//                   this.disable(); try { fn() } finally { this._enable() }
+// where `resource` is the current async resource. Seen from outside, both are "a context
+// without / with this storage's store" for fn; they differ in what survives an enterWith()
+// inside fn, which the destructor reproduces.
+AsyncLocalStorageBase::RunScope::RunScope(AsyncLocalStorageBase& self, std::shared_ptr<void> store,
+                                          Kind kind)
+    : self_(self), kind_(kind) {
+  if (kind == kRun) {
+    if (store == self.get()) return;
+  } else if (!self.enabled_) {
+    return;
+  }
+  active_ = true;
+  saved_ = ContextRef::current();
   enableContext();
   self.enabled_ = true;
   entered_ = Frame::with(t_context, self.id_, std::move(store));
@@ -82,17 +100,21 @@ AsyncLocalStorageBase::RunScope::RunScope(AsyncLocalStorageBase& self,
 }
 
 AsyncLocalStorageBase::RunScope::~RunScope() {
+  if (!active_) return;
   if (t_context == entered_.get()) {
     // Nothing changed the context inside: back to the frame from before, as it was.
     setContext(saved_.get());
     return;
   }
   // Something inside called enterWith() (of this or another storage) and it is still current.
-  // Node v20's run() puts back only its own storage's previous store, on the current resource:
-  // another storage's enterWith() outlives the run() (and this storage's is undone).
-  std::shared_ptr<void> previous =
-      saved_ ? Frame::of(saved_.get())->find(self_.id_) : std::shared_ptr<void>();
-  ContextRef frame = Frame::with(t_context, self_.id_, std::move(previous));
+  // run() puts back only its own storage's previous store: another storage's enterWith()
+  // outlives it, its own is undone. exit() puts back nothing: an enterWith() of this storage
+  // inside stays, else the store from before exit() is seen again.
+  std::shared_ptr<void> store = Frame::find(saved_.get(), self_.id_);
+  if (kind_ == kExit) {
+    if (std::shared_ptr<void> entered = Frame::find(t_context, self_.id_)) store = entered;
+  }
+  ContextRef frame = Frame::with(t_context, self_.id_, std::move(store));
   setContext(frame.get());
 }
 

@@ -57,17 +57,21 @@ class AsyncLocalStorageBase {
   // Makes current the current frame with this instance's store replaced by `store`.
   void enter(std::shared_ptr<void> store);
 
-  // run(): enters `store`; at the end puts back this instance's previous store only (Node v20
-  // restores one key: another storage's enterWith() inside fn outlives run()).
+  // run() and exit() as Node v20 writes them (see the .cc): enters `store` (exit: none) and at
+  // the end puts back this storage's previous store only, so another storage's enterWith()
+  // inside fn outlives run().
   class RunScope {
    public:
-    RunScope(AsyncLocalStorageBase& self, std::shared_ptr<void> store);
+    enum Kind { kRun, kExit };
+    RunScope(AsyncLocalStorageBase& self, std::shared_ptr<void> store, Kind kind);
     ~RunScope();
     RunScope(const RunScope&) = delete;
     RunScope& operator=(const RunScope&) = delete;
 
    private:
     AsyncLocalStorageBase& self_;
+    Kind kind_;
+    bool active_ = false;  // false: fn runs as a plain call (Node's early returns)
     ContextRef saved_;     // the frame current before run()
     ContextRef entered_;   // the frame run() made current
   };
@@ -96,7 +100,7 @@ class AsyncLocalStorage : public internal::AsyncLocalStorageBase {
   // starts (promises it attaches handlers to, timers, ticks, fs calls) keeps that context.
   template <class F, class... A>
   decltype(auto) run(std::shared_ptr<T> store, F&& fn, A&&... args) {
-    RunScope scope(*this, std::move(store));
+    RunScope scope(*this, std::move(store), RunScope::kRun);
     return std::invoke(std::forward<F>(fn), std::forward<A>(args)...);
   }
   template <class F, class... A>
@@ -105,10 +109,12 @@ class AsyncLocalStorage : public internal::AsyncLocalStorageBase {
                std::forward<A>(args)...);
   }
 
-  // Node: als.exit(fn, ...args): calls fn(args...) with no store for this storage.
+  // Node: als.exit(fn, ...args): calls fn(args...) with no store for this storage. (Node v20
+  // disables the storage meanwhile: an enterWith() inside is still there after exit().)
   template <class F, class... A>
   decltype(auto) exit(F&& fn, A&&... args) {
-    return run(std::shared_ptr<T>(), std::forward<F>(fn), std::forward<A>(args)...);
+    RunScope scope(*this, nullptr, RunScope::kExit);
+    return std::invoke(std::forward<F>(fn), std::forward<A>(args)...);
   }
 
   // Node: als.enterWith(store): the rest of the current synchronous execution (the callback,
@@ -120,8 +126,8 @@ class AsyncLocalStorage : public internal::AsyncLocalStorageBase {
   // returned callable runs it there, wherever it is called from.
   template <class F>
   static auto bind(F&& fn) {
-    return [ctx = internal::ContextRef::current(), fn = std::forward<F>(fn)](auto&&... args) mutable
-           -> decltype(auto) {
+    return [ctx = internal::ContextRef::current(),
+            fn = std::forward<F>(fn)](auto&&... args) mutable -> decltype(auto) {
       internal::ContextScope scope(ctx.get());
       return std::invoke(fn, std::forward<decltype(args)>(args)...);
     };

@@ -107,7 +107,8 @@ class ContextScope {
 // frame the callback is left as it is and runs in whatever the host restores (the empty
 // context, once contextAware()).
 inline void bindToCurrentContext(absl::AnyInvocable<void()>& callback) {
-  if (t_context == nullptr) [[likely]] return;
+  if (t_context == nullptr) [[likely]]
+    return;
   callback = [ctx = ContextRef::current(), f = std::move(callback)]() mutable {
     ContextScope scope(ctx.get());
     f();
