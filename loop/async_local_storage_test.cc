@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <memory>
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -39,13 +40,16 @@ TEST(AsyncLocalStorage, RunSetsTheStoreForTheCallOnly) {
   Log log;
   Recorder rec{als, log};
   rec("before");
-  int r = als.run("A", [&](int x) {
-    rec("inside");
-    als.run("B", [&] { rec("nested"); });
-    rec("after nested");
-    als.exit([&] { rec("exit"); });
-    return x + 1;
-  }, 41);
+  int r = als.run(
+      "A",
+      [&](int x) {
+        rec("inside");
+        als.run("B", [&] { rec("nested"); });
+        rec("after nested");
+        als.exit([&] { rec("exit"); });
+        return x + 1;
+      },
+      41);
   rec("after");
   EXPECT_EQ(r, 42);
   EXPECT_EQ(log, (Log{"before undefined", "inside A", "nested B", "after nested A",
@@ -165,11 +169,13 @@ TEST(AsyncLocalStorage, EnterWithInAnIntervalLastsIntoTheNextRepetitions) {
   als.run("A", [&] {
     auto n = std::make_shared<int>(0);
     auto iv = std::make_shared<vow::Timeout>();
-    *iv = vow::setInterval([&, n, iv] {
-      rec("interval" + std::to_string(*n));
-      if (*n == 0) als.enterWith("IV");
-      if (++*n == 3) vow::clearInterval(*iv);
-    }, 1);
+    *iv = vow::setInterval(
+        [&, n, iv] {
+          rec("interval" + std::to_string(*n));
+          if (*n == 0) als.enterWith("IV");
+          if (++*n == 3) vow::clearInterval(*iv);
+        },
+        1);
   });
   loop.run();
   EXPECT_EQ(log, (Log{"interval0 A", "interval1 IV", "interval2 IV"}));
@@ -221,8 +227,8 @@ TEST(AsyncLocalStorage, RunRestoresOnlyItsOwnStorage) {
     });
   });
   EXPECT_EQ(log, (Log{"in A B", "after run undefined B", "in2 A3 B", "after run2 undefined B",
-                      "disabled undefined B", "run after disable A4 B", "b.exit undefined undefined",
-                      "x in exit X undefined"}));
+                      "disabled undefined B", "run after disable A4 B",
+                      "b.exit undefined undefined", "x in exit X undefined"}));
 }
 
 TEST(AsyncLocalStorage, BindAndSnapshotKeepTheContextOfTheirCall) {
@@ -230,8 +236,12 @@ TEST(AsyncLocalStorage, BindAndSnapshotKeepTheContextOfTheirCall) {
   Log log;
   Recorder rec{als, log};
   auto snap = als.run("S", [] { return vow::AsyncLocalStorage<std::string>::snapshot(); });
-  auto bound = als.run(
-      "BB", [&] { return vow::AsyncLocalStorage<std::string>::bind([&](int x) { rec("bound"); return x; }); });
+  auto bound = als.run("BB", [&] {
+    return vow::AsyncLocalStorage<std::string>::bind([&](int x) {
+      rec("bound");
+      return x;
+    });
+  });
   snap([&] { rec("snap"); });
   EXPECT_EQ(bound(7), 7);
   rec("outside");
@@ -269,10 +279,10 @@ TEST(AsyncLocalStorage, UnhandledRejectionListenerSeesTheRejectingContext) {
   vow::AsyncLocalStorage<std::string> als;
   Log log;
   Recorder rec{als, log};
-  auto id = vow::process().on("unhandledRejection",
-                              [&](const vow::Error& e, const vow::AnyPromise&) {
-                                rec("unhandledRejection " + e.message());
-                              });
+  auto id =
+      vow::process().on("unhandledRejection", [&](const vow::Error& e, const vow::AnyPromise&) {
+        rec("unhandledRejection " + e.message());
+      });
   als.run("A", [&] { (void)vow::Promise<int>::reject(std::runtime_error("a")); });
   (void)vow::Promise<int>::reject(std::runtime_error("b"));
   als.run("C", [&] {
@@ -311,6 +321,30 @@ TEST(AsyncLocalStorage, StoreFollowsForAwait) {
   als.run("G", [&] { consume(als, log); });
   loop.run();
   EXPECT_EQ(log, (Log{"gen start G", "gen after await G", "loop body G", "gen after yield G"}));
+}
+
+vow::AsyncGenerator<int> twoYields(vow::AsyncLocalStorage<std::string>& als, Log& log) {
+  Recorder rec{als, log};
+  rec("body start");
+  co_yield 1;
+  rec("after yield 1");
+  co_yield 2;
+  rec("after yield 2");
+}
+
+TEST(AsyncLocalStorage, GeneratorBodyGoesOnInTheContextOfItsYield) {
+  // Queued next() calls: the body runs on inside the yield's tick, in the context it had.
+  vow::Loop loop;
+  vow::AsyncLocalStorage<std::string> als;
+  Log log;
+  Recorder rec{als, log};
+  auto it = als.run("G", [&] { return twoYields(als, log); });
+  als.run("N1", [&] { it.next().then([&](std::optional<int>) { rec("next1 then"); }); });
+  als.run("N2", [&] { it.next().then([&](std::optional<int>) { rec("next2 then"); }); });
+  als.run("N3", [&] { it.next().then([&](std::optional<int>) { rec("next3 then"); }); });
+  loop.run();
+  EXPECT_EQ(log, (Log{"body start N1", "after yield 1 N1", "next1 then N1", "after yield 2 N1",
+                      "next2 then N2", "next3 then N3"}));
 }
 
 TEST(AsyncLocalStorage, StoresArePerThread) {
