@@ -58,7 +58,8 @@ int main() {
         .then([] { throw std::runtime_error("thrown"); })
         .catch_([](const vow::Error& e) {
           log("caught " + e.message());
-          return als.run("D", [] { return vow::Promise<void>::reject(std::runtime_error("again")); });
+          return als.run("D",
+                         [] { return vow::Promise<void>::reject(std::runtime_error("again")); });
         })
         .catch_([](const vow::Error& e) { log("caught " + e.message()); });
   });

@@ -44,9 +44,8 @@ int main() {
   fs::mkdirSync(dir, {.recursive = true});
 
   vow::EventEmitter emitter;
-  als.run("ON", [&] {
-    emitter.on("data", [](const std::string& what) { log("listener " + what); });
-  });
+  als.run("ON",
+          [&] { emitter.on("data", [](const std::string& what) { log("listener " + what); }); });
 
   als.run("W", [&] {
     fs::writeFile(file, "hello", [&](Error err) {
