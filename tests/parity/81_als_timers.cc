@@ -27,7 +27,7 @@ void log(const std::string& label) {
 
 int main() {
   namespace timers_promises = vow::timers::promises;
-  vow::setTimeout([] { log("timeout made before enterWith"); }, 400);
+  vow::setTimeout([] { log("timeout made before enterWith"); }, 600);
   als.run("A", [] {
     vow::nextTick([] {
       log("tick");
@@ -48,7 +48,7 @@ int main() {
             log("timeout");
             als.enterWith("T2");
           },
-          120);
+          300);
       auto n = std::make_shared<int>(0);
       auto interval = std::make_shared<vow::Timeout>();
       *interval = vow::setInterval(
@@ -57,14 +57,14 @@ int main() {
             if (*n == 0) als.enterWith("IV");
             if (++*n == 3) vow::clearInterval(*interval);
           },
-          50);
-      als.run("B", [] { vow::setTimeout([] { log("timeout B"); }, 120); });
+          40);
+      als.run("B", [] { vow::setTimeout([] { log("timeout B"); }, 300); });
       timers_promises::setTimeout(300).then([] { log("promises setTimeout"); });
     });
     timers_promises::setImmediate().then([] { log("promises setImmediate"); });
   });
   als.enterWith("M");
-  vow::setTimeout([] { log("timeout made after enterWith"); }, 400);
+  vow::setTimeout([] { log("timeout made after enterWith"); }, 600);
   vow::nextTick([] { log("tick made after enterWith"); });
   log("main");
   vow::run();

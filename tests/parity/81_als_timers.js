@@ -8,7 +8,7 @@ const timersPromises = require('timers/promises');
 const als = new AsyncLocalStorage();
 const log = (label) => console.log(label + ' ' + als.getStore());
 
-setTimeout(() => log('timeout made before enterWith'), 400);
+setTimeout(() => log('timeout made before enterWith'), 600);
 als.run('A', () => {
   process.nextTick(() => {
     log('tick');
@@ -27,19 +27,19 @@ als.run('A', () => {
     setTimeout(() => {
       log('timeout');
       als.enterWith('T2');
-    }, 120);
+    }, 300);
     let n = 0;
     const interval = setInterval(() => {
       log('interval ' + n);
       if (n === 0) als.enterWith('IV');
       if (++n === 3) clearInterval(interval);
-    }, 50);
-    als.run('B', () => setTimeout(() => log('timeout B'), 120));
+    }, 40);
+    als.run('B', () => setTimeout(() => log('timeout B'), 300));
     timersPromises.setTimeout(300).then(() => log('promises setTimeout'));
   });
   timersPromises.setImmediate().then(() => log('promises setImmediate'));
 });
 als.enterWith('M');
-setTimeout(() => log('timeout made after enterWith'), 400);
+setTimeout(() => log('timeout made after enterWith'), 600);
 process.nextTick(() => log('tick made after enterWith'));
 log('main');
