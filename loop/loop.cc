@@ -113,6 +113,9 @@ bool Loop::run(RunMode mode) {
     setPromiseHost(saved_host);
   };
   t_current = this;
+  // Callbacks run in the contexts they captured; between them, the loop is in the empty one
+  // (Node's main program ends before the loop starts). The caller's comes back at the end.
+  internal::ContextScope context(nullptr);
 
   bool resumed = std::exchange(interrupted_, false);
   stage_ = Stage::kNone;  // a checkpoint() an embedder called outside run() may have thrown
@@ -279,6 +282,10 @@ void Loop::checkpoint() {
       while (!ticks_.empty()) {
         absl::AnyInvocable<void()> f = std::move(ticks_.front());
         ticks_.pop_front();
+        // Each tick is its own async resource in Node: one that captured no context runs in
+        // the empty one, whatever an enterWith() in the previous callback left current.
+        if (internal::contextAware()) [[unlikely]]
+          internal::setContext(nullptr);
         f();
       }
     } catch (...) {
@@ -299,6 +306,10 @@ void Loop::checkpoint() {
     }
   } while (again);
   unfinished_checkpoint_ = false;
+  // The callback this checkpoint follows has ended, and an enterWith() in it with it: the next
+  // callback starts in the empty context unless it captured one (AsyncLocalStorage).
+  if (internal::contextAware()) [[unlikely]]
+    internal::setContext(nullptr);
 }
 
 void Loop::runPending() {

@@ -35,6 +35,7 @@
 #include "vow/loop/internal/work_queue.h"
 #include "vow/loop/process.h"
 #include "vow/promise/host.h"
+#include "vow/promise/internal/context.h"
 #include "vow/promise/microtask.h"
 #include "vow/promise/promise.h"
 
@@ -139,7 +140,11 @@ class Loop final {
 
   // Queue: nextTick queue, drained at every checkpoint before the microtasks.
   // Node: process.nextTick(f).
-  void nextTick(absl::AnyInvocable<void()> f) { ticks_.push_back(std::move(f)); }
+  // The callback runs in the async context current now (AsyncLocalStorage), as Node's TickObject.
+  void nextTick(absl::AnyInvocable<void()> f) {
+    internal::bindToCurrentContext(f);
+    ticks_.push_back(std::move(f));
+  }
 
   // Thread-safe: runs `f` on this loop's thread in the poll phase (with a checkpoint after it).
   // A pending post keeps the loop alive; to keep it alive until a post that comes later, hold
@@ -157,9 +162,15 @@ class Loop final {
   }
 
   // Phase: pending callbacks (libuv's deferred I/O callbacks). For layers built on the loop.
-  void queuePending(absl::AnyInvocable<void()> f) { pending_.push_back(std::move(f)); }
+  void queuePending(absl::AnyInvocable<void()> f) {
+    internal::bindToCurrentContext(f);
+    pending_.push_back(std::move(f));
+  }
   // Phase: close callbacks (libuv's uv_close callbacks). Keeps the loop alive until it runs.
-  void queueClose(absl::AnyInvocable<void()> f) { closing_.push_back(std::move(f)); }
+  void queueClose(absl::AnyInvocable<void()> f) {
+    internal::bindToCurrentContext(f);
+    closing_.push_back(std::move(f));
+  }
 
   // Phase: poll. Calls `callback(events)` whenever `fd` is ready for `events` (level-triggered,
   // epoll). Node: the I/O callbacks of sockets, pipes and fs.watch.

@@ -7,8 +7,10 @@
 #pragma once
 
 #include <cstddef>
+#include <type_traits>
 #include <utility>
 
+#include "vow/promise/internal/context.h"
 #include "vow/promise/internal/job_queue.h"
 
 namespace vow {
@@ -18,8 +20,18 @@ namespace vow {
 // that runs it (out of vow::run() under a loop, as an uncaught exception ends a Node process).
 //
 //   vow::queueMicrotask([] { std::puts("later, but before any timer"); });
+// The job runs in the async context current now (vow/loop/async_local_storage.h), as Node's
+// queueMicrotask runs its callback in the AsyncResource it makes.
 template <class F>
 void queueMicrotask(F&& f) {
+  if (internal::currentContext() != nullptr) [[unlikely]] {
+    internal::JobQueue::current().pushCallable(
+        [ctx = internal::ContextRef::current(), f = std::decay_t<F>(std::forward<F>(f))]() mutable {
+          internal::ContextScope scope(ctx.get());
+          f();
+        });
+    return;
+  }
   internal::JobQueue::current().pushCallable(std::forward<F>(f));
 }
 

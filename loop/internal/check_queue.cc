@@ -6,10 +6,12 @@
 
 #include "vow/loop/internal/trace.h"
 #include "vow/loop/loop.h"
+#include "vow/promise/internal/context.h"
 
 namespace vow::internal {
 
 std::uint64_t CheckQueue::add(absl::AnyInvocable<void()>&& cb) {
+  bindToCurrentContext(cb);  // Node's Immediate: the async context of setImmediate()
   std::uint64_t id = next_id_++;
   queued_.push_back(Entry{id, HandleFlags{}, std::move(cb)});
   queued_.back().flags.setActive(handles_, true);

@@ -15,7 +15,7 @@ void RejectionReporter::promiseRejectedWithoutHandler(const AnyPromise& promise)
   // Node's unhandledRejection(promise, reason). The map holds no reference: a state can only
   // come back to promiseHandledAfterRejection after being reported here, which overwrites any
   // stale entry left at a reused address.
-  maybe_unhandled_[promise.state()] = Unhandled{++last_id_, false};
+  maybe_unhandled_[promise.state()] = Unhandled{++last_id_, false, false, ContextRef::current()};
   pending_.push_back(promise);
 }
 
@@ -100,6 +100,8 @@ bool RejectionReporter::process() {
     it->second.warned = true;
     std::uint64_t uid = it->second.uid;
     Error reason = promise.reason();
+    // Node's processPromiseRejections pushes the promise's async context around its report.
+    ContextScope scope(it->second.context.get());
     auto emit = [&] {
       try {
         return process_.emit("unhandledRejection", reason, promise);

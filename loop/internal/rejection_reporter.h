@@ -9,6 +9,7 @@
 #include "absl/container/flat_hash_map.h"
 #include "absl/functional/any_invocable.h"
 #include "vow/promise/host.h"
+#include "vow/promise/internal/context.h"
 #include "vow/promise/promise.h"
 
 namespace vow {
@@ -56,6 +57,10 @@ class RejectionReporter final : public PromiseHost {
     // pendingUnhandledRejections and not put it in maybeUnhandledPromises, so a handler added
     // now changes nothing (it is still reported).
     bool in_flight = false;
+    // The async context the listeners run in (AsyncLocalStorage): the one current when the
+    // promise was rejected. Node pushes the promise's own context, the one it was created in;
+    // the two are the same unless the promise is rejected through its resolvers elsewhere.
+    ContextRef context = {};
   };
   void emitUnhandledWarning(std::uint64_t uid, const Error& reason);
   [[noreturn]] void throwReason(const Error& reason);

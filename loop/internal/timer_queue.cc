@@ -10,6 +10,7 @@
 #include "absl/cleanup/cleanup.h"
 #include "vow/loop/internal/trace.h"
 #include "vow/loop/loop.h"
+#include "vow/promise/internal/context.h"
 
 namespace vow::internal {
 
@@ -160,11 +161,32 @@ void TimerQueue::unlink(TimerImpl* t) {
   t->release();
 }
 
+namespace {
+
+// A timer runs in the async context current when it was made (Node's Timeout is the async
+// resource). The same Timeout serves every repetition of an interval (and a refresh()), and
+// Node v20 keeps an AsyncLocalStorage's store on the resource itself: an enterWith() inside the
+// callback is still there at the next repetition. So an interval carries the context its
+// callback ended in into the next run. Once AsyncLocalStorage is in use, intervals are bound
+// even from the empty context, for that.
+void bindTimerToContext(absl::AnyInvocable<void()>& cb, bool repeat) {
+  if (currentContext() == nullptr && !(repeat && contextAware())) [[likely]]
+    return;
+  cb = [ctx = ContextRef::current(), f = std::move(cb)]() mutable {
+    ContextScope scope(ctx.get());
+    f();
+    ctx = ContextRef::current();
+  };
+}
+
+}  // namespace
+
 TimerImpl* TimerQueue::add(absl::AnyInvocable<void()>&& cb, double after, bool repeat) {
   auto* t = new TimerImpl(link_);
   t->idle_timeout = after;
   t->repeat = repeat ? after : 0;
   t->on_timeout = std::move(cb);
+  bindTimerToContext(t->on_timeout, repeat);
   t->flags.setActive(handles_, true);
   loop_.updateTime();  // Node reads the clock on every setTimeout call (getLibuvNow)
   insert(t, after, loop_.now());

@@ -2,6 +2,8 @@
 
 #include <utility>
 
+#include "vow/promise/internal/context.h"
+
 namespace vow::internal {
 
 WorkId WorkQueue::queue(absl::AnyInvocable<void()> work, absl::AnyInvocable<void()> after) {
@@ -14,6 +16,9 @@ WorkId WorkQueue::queue(absl::AnyInvocable<void()> work, absl::AnyInvocable<void
     free_slots_.pop_back();
   }
   Slot& s = slots_[slot];
+  // `after` runs in the async context of the call (Node: the request's async resource; fs
+  // callbacks come here). `work` runs on a pool thread, in none: contexts are per thread.
+  bindToCurrentContext(after);
   s.after = std::move(after);
   s.serial = ++serial_;
   ++pending_;

@@ -323,17 +323,29 @@ void GenState<T>::resumeWithFront() {
 template <class T>
 void GenState<T>::queueTick(Wait w) {
   prepareWait(w);
-  GenState* self = this;
+  // The tick runs in the continuation context current now (promise/internal/context.h): the
+  // body may go on inside it, as JS's generator resumes inside the job of its await.
+  struct Payload {
+    GenState* g;
+    ContextFrame* context;  // one reference, or null
+  };
+  Payload p{this, currentContext()};
+  if (p.context != nullptr) p.context->addRef();
   JobQueue::current().push(
       [](Job& job, bool run) {
-        GenState* g = job.as<GenState*>();
-        if (run) {
-          g->react(nullptr);
+        Payload p = job.as<Payload>();
+        ContextRef context(p.context);
+        if (p.context != nullptr) p.context->release();  // `context` holds it now
+        if (!run) {
+          p.g->drop();
+        } else if (p.context == nullptr) {
+          p.g->react(nullptr);
         } else {
-          g->drop();
+          ContextScope scope(p.context);
+          p.g->react(nullptr);
         }
       },
-      &self, sizeof(self));
+      &p, sizeof(p));
 }
 
 template <class T>

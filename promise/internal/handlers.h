@@ -478,12 +478,12 @@ class ThenState final : public State<U> {
     if (this->isLocked() || !this->isPending()) return;
     this->lock();
     struct Payload {
-      WideningAdoptReaction<V, ThenState>* adopt;
+      Reaction* adopt;
       State<V>* source;
     };
     this->addSettler();
     other->addRef();
-    Payload p{new WideningAdoptReaction<V, ThenState>(this), other};
+    Payload p{withCurrentContext(new WideningAdoptReaction<V, ThenState>(this)), other};
     JobQueue::current().push(
         [](Job& job, bool run) {
           Payload p = job.as<Payload>();

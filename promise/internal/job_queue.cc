@@ -2,7 +2,18 @@
 
 #include <cstdlib>
 
+#include "vow/promise/internal/context.h"
+
 namespace vow::internal {
+
+constinit thread_local ContextFrame* t_context = nullptr;
+constinit thread_local bool t_context_aware = false;
+
+void enableContext() noexcept {
+  if (t_context_aware) return;
+  t_context_aware = true;
+  JobQueue::current().setContextAware();
+}
 
 JobQueue& JobQueue::current() noexcept {
   // One queue per thread, as V8 has one per isolate: promises never cross threads.
@@ -22,10 +33,28 @@ JobQueue::~JobQueue() {
 }
 
 void JobQueue::drain() {
-  while (head_ != tail_) {
+  // The flag is read next to head_ and tail_, which the loop reloads after every job anyway: an
+  // AsyncLocalStorage first used inside a job switches the rest of this drain over.
+  while (head_ != tail_ && !context_aware_) {
     // Copy the job out before running it: running may push and so reallocate the ring.
     Job job = ring_[head_ & (capacity_ - 1)];
     ++head_;
+    job.fn(job, true);
+  }
+  if (context_aware_ && head_ != tail_) [[unlikely]]
+    drainWithContext();
+}
+
+void JobQueue::drainWithContext() {
+  // Every job starts in the empty context: a job queued while a frame was current restores
+  // that frame itself (ContextReaction, queueMicrotask's wrapper), and an enterWith() in a job
+  // that captured nothing must not leak into the next job (in Node each job is its own async
+  // resource). Whatever was current before the checkpoint is current again after it.
+  ContextScope outer(nullptr);
+  while (head_ != tail_) {
+    Job job = ring_[head_ & (capacity_ - 1)];
+    ++head_;
+    setContext(nullptr);
     job.fn(job, true);
   }
 }

@@ -53,13 +53,19 @@ class JobQueue {
   // exception propagates and the jobs not yet run stay queued.
   void drain();
 
+  // From now on each job runs in the continuation context captured for it (the empty one
+  // unless a job restores its own): see promise/internal/context.h.
+  void setContextAware() noexcept { context_aware_ = true; }
+
  private:
   void grow();
+  void drainWithContext();
 
   Job* ring_ = nullptr;
   std::size_t capacity_ = 0;  // a power of two
   std::size_t head_ = 0;
   std::size_t tail_ = 0;
+  bool context_aware_ = false;  // a copy of t_context_aware, next to the indices drain() reads
 };
 
 // ---------------------------------------------------------------------------------------------

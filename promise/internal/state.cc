@@ -265,6 +265,7 @@ bool StateBase::isAwaitedBy(const StateBase* state) const {
 void StateBase::addReaction(Reaction* r) {
   checkThread();
   markHandled();
+  r = withCurrentContext(r);
   if (status_ != kPending) {
     enqueueReaction(r, this);
   } else if (settlers_ == 0) {
@@ -306,6 +307,38 @@ void StateBase::scheduleReactions() {
     ordered = next;
   }
 }
+
+namespace {
+
+// A reaction registered while a continuation context was current: runs (or drops) the real one
+// in that context. Only made when a context is current, so promises cost nothing more while no
+// AsyncLocalStorage is in use; the real reaction keeps its own lifetime rules.
+class ContextReaction final : public Reaction {
+ public:
+  ContextReaction(Reaction* inner, ContextFrame* frame) noexcept : inner_(inner), frame_(frame) {}
+  StateBase* waiter() noexcept override { return inner_->waiter(); }
+  bool waitsOnAll() const noexcept override { return inner_->waitsOnAll(); }
+  void react(StateBase* source) override {
+    Reaction* inner = inner_;
+    ContextRef frame = std::move(frame_);
+    delete this;
+    ContextScope scope(frame.get());
+    inner->react(source);
+  }
+  void drop() override {
+    Reaction* inner = inner_;
+    delete this;
+    inner->drop();
+  }
+
+ private:
+  Reaction* inner_;
+  ContextRef frame_;
+};
+
+}  // namespace
+
+Reaction* wrapInContext(Reaction* r) { return new ContextReaction(r, t_context); }
 
 void enqueueReaction(Reaction* r, StateBase* source) {
   struct Payload {

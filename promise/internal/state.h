@@ -14,6 +14,7 @@
 
 #include "vow/promise/error.h"
 #include "vow/promise/internal/async_stack.h"
+#include "vow/promise/internal/context.h"
 #include "vow/promise/internal/job_queue.h"
 
 namespace vow::internal {
@@ -232,6 +233,17 @@ class StateRef {
 // Queues the job that runs `r` against the settled `source`.
 void enqueueReaction(Reaction* r, StateBase* source);
 
+// `r`, or, when a continuation context is current (promise/internal/context.h), a reaction that
+// runs `r` in that context: V8 snapshots its continuation-preserved data into every
+// PromiseReaction when then() (or await) registers it, not when the promise settles.
+Reaction* withCurrentContext(Reaction* r);
+Reaction* wrapInContext(Reaction* r);
+inline Reaction* withCurrentContext(Reaction* r) {
+  if (t_context == nullptr) [[likely]]
+    return r;
+  return wrapInContext(r);
+}
+
 struct Unit {};  // the stored "value" of a Promise<void>
 
 // Whether a promise's value can be copied to each consumer. std::is_copy_constructible is true
@@ -370,12 +382,13 @@ void State<T>::resolveWithState(State<T>* other) {
   // Job 1 (NewPromiseResolveThenableJob) calls other.then(resolve, reject); the reaction then
   // settles this state (job 2) and this state's reactions run after that.
   struct Payload {
-    AdoptReaction<T>* adopt;
+    Reaction* adopt;
     State<T>* source;
   };
   addSettler();
   other->addRef();
-  Payload p{new AdoptReaction<T>(this), other};
+  // The context is taken now: the thenable job runs later, in none.
+  Payload p{withCurrentContext(new AdoptReaction<T>(this)), other};
   JobQueue::current().push(
       [](Job& job, bool run) {
         Payload p = job.as<Payload>();

@@ -36,4 +36,8 @@ if [[ -n "${ASAN_OPTIONS:-}" ]]; then
   AVOID=(--avoid gen)
 fi
 "$NODE" "$DIR/fuzz.js" --vow "$VOW_INTERP" --seeds "1:$SEEDS_TO" "${AVOID[@]}" || rc=1
+# AsyncLocalStorage statements are off by default (so the seeds above draw what they drew before
+# them); a thousand seeds with them.
+echo "--- generated programs with AsyncLocalStorage (--with als), seeds 1..1000"
+"$NODE" "$DIR/fuzz.js" --vow "$VOW_INTERP" --seeds "1:1001" --with als "${AVOID[@]}" || rc=1
 exit $rc

@@ -42,6 +42,7 @@ function mulberry32(a) {
 //   'raise-tick'        a nextTick callback throws
 //   'raise-imm-clear'   an immediate throws in a program that clears immediates
 //   'raise-abort'       an abort listener throws (rethrown from a nextTick, as 'raise-tick')
+//   'als'               AsyncLocalStorage: (als "c" S...), (store L), (enter "c")
 //   a statement kind    ('clear', 'busy', 'async', ...) anywhere
 function generate(seed, opts = {}) {
   const avoid = new Set(opts.avoid || []);
@@ -70,6 +71,8 @@ function generate(seed, opts = {}) {
   let budget = 8 + int(chance(0.2) ? 70 : 30);  // statements left
   const maxDepth = 3;
   const label = (p) => ({ str: p + nextLabel++ });
+  const als = withFeatures.has('als');
+  const store = () => ({ str: 'c' + nextLabel++ });
 
   // (raise "m") is drawn from a stream of its own, so that the main stream (and so every other
   // statement of a seed's program) is the same with or without it: `--avoid raise` gives the
@@ -460,6 +463,11 @@ function generate(seed, opts = {}) {
       [all.length ? 1.2 : 0, 'attach'],
       [macros.includes('timeout') ? 0.4 : 0, 'busy'],
       [macroLabels.length ? 0.8 : 0, 'clear'],
+      // AsyncLocalStorage (--with als; weight 0 otherwise, which leaves the random stream as
+      // it was): a run() block, a getStore() print, an enterWith().
+      [als && deeper ? 1.5 : 0, 'als'],
+      [als ? 1.2 : 0, 'store'],
+      [als ? 0.4 : 0, 'enter'],
     ]);
     switch (kind) {
       case 'pending': return ['pending', def('v', true)];
@@ -516,6 +524,9 @@ function generate(seed, opts = {}) {
         return r ? ['timeout', l, d, r, ...b] : ['timeout', l, d, ...b];
       }
       case 'log': return ['log', label('L')];
+      case 'als': return ['als', store(), ...body(scope, depth + 1, macros, 1 + int(3))];
+      case 'store': return ['store', label('S')];
+      case 'enter': return ['enter', store()];
       case 'busy': return ['busy', 1 + int(3)];
       case 'attach': return ['attach', recent(all).id, label('A')];
       case 'clear': return ['clear', pick(macroLabels)];

@@ -30,6 +30,7 @@
 #include <vector>
 
 #include "vow/loop/abort_controller.h"
+#include "vow/loop/async_local_storage.h"
 #include "vow/loop/event_emitter.h"
 #include "vow/loop/event_iterator.h"
 #include "vow/loop/loop.h"
@@ -194,6 +195,9 @@ std::string label(const Node& n) { return n.text; }
 // ---- the interpreter --------------------------------------------------------------------------
 std::vector<std::string>* g_out = nullptr;
 void log(std::string s) { g_out->push_back(std::move(s)); }
+
+// (als "c" S...), (store L), (enter "c"): one AsyncLocalStorage for every program.
+vow::AsyncLocalStorage<std::string> g_als;
 
 struct Slot {
   std::variant<PV, PA, PS, PO, PR, PE> p;
@@ -597,6 +601,14 @@ class Program {
     long long id = s.kids.size() > 1 ? s.kids[1].num : 0;
     if (op == "log") {
       log(label(s.kids.at(1)));
+    } else if (op == "als") {
+      const Node* n = &s;
+      g_als.run(n->kids.at(1).text, [this, n] { runBody(n->kids, 2); });
+    } else if (op == "store") {
+      std::shared_ptr<std::string> store = g_als.getStore();
+      log(label(s.kids.at(1)) + " " + (store ? *store : "u"));
+    } else if (op == "enter") {
+      g_als.enterWith(s.kids.at(1).text);
     } else if (op == "pending") {
       auto [promise, resolve, reject] = PV::withResolvers();
       table.emplace(id, Slot{promise});
@@ -850,6 +862,9 @@ std::vector<std::string> runOne(const std::string& text) {
     return out;
   }
   {
+    // Each program starts outside every store, as interp.js's programs do (they start in an
+    // immediate made outside als.exit()); an enterWith() at its top level ends with it.
+    vow::internal::ContextScope context(nullptr);
     vow::Loop loop;
     auto program = std::make_unique<Program>();
     g_program = program.get();

@@ -11,6 +11,7 @@
 const fs = require('fs');
 const { EventEmitter, once: eventsOnce, on: eventsOn } = require('events');
 const timersPromises = require('timers/promises');
+const { AsyncLocalStorage } = require('async_hooks');
 const { parse } = require('./sexpr');
 
 function splitPrograms(text) {
@@ -62,6 +63,9 @@ let out = [];
 let current = null;  // the running program's state
 
 function log(s) { out.push(s); }
+
+// (als "c" S...), (store L), (enter "c"): one AsyncLocalStorage for every program.
+const als = new AsyncLocalStorage();
 
 process.on('unhandledRejection', (reason, promise) => {
   log('unhandled ' + idOf(promise) + ' ' + fmtReason(reason));
@@ -276,6 +280,9 @@ function exec(st, s) {
   const id = s[1];
   switch (op) {
     case 'log': log(lab(s[1])); return;
+    case 'als': als.run(s[1].str, () => runBody(st, s.slice(2))); return;
+    case 'store': log(lab(s[1]) + ' ' + (als.getStore() === undefined ? 'u' : als.getStore())); return;
+    case 'enter': als.enterWith(s[1].str); return;
     case 'pending': {
       const r = {};
       r.promise = new Promise((res, rej) => { r.resolve = res; r.reject = rej; });
@@ -628,7 +635,8 @@ function startNext() {
     process.stdout.write(result.join('\n') + '\n');
     return;
   }
-  setImmediate(() => {
+  // Outside every store: the previous program's last callback may have had one.
+  als.exit(() => setImmediate(() => {
     const st = newState();
     current = st;
     try {
@@ -637,7 +645,7 @@ function startNext() {
       log('interp error: ' + e.message);
     }
     if (st.outstanding === 0) setImmediate(() => checkDone(st));
-  });
+  }));
 }
 
 function main() {
