@@ -85,12 +85,12 @@ struct RingSteps {
     static bool usable(const Desc&, const Uring& ring) { return ring.supports(opcode); } \
     template <class J>                                                                   \
     void prepare(J& job, io_uring_sqe* s) {                                              \
-      const Desc& op = job.op;                                                           \
+      [[maybe_unused]] const Desc& op = job.op;                                          \
       PREP;                                                                              \
     }                                                                                    \
     template <class J>                                                                   \
     bool advance(J& job, int res) {                                                      \
-      const Desc& op = job.op;                                                           \
+      [[maybe_unused]] const Desc& op = job.op;                                          \
       if (res < 0) FAIL;                                                                 \
       return false;                                                                      \
     }                                                                                    \

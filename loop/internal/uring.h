@@ -77,7 +77,9 @@ class Uring {
   // Steps the kernel holds (submitted, not reaped): never more than kMaxInFlight.
   std::size_t inFlight() const noexcept { return in_flight_; }
   // Steps queued and not submitted (the poll must not block on them).
-  bool hasQueued() const noexcept { return !queue_.empty() && in_flight_ < kMaxInFlight; }
+  bool hasQueued() const noexcept {
+    return to_submit_ > 0 || (!queue_.empty() && in_flight_ < kMaxInFlight);
+  }
 
   // Entries of the submission queue; the completion queue has twice as many.
   static constexpr unsigned kEntries = 256;
