@@ -6,6 +6,7 @@
  *
  *   uring_fs WORKLOAD [REPS]   (WORKLOAD: fs_small_10k | fs_large_256m; reads $BENCH_DATA)
  */
+#define _GNU_SOURCE /* statx, AT_EMPTY_PATH */
 #include <fcntl.h>
 #include <liburing.h>
 #include <stdio.h>
