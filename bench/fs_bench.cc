@@ -27,6 +27,14 @@ std::string dataDir() {
   return d;
 }
 
+// Which backend ran fs (issue 17): the label, and the counter io_uring (1 or 0) that
+// bench/compare reads to say which one a column measured (VOW_IO_URING picks it).
+void reportBackend(benchmark::State& state) {
+  const std::string_view backend = vow::Loop::current().fsBackend();
+  state.SetLabel("fs backend: " + std::string(backend));
+  state.counters["io_uring"] = backend == "io_uring" ? 1 : 0;
+}
+
 constexpr int kFiles = 10'000;
 constexpr std::size_t kFileSize = 4096;
 constexpr std::size_t kLargeSize = 256u << 20;
@@ -66,6 +74,7 @@ void fs_small_10k_parallel(benchmark::State& state) {
     if (bytes != kFiles * kFileSize) fail("fs_small_10k_parallel: short read");
   }
   cpu.report(state);
+  reportBackend(state);
 }
 
 // fs_small_10k_callback: the same 10,000 reads with the callback fs::readFile.
@@ -89,6 +98,7 @@ void fs_small_10k_callback(benchmark::State& state) {
     if (done != kFiles || bytes != kFiles * kFileSize) fail("fs_small_10k_callback: short read");
   }
   cpu.report(state);
+  reportBackend(state);
 }
 
 // fs_small_10k_sequential: the 10,000 files one after another in a coroutine.
@@ -110,6 +120,7 @@ void fs_small_10k_sequential(benchmark::State& state) {
     if (bytes != kFiles * kFileSize) fail("fs_small_10k_sequential: short read");
   }
   cpu.report(state);
+  reportBackend(state);
 }
 
 // fs_large_256m: one 256 MiB file with fs::promises::readFile.
@@ -125,6 +136,7 @@ void fs_large_256m(benchmark::State& state) {
     if (bytes != kLargeSize) fail("fs_large_256m: short read");
   }
   cpu.report(state);
+  reportBackend(state);
 }
 
 // threadpool_100k: 100,000 concurrent fs::stat (callback form) of one file on the pool (4
@@ -148,6 +160,7 @@ void threadpool_100k(benchmark::State& state) {
     if (done != kStats) fail("threadpool_100k: wrong count");
   }
   cpu.report(state);
+  reportBackend(state);
 }
 
 }  // namespace

@@ -67,6 +67,7 @@ TEST(FsReadFileSignal, AbortedRightAfterTheCallFailsWithTheAbortErrorAndLeaksNoF
   vow::Loop loop;
   TestDir dir;
   fs::writeFileSync(dir / "big", std::string(4 << 20, 'x'));
+  loop.fsBackend();  // the loop's io_uring fd, if it has one, is made before counting
   const int fds = openFds();
   Log log;
   vow::AbortController c;
@@ -184,6 +185,7 @@ TEST(FsReadStreamSignal, AbortDuringTheFlowDestroysAtOnceThenErrorAndClose) {
   vow::Loop loop;
   TestDir dir;
   fs::writeFileSync(dir / "f", std::string(300000, 'z'));
+  loop.fsBackend();  // the loop's io_uring fd, if it has one, is made before counting
   const int fds = openFds();
   Log log;
   vow::AbortController c;

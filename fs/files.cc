@@ -166,6 +166,8 @@ bool writeAll(int fd, const char* data, std::size_t size, std::int64_t position,
 
 }  // namespace
 
+std::int64_t ioMaxLength() noexcept { return io_max_length.load(std::memory_order_relaxed); }
+
 void setIoMaxLengthForTesting(std::int64_t max) noexcept {
   io_max_length.store(max, std::memory_order_relaxed);
 }

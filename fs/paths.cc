@@ -30,6 +30,8 @@ double toMs(const struct statx_timestamp& t) {
   return static_cast<double>(t.tv_sec) * 1000.0 + static_cast<double>(t.tv_nsec) / 1e6;
 }
 
+}  // namespace
+
 Stats toStats(const struct statx& sx) {
   Stats s;
   s.dev = makedev(sx.stx_dev_major, sx.stx_dev_minor);
@@ -49,7 +51,7 @@ Stats toStats(const struct statx& sx) {
   return s;
 }
 
-constexpr unsigned kStatMask = STATX_BASIC_STATS | STATX_BTIME;
+namespace {
 
 std::string parentOf(const std::string& p) {
   std::size_t end = p.size();

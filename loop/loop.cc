@@ -90,8 +90,8 @@ void Loop::updateTime() { now_ = clockMs(); }
 bool Loop::alive() const {
   // libuv's uv__loop_alive: active handles, active requests (pool jobs; posts and KeepAlive
   // tokens, which other threads count), pending and closing callbacks.
-  return handles_.active_refed > 0 || work_.pending() > 0 || !pending_.empty() ||
-         !closing_.empty() || inbox_.keepsAlive();
+  return handles_.active_refed > 0 || work_.pending() > 0 || uring_.pending() > 0 ||
+         !pending_.empty() || !closing_.empty() || inbox_.keepsAlive();
 }
 
 // --- run -------------------------------------------------------------------------------------
@@ -198,6 +198,9 @@ void Loop::runPhases(Phase phase, bool resumed, RunMode mode) {
         internal::TraceSpan span("poll", "phase");
         // idle / prepare: vow has no public idle or prepare handles; a ref'd immediate acts
         // as Node's idle handle by making the poll below not block (pollTimeout()).
+        // io_uring: the steps fs queued during this iteration go to the kernel in one
+        // io_uring_enter, just before the poll that will see their completions.
+        if (!resumed) uring_.flush();
         if (resumed) {
           poller_.resume();  // what the interrupted poll had left, without a new epoll_wait
         } else if (mode == RunMode::kNoWait) {
@@ -344,7 +347,7 @@ int Loop::pollTimeout() const {
   // libuv's uv_backend_timeout.
   if (!alive()) return 0;
   if (!pending_.empty() || checks_.hasRefed() || !closing_.empty()) return 0;
-  if (inbox_.hasLeftover()) return 0;
+  if (inbox_.hasLeftover() || uring_.hasQueued()) return 0;
   if (timers_.empty()) return -1;
   std::int64_t diff = timers_.nextExpiry() - now_;
   if (diff <= 0) return 0;
@@ -361,7 +364,7 @@ int Loop::backendTimeout() const {
   }
   if (!alive()) return -1;
   if (!pending_.empty() || checks_.hasRefed() || !closing_.empty()) return 0;
-  if (inbox_.hasLeftover() || inbox_.hasQueued()) return 0;
+  if (inbox_.hasLeftover() || inbox_.hasQueued() || uring_.hasQueued()) return 0;
   if (timers_.empty()) return -1;
   // From the clock rather than the cached loop time: the host may have run for a while since
   // vow's last iteration.

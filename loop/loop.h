@@ -23,6 +23,7 @@
 #include <deque>
 #include <exception>
 #include <memory>
+#include <string_view>
 #include <utility>
 
 #include "absl/functional/any_invocable.h"
@@ -32,6 +33,7 @@
 #include "vow/loop/internal/poller.h"
 #include "vow/loop/internal/rejection_reporter.h"
 #include "vow/loop/internal/timer_queue.h"
+#include "vow/loop/internal/uring.h"
 #include "vow/loop/internal/work_queue.h"
 #include "vow/loop/process.h"
 #include "vow/promise/host.h"
@@ -176,6 +178,12 @@ class Loop final {
   // epoll). Node: the I/O callbacks of sockets, pipes and fs.watch.
   IoWatcher watch(int fd, std::uint32_t events, absl::AnyInvocable<void(std::uint32_t)> callback);
 
+  // Which backend runs this loop's fs operations: "io_uring" or "threadpool". Decided on the
+  // first fs operation (or this call): VOW_IO_URING=1 asks for io_uring, 0 for the pool; unset,
+  // the default (README, "fs on io_uring"). A loop whose ring was retired (the process changed
+  // its credentials) says "threadpool" from then on.
+  std::string_view fsBackend() { return internal::fsBackendName(uring_.backend()); }
+
   // Node's `process` for this loop: 'unhandledRejection', 'rejectionHandled' and 'warning'
   // events, emitWarning, exitCode, the --unhandled-rejections mode (vow/loop/process.h).
   Process& process() noexcept { return process_; }
@@ -230,6 +238,8 @@ class Loop final {
   internal::TimerQueue timers_{*this, link_.link, handles_};
   internal::CheckQueue checks_{*this, handles_};
   internal::WorkQueue work_{*inbox_.inbox()};
+  // After the poller (its fd is watched there), destroyed before it.
+  internal::Uring uring_{poller_};
   std::deque<absl::AnyInvocable<void()>> ticks_;
   std::deque<absl::AnyInvocable<void()>> pending_;
   std::deque<absl::AnyInvocable<void()>> closing_;
@@ -292,6 +302,7 @@ struct LoopAccess {
   static Poller& poller(Loop& loop) noexcept { return loop.poller_; }
   static LoopLink* link(Loop& loop) noexcept { return loop.link_.link; }
   static WorkQueue& work(Loop& loop) noexcept { return loop.work_; }
+  static Uring& uring(Loop& loop) noexcept { return loop.uring_; }
   // Thread-safe: posts `f` through the token's inbox (alive as long as the token, even after
   // its Loop is destroyed: `f` is then destroyed unrun). False for an empty token.
   static bool post(const KeepAlive& token, absl::AnyInvocable<void()> f);

@@ -1,7 +1,8 @@
-// The backend: runs an operation (a Job of derive.h: op, failure, result) as one thread-pool
-// job and delivers its outcome to an error-first callback on the loop thread (poll phase). One
-// allocation per operation: the job, which holds the operation and the callback together. An
-// io_uring backend replaces submit(); nothing else needs to know.
+// The backend: runs an operation (a Job of derive.h: op, failure, result) and delivers its
+// outcome to an error-first callback on the loop thread (poll phase). Two backends behind one
+// submit(): the loop's io_uring (uring_ops.h says which operations it runs, as ring steps), else
+// one thread-pool job. One allocation per operation either way: the job, which holds the
+// operation and the callback together.
 #pragma once
 
 #include <memory>
@@ -9,6 +10,7 @@
 #include <utility>
 
 #include "vow/fs/internal/failure.h"
+#include "vow/fs/internal/uring_ops.h"
 #include "vow/loop/loop.h"
 #include "vow/promise/error.h"
 
@@ -46,18 +48,74 @@ void deliver(Op& op, F& cb) {
   }
 }
 
+// The thread-pool backend: the operation runs on a pool thread, the callback in the poll phase.
 template <class Op, class F>
-void submit(Op&& op, F&& cb) {
+void submitToPool(Loop& loop, Op&& op, F&& cb) {
   struct Job {
     std::decay_t<Op> op;
     std::decay_t<F> cb;
   };
   Job* job = new Job{std::forward<Op>(op), std::forward<F>(cb)};
-  Loop::current().queueWork([job] { job->op.run(); },
-                            [job] {
-                              std::unique_ptr<Job> owned(job);
-                              deliver(owned->op, owned->cb);
-                            });
+  loop.queueWork([job] { job->op.run(); },
+                 [job] {
+                   std::unique_ptr<Job> owned(job);
+                   deliver(owned->op, owned->cb);
+                 });
+}
+
+// The io_uring backend: the operation's steps go through the loop's ring; the callback runs in
+// the poll phase when the last step completes.
+template <class J, class F>
+class RingJob final : public UringRequest {
+ public:
+  using D = decltype(std::declval<J&>().op);
+  RingJob(J&& job, F&& cb, Uring& ring) : job_(std::move(job)), cb_(std::move(cb)), ring_(ring) {}
+
+  void prepare(io_uring_sqe* sqe) noexcept override {
+    started_ = true;
+    steps_.prepare(job_, sqe);
+  }
+  void complete(int res) override {
+    if (steps_.advance(job_, res)) {
+      ring_.enqueue(this);
+      return;
+    }
+    std::unique_ptr<RingJob> owned(this);
+    deliver(job_, cb_);
+  }
+  bool moveToPool() override {
+    if (started_) return false;
+    std::unique_ptr<RingJob> owned(this);
+    submitToPool(Loop::current(), std::move(job_), std::move(cb_));
+    return true;
+  }
+  void abandon(int res) noexcept override {
+    steps_.release(started_ ? res : kNotSubmitted);
+    delete this;
+  }
+
+ private:
+  J job_;
+  F cb_;
+  Uring& ring_;
+  RingSteps<D> steps_;
+  bool started_ = false;
+};
+
+template <class Op, class F>
+void submit(Op&& op, F&& cb) {
+  Loop& loop = Loop::current();
+  using J = std::decay_t<Op>;
+  using D = decltype(std::declval<J&>().op);
+  if constexpr (RingSteps<D>::kRing) {
+    if (Uring* ring = ::vow::internal::LoopAccess::uring(loop).get();
+        ring != nullptr && RingSteps<D>::usable(op.op, *ring)) {
+      ring->enqueue(
+          new RingJob<J, std::decay_t<F>>(std::forward<Op>(op), std::forward<F>(cb), *ring));
+      return;
+    }
+  }
+  submitToPool(loop, std::forward<Op>(op), std::forward<F>(cb));
 }
 
 // The sync API: run inline, throw the SystemError.

@@ -59,5 +59,7 @@ struct Failure {
 inline constexpr std::int64_t kIoMaxLength = 2147483647;
 // For vow's own tests: lowers the limit readFile enforces (reading 2 GiB would be slow).
 void setIoMaxLengthForTesting(std::int64_t max) noexcept;
+// The limit in force (kIoMaxLength unless a test lowered it).
+std::int64_t ioMaxLength() noexcept;
 
 }  // namespace vow::fs::internal

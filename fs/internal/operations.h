@@ -18,6 +18,8 @@
 // (plus a VOW_FS_DEFAULT line per shorter overload), and its tests.
 #pragma once
 
+#include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <atomic>
@@ -42,6 +44,11 @@ using AbortFlag = std::shared_ptr<const std::atomic<bool>>;
 inline bool isAborted(const AbortFlag& flag) noexcept {
   return flag != nullptr && flag->load(std::memory_order_relaxed);
 }
+
+// What the stat operations ask statx(2) for, and Node's Stats of its answer (paths.cc; the
+// io_uring backend's statx steps use them too).
+inline constexpr unsigned kStatMask = STATX_BASIC_STATS | STATX_BTIME;
+Stats toStats(const struct statx& sx);
 
 // Node's validateInteger(uid/gid, name, -1, kMaxUserId).
 void checkOwner(std::int64_t id, const char* name);
