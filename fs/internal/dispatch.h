@@ -11,6 +11,7 @@
 
 #include "vow/fs/internal/failure.h"
 #include "vow/fs/internal/uring_ops.h"
+#include "vow/promise/internal/context.h"
 #include "vow/loop/loop.h"
 #include "vow/promise/error.h"
 
@@ -69,7 +70,13 @@ template <class J, class F>
 class RingJob final : public UringRequest {
  public:
   using D = decltype(std::declval<J&>().op);
-  RingJob(J&& job, F&& cb, Uring& ring) : job_(std::move(job)), cb_(std::move(cb)), ring_(ring) {}
+  // The callback runs in the async context of the call (AsyncLocalStorage), as a pool
+  // completion's does (work_queue.cc binds those).
+  RingJob(J&& job, F&& cb, Uring& ring)
+      : job_(std::move(job)),
+        cb_(std::move(cb)),
+        ring_(ring),
+        context_(::vow::internal::ContextRef::current()) {}
 
   void prepare(io_uring_sqe* sqe) noexcept override {
     started_ = true;
@@ -81,11 +88,13 @@ class RingJob final : public UringRequest {
       return;
     }
     std::unique_ptr<RingJob> owned(this);
+    ::vow::internal::ContextScope scope(context_.get());
     deliver(job_, cb_);
   }
   bool moveToPool() override {
     if (started_) return false;
     std::unique_ptr<RingJob> owned(this);
+    ::vow::internal::ContextScope scope(context_.get());  // the pool binds it in turn
     submitToPool(Loop::current(), std::move(job_), std::move(cb_));
     return true;
   }
@@ -99,6 +108,7 @@ class RingJob final : public UringRequest {
   F cb_;
   Uring& ring_;
   RingSteps<D> steps_;
+  ::vow::internal::ContextRef context_;
   bool started_ = false;
 };
 
