@@ -41,6 +41,7 @@
 #include <type_traits>
 #include <utility>
 
+#include "vow/promise/internal/exceptions.h"
 #include "vow/promise/promise.h"
 
 namespace vow {
@@ -83,13 +84,13 @@ class ForAwaitNext : public DirectAwaitable {
       bool await_ready() { return inner.await_ready(); }
       void await_suspend(std::coroutine_handle<> h) { inner.await_suspend(h); }
       std::optional<T> await_resume() {
-        try {
+        VOW_TRY {
           std::optional<T> v = inner.await_resume();
           if (!v) *done = true;
           return v;
-        } catch (...) {
+        } VOW_CATCH_ALL {
           *done = true;  // JS: a next() that throws leaves the iterator alone (no return())
-          throw;
+          VOW_RETHROW;
         }
       }
     };

@@ -11,6 +11,7 @@
 #include <utility>
 
 #include "vow/promise/error.h"
+#include "vow/promise/internal/exceptions.h"
 #include "vow/promise/internal/job_queue.h"
 #include "vow/promise/internal/stack.h"
 #include "vow/promise/internal/state.h"

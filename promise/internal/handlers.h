@@ -17,6 +17,7 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "vow/promise/error.h"
+#include "vow/promise/internal/exceptions.h"
 #include "vow/promise/internal/job_queue.h"
 #include "vow/promise/internal/state.h"
 
@@ -331,7 +332,7 @@ void settleWith(D* d, Fn&& fn) noexcept {
       d->resolveValue(std::nullopt);
     }
   };
-  try {
+  VOW_TRY {
     if constexpr (std::is_void_v<R>) {
       fn();
       resolve_nothing();
@@ -366,7 +367,7 @@ void settleWith(D* d, Fn&& fn) noexcept {
     } else {
       d->resolveValue(widenTo<U>(fn()));
     }
-  } catch (...) {
+  } VOW_CATCH_ALL {
     d->rejectIfUnlocked(Error::current());
   }
 }

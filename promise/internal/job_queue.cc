@@ -2,6 +2,8 @@
 
 #include <cstdlib>
 
+#include "vow/promise/internal/exceptions.h"
+
 namespace vow::internal {
 
 JobQueue& JobQueue::current() noexcept {
@@ -33,7 +35,7 @@ void JobQueue::drain() {
 void JobQueue::grow() {
   std::size_t capacity = capacity_ == 0 ? 256 : capacity_ * 2;
   auto* ring = static_cast<Job*>(std::malloc(capacity * sizeof(Job)));
-  if (ring == nullptr) throw std::bad_alloc();
+  if (ring == nullptr) VOW_THROW(std::bad_alloc());
   for (std::size_t i = head_; i != tail_; ++i) {
     ring[i - head_] = ring_[i & (capacity_ - 1)];
   }
