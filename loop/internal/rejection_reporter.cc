@@ -7,6 +7,7 @@
 #include "absl/cleanup/cleanup.h"
 #include "vow/loop/loop.h"
 #include "vow/loop/process.h"
+#include "vow/promise/internal/exceptions.h"
 
 namespace vow::internal {
 
@@ -47,7 +48,7 @@ void RejectionReporter::throwReason(const Error& reason) {
   // is a C++ exception (statuses are carried as vow::StatusError); an int, a string or any
   // other thrown value is wrapped, so that `catch (const std::exception&)` sees every one.
   if (reason.as<std::exception>() != nullptr) reason.rethrow();
-  throw UnhandledPromiseRejection(reason);
+  VOW_THROW(UnhandledPromiseRejection(reason));
 }
 
 bool RejectionReporter::process() {
@@ -97,11 +98,11 @@ bool RejectionReporter::process() {
     std::uint64_t uid = it->second.uid;
     Error reason = promise.reason();
     auto emit = [&] {
-      try {
+      VOW_TRY {
         return process_.emit("unhandledRejection", reason, promise);
-      } catch (...) {
+      } VOW_CATCH_ALL {
         listener_threw = true;
-        throw;
+        VOW_RETHROW;
       }
     };
     switch (process_.unhandledRejections()) {

@@ -121,6 +121,21 @@ class SettleAwaiter {
   Inner inner_;
 };
 
+// `co_await internal::Raise{e}` in vow's own coroutines and generator bodies: with exceptions,
+// throws e there (as e.rethrow()); without, ends the body at once as that exception uncaught
+// would: the coroutine rejects with e, a generator body ends with e.
+struct Raise {
+  Error error;
+};
+
+// With exceptions: the throw, where the body can catch it.
+struct RaiseHere {
+  Error error;
+  bool await_ready() const noexcept { return true; }
+  void await_suspend(std::coroutine_handle<>) const noexcept {}
+  void await_resume() const { error.rethrow(); }
+};
+
 template <class U>
 class PromiseAwaiter {
  public:
@@ -177,6 +192,23 @@ class CoroPromiseBase {
     return std::forward<A>(awaitable).awaiter(
         [this]<class U>(Promise<U> p) { return PromiseAwaiter<U>(std::move(p), state_); });
   }
+#if VOW_HAS_EXCEPTIONS
+  RaiseHere await_transform(Raise r) noexcept { return {std::move(r.error)}; }
+#else
+  auto await_transform(Raise r) noexcept {
+    struct Awaiter {
+      Error error;
+      CoroState<T>* state;
+      bool await_ready() const noexcept { return false; }
+      void await_suspend(std::coroutine_handle<> h) {
+        state->rejectIfUnlocked(std::move(error));
+        h.destroy();  // touch nothing of `this` afterwards
+      }
+      void await_resume() const noexcept {}
+    };
+    return Awaiter{std::move(r.error), state_};
+  }
+#endif
   template <class U>
   SettleAwaiter<U, PromiseAwaiter<U>> await_transform(Settle<U> settle) noexcept {
     state_->settling_ = true;
