@@ -72,8 +72,11 @@ namespace nothrow {
       VOW_FS_UNPAREN params) {                                                               \
     return internal::syncStatusApi<internal::D>(VOW_FS_UNPAREN args);                        \
   }
-#define VOW_FS_DEFAULT(name, params, args) \
-  inline auto name##Sync(VOW_FS_UNPAREN params) { return name##Sync(VOW_FS_UNPAREN args); }
+// (Qualified: argument-dependent lookup would find vow::fs's throwing overloads too.)
+#define VOW_FS_DEFAULT(name, params, args)                         \
+  inline auto name##Sync(VOW_FS_UNPAREN params) {                  \
+    return ::vow::fs::nothrow::name##Sync(VOW_FS_UNPAREN args);    \
+  }
 #define VOW_FS_OP_NO_PROMISE VOW_FS_OP
 #define VOW_FS_DEFAULT_NO_PROMISE VOW_FS_DEFAULT
 #define VOW_FS_DATA std::string_view
@@ -87,7 +90,7 @@ namespace nothrow {
 // readSync(fd, buffer, offset, length): at the current position.
 inline absl::StatusOr<std::size_t> readSync(int fd, std::span<char> buffer, std::int64_t offset,
                                             std::int64_t length) {
-  return readSync(fd, buffer, offset, length, -1);
+  return ::vow::fs::nothrow::readSync(fd, buffer, offset, length, -1);
 }
 
 }  // namespace nothrow
