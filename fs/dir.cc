@@ -165,9 +165,8 @@ Promise<std::optional<Dirent>> Dir::readPromisified() const {
         resolve(std::move(entry));
       }
     });
-  } VOW_CATCH_ALL {
-    reject(Error::current());
   }
+  VOW_CATCH_ALL { reject(Error::current()); }
   return std::move(promise);
 }
 

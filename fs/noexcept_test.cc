@@ -85,8 +85,7 @@ TEST(FsNothrowSync, ReadsADirectory) {
   absl::StatusOr<std::vector<std::string>> names = fs::nothrow::readdirSync(dir.path());
   ASSERT_TRUE(names.ok()) << names.status();
   EXPECT_EQ(*names, std::vector<std::string>{"x"});
-  EXPECT_EQ(fs::nothrow::readdirSync(dir / "none").status().code(),
-            absl::StatusCode::kNotFound);
+  EXPECT_EQ(fs::nothrow::readdirSync(dir / "none").status().code(), absl::StatusCode::kNotFound);
 }
 
 #if VOW_HAS_EXCEPTIONS

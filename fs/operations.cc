@@ -63,13 +63,13 @@ double toUnixTimestamp(double time, const char* name) {
     return static_cast<double>(now.count()) / 1000;
   }
   VOW_THROW(TypeError(std::string("The \"") + name +
-                      "\" argument must be an instance of Date or an Time in seconds. Received "
-                      "type number (" +
-                      (std::isnan(time) ? "NaN"
-                       : time > 0       ? "Infinity"
-                                        : "-Infinity") +
-                      ")",
-                  "ERR_INVALID_ARG_TYPE"));
+                          "\" argument must be an instance of Date or an Time in seconds. Received "
+                          "type number (" +
+                          (std::isnan(time) ? "NaN"
+                           : time > 0       ? "Infinity"
+                                            : "-Infinity") +
+                          ")",
+                      "ERR_INVALID_ARG_TYPE"));
 }
 
 void Rmdir::run(Failure& failure) const noexcept {

@@ -136,7 +136,8 @@ inline Promise<FileHandle> open(std::string_view path, OpenFlags flags = "r",
         resolve(FileHandle(fd));
       }
     });
-  } VOW_CATCH_ALL {
+  }
+  VOW_CATCH_ALL {
     reject(Error::current());  // invalid arguments reject, as Node's async open does
   }
   return std::move(promise);

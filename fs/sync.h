@@ -67,15 +67,14 @@ inline bool existsSync(std::string_view path) noexcept {
 //   if (!config.ok() && vow::errorCode(config.status()) == "ENOENT") ...
 namespace nothrow {
 
-#define VOW_FS_OP(name, D, params, args)                                                     \
-  inline internal::StatusOf<internal::ResultOf<internal::D>> name##Sync(                     \
-      VOW_FS_UNPAREN params) {                                                               \
-    return internal::syncStatusApi<internal::D>(VOW_FS_UNPAREN args);                        \
+#define VOW_FS_OP(name, D, params, args)                                                         \
+  inline internal::StatusOf<internal::ResultOf<internal::D>> name##Sync(VOW_FS_UNPAREN params) { \
+    return internal::syncStatusApi<internal::D>(VOW_FS_UNPAREN args);                            \
   }
 // (Qualified: argument-dependent lookup would find vow::fs's throwing overloads too.)
-#define VOW_FS_DEFAULT(name, params, args)                         \
-  inline auto name##Sync(VOW_FS_UNPAREN params) {                  \
-    return ::vow::fs::nothrow::name##Sync(VOW_FS_UNPAREN args);    \
+#define VOW_FS_DEFAULT(name, params, args)                      \
+  inline auto name##Sync(VOW_FS_UNPAREN params) {               \
+    return ::vow::fs::nothrow::name##Sync(VOW_FS_UNPAREN args); \
   }
 #define VOW_FS_OP_NO_PROMISE VOW_FS_OP
 #define VOW_FS_DEFAULT_NO_PROMISE VOW_FS_DEFAULT

@@ -64,7 +64,7 @@ namespace {
   std::string shown = inspected;
   if (shown.size() > 128) shown = shown.substr(0, 128) + "...";
   VOW_THROW(TypeError(std::string("The argument '") + name + "' " + reason + ". Received " + shown,
-                  "ERR_INVALID_ARG_VALUE"));
+                      "ERR_INVALID_ARG_VALUE"));
 }
 
 std::string withSeparators(std::int64_t value) {
@@ -111,8 +111,8 @@ void throwOutOfRange(const char* name, const std::string& range, std::int64_t va
   std::string received =
       (value > (1LL << 32) || value < -(1LL << 32)) ? withSeparators(value) : std::to_string(value);
   VOW_THROW(RangeError(std::string("The value of \"") + name + "\" is out of range. It must be " +
-                       range + ". Received " + received,
-                   "ERR_OUT_OF_RANGE"));
+                           range + ". Received " + received,
+                       "ERR_OUT_OF_RANGE"));
 }
 
 void checkFd(int fd) {

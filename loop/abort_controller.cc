@@ -215,9 +215,8 @@ class AbortState : public std::enable_shared_from_this<AbortState> {
       }
       if (handler->once) unlink(handler.get());
       if (handler->fn != nullptr) {
-        VOW_TRY {
-          handler->fn(event);
-        } VOW_CATCH_ALL {
+        VOW_TRY { handler->fn(event); }
+        VOW_CATCH_ALL {
           // Node's EventTarget: process.nextTick(() => { throw err; }).
           nextTick([e = std::current_exception()] { std::rethrow_exception(e); });
         }
@@ -358,9 +357,10 @@ AbortSignal AbortSignal::abort(Error reason) {
 AbortSignal AbortSignal::timeout(double ms) {
   // Node: validateUint32(delay, 'delay', false).
   if (!std::isfinite(ms) || std::trunc(ms) != ms) {
-    VOW_THROW(RangeError("The value of \"delay\" is out of range. It must be an integer. Received " +
-                         internal::jsNumberToString(ms),
-                     "ERR_OUT_OF_RANGE"));
+    VOW_THROW(
+        RangeError("The value of \"delay\" is out of range. It must be an integer. Received " +
+                       internal::jsNumberToString(ms),
+                   "ERR_OUT_OF_RANGE"));
   }
   if (ms < 0 || ms > 4294967295.0) {
     VOW_THROW(RangeError(
@@ -378,10 +378,10 @@ AbortSignal AbortSignal::any(const std::vector<AbortSignal>& signals) {
   result->composite = true;
   for (const AbortSignal& signal : signals) {
     if (signal.state_ == nullptr) {
-      VOW_THROW(TypeError(
-          "The \"signals\" argument must be an array of AbortSignal instances (an empty "
-          "vow::AbortSignal is none)",
-          "ERR_INVALID_ARG_TYPE"));
+      VOW_THROW(
+          TypeError("The \"signals\" argument must be an array of AbortSignal instances (an empty "
+                    "vow::AbortSignal is none)",
+                    "ERR_INVALID_ARG_TYPE"));
     }
   }
   for (const AbortSignal& signal : signals) {
@@ -422,9 +422,9 @@ Promise<void> aborted(const AbortSignal& signal) {
 AbortListener addAbortListener(const AbortSignal& signal,
                                absl::AnyInvocable<void(const AbortEvent&)> listener) {
   if (!signal) {
-    VOW_THROW(TypeError(
-        "The \"signal\" argument must be an instance of AbortSignal. Received undefined",
-        "ERR_INVALID_ARG_TYPE"));
+    VOW_THROW(
+        TypeError("The \"signal\" argument must be an instance of AbortSignal. Received undefined",
+                  "ERR_INVALID_ARG_TYPE"));
   }
   if (signal.aborted()) {
     queueMicrotask(

@@ -117,9 +117,8 @@ bool Loop::run(RunMode mode) {
 
   bool resumed = std::exchange(interrupted_, false);
   stage_ = Stage::kNone;  // a checkpoint() an embedder called outside run() may have thrown
-  VOW_TRY {
-    runPhases(resumed ? phase_ : Phase::kMain, resumed, mode);
-  } VOW_CATCH_ALL {
+  VOW_TRY { runPhases(resumed ? phase_ : Phase::kMain, resumed, mode); }
+  VOW_CATCH_ALL {
     // The exception leaves run() as Node's 'uncaughtException' would be emitted; the next
     // run() goes on where this one stopped, as Node does once a handler has run:
     // - an exception from a callback or a nextTick callback skips the checkpoint that would
@@ -246,16 +245,14 @@ void Loop::resumeCheckpoint(Stage from) {
   // rejection report processPromiseRejections goes on with its batch; then the checkpoint goes
   // on as usual. After one from a callback or a nextTick, nothing runs until the next callback.
   if (from == Stage::kMicrotasks) {
-    VOW_TRY {
-      runMicrotasks();
-    } VOW_CATCH_ALL {
+    VOW_TRY { runMicrotasks(); }
+    VOW_CATCH_ALL {
       stage_ = Stage::kMicrotasks;
       VOW_RETHROW;
     }
   } else if (from == Stage::kRejections) {
-    VOW_TRY {
-      reporter_.process();
-    } VOW_CATCH_ALL {
+    VOW_TRY { reporter_.process(); }
+    VOW_CATCH_ALL {
       stage_ = Stage::kRejections;
       VOW_RETHROW;
     }
@@ -282,19 +279,18 @@ void Loop::checkpoint() {
         ticks_.pop_front();
         f();
       }
-    } VOW_CATCH_ALL {
+    }
+    VOW_CATCH_ALL {
       stage_ = Stage::kTicks;
       VOW_RETHROW;
     }
-    VOW_TRY {
-      runMicrotasks();
-    } VOW_CATCH_ALL {
+    VOW_TRY { runMicrotasks(); }
+    VOW_CATCH_ALL {
       stage_ = Stage::kMicrotasks;
       VOW_RETHROW;
     }
-    VOW_TRY {
-      again = !ticks_.empty() || reporter_.process();
-    } VOW_CATCH_ALL {
+    VOW_TRY { again = !ticks_.empty() || reporter_.process(); }
+    VOW_CATCH_ALL {
       stage_ = Stage::kRejections;
       VOW_RETHROW;
     }

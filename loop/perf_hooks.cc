@@ -188,11 +188,11 @@ double Histogram::stddev() const noexcept {
 
 std::int64_t Histogram::percentile(double p) const {
   if (!(p > 0 && p <= 100)) {
-    VOW_THROW(RangeError(
-        "The value of \"percentile\" is out of range. It must be > 0 && <= 100. "
-        "Received " +
-            jsNumber(p),
-        "ERR_OUT_OF_RANGE"));
+    VOW_THROW(
+        RangeError("The value of \"percentile\" is out of range. It must be > 0 && <= 100. "
+                   "Received " +
+                       jsNumber(p),
+                   "ERR_OUT_OF_RANGE"));
   }
   const double requested = std::min(p, 100.0);
   std::int64_t at =

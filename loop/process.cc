@@ -38,7 +38,8 @@ UnhandledPromiseRejection::UnhandledPromiseRejection(Error reason)
                     (reason ? reason.message() : std::string("undefined")) + "\".",
 #endif
                 "ERR_UNHANDLED_REJECTION"),
-      reason_(std::move(reason)) {}
+      reason_(std::move(reason)) {
+}
 
 Process::Process(Loop& loop) : loop_(loop) {
   declareEvent<Error, AnyPromise>("unhandledRejection");

@@ -91,9 +91,8 @@ auto queueWork(F&& fn, QueueWorkOptions options = {}) {
           } else {
             slot->value.emplace(fn());
           }
-        } VOW_CATCH_ALL {
-          slot->error = std::current_exception();
         }
+        VOW_CATCH_ALL { slot->error = std::current_exception(); }
       },
       [slot, resolve = std::move(resolve), reject, registration]() mutable {
         if (registration != nullptr) registration->remove();

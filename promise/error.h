@@ -107,13 +107,7 @@ class Error {
   template <class E>
   requires std::derived_from<std::remove_cvref_t<E>, std::exception> Error(
       E&& exception)  // NOLINT(google-explicit-constructor)
-#if VOW_HAS_EXCEPTIONS
-      : exception_(std::make_exception_ptr(std::forward<E>(exception))) {
-  }
-#else
-      : exception_(std::make_shared<const std::remove_cvref_t<E>>(std::forward<E>(exception))) {
-  }
-#endif
+      : exception_(hold(std::forward<E>(exception))) {}
 
   // The exception being handled, inside a `catch` block (without exceptions: empty).
   static Error current() noexcept { return Error(std::current_exception()); }
@@ -150,11 +144,15 @@ class Error {
 
  private:
 #if VOW_HAS_EXCEPTIONS
-  std::exception_ptr exception_;
+  using Holder = std::exception_ptr;
 #else
   // Without exceptions no exception_ptr can hold an object: the exception is shared instead.
-  std::shared_ptr<const std::exception> exception_;
+  using Holder = std::shared_ptr<const std::exception>;
 #endif
+  template <class E>
+  static Holder hold(E&& exception);
+
+  Holder exception_;
 };
 
 // Node's `err.code` ("ENOENT", "ERR_INVALID_ARG_TYPE") of a status made by Error::status()
@@ -199,6 +197,15 @@ class AbortError : public Exception {
 
 // ---------------------------------------------------------------------------------------------
 // Implementation details.
+
+template <class E>
+Error::Holder Error::hold(E&& exception) {
+#if VOW_HAS_EXCEPTIONS
+  return std::make_exception_ptr(std::forward<E>(exception));
+#else
+  return std::make_shared<const std::remove_cvref_t<E> >(std::forward<E>(exception));
+#endif
+}
 
 template <class E>
 const E* Error::as() const noexcept {

@@ -14,6 +14,7 @@
 #include "gtest/gtest.h"
 #include "vow/promise/async_generator.h"
 #include "vow/promise/combinators.h"
+#include "vow/promise/for_await.h"
 #include "vow/promise/promise.h"
 #include "vow/promise/testing/test_support.h"
 
@@ -280,9 +281,7 @@ TEST(RejectedAwait, PropagatesThroughNestedCoroutines) {
 
 TEST(RejectedAwait, APromiseVoidCoroutineRejectsByAwaitingARejection) {
   // `co_return status` needs a value type; a Promise<void> body fails by awaiting a rejection.
-  auto f = []() -> Promise<void> {
-    co_await Promise<void>::reject(absl::AbortedError("stop"));
-  };
+  auto f = []() -> Promise<void> { co_await Promise<void>::reject(absl::AbortedError("stop")); };
   Promise<void> p = f();
   runMicrotasks();
   EXPECT_EQ(outcome(p), absl::AbortedError("stop").ToString());
@@ -360,6 +359,50 @@ TEST(GeneratorStatus, ThrowEndsTheBodyWithTheError) {
   runMicrotasks();
   EXPECT_EQ(outcome(thrown), absl::OutOfRangeError("enough").ToString());
   EXPECT_EQ(Counted::live, 0);
+}
+
+// An iterator whose second next() rejects; logs return().
+struct Failing {
+  Log* log;
+  int calls = 0;
+  Promise<std::optional<int>> next() {
+    if (++calls == 1) return Promise<std::optional<int>>::resolve(1);
+    return Promise<std::optional<int>>::reject(absl::DataLossError("torn"));
+  }
+  Promise<std::optional<int>> return_() {
+    (*log)("return()");
+    return Promise<std::optional<int>>::resolve(std::nullopt);
+  }
+};
+
+TEST(ForAwaitStatus, ARejectedNextEndsTheLoopWithoutReturn) {
+  // JS: a next() that throws leaves the iterator alone; the error leaves the function.
+  Log log;
+  auto f = [&]() -> Promise<int> {
+    auto it = forAwait(Failing{&log});
+    int sum = 0;
+    while (auto x = co_await it.next()) sum += *x;
+    co_await it.close();
+    co_return sum;
+  };
+  Promise<int> p = f();
+  runMicrotasks();
+  EXPECT_EQ(outcome(p), absl::DataLossError("torn").ToString());
+  EXPECT_TRUE(log.empty()) << log;
+}
+
+TEST(ForAwaitStatus, SettleOnAnIteratorsNextPromise) {
+  Log log;
+  auto f = [&]() -> Promise<std::string> {
+    Failing it{&log};
+    absl::StatusOr<std::optional<int>> first = co_await settle(it.next());
+    absl::StatusOr<std::optional<int>> second = co_await settle(it.next());
+    co_return std::to_string(**first) + " " + second.status().ToString();
+  };
+  std::string got;
+  f().then([&](const std::string& v) { got = v; });
+  runMicrotasks();
+  EXPECT_EQ(got, "1 " + absl::DataLossError("torn").ToString());
 }
 
 }  // namespace

@@ -177,11 +177,8 @@ class Promise {
   explicit Promise(Executor&& executor) : state_(new internal::State<T>()) {
     ResolveFn<T> resolve(state_);
     RejectFn reject(state_);
-    VOW_TRY {
-      executor(resolve, reject);
-    } VOW_CATCH_ALL {
-      state_->rejectIfUnlocked(Error::current());
-    }
+    VOW_TRY { executor(resolve, reject); }
+    VOW_CATCH_ALL { state_->rejectIfUnlocked(Error::current()); }
   }
 
   Promise(const Promise& o) noexcept : state_(o.state_) { state_->addRef(); }

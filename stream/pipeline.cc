@@ -164,9 +164,8 @@ Promise<void> pumpToNode(AsyncGenerator<std::string> iterable, std::shared_ptr<W
           co_await drained;
         }
       }
-    } VOW_CATCH_ALL {
-      inLoop = Error::current();
     }
+    VOW_CATCH_ALL { inLoop = Error::current(); }
     co_await it.close();
     if (inLoop) inLoop.rethrow();
     if (end) {
@@ -175,9 +174,8 @@ Promise<void> pumpToNode(AsyncGenerator<std::string> iterable, std::shared_ptr<W
       co_await finishedWriting;
     }
     p->finish(Error());
-  } VOW_CATCH_ALL {
-    failed = Error::current();
   }
+  VOW_CATCH_ALL { failed = Error::current(); }
   if (failed) p->finish(st->error && !(st->error == failed) ? st->error : failed);
   cleanup();
   w.off("drain", drainId);
@@ -239,20 +237,21 @@ std::shared_ptr<Stream> pipelineImpl(std::vector<Stage> stages, Callback callbac
         retIterable = std::move(stage.iterable);
       } else {
         VOW_THROW(TypeError("The pipeline's source must be a stream or an async iterable",
-                        "ERR_INVALID_ARG_TYPE"));
+                            "ERR_INVALID_ARG_TYPE"));
       }
       continue;
     }
     if (stage.function) {
       if (!reading) {
         VOW_THROW(TypeError("vow: the pipeline's destination must be a Writable stream",
-                        "ERR_INVALID_ARG_TYPE"));
+                            "ERR_INVALID_ARG_TYPE"));
       }
       AsyncGenerator<std::string> source = [&] {
         if (retIterable) return *std::exchange(retIterable, std::nullopt);
         auto readable = std::dynamic_pointer_cast<Readable>(ret);
         if (!readable) {
-          VOW_THROW(TypeError("The \"val\" argument must be a Readable stream", "ERR_INVALID_ARG_TYPE"));
+          VOW_THROW(
+              TypeError("The \"val\" argument must be a Readable stream", "ERR_INVALID_ARG_TYPE"));
         }
         return readable->asyncIterator();
       }();
@@ -263,13 +262,13 @@ std::shared_ptr<Stream> pipelineImpl(std::vector<Stage> stages, Callback callbac
     }
     if (!stage.stream) {
       VOW_THROW(TypeError("vow: an async iterable can only be the pipeline's source",
-                      "ERR_INVALID_ARG_TYPE"));
+                          "ERR_INVALID_ARG_TYPE"));
     }
     const std::shared_ptr<Stream>& stream = stage.stream;
     auto dst = std::dynamic_pointer_cast<Writable>(stream);
     if (!dst) {
       VOW_THROW(TypeError("The \"streams\" argument must be a Writable stream after the first",
-                      "ERR_INVALID_ARG_TYPE"));
+                          "ERR_INVALID_ARG_TYPE"));
     }
     if (retIterable) {
       p->finishCount += 1;
@@ -277,7 +276,8 @@ std::shared_ptr<Stream> pipelineImpl(std::vector<Stage> stages, Callback callbac
     } else {
       auto src = std::dynamic_pointer_cast<Readable>(ret);
       if (!src) {
-        VOW_THROW(TypeError("The \"val\" argument must be a Readable stream", "ERR_INVALID_ARG_TYPE"));
+        VOW_THROW(
+            TypeError("The \"val\" argument must be a Readable stream", "ERR_INVALID_ARG_TYPE"));
       }
       p->finishCount += 2;
       auto cleanup = pipe(src, dst, p, end);

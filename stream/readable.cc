@@ -236,11 +236,8 @@ std::optional<std::string> Readable::readImpl(std::optional<std::size_t> nIn, bo
     s.reading = true;
     s.sync = true;
     if (s.length == 0) s.needReadable = true;
-    VOW_TRY {
-      _read(s.highWaterMark);
-    } VOW_CATCH_ALL {
-      errorOrDestroy(Error::current());
-    }
+    VOW_TRY { _read(s.highWaterMark); }
+    VOW_CATCH_ALL { errorOrDestroy(Error::current()); }
     s.sync = false;
     if (!s.reading) n = howMuchToRead(nOrig);
   }

@@ -78,7 +78,8 @@ void Stream::constructNT() {
     _construct([self = shared_from_this()](Error err) mutable {
       nextTick([self, err = std::move(err)]() mutable { self->onConstruct(std::move(err)); });
     });
-  } VOW_CATCH_ALL {
+  }
+  VOW_CATCH_ALL {
     nextTick([self = shared_from_this(), err = Error::current()]() mutable {
       self->onConstruct(std::move(err));
     });
@@ -167,9 +168,8 @@ void Stream::destroyNow(Error error, Callback callback) {
   auto shared = std::make_shared<decltype(onDestroy)>(std::move(onDestroy));
   VOW_TRY {
     _destroy(std::move(error), [shared](Error err) { (*shared)(std::move(err)); });
-  } VOW_CATCH_ALL {
-    (*shared)(Error::current());
   }
+  VOW_CATCH_ALL { (*shared)(Error::current()); }
 }
 
 void Stream::emitErrorNT(const Error& error) {

@@ -111,7 +111,8 @@ bool Writable::writeOrBuffer(std::string chunk, Callback callback) {
     VOW_TRY {
       _write(std::move(chunk),
              [self = shared_from_this(), this](Error e) { onwrite(std::move(e)); });
-    } VOW_CATCH_ALL {
+    }
+    VOW_CATCH_ALL {
       s.sync = false;
       VOW_RETHROW;
     }
@@ -344,9 +345,8 @@ void Writable::prefinish() {
     s.pendingcb++;
     VOW_TRY {
       _final([self = shared_from_this(), this](Error e) { onFinish(std::move(e)); });
-    } VOW_CATCH_ALL {
-      onFinish(Error::current());
     }
+    VOW_CATCH_ALL { onFinish(Error::current()); }
     s.sync = false;
   } else {
     s.finalCalled = s.prefinished = true;

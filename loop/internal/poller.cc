@@ -41,9 +41,8 @@ IoWatcherImpl* Poller::watch(int fd, std::uint32_t events,
   w->fd = fd;
   w->id = next_id_++;
   w->callback = std::move(cb);
-  VOW_TRY {
-    start(w, events);
-  } VOW_CATCH_ALL {
+  VOW_TRY { start(w, events); }
+  VOW_CATCH_ALL {
     delete w;
     VOW_RETHROW;
   }

@@ -98,9 +98,8 @@ bool RejectionReporter::process() {
     std::uint64_t uid = it->second.uid;
     Error reason = promise.reason();
     auto emit = [&] {
-      VOW_TRY {
-        return process_.emit("unhandledRejection", reason, promise);
-      } VOW_CATCH_ALL {
+      VOW_TRY { return process_.emit("unhandledRejection", reason, promise); }
+      VOW_CATCH_ALL {
         listener_threw = true;
         VOW_RETHROW;
       }

@@ -82,7 +82,8 @@ class CombinatorState : public State<R> {
           rejectOrCollect(index, s->reason());
         }
       }
-    } VOW_CATCH_ALL {
+    }
+    VOW_CATCH_ALL {
       // Copying a value threw (JS has no such case): the result rejects with it.
       this->rejectIfUnlocked(Error::current());
     }
@@ -209,7 +210,8 @@ class RangeCombinator final
         stateOf(input)->addReaction(&node);
         ++i;
       }
-    } VOW_CATCH_ALL {
+    }
+    VOW_CATCH_ALL {
       // Iterating threw: JS's IfAbruptRejectPromise.
       self->rejectIfUnlocked(Error::current());
     }
@@ -367,9 +369,8 @@ auto startRange(Range&& range) {
       for (auto it = std::ranges::begin(range); it != std::ranges::end(range); ++it) {
         collected.push_back(*it);
       }
-    } VOW_CATCH_ALL {
-      return Promise<typename RangeResult<K, T>::type>::reject(Error::current());
     }
+    VOW_CATCH_ALL { return Promise<typename RangeResult<K, T>::type>::reject(Error::current()); }
     return RangeCombinator<K, T>::start(collected, collected.size());
   }
 }

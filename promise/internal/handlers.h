@@ -367,9 +367,8 @@ void settleWith(D* d, Fn&& fn) noexcept {
     } else {
       d->resolveValue(widenTo<U>(fn()));
     }
-  } VOW_CATCH_ALL {
-    d->rejectIfUnlocked(Error::current());
   }
+  VOW_CATCH_ALL { d->rejectIfUnlocked(Error::current()); }
 }
 
 // Settles `target` (locked, pending) like the Promise<V> it adopted settled, widening the value
