@@ -150,22 +150,24 @@ Promise<void> pumpToNode(AsyncGenerator<std::string> iterable, std::shared_ptr<W
   auto cleanup =
       finished(writable, {.readable = false}, [st](Error err) { st->resume(std::move(err)); });
   Error failed;
-  VOW_TRY {
+#if VOW_HAS_EXCEPTIONS
+  try {
     if (writable->writableNeedDrain()) {
       auto drained = wait();
       co_await drained;
     }
     auto it = forAwait(iterable);
     Error inLoop;
-    VOW_TRY {
+    try {
       while (auto chunk = co_await it.next()) {
         if (!writable->write(std::move(*chunk))) {
           auto drained = wait();
           co_await drained;
         }
       }
+    } catch (...) {
+      inLoop = Error::current();
     }
-    VOW_CATCH_ALL { inLoop = Error::current(); }
     co_await it.close();
     if (inLoop) inLoop.rethrow();
     if (end) {
@@ -174,8 +176,65 @@ Promise<void> pumpToNode(AsyncGenerator<std::string> iterable, std::shared_ptr<W
       co_await finishedWriting;
     }
     p->finish(Error());
+  } catch (...) {
+    failed = Error::current();
   }
-  VOW_CATCH_ALL { failed = Error::current(); }
+#else
+  // Without exceptions: the same awaits through settle, each error kept where the catch blocks
+  // above would catch it; `break` leaves for the shared ending.
+  do {
+    if (writable->writableNeedDrain()) {
+      auto drained = wait();
+      if (!(co_await settle(drained)).ok()) {
+        failed = AnyPromise(drained).reason();
+        break;
+      }
+    }
+    // forAwait(iterable), spelled out: next() until done, return() when left early.
+    Error inLoop;
+    bool done = false;
+    while (true) {
+      Promise<std::optional<std::string>> next = iterable.next();
+      auto chunk = co_await settle(next);
+      if (!chunk.ok()) {
+        inLoop = AnyPromise(next).reason();
+        done = true;  // JS: a next() that throws leaves the iterator alone
+        break;
+      }
+      if (!*chunk) {
+        done = true;
+        break;
+      }
+      if (!writable->write(std::move(**chunk))) {
+        auto drained = wait();
+        if (!(co_await settle(drained)).ok()) {
+          inLoop = AnyPromise(drained).reason();
+          break;
+        }
+      }
+    }
+    if (!done) {
+      Promise<std::optional<std::string>> closed = iterable.return_();
+      if (!(co_await settle(closed)).ok()) {
+        failed = AnyPromise(closed).reason();
+        break;
+      }
+    }
+    if (inLoop) {
+      failed = inLoop;
+      break;
+    }
+    if (end) {
+      writable->end();
+      auto finishedWriting = wait();
+      if (!(co_await settle(finishedWriting)).ok()) {
+        failed = AnyPromise(finishedWriting).reason();
+        break;
+      }
+    }
+    p->finish(Error());
+  } while (false);
+#endif
   if (failed) p->finish(st->error && !(st->error == failed) ? st->error : failed);
   cleanup();
   w.off("drain", drainId);

@@ -281,8 +281,7 @@ class GenPromise {
   template <class U>
   SettleAwaiter<U, GenAwaiter<T, U>> await_transform(Settle<U> settle) noexcept {
     state_->settling_ = true;
-    State<U>* s = stateOf(settle.promise);
-    return {s, GenAwaiter<T, U>(std::move(settle.promise), state_)};
+    return {settle.state, GenAwaiter<T, U>(adoptState(settle.state), state_)};
   }
   template <class X>
   requires(!IsDirectAwaitable<X>) void await_transform(X&&) {

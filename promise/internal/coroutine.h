@@ -94,9 +94,11 @@ using SettleResult = std::conditional_t<std::is_void_v<U>, absl::Status, absl::S
 
 // `co_await vow::settle(p)`: the coroutine's own awaiter for p (same ticks as `co_await p`),
 // except that a rejection is returned as a status rather than thrown.
+// Trivially destructible (GCC 12 destroys some temporaries of a co_await expression twice):
+// it holds one reference to the state, which await_transform adopts.
 template <class U>
 struct Settle {
-  Promise<U> promise;
+  State<U>* state;
 };
 
 template <class U, class Inner>
@@ -212,8 +214,7 @@ class CoroPromiseBase {
   template <class U>
   SettleAwaiter<U, PromiseAwaiter<U>> await_transform(Settle<U> settle) noexcept {
     state_->settling_ = true;
-    State<U>* s = stateOf(settle.promise);
-    return {s, PromiseAwaiter<U>(std::move(settle.promise), state_)};
+    return {settle.state, PromiseAwaiter<U>(adoptState(settle.state), state_)};
   }
   template <class X>
   requires(!IsDirectAwaitable<X>) void await_transform(X&&) {
@@ -285,8 +286,10 @@ namespace vow {
 //   absl::StatusOr<std::string> text = co_await vow::settle(fs::promises::readFile(path));
 //   if (!text.ok()) co_return text.status();
 template <class U>
-internal::Settle<U> settle(Promise<U> p) noexcept {
-  return {std::move(p)};
+internal::Settle<U> settle(const Promise<U>& p) noexcept {
+  internal::State<U>* s = internal::stateOf(p);
+  s->addRef();  // adopted by the co_await (use settle only as co_await's operand)
+  return {s};
 }
 
 }  // namespace vow
