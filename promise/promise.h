@@ -371,7 +371,7 @@ auto finallyResult(F& f) {
     }
 #else
     // Without exceptions the error cannot reject the derived promise directly: a rejected
-    // promise in its place does (two microtasks later than with exceptions).
+    // promise in its place does (a few microtasks later than with exceptions).
     if constexpr (std::is_same_v<R, absl::Status>) {
       if (!r.ok()) return Promise<void>::reject(std::move(r));
     } else {
