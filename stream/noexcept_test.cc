@@ -41,8 +41,7 @@ TEST(StreamNoExceptions, AFailingGeneratorStageCallsBackOnceWithItsStatus) {
   Log log;
   int n = 0;
   auto r = counting(n);
-  auto stage = [&log](vow::AsyncGenerator<std::string> source)
-      -> vow::AsyncGenerator<std::string> {
+  auto stage = [&log](vow::AsyncGenerator<std::string> source) -> vow::AsyncGenerator<std::string> {
     auto it = vow::forAwait(source);
     int seen = 0;
     while (auto chunk = co_await it.next()) {
