@@ -11,6 +11,7 @@
 #include "vow/fs/internal/dispatch.h"
 #include "vow/fs/internal/validate.h"
 #include "vow/loop/loop.h"
+#include "vow/promise/internal/exceptions.h"
 
 namespace vow::fs {
 namespace internal {
@@ -18,12 +19,12 @@ namespace {
 
 Error dirClosed() { return Error(Exception("Directory handle was closed", kDirClosedCode)); }
 [[noreturn]] void throwDirClosed() {
-  throw Exception("Directory handle was closed", kDirClosedCode);
+  VOW_THROW(Exception("Directory handle was closed", kDirClosedCode));
 }
 [[noreturn]] void throwConcurrent() {
-  throw Exception(
+  VOW_THROW(Exception(
       "Cannot do synchronous work on directory handle with concurrent asynchronous operations",
-      kDirConcurrentOperationCode);
+      kDirConcurrentOperationCode));
 }
 
 // libuv's uv__fs_readdir: up to bufferSize entries, skipping "." and "..". An entry of unknown
@@ -100,7 +101,7 @@ using internal::DirState;
 const std::string& Dir::path() const { return state().path; }
 
 internal::DirState& Dir::state() const {
-  if (!state_) throw TypeError("The Dir is empty (not opened)", "ERR_INVALID_ARG_VALUE");
+  if (!state_) VOW_THROW(TypeError("The Dir is empty (not opened)", "ERR_INVALID_ARG_VALUE"));
   return *state_;
 }
 
@@ -155,7 +156,7 @@ Promise<std::optional<Dirent>> Dir::read() const {
 Promise<std::optional<Dirent>> Dir::readPromisified() const {
   // Node: promisify(this[kDirReadImpl]).bind(this, false): a buffered entry resolves at once.
   auto [promise, resolve, reject] = Promise<std::optional<Dirent>>::withResolvers();
-  try {
+  VOW_TRY {
     readImpl(false, [resolve = std::move(resolve), reject](Error err,
                                                            std::optional<Dirent> entry) mutable {
       if (err) {
@@ -164,9 +165,8 @@ Promise<std::optional<Dirent>> Dir::readPromisified() const {
         resolve(std::move(entry));
       }
     });
-  } catch (...) {
-    reject(Error::current());
   }
+  VOW_CATCH_ALL { reject(Error::current()); }
   return std::move(promise);
 }
 
@@ -232,6 +232,7 @@ Promise<void> Dir::closePromisified() const {
 //   }
 AsyncGenerator<Dirent> Dir::entriesOf(Dir self) {
   Error exit;
+#if VOW_HAS_EXCEPTIONS
   try {
     while (true) {
       std::optional<Dirent> entry = co_await self.readPromisified();
@@ -241,8 +242,22 @@ AsyncGenerator<Dirent> Dir::entriesOf(Dir self) {
   } catch (...) {
     exit = Error::current();  // a read's error, or the GeneratorReturn of an early exit
   }
+#else
+  // Without exceptions a read's error comes through settle. An early exit ends the body
+  // without this close (its frame is destroyed); the Dir closes when its last copy goes.
+  while (true) {
+    Promise<std::optional<Dirent>> read = self.readPromisified();
+    auto entry = co_await settle(read);
+    if (!entry.ok()) {
+      exit = AnyPromise(read).reason();
+      break;
+    }
+    if (!*entry) break;
+    co_yield std::move(**entry);
+  }
+#endif
   co_await self.closePromisified();
-  if (exit) exit.rethrow();
+  if (exit) co_await ::vow::internal::Raise{std::move(exit)};
 }
 
 void Dir::closeSync() const {

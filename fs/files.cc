@@ -16,6 +16,7 @@
 
 #include "absl/cleanup/cleanup.h"
 #include "vow/fs/internal/operations.h"
+#include "vow/promise/internal/exceptions.h"
 
 namespace vow::fs::internal {
 namespace {
@@ -129,6 +130,7 @@ std::string readAll(const std::string* path, int flags, int fd, Failure& failure
 // fails the read too).
 std::string readAllOrFail(const std::string* path, int flags, int fd, Failure& failure,
                           const AbortFlag& abort = nullptr) noexcept {
+#if VOW_HAS_EXCEPTIONS
   try {
     return readAll(path, flags, fd, failure, abort);
   } catch (const std::bad_alloc&) {
@@ -136,6 +138,9 @@ std::string readAllOrFail(const std::string* path, int flags, int fd, Failure& f
     failure.set(ENOMEM, "read");
     return std::string();
   }
+#else
+  return readAll(path, flags, fd, failure, abort);  // out of memory ends the process
+#endif
 }
 
 bool writeAll(int fd, const char* data, std::size_t size, std::int64_t position,

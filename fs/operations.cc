@@ -14,6 +14,7 @@
 
 #include "absl/cleanup/cleanup.h"
 #include "vow/promise/error.h"
+#include "vow/promise/internal/exceptions.h"
 
 namespace vow::fs::internal {
 namespace {
@@ -45,9 +46,9 @@ Error Failure::toError() const {
 }
 
 void Failure::raise() const {
-  if (range_error) throw RangeError(message, code);
-  if (code != nullptr) throw SystemError(code, message, errnum, syscall, path);
-  throw SystemError(errnum, syscall, path, dest);
+  if (range_error) VOW_THROW(RangeError(message, code));
+  if (code != nullptr) VOW_THROW(SystemError(code, message, errnum, syscall, path));
+  VOW_THROW(SystemError(errnum, syscall, path, dest));
 }
 
 void checkOwner(std::int64_t id, const char* name) {
@@ -61,14 +62,14 @@ double toUnixTimestamp(double time, const char* name) {
         std::chrono::system_clock::now().time_since_epoch());
     return static_cast<double>(now.count()) / 1000;
   }
-  throw TypeError(std::string("The \"") + name +
-                      "\" argument must be an instance of Date or an Time in seconds. Received "
-                      "type number (" +
-                      (std::isnan(time) ? "NaN"
-                       : time > 0       ? "Infinity"
-                                        : "-Infinity") +
-                      ")",
-                  "ERR_INVALID_ARG_TYPE");
+  VOW_THROW(TypeError(std::string("The \"") + name +
+                          "\" argument must be an instance of Date or an Time in seconds. Received "
+                          "type number (" +
+                          (std::isnan(time) ? "NaN"
+                           : time > 0       ? "Infinity"
+                                            : "-Infinity") +
+                          ")",
+                      "ERR_INVALID_ARG_TYPE"));
 }
 
 void Rmdir::run(Failure& failure) const noexcept {

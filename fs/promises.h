@@ -23,6 +23,7 @@
 #include "vow/fs/internal/derive.h"
 #include "vow/fs/internal/operations.h"
 #include "vow/fs/types.h"
+#include "vow/promise/internal/exceptions.h"
 #include "vow/promise/promise.h"
 #include "vow/promise/promisify.h"
 
@@ -127,7 +128,7 @@ class FileHandle {
 inline Promise<FileHandle> open(std::string_view path, OpenFlags flags = "r",
                                 unsigned mode = 0666) {
   auto [promise, resolve, reject] = Promise<FileHandle>::withResolvers();
-  try {
+  VOW_TRY {
     ::vow::fs::open(path, flags, mode, [resolve = std::move(resolve), reject](Error err, int fd) {
       if (err) {
         reject(std::move(err));
@@ -135,7 +136,8 @@ inline Promise<FileHandle> open(std::string_view path, OpenFlags flags = "r",
         resolve(FileHandle(fd));
       }
     });
-  } catch (...) {
+  }
+  VOW_CATCH_ALL {
     reject(Error::current());  // invalid arguments reject, as Node's async open does
   }
   return std::move(promise);

@@ -14,6 +14,8 @@
 #include <string>
 #include <string_view>
 
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
 #include "vow/fs/internal/derive.h"
 #include "vow/fs/internal/operations.h"
 #include "vow/fs/types.h"
@@ -51,5 +53,45 @@ inline bool existsSync(std::string_view path) noexcept {
   job.run();
   return !job.failure;
 }
+
+// The sync API without exceptions: vow::fs::nothrow::nameSync(params...) for every nameSync
+// above, returning absl::StatusOr<Result> (absl::Status where nameSync returns nothing). An OS
+// failure is the status of its vow::SystemError: ENOENT -> NotFound, EEXIST -> AlreadyExists,
+// ... with Node's message ("ENOENT: no such file or directory, open 'x'") and Node's code in
+// vow::errorCode(status). Invalid arguments (Node's TypeError/RangeError ERR_INVALID_ARG_*,
+// ERR_OUT_OF_RANGE) are returned as InvalidArgument/OutOfRange statuses when built with
+// exceptions; without exceptions they are programming errors that end the process with
+// Node's message, as a failed CHECK would.
+//
+//   absl::StatusOr<std::string> config = vow::fs::nothrow::readFileSync("config.json");
+//   if (!config.ok() && vow::errorCode(config.status()) == "ENOENT") ...
+namespace nothrow {
+
+#define VOW_FS_OP(name, D, params, args)                                                         \
+  inline internal::StatusOf<internal::ResultOf<internal::D>> name##Sync(VOW_FS_UNPAREN params) { \
+    return internal::syncStatusApi<internal::D>(VOW_FS_UNPAREN args);                            \
+  }
+// (Qualified: argument-dependent lookup would find vow::fs's throwing overloads too.)
+#define VOW_FS_DEFAULT(name, params, args)                      \
+  inline auto name##Sync(VOW_FS_UNPAREN params) {               \
+    return ::vow::fs::nothrow::name##Sync(VOW_FS_UNPAREN args); \
+  }
+#define VOW_FS_OP_NO_PROMISE VOW_FS_OP
+#define VOW_FS_DEFAULT_NO_PROMISE VOW_FS_DEFAULT
+#define VOW_FS_DATA std::string_view
+#include "vow/fs/internal/operations.inc"  // NOLINT(build/include)
+#undef VOW_FS_OP
+#undef VOW_FS_DEFAULT
+#undef VOW_FS_OP_NO_PROMISE
+#undef VOW_FS_DEFAULT_NO_PROMISE
+#undef VOW_FS_DATA
+
+// readSync(fd, buffer, offset, length): at the current position.
+inline absl::StatusOr<std::size_t> readSync(int fd, std::span<char> buffer, std::int64_t offset,
+                                            std::int64_t length) {
+  return ::vow::fs::nothrow::readSync(fd, buffer, offset, length, -1);
+}
+
+}  // namespace nothrow
 
 }  // namespace vow::fs

@@ -8,6 +8,7 @@
 
 #include "vow/fs/types.h"
 #include "vow/promise/error.h"
+#include "vow/promise/internal/exceptions.h"
 
 namespace vow::fs::internal {
 
@@ -62,8 +63,8 @@ namespace {
                                        const std::string& inspected) {
   std::string shown = inspected;
   if (shown.size() > 128) shown = shown.substr(0, 128) + "...";
-  throw TypeError(std::string("The argument '") + name + "' " + reason + ". Received " + shown,
-                  "ERR_INVALID_ARG_VALUE");
+  VOW_THROW(TypeError(std::string("The argument '") + name + "' " + reason + ". Received " + shown,
+                      "ERR_INVALID_ARG_VALUE"));
 }
 
 std::string withSeparators(std::int64_t value) {
@@ -109,9 +110,9 @@ int parseFlags(std::string_view f) {
 void throwOutOfRange(const char* name, const std::string& range, std::int64_t value) {
   std::string received =
       (value > (1LL << 32) || value < -(1LL << 32)) ? withSeparators(value) : std::to_string(value);
-  throw RangeError(std::string("The value of \"") + name + "\" is out of range. It must be " +
-                       range + ". Received " + received,
-                   "ERR_OUT_OF_RANGE");
+  VOW_THROW(RangeError(std::string("The value of \"") + name + "\" is out of range. It must be " +
+                           range + ". Received " + received,
+                       "ERR_OUT_OF_RANGE"));
 }
 
 void checkFd(int fd) {

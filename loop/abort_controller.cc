@@ -26,6 +26,7 @@
 #include "vow/loop/internal/js_value.h"
 #include "vow/loop/loop.h"
 #include "vow/loop/timers.h"
+#include "vow/promise/internal/exceptions.h"
 #include "vow/promise/microtask.h"
 
 namespace vow {
@@ -214,9 +215,8 @@ class AbortState : public std::enable_shared_from_this<AbortState> {
       }
       if (handler->once) unlink(handler.get());
       if (handler->fn != nullptr) {
-        try {
-          handler->fn(event);
-        } catch (...) {
+        VOW_TRY { handler->fn(event); }
+        VOW_CATCH_ALL {
           // Node's EventTarget: process.nextTick(() => { throw err; }).
           nextTick([e = std::current_exception()] { std::rethrow_exception(e); });
         }
@@ -339,10 +339,10 @@ void AbortSignal::onabort(absl::AnyInvocable<void(const AbortEvent&)> handler) c
 
 const AbortSignal& AbortSignal::setMaxListeners(int n) const {
   if (n < 0) {
-    throw RangeError(
+    VOW_THROW(RangeError(
         "The value of \"n\" is out of range. It must be a non-negative number. Received " +
             std::to_string(n),
-        "ERR_OUT_OF_RANGE");
+        "ERR_OUT_OF_RANGE"));
   }
   if (state_ != nullptr) state_->setMaxListeners(static_cast<std::size_t>(n));
   return *this;
@@ -357,15 +357,16 @@ AbortSignal AbortSignal::abort(Error reason) {
 AbortSignal AbortSignal::timeout(double ms) {
   // Node: validateUint32(delay, 'delay', false).
   if (!std::isfinite(ms) || std::trunc(ms) != ms) {
-    throw RangeError("The value of \"delay\" is out of range. It must be an integer. Received " +
-                         internal::jsNumberToString(ms),
-                     "ERR_OUT_OF_RANGE");
+    VOW_THROW(
+        RangeError("The value of \"delay\" is out of range. It must be an integer. Received " +
+                       internal::jsNumberToString(ms),
+                   "ERR_OUT_OF_RANGE"));
   }
   if (ms < 0 || ms > 4294967295.0) {
-    throw RangeError(
+    VOW_THROW(RangeError(
         "The value of \"delay\" is out of range. It must be >= 0 && <= 4294967295. Received " +
             internal::receivedNumber(ms),
-        "ERR_OUT_OF_RANGE");
+        "ERR_OUT_OF_RANGE"));
   }
   auto state = std::make_shared<internal::AbortState>();
   state->makeTimeout(ms);
@@ -377,10 +378,10 @@ AbortSignal AbortSignal::any(const std::vector<AbortSignal>& signals) {
   result->composite = true;
   for (const AbortSignal& signal : signals) {
     if (signal.state_ == nullptr) {
-      throw TypeError(
-          "The \"signals\" argument must be an array of AbortSignal instances (an empty "
-          "vow::AbortSignal is none)",
-          "ERR_INVALID_ARG_TYPE");
+      VOW_THROW(
+          TypeError("The \"signals\" argument must be an array of AbortSignal instances (an empty "
+                    "vow::AbortSignal is none)",
+                    "ERR_INVALID_ARG_TYPE"));
     }
   }
   for (const AbortSignal& signal : signals) {
@@ -421,9 +422,9 @@ Promise<void> aborted(const AbortSignal& signal) {
 AbortListener addAbortListener(const AbortSignal& signal,
                                absl::AnyInvocable<void(const AbortEvent&)> listener) {
   if (!signal) {
-    throw TypeError(
-        "The \"signal\" argument must be an instance of AbortSignal. Received undefined",
-        "ERR_INVALID_ARG_TYPE");
+    VOW_THROW(
+        TypeError("The \"signal\" argument must be an instance of AbortSignal. Received undefined",
+                  "ERR_INVALID_ARG_TYPE"));
   }
   if (signal.aborted()) {
     queueMicrotask(

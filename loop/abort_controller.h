@@ -27,6 +27,7 @@
 
 #include "absl/functional/any_invocable.h"
 #include "vow/promise/error.h"
+#include "vow/promise/internal/exceptions.h"
 #include "vow/promise/promise.h"
 
 namespace vow {
@@ -129,7 +130,13 @@ class AbortController {
   void abort(Error reason = {});
   template <class T>
   requires(!std::is_convertible_v<T, Error>) void abort(T&& value) {
+#if VOW_HAS_EXCEPTIONS
     abort(Error(std::make_exception_ptr(std::forward<T>(value))));
+#else
+    static_assert(internal::AlwaysFalse<T>::value,
+                  "Without exceptions, abort() takes a vow::Error: an exception object or an "
+                  "absl::Status, not a plain value.");
+#endif
   }
 
  private:

@@ -7,6 +7,7 @@
 #include <typeinfo>
 
 #include "vow/loop/loop.h"
+#include "vow/promise/internal/exceptions.h"
 
 namespace vow {
 
@@ -81,10 +82,10 @@ void EventEmitter::warnIfTooMany(std::string_view name, Entry& entry) {
 
 EventEmitter& EventEmitter::setMaxListeners(int n) {
   if (n < 0) {
-    throw RangeError(
-        "The value of \"setMaxListeners\" is out of range. It must be >= 0. Received " +
-            std::to_string(n),
-        "ERR_OUT_OF_RANGE");
+    VOW_THROW(
+        RangeError("The value of \"setMaxListeners\" is out of range. It must be >= 0. Received " +
+                       std::to_string(n),
+                   "ERR_OUT_OF_RANGE"));
   }
   max_listeners_ = static_cast<std::size_t>(n);
   max_listeners_set_ = true;
@@ -179,13 +180,13 @@ std::vector<std::string> EventEmitter::eventNames() const {
 
 void EventEmitter::throwMismatch(std::string_view name, const std::type_info& listener,
                                  const std::type_info& emitted) {
-  throw TypeError("EventEmitter: event '" + std::string(name) + "' has listeners taking " +
-                      internal::demangle(listener) + ", but got " + internal::demangle(emitted),
-                  "ERR_INVALID_ARG_TYPE");
+  VOW_THROW(TypeError("EventEmitter: event '" + std::string(name) + "' has listeners taking " +
+                          internal::demangle(listener) + ", but got " + internal::demangle(emitted),
+                      "ERR_INVALID_ARG_TYPE"));
 }
 
 void EventEmitter::throwUnhandled(const std::string& inspected) {
-  throw Exception("Unhandled error. (" + inspected + ")", "ERR_UNHANDLED_ERROR");
+  VOW_THROW(Exception("Unhandled error. (" + inspected + ")", "ERR_UNHANDLED_ERROR"));
 }
 
 }  // namespace vow

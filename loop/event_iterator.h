@@ -31,6 +31,7 @@
 #include "vow/loop/abort_controller.h"
 #include "vow/loop/event_emitter.h"
 #include "vow/promise/error.h"
+#include "vow/promise/internal/exceptions.h"
 #include "vow/promise/promise.h"
 
 namespace vow {
@@ -196,10 +197,11 @@ EventIterator<std::tuple<A...>> makeOn(E& emitter, std::weak_ptr<void> alive, bo
   const AbortSignal& signal = options.signal.get();
   if (signal.aborted()) abortErrorOf(signal).rethrow();
   if (options.highWaterMark < 1 || options.lowWaterMark < 1) {
-    throw RangeError(std::string("The value of \"options.") +
-                         (options.highWaterMark < 1 ? "highWaterMark" : "lowWaterMark") +
-                         "\" is out of range. It must be >= 1 && <= 9007199254740991. Received 0",
-                     "ERR_OUT_OF_RANGE");
+    VOW_THROW(
+        RangeError(std::string("The value of \"options.") +
+                       (options.highWaterMark < 1 ? "highWaterMark" : "lowWaterMark") +
+                       "\" is out of range. It must be >= 1 && <= 9007199254740991. Received 0",
+                   "ERR_OUT_OF_RANGE"));
   }
   auto state = std::make_shared<OnState<T>>();
   state->emitter_ = &emitter;

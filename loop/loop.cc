@@ -11,6 +11,7 @@
 #include "absl/cleanup/cleanup.h"
 #include "vow/loop/internal/hrtime.h"
 #include "vow/loop/internal/trace.h"
+#include "vow/promise/internal/exceptions.h"
 
 namespace vow {
 
@@ -99,7 +100,7 @@ bool Loop::alive() const {
 void Loop::run() { run(RunMode::kDefault); }
 
 bool Loop::run(RunMode mode) {
-  if (running_) throw std::logic_error("vow::Loop::run() called from inside the loop");
+  if (running_) VOW_THROW(std::logic_error("vow::Loop::run() called from inside the loop"));
   running_ = true;
   if (loop_start_ns_ == 0) loop_start_ns_ = internal::monotonicNs();
   internal::traceNameThread("loop");
@@ -119,9 +120,8 @@ bool Loop::run(RunMode mode) {
 
   bool resumed = std::exchange(interrupted_, false);
   stage_ = Stage::kNone;  // a checkpoint() an embedder called outside run() may have thrown
-  try {
-    runPhases(resumed ? phase_ : Phase::kMain, resumed, mode);
-  } catch (...) {
+  VOW_TRY { runPhases(resumed ? phase_ : Phase::kMain, resumed, mode); }
+  VOW_CATCH_ALL {
     // The exception leaves run() as Node's 'uncaughtException' would be emitted; the next
     // run() goes on where this one stopped, as Node does once a handler has run:
     // - an exception from a callback or a nextTick callback skips the checkpoint that would
@@ -140,7 +140,7 @@ bool Loop::run(RunMode mode) {
     if (stage_ == Stage::kRejections && !reporter_.takeReportThrew()) resume_stage_ = Stage::kTicks;
     stage_ = Stage::kNone;
     checks_.add([] {});
-    throw;
+    VOW_RETHROW;
   }
   return alive();
 }
@@ -251,18 +251,16 @@ void Loop::resumeCheckpoint(Stage from) {
   // rejection report processPromiseRejections goes on with its batch; then the checkpoint goes
   // on as usual. After one from a callback or a nextTick, nothing runs until the next callback.
   if (from == Stage::kMicrotasks) {
-    try {
-      runMicrotasks();
-    } catch (...) {
+    VOW_TRY { runMicrotasks(); }
+    VOW_CATCH_ALL {
       stage_ = Stage::kMicrotasks;
-      throw;
+      VOW_RETHROW;
     }
   } else if (from == Stage::kRejections) {
-    try {
-      reporter_.process();
-    } catch (...) {
+    VOW_TRY { reporter_.process(); }
+    VOW_CATCH_ALL {
       stage_ = Stage::kRejections;
-      throw;
+      VOW_RETHROW;
     }
   } else {
     return;
@@ -281,7 +279,7 @@ void Loop::checkpoint() {
   }
   bool again;
   do {
-    try {
+    VOW_TRY {
       while (!ticks_.empty()) {
         absl::AnyInvocable<void()> f = std::move(ticks_.front());
         ticks_.pop_front();
@@ -291,21 +289,20 @@ void Loop::checkpoint() {
           internal::setContext(nullptr);
         f();
       }
-    } catch (...) {
+    }
+    VOW_CATCH_ALL {
       stage_ = Stage::kTicks;
-      throw;
+      VOW_RETHROW;
     }
-    try {
-      runMicrotasks();
-    } catch (...) {
+    VOW_TRY { runMicrotasks(); }
+    VOW_CATCH_ALL {
       stage_ = Stage::kMicrotasks;
-      throw;
+      VOW_RETHROW;
     }
-    try {
-      again = !ticks_.empty() || reporter_.process();
-    } catch (...) {
+    VOW_TRY { again = !ticks_.empty() || reporter_.process(); }
+    VOW_CATCH_ALL {
       stage_ = Stage::kRejections;
-      throw;
+      VOW_RETHROW;
     }
   } while (again);
   unfinished_checkpoint_ = false;

@@ -15,6 +15,7 @@
 #include "vow/loop/internal/hrtime.h"
 #include "vow/loop/loop.h"
 #include "vow/promise/error.h"
+#include "vow/promise/internal/exceptions.h"
 
 namespace vow {
 namespace perf_hooks {
@@ -140,7 +141,7 @@ std::string jsNumber(double v) {
   } else {
     message += ">= " + std::to_string(min) + " && <= 9007199254740991";
   }
-  throw RangeError(message + ". Received " + jsNumber(value), "ERR_OUT_OF_RANGE");
+  VOW_THROW(RangeError(message + ". Received " + jsNumber(value), "ERR_OUT_OF_RANGE"));
 }
 
 }  // namespace
@@ -187,11 +188,11 @@ double Histogram::stddev() const noexcept {
 
 std::int64_t Histogram::percentile(double p) const {
   if (!(p > 0 && p <= 100)) {
-    throw RangeError(
-        "The value of \"percentile\" is out of range. It must be > 0 && <= 100. "
-        "Received " +
-            jsNumber(p),
-        "ERR_OUT_OF_RANGE");
+    VOW_THROW(
+        RangeError("The value of \"percentile\" is out of range. It must be > 0 && <= 100. "
+                   "Received " +
+                       jsNumber(p),
+                   "ERR_OUT_OF_RANGE"));
   }
   const double requested = std::min(p, 100.0);
   std::int64_t at =

@@ -8,6 +8,7 @@
 #include "vow/loop/internal/js_value.h"
 #include "vow/loop/internal/rejection_reporter.h"
 #include "vow/loop/loop.h"
+#include "vow/promise/internal/exceptions.h"
 
 namespace vow {
 
@@ -31,9 +32,14 @@ bool parseUnhandledRejections(const std::string& text, UnhandledRejections* mode
 UnhandledPromiseRejection::UnhandledPromiseRejection(Error reason)
     : Exception(std::string(internal::kUnhandledRejectionMessage) +
                     " The promise rejected with the reason \"" +
+#if VOW_HAS_EXCEPTIONS
                     internal::stringifyThrownValue(reason.exception()) + "\".",
+#else
+                    (reason ? reason.message() : std::string("undefined")) + "\".",
+#endif
                 "ERR_UNHANDLED_REJECTION"),
-      reason_(std::move(reason)) {}
+      reason_(std::move(reason)) {
+}
 
 Process::Process(Loop& loop) : loop_(loop) {
   declareEvent<Error, AnyPromise>("unhandledRejection");

@@ -12,6 +12,7 @@
 #include "vow/loop/internal/trace.h"
 #include "vow/loop/internal/work_queue.h"
 #include "vow/loop/loop.h"
+#include "vow/promise/internal/exceptions.h"
 
 namespace vow {
 
@@ -120,11 +121,8 @@ class ThreadPool {
         if (task->flow != 0 && internal::tracing()) [[unlikely]] {
           internal::traceRecord("queueWork", "flow", 'f', internal::monotonicNs(), 0, task->flow);
         }
-        try {
-          task->work();
-        } catch (...) {
-          task->error = std::current_exception();
-        }
+        VOW_TRY { task->work(); }
+        VOW_CATCH_ALL { task->error = std::current_exception(); }
         task->work = nullptr;  // release what the job captured here, on the pool thread
         if (internal::tracing()) [[unlikely]] {
           done_flow = internal::traceFlowId();

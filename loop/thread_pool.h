@@ -18,6 +18,7 @@
 #include "vow/loop/abort_controller.h"
 #include "vow/loop/internal/handle.h"
 #include "vow/loop/internal/work_queue.h"
+#include "vow/promise/internal/exceptions.h"
 #include "vow/promise/promise.h"
 
 namespace vow {
@@ -84,15 +85,14 @@ auto queueWork(F&& fn, QueueWorkOptions options = {}) {
   auto registration = signal ? std::make_shared<internal::AbortRegistration>() : nullptr;
   internal::WorkTicket ticket = internal::queueWorkOnCurrentLoop(
       [slot, fn = std::forward<F>(fn)]() mutable {
-        try {
+        VOW_TRY {
           if constexpr (std::is_void_v<R>) {
             fn();
           } else {
             slot->value.emplace(fn());
           }
-        } catch (...) {
-          slot->error = std::current_exception();
         }
+        VOW_CATCH_ALL { slot->error = std::current_exception(); }
       },
       [slot, resolve = std::move(resolve), reject, registration]() mutable {
         if (registration != nullptr) registration->remove();

@@ -40,6 +40,7 @@
 
 #include "vow/promise/error.h"
 #include "vow/promise/internal/async_generator.h"
+#include "vow/promise/internal/exceptions.h"
 #include "vow/promise/promise.h"
 
 namespace vow {
@@ -101,10 +102,16 @@ class AsyncGenerator {
 
 namespace internal {
 
+#if VOW_HAS_EXCEPTIONS
 [[noreturn]] inline void throwGeneratorReturn() { throw GeneratorReturn{}; }
+#else
+// Without exceptions a return completion never resumes the body (GenState::resumeBody).
+[[noreturn]] inline void throwGeneratorReturn() { unreachableRethrow(); }
+#endif
 
 template <class T>
 void GenPromise<T>::unhandled_exception() noexcept {
+#if VOW_HAS_EXCEPTIONS
   try {
     throw;
   } catch (const GeneratorReturn&) {
@@ -112,6 +119,7 @@ void GenPromise<T>::unhandled_exception() noexcept {
   } catch (...) {
     state_->setBodyError(Error::current());
   }
+#endif
 }
 
 template <class T>

@@ -1,7 +1,12 @@
 #include "vow/promise/error.h"
 
+#include <cstdio>
+#include <cstdlib>
 #include <string_view>
+#include <typeinfo>
 #include <utility>
+
+#include "absl/strings/cord.h"
 
 namespace vow {
 
@@ -59,14 +64,27 @@ AbortError::AbortError(std::string message, Error cause)
 
 absl::Status AbortError::toStatus() const { return absl::CancelledError(message()); }
 
-StatusError::StatusError(absl::Status status)
-    : Exception(std::string(status.message())), status_(std::move(status)) {}
+std::string errorCode(const absl::Status& status) {
+  auto code = status.GetPayload(kErrorCodePayloadUrl);  // absl::optional<absl::Cord>
+  return code ? std::string(*code) : std::string();
+}
 
+StatusError::StatusError(absl::Status status)
+    : Exception(std::string(status.message()), errorCode(status)), status_(std::move(status)) {}
+
+#if VOW_HAS_EXCEPTIONS
 Error::Error(absl::Status status)
     : exception_(status.ok() ? nullptr : std::make_exception_ptr(StatusError(std::move(status)))) {}
+#else
+Error::Error(absl::Status status)
+    : exception_(status.ok() ? nullptr : std::make_shared<const StatusError>(std::move(status))) {}
+#endif
 
 std::string Error::message() const {
   if (!exception_) return "";
+#if !VOW_HAS_EXCEPTIONS
+  return exception_->what();
+#else
   try {
     std::rethrow_exception(exception_);
   } catch (const std::exception& e) {
@@ -74,6 +92,7 @@ std::string Error::message() const {
   } catch (...) {
     return "unknown exception";
   }
+#endif
 }
 
 std::string Error::name() const {
@@ -87,22 +106,64 @@ std::string Error::code() const {
   return "";
 }
 
+namespace {
+// A vow::Exception's status, with its Node code as a payload (once).
+absl::Status withCode(const Exception& e) {
+  absl::Status s = e.toStatus();
+  if (!s.ok() && !e.code().empty() && !s.GetPayload(kErrorCodePayloadUrl)) {
+    s.SetPayload(kErrorCodePayloadUrl, absl::Cord(e.code()));
+  }
+  return s;
+}
+}  // namespace
+
 absl::Status Error::status() const {
   if (!exception_) return absl::OkStatus();
+#if !VOW_HAS_EXCEPTIONS
+  if (const auto* e = dynamic_cast<const Exception*>(exception_.get())) return withCode(*e);
+  return absl::UnknownError(exception_->what());
+#else
   try {
     std::rethrow_exception(exception_);
   } catch (const Exception& e) {
-    return e.toStatus();
+    return withCode(e);
   } catch (const std::exception& e) {
     return absl::UnknownError(e.what());
   } catch (...) {
     return absl::UnknownError("unknown exception");
   }
+#endif
 }
 
 void Error::rethrow() const {
+#if VOW_HAS_EXCEPTIONS
   if (exception_) std::rethrow_exception(exception_);
   throw TypeError("vow::Error::rethrow() called on an empty Error");
+#else
+  if (exception_) internal::uncaught(*exception_);
+  internal::uncaught(TypeError("vow::Error::rethrow() called on an empty Error"));
+#endif
 }
+
+namespace internal {
+
+void uncaught(const std::exception& e) noexcept {
+  // As libstdc++'s verbose terminate handler words an uncaught exception, plus Node's view.
+  std::fprintf(stderr, "terminate called after throwing an instance of '%s'\n  what():  %s\n",
+               typeid(e).name(), e.what());
+  if (const auto* v = dynamic_cast<const Exception*>(&e)) {
+    std::fprintf(stderr, "  (vow, built without exceptions: uncaught %s%s%s)\n", v->name(),
+                 v->code().empty() ? "" : " ", v->code().c_str());
+  }
+  std::fflush(stderr);
+  std::abort();
+}
+
+void unreachableRethrow() noexcept {
+  std::fputs("vow: rethrow outside a catch block in a build without exceptions\n", stderr);
+  std::abort();
+}
+
+}  // namespace internal
 
 }  // namespace vow

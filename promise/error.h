@@ -8,12 +8,14 @@
 #include <concepts>
 #include <cstddef>
 #include <exception>
+#include <memory>
 #include <string>
 #include <type_traits>
 #include <utility>
 #include <vector>
 
 #include "absl/status/status.h"
+#include "vow/promise/internal/exceptions.h"
 
 namespace vow {
 
@@ -93,16 +95,21 @@ class Error {
  public:
   Error() noexcept = default;
   Error(std::nullptr_t) noexcept {}  // NOLINT: `callback(nullptr, value)` reads like Node.
+#if VOW_HAS_EXCEPTIONS
   Error(std::exception_ptr exception) noexcept  // NOLINT(google-explicit-constructor)
       : exception_(std::move(exception)) {}
+#else
+  // Without exceptions an exception_ptr is always null (nothing was thrown): an empty Error.
+  Error(std::exception_ptr) noexcept {}  // NOLINT(google-explicit-constructor)
+#endif
   // An OK status makes an empty Error.
   Error(absl::Status status);  // NOLINT(google-explicit-constructor)
   template <class E>
   requires std::derived_from<std::remove_cvref_t<E>, std::exception> Error(
       E&& exception)  // NOLINT(google-explicit-constructor)
-      : exception_(std::make_exception_ptr(std::forward<E>(exception))) {}
+      : exception_(hold(std::forward<E>(exception))) {}
 
-  // The exception being handled, inside a `catch` block.
+  // The exception being handled, inside a `catch` block (without exceptions: empty).
   static Error current() noexcept { return Error(std::current_exception()); }
 
   explicit operator bool() const noexcept { return exception_ != nullptr; }
@@ -114,16 +121,21 @@ class Error {
   std::string name() const;
   // Node's `err.code` for vow::Exception types ("ENOENT"), "" otherwise.
   std::string code() const;
-  // The status carried, or the closest one for an exception; OK when empty.
+  // The status carried, or the closest one for an exception; OK when empty. An exception's
+  // Node code (code() above) travels with it as a payload: vow::errorCode(status) gives it
+  // back, and so does Error(status).code().
   absl::Status status() const;
   // The carried exception if it is (or derives from) E, else nullptr. With E = absl::Status,
   // the carried status if there is one. The pointer lives as long as this Error.
   template <class E>
   const E* as() const noexcept;
-  // Throws the carried exception as itself, a status as vow::StatusError.
+  // Throws the carried exception as itself, a status as vow::StatusError. Without exceptions:
+  // ends the process as that exception uncaught would (see VOW_THROW).
   [[noreturn]] void rethrow() const;
 
+#if VOW_HAS_EXCEPTIONS
   const std::exception_ptr& exception() const noexcept { return exception_; }
+#endif
 
   // The same reason: the same exception object.
   friend bool operator==(const Error& a, const Error& b) noexcept {
@@ -131,8 +143,26 @@ class Error {
   }
 
  private:
-  std::exception_ptr exception_;
+#if VOW_HAS_EXCEPTIONS
+  using Holder = std::exception_ptr;
+#else
+  // Without exceptions no exception_ptr can hold an object: the exception is shared instead.
+  using Holder = std::shared_ptr<const std::exception>;
+#endif
+  template <class E>
+  static Holder hold(E&& exception);
+
+  Holder exception_;
 };
+
+// Node's `err.code` ("ENOENT", "ERR_INVALID_ARG_TYPE") of a status made by Error::status()
+// (rejections seen as statuses: vow::settle, Error::status()); "" when it carries none.
+//
+//   absl::StatusOr<std::string> r = co_await vow::settle(vow::fs::promises::readFile("x"));
+//   if (vow::errorCode(r.status()) == "ENOENT") ...
+std::string errorCode(const absl::Status& status);
+// The payload type URL under which the code travels in the status.
+inline constexpr char kErrorCodePayloadUrl[] = "vow.dev/Error.code";
 
 // JS `DOMException` as Node throws it: `name()` is the DOMException's name ("AbortError",
 // "TimeoutError"), `code()` its legacy numeric code as text ("20" for AbortError, "23" for
@@ -169,11 +199,27 @@ class AbortError : public Exception {
 // Implementation details.
 
 template <class E>
+Error::Holder Error::hold(E&& exception) {
+#if VOW_HAS_EXCEPTIONS
+  return std::make_exception_ptr(std::forward<E>(exception));
+#else
+  return std::make_shared<const std::remove_cvref_t<E> >(std::forward<E>(exception));
+#endif
+}
+
+template <class E>
 const E* Error::as() const noexcept {
   if constexpr (std::is_same_v<E, absl::Status>) {
     const StatusError* e = as<StatusError>();
     return e != nullptr ? &e->status() : nullptr;
   } else {
+#if !VOW_HAS_EXCEPTIONS
+    if constexpr (std::is_class_v<E>) {
+      return dynamic_cast<const E*>(exception_.get());
+    } else {
+      return nullptr;
+    }
+#else
     if (!exception_) return nullptr;
     // Standard C++ only exposes an exception_ptr's type through a catch; the object
     // outlives the handler because exception_ keeps it alive.
@@ -184,6 +230,7 @@ const E* Error::as() const noexcept {
     } catch (...) {
       return nullptr;
     }
+#endif
   }
 }
 

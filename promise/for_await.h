@@ -41,6 +41,7 @@
 #include <type_traits>
 #include <utility>
 
+#include "vow/promise/internal/exceptions.h"
 #include "vow/promise/promise.h"
 
 namespace vow {
@@ -80,20 +81,38 @@ class ForAwaitNext : public DirectAwaitable {
     struct Awaiter {
       Inner inner;
       bool* done;
+#if !VOW_HAS_EXCEPTIONS
+      // Without exceptions a rejected next() ends the body without resuming it: a reaction
+      // registered just before the body's marks the loop over (no return(), as JS).
+      std::optional<Promise<std::optional<T>>> watched;
+      bool await_ready() { return inner.await_ready(); }
+      void await_suspend(std::coroutine_handle<> h) {
+        std::exchange(watched, std::nullopt)
+            ->then([](const std::optional<T>&){}, [d = done](const Error&) { *d = true; });
+        inner.await_suspend(h);
+      }
+#else
       bool await_ready() { return inner.await_ready(); }
       void await_suspend(std::coroutine_handle<> h) { inner.await_suspend(h); }
+#endif
       std::optional<T> await_resume() {
-        try {
+        VOW_TRY {
           std::optional<T> v = inner.await_resume();
           if (!v) *done = true;
           return v;
-        } catch (...) {
+        }
+        VOW_CATCH_ALL {
           *done = true;  // JS: a next() that throws leaves the iterator alone (no return())
-          throw;
+          VOW_RETHROW;
         }
       }
     };
+#if !VOW_HAS_EXCEPTIONS
+    Promise<std::optional<T>> watched = promise_;
+    return Awaiter{make(std::move(promise_)), done_, std::move(watched)};
+#else
     return Awaiter{make(std::move(promise_)), done_};
+#endif
   }
 
  private:

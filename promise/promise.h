@@ -20,6 +20,7 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "vow/promise/error.h"
+#include "vow/promise/internal/exceptions.h"
 #include "vow/promise/internal/handlers.h"
 #include "vow/promise/internal/state.h"
 #include "vow/promise/microtask.h"
@@ -179,11 +180,8 @@ class Promise {
   explicit Promise(Executor&& executor) : state_(new internal::State<T>()) {
     ResolveFn<T> resolve(state_);
     RejectFn reject(state_);
-    try {
-      executor(resolve, reject);
-    } catch (...) {
-      state_->rejectIfUnlocked(Error::current());
-    }
+    VOW_TRY { executor(resolve, reject); }
+    VOW_CATCH_ALL { state_->rejectIfUnlocked(Error::current()); }
   }
 
   Promise(const Promise& o) noexcept : state_(o.state_) { state_->addRef(); }
@@ -382,11 +380,21 @@ auto finallyResult(F& f) {
     return f();
   } else if constexpr (std::is_same_v<R, absl::Status> || IsStatusOr<R>::value) {
     R r = f();
+#if VOW_HAS_EXCEPTIONS
     if constexpr (std::is_same_v<R, absl::Status>) {
       if (!r.ok()) throw StatusError(r);
     } else {
       if (!r.ok()) throw StatusError(r.status());
     }
+#else
+    // Without exceptions the error cannot reject the derived promise directly: a rejected
+    // promise in its place does (a few microtasks later than with exceptions).
+    if constexpr (std::is_same_v<R, absl::Status>) {
+      if (!r.ok()) return Promise<void>::reject(std::move(r));
+    } else {
+      if (!r.ok()) return Promise<void>::reject(r.status());
+    }
+#endif
     return Promise<void>::resolve();
   } else {
     (void)f();

@@ -39,6 +39,7 @@
 #include "absl/status/statusor.h"
 #include "vow/promise/error.h"
 #include "vow/promise/host.h"
+#include "vow/promise/internal/exceptions.h"
 #include "vow/promise/microtask.h"
 #include "vow/promise/promise.h"
 
@@ -215,11 +216,8 @@ template <class T, class Fn, class... A>
 Promise<T> callSettling(Fn& fn, A&&... args) {
   auto [promise, resolve, reject] = Promise<T>::withResolvers();
   SettleCallback<T> cb(std::move(resolve), reject);
-  try {
-    fn(std::forward<A>(args)..., std::move(cb));
-  } catch (...) {
-    reject(Error::current());
-  }
+  VOW_TRY { fn(std::forward<A>(args)..., std::move(cb)); }
+  VOW_CATCH_ALL { reject(Error::current()); }
   return std::move(promise);
 }
 
@@ -364,11 +362,8 @@ auto callbackify(F&& fn, CallbackScheduler schedule) {
     using T = typename P::value_type;
     auto cb = std::make_shared<Cb>(std::get<n - 1>(all));
     P promise = [&]() -> P {
-      try {
-        return internal::callPrefix(fn, all, std::make_index_sequence<n - 1>{});
-      } catch (...) {
-        return P::reject(Error::current());
-      }
+      VOW_TRY { return internal::callPrefix(fn, all, std::make_index_sequence<n - 1>{}); }
+      VOW_CATCH_ALL { return P::reject(Error::current()); }
     }();
     auto post = [schedule](absl::AnyInvocable<void()> run) {
       if (schedule != nullptr) {

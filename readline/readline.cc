@@ -15,6 +15,7 @@
 #endif
 
 #include "vow/loop/loop.h"
+#include "vow/promise/internal/exceptions.h"
 
 namespace vow::readline {
 namespace internal {
@@ -459,7 +460,8 @@ Interface::~Interface() {
 
 std::shared_ptr<Interface> createInterface(InterfaceOptions options) {
   if (!options.input) {
-    throw TypeError("The argument 'input' is invalid. Received undefined", "ERR_INVALID_ARG_VALUE");
+    VOW_THROW(
+        TypeError("The argument 'input' is invalid. Received undefined", "ERR_INVALID_ARG_VALUE"));
   }
   const AbortSignal& signal = options.signal.get();
   auto rl = std::make_shared<Interface>(std::move(options.input), options.crlfDelay);

@@ -5,6 +5,7 @@
 
 #include "vow/loop/loop.h"
 #include "vow/promise/for_await.h"
+#include "vow/promise/internal/exceptions.h"
 #include "vow/stream/finished.h"
 #include "vow/stream/readable.h"
 #include "vow/stream/writable.h"
@@ -149,6 +150,7 @@ Promise<void> pumpToNode(AsyncGenerator<std::string> iterable, std::shared_ptr<W
   auto cleanup =
       finished(writable, {.readable = false}, [st](Error err) { st->resume(std::move(err)); });
   Error failed;
+#if VOW_HAS_EXCEPTIONS
   try {
     if (writable->writableNeedDrain()) {
       auto drained = wait();
@@ -177,6 +179,62 @@ Promise<void> pumpToNode(AsyncGenerator<std::string> iterable, std::shared_ptr<W
   } catch (...) {
     failed = Error::current();
   }
+#else
+  // Without exceptions: the same awaits through settle, each error kept where the catch blocks
+  // above would catch it; `break` leaves for the shared ending.
+  do {
+    if (writable->writableNeedDrain()) {
+      auto drained = wait();
+      if (!(co_await settle(drained)).ok()) {
+        failed = AnyPromise(drained).reason();
+        break;
+      }
+    }
+    // forAwait(iterable), spelled out: next() until done, return() when left early.
+    Error inLoop;
+    bool done = false;
+    while (true) {
+      Promise<std::optional<std::string>> next = iterable.next();
+      auto chunk = co_await settle(next);
+      if (!chunk.ok()) {
+        inLoop = AnyPromise(next).reason();
+        done = true;  // JS: a next() that throws leaves the iterator alone
+        break;
+      }
+      if (!*chunk) {
+        done = true;
+        break;
+      }
+      if (!writable->write(std::move(**chunk))) {
+        auto drained = wait();
+        if (!(co_await settle(drained)).ok()) {
+          inLoop = AnyPromise(drained).reason();
+          break;
+        }
+      }
+    }
+    if (!done) {
+      Promise<std::optional<std::string>> closed = iterable.return_();
+      if (!(co_await settle(closed)).ok()) {
+        failed = AnyPromise(closed).reason();
+        break;
+      }
+    }
+    if (inLoop) {
+      failed = inLoop;
+      break;
+    }
+    if (end) {
+      writable->end();
+      auto finishedWriting = wait();
+      if (!(co_await settle(finishedWriting)).ok()) {
+        failed = AnyPromise(finishedWriting).reason();
+        break;
+      }
+    }
+    p->finish(Error());
+  } while (false);
+#endif
   if (failed) p->finish(st->error && !(st->error == failed) ? st->error : failed);
   cleanup();
   w.off("drain", drainId);
@@ -187,7 +245,7 @@ Promise<void> pumpToNode(AsyncGenerator<std::string> iterable, std::shared_ptr<W
 std::shared_ptr<Stream> pipelineImpl(std::vector<Stage> stages, Callback callback,
                                      const PipelineOptions& options) {
   if (stages.size() < 2) {
-    throw TypeError("The \"streams\" argument must be specified", "ERR_MISSING_ARGS");
+    VOW_THROW(TypeError("The \"streams\" argument must be specified", "ERR_MISSING_ARGS"));
   }
   auto p = std::make_shared<Pipeline>();
   p->callback = std::move(callback);
@@ -237,21 +295,22 @@ std::shared_ptr<Stream> pipelineImpl(std::vector<Stage> stages, Callback callbac
       } else if (stage.iterable) {
         retIterable = std::move(stage.iterable);
       } else {
-        throw TypeError("The pipeline's source must be a stream or an async iterable",
-                        "ERR_INVALID_ARG_TYPE");
+        VOW_THROW(TypeError("The pipeline's source must be a stream or an async iterable",
+                            "ERR_INVALID_ARG_TYPE"));
       }
       continue;
     }
     if (stage.function) {
       if (!reading) {
-        throw TypeError("vow: the pipeline's destination must be a Writable stream",
-                        "ERR_INVALID_ARG_TYPE");
+        VOW_THROW(TypeError("vow: the pipeline's destination must be a Writable stream",
+                            "ERR_INVALID_ARG_TYPE"));
       }
       AsyncGenerator<std::string> source = [&] {
         if (retIterable) return *std::exchange(retIterable, std::nullopt);
         auto readable = std::dynamic_pointer_cast<Readable>(ret);
         if (!readable) {
-          throw TypeError("The \"val\" argument must be a Readable stream", "ERR_INVALID_ARG_TYPE");
+          VOW_THROW(
+              TypeError("The \"val\" argument must be a Readable stream", "ERR_INVALID_ARG_TYPE"));
         }
         return readable->asyncIterator();
       }();
@@ -261,14 +320,14 @@ std::shared_ptr<Stream> pipelineImpl(std::vector<Stage> stages, Callback callbac
       continue;
     }
     if (!stage.stream) {
-      throw TypeError("vow: an async iterable can only be the pipeline's source",
-                      "ERR_INVALID_ARG_TYPE");
+      VOW_THROW(TypeError("vow: an async iterable can only be the pipeline's source",
+                          "ERR_INVALID_ARG_TYPE"));
     }
     const std::shared_ptr<Stream>& stream = stage.stream;
     auto dst = std::dynamic_pointer_cast<Writable>(stream);
     if (!dst) {
-      throw TypeError("The \"streams\" argument must be a Writable stream after the first",
-                      "ERR_INVALID_ARG_TYPE");
+      VOW_THROW(TypeError("The \"streams\" argument must be a Writable stream after the first",
+                          "ERR_INVALID_ARG_TYPE"));
     }
     if (retIterable) {
       p->finishCount += 1;
@@ -276,7 +335,8 @@ std::shared_ptr<Stream> pipelineImpl(std::vector<Stage> stages, Callback callbac
     } else {
       auto src = std::dynamic_pointer_cast<Readable>(ret);
       if (!src) {
-        throw TypeError("The \"val\" argument must be a Readable stream", "ERR_INVALID_ARG_TYPE");
+        VOW_THROW(
+            TypeError("The \"val\" argument must be a Readable stream", "ERR_INVALID_ARG_TYPE"));
       }
       p->finishCount += 2;
       auto cleanup = pipe(src, dst, p, end);

@@ -4,6 +4,7 @@
 #include <utility>
 
 #include "vow/loop/loop.h"
+#include "vow/promise/internal/exceptions.h"
 #include "vow/promise/promise.h"
 #include "vow/stream/finished.h"
 #include "vow/stream/writable.h"
@@ -41,7 +42,7 @@ void Readable::_read(std::size_t size) {
     options_.read(*this, size);
     return;
   }
-  throw Exception("The _read() method is not implemented", "ERR_METHOD_NOT_IMPLEMENTED");
+  VOW_THROW(Exception("The _read() method is not implemented", "ERR_METHOD_NOT_IMPLEMENTED"));
 }
 
 void Readable::_destroy(Error error, Callback callback) {
@@ -143,9 +144,9 @@ void Readable::onEofChunk() {
 namespace {
 std::size_t computeNewHighWaterMark(std::size_t n) {
   if (n > 0x40000000) {
-    throw RangeError(
+    VOW_THROW(RangeError(
         "The value of \"size\" is out of range. It must be <= 1GiB. Received " + std::to_string(n),
-        "ERR_OUT_OF_RANGE");
+        "ERR_OUT_OF_RANGE"));
   }
   std::size_t p = 1;
   while (p < n) p <<= 1;
@@ -235,11 +236,8 @@ std::optional<std::string> Readable::readImpl(std::optional<std::size_t> nIn, bo
     s.reading = true;
     s.sync = true;
     if (s.length == 0) s.needReadable = true;
-    try {
-      _read(s.highWaterMark);
-    } catch (...) {
-      errorOrDestroy(Error::current());
-    }
+    VOW_TRY { _read(s.highWaterMark); }
+    VOW_CATCH_ALL { errorOrDestroy(Error::current()); }
     s.sync = false;
     if (!s.reading) n = howMuchToRead(nOrig);
   }
@@ -678,6 +676,7 @@ AsyncGenerator<std::string> createAsyncIterator(std::shared_ptr<Readable> stream
       cleanup();
     }
   };
+#if VOW_HAS_EXCEPTIONS
   try {
     while (true) {
       std::optional<std::string> chunk = stream->destroyed() ? std::nullopt : stream->read();
@@ -702,6 +701,35 @@ AsyncGenerator<std::string> createAsyncIterator(std::shared_ptr<Readable> stream
     finally();
     st->error.rethrow();
   } finally();
+#else
+  // Without exceptions: the same steps, with the catch blocks' work done where the error
+  // arises, and an early exit's (return()'s) finally run by the frame's destruction.
+  struct OnReturn {
+    decltype(finally)* run;
+    ~OnReturn() {
+      if (run != nullptr) (*run)();
+    }
+  } on_return{&finally};
+  while (true) {
+    std::optional<std::string> chunk = stream->destroyed() ? std::nullopt : stream->read();
+    if (chunk) {
+      co_yield std::move(*chunk);
+    } else if (st->finished && st->error) {
+      st->finished = true;
+      on_return.run = nullptr;
+      finally();
+      co_await ::vow::internal::Raise{st->error};
+    } else if (st->finished) {
+      break;
+    } else {
+      auto [wait, resolve, reject] = Promise<void>::withResolvers();
+      st->callback = [resolve = resolve] { resolve(); };
+      co_await wait;
+    }
+  }
+  on_return.run = nullptr;
+  finally();
+#endif
 }
 
 }  // namespace

@@ -3,6 +3,7 @@
 #include <utility>
 
 #include "vow/loop/loop.h"
+#include "vow/promise/internal/exceptions.h"
 #include "vow/stream/readable.h"
 #include "vow/stream/writable.h"
 
@@ -73,11 +74,12 @@ void Stream::init(const AbortSignal& signal) {
 }
 
 void Stream::constructNT() {
-  try {
+  VOW_TRY {
     _construct([self = shared_from_this()](Error err) mutable {
       nextTick([self, err = std::move(err)]() mutable { self->onConstruct(std::move(err)); });
     });
-  } catch (...) {
+  }
+  VOW_CATCH_ALL {
     nextTick([self = shared_from_this(), err = Error::current()]() mutable {
       self->onConstruct(std::move(err));
     });
@@ -164,11 +166,10 @@ void Stream::destroyNow(Error error, Callback callback) {
     }
   };
   auto shared = std::make_shared<decltype(onDestroy)>(std::move(onDestroy));
-  try {
+  VOW_TRY {
     _destroy(std::move(error), [shared](Error err) { (*shared)(std::move(err)); });
-  } catch (...) {
-    (*shared)(Error::current());
   }
+  VOW_CATCH_ALL { (*shared)(Error::current()); }
 }
 
 void Stream::emitErrorNT(const Error& error) {

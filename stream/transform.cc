@@ -3,6 +3,7 @@
 #include <utility>
 
 #include "vow/loop/loop.h"
+#include "vow/promise/internal/exceptions.h"
 
 namespace vow::stream {
 namespace {
@@ -90,7 +91,7 @@ void Transform::_transform(std::string chunk, TransformCallback callback) {
     toptions_.transform(*this, std::move(chunk), std::move(callback));
     return;
   }
-  throw Exception("The _transform() method is not implemented", "ERR_METHOD_NOT_IMPLEMENTED");
+  VOW_THROW(Exception("The _transform() method is not implemented", "ERR_METHOD_NOT_IMPLEMENTED"));
 }
 
 void Transform::_flush(TransformCallback callback) { toptions_.flush(*this, std::move(callback)); }

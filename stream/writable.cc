@@ -3,6 +3,7 @@
 #include <utility>
 
 #include "vow/loop/loop.h"
+#include "vow/promise/internal/exceptions.h"
 #include "vow/stream/readable.h"
 
 namespace vow::stream {
@@ -41,7 +42,7 @@ void Writable::_write(std::string chunk, Callback callback) {
     _writev(std::move(chunks), std::move(callback));
     return;
   }
-  throw Exception("The _write() method is not implemented", "ERR_METHOD_NOT_IMPLEMENTED");
+  VOW_THROW(Exception("The _write() method is not implemented", "ERR_METHOD_NOT_IMPLEMENTED"));
 }
 
 void Writable::_writev(std::vector<std::string> chunks, Callback callback) {
@@ -107,12 +108,13 @@ bool Writable::writeOrBuffer(std::string chunk, Callback callback) {
     s.writelen = len;
     s.writecb = std::move(callback);
     s.writing = s.sync = s.expectWriteCb = true;
-    try {
+    VOW_TRY {
       _write(std::move(chunk),
              [self = shared_from_this(), this](Error e) { onwrite(std::move(e)); });
-    } catch (...) {
+    }
+    VOW_CATCH_ALL {
       s.sync = false;
-      throw;
+      VOW_RETHROW;
     }
     s.sync = false;
   }
@@ -341,11 +343,10 @@ void Writable::prefinish() {
   if (hasFinal() && !s.destroyed) {
     s.finalCalled = s.sync = true;
     s.pendingcb++;
-    try {
+    VOW_TRY {
       _final([self = shared_from_this(), this](Error e) { onFinish(std::move(e)); });
-    } catch (...) {
-      onFinish(Error::current());
     }
+    VOW_CATCH_ALL { onFinish(Error::current()); }
     s.sync = false;
   } else {
     s.finalCalled = s.prefinished = true;

@@ -5,14 +5,18 @@
 
 #include <atomic>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <type_traits>
 #include <utility>
 
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
 #include "vow/fs/internal/dispatch.h"
 #include "vow/fs/internal/failure.h"
 #include "vow/loop/abort_controller.h"
+#include "vow/promise/internal/exceptions.h"
 #include "vow/promise/promise.h"
 #include "vow/promise/promisify.h"
 
@@ -133,6 +137,28 @@ Promise<ResultOf<D>> promiseApi(A... args) {
 template <class D, class... A>
 ResultOf<D> syncApi(A&&... args) {
   return runSync(makeJob<D>(std::forward<A>(args)...));
+}
+
+// What a vow::fs::nothrow function returns: absl::Status for an operation without a result,
+// absl::StatusOr<R> otherwise.
+template <class R>
+using StatusOf = std::conditional_t<std::is_void_v<R>, absl::Status, absl::StatusOr<R>>;
+
+// vow::fs::nothrow::nameSync(args...): runs as syncApi does and returns the failure as a status
+// (Node's code in vow::errorCode). Invalid arguments: with exceptions the TypeError/RangeError
+// is caught and returned too; without, they end the process (see VOW_THROW).
+template <class D, class... A>
+StatusOf<ResultOf<D>> syncStatusApi(A&&... args) {
+  std::optional<Job<D>> job;
+  VOW_TRY { job.emplace(makeJob<D>(std::forward<A>(args)...)); }
+  VOW_CATCH_ALL { return Error::current().status(); }
+  job->run();
+  if (job->failure) return job->failure.toError().status();
+  if constexpr (std::is_void_v<ResultOf<D>>) {
+    return absl::OkStatus();
+  } else {
+    return job->take();
+  }
 }
 
 }  // namespace vow::fs::internal

@@ -6,6 +6,7 @@
 #include <string>
 
 #include "vow/fs/sync.h"
+#include "vow/promise/internal/exceptions.h"
 
 namespace vow::fs::internal {
 
@@ -28,7 +29,7 @@ class TestDir {
 // The SystemError a test expects an Error to carry (a test fails with the message otherwise).
 inline const SystemError& systemErrorOf(const Error& e) {
   const auto* s = e.as<SystemError>();
-  if (s == nullptr) throw std::runtime_error("not a SystemError: " + e.message());
+  if (s == nullptr) VOW_THROW(std::runtime_error("not a SystemError: " + e.message()));
   return *s;
 }
 

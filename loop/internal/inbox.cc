@@ -8,12 +8,13 @@
 
 #include "vow/loop/internal/trace.h"
 #include "vow/loop/loop.h"
+#include "vow/promise/internal/exceptions.h"
 
 namespace vow::internal {
 
 Inbox::Inbox() {
   fd_ = ::eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
-  if (fd_ < 0) throw std::system_error(errno, std::generic_category(), "eventfd");
+  if (fd_ < 0) VOW_THROW(std::system_error(errno, std::generic_category(), "eventfd"));
 }
 
 Inbox::~Inbox() {

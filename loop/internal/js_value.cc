@@ -8,6 +8,7 @@
 #include <string>
 
 #include "vow/loop/event_emitter.h"
+#include "vow/promise/internal/exceptions.h"
 
 namespace vow::internal {
 
@@ -65,6 +66,9 @@ std::string typeName(const std::type_info& type) { return demangle(type); }
 
 std::string stringifyThrownValue(const std::exception_ptr& value) {
   if (!value) return "undefined";
+#if !VOW_HAS_EXCEPTIONS
+  return "[object Object]";  // unreachable: without exceptions an exception_ptr is null
+#else
   // Standard C++ reveals a thrown value's type only to a catch clause: try the types a port
   // throws or rejects with; any other is named after its class, as String({}) is
   // "[object Object]".
@@ -100,6 +104,7 @@ std::string stringifyThrownValue(const std::exception_ptr& value) {
     const std::type_info* type = abi::__cxa_current_exception_type();
     return "[object " + (type != nullptr ? typeName(*type) : std::string("Object")) + "]";
   }
+#endif
 }
 
 }  // namespace vow::internal

@@ -11,20 +11,21 @@
 #include "vow/loop/internal/inbox.h"
 #include "vow/loop/internal/trace.h"
 #include "vow/loop/loop.h"
+#include "vow/promise/internal/exceptions.h"
 
 namespace vow::internal {
 
 Poller::Poller(Loop& loop, LoopLink* link, HandleCount& handles, InboxReader& inbox)
     : loop_(loop), link_(link), handles_(handles), inbox_(inbox) {
   epoll_fd_ = ::epoll_create1(EPOLL_CLOEXEC);
-  if (epoll_fd_ < 0) throw std::system_error(errno, std::generic_category(), "epoll_create1");
+  if (epoll_fd_ < 0) VOW_THROW(std::system_error(errno, std::generic_category(), "epoll_create1"));
   epoll_event ev{};
   ev.events = EPOLLIN;
   ev.data.u64 = 0;  // the inbox
   if (::epoll_ctl(epoll_fd_, EPOLL_CTL_ADD, inbox.inbox()->fd(), &ev) < 0) {
     int error = errno;
     ::close(epoll_fd_);
-    throw std::system_error(error, std::generic_category(), "epoll_ctl");
+    VOW_THROW(std::system_error(error, std::generic_category(), "epoll_ctl"));
   }
 }
 
@@ -40,11 +41,10 @@ IoWatcherImpl* Poller::watch(int fd, std::uint32_t events,
   w->fd = fd;
   w->id = next_id_++;
   w->callback = std::move(cb);
-  try {
-    start(w, events);
-  } catch (...) {
+  VOW_TRY { start(w, events); }
+  VOW_CATCH_ALL {
     delete w;
-    throw;
+    VOW_RETHROW;
   }
   return w;
 }
@@ -59,7 +59,7 @@ void Poller::start(IoWatcherImpl* w, std::uint32_t events) {
   ev.data.u64 = w->id;
   int op = w->events == 0 ? EPOLL_CTL_ADD : EPOLL_CTL_MOD;
   if (::epoll_ctl(epoll_fd_, op, w->fd, &ev) < 0) {
-    throw std::system_error(errno, std::generic_category(), "epoll_ctl");
+    VOW_THROW(std::system_error(errno, std::generic_category(), "epoll_ctl"));
   }
   if (w->events == 0) watchers_[w->id] = w;
   w->events = events;

@@ -8,6 +8,7 @@
 #include "vow/loop/loop.h"
 #include "vow/loop/process.h"
 #include "vow/promise/async_stack.h"
+#include "vow/promise/internal/exceptions.h"
 
 namespace vow::internal {
 
@@ -51,7 +52,7 @@ void RejectionReporter::throwReason(const Error& reason) {
   // is a C++ exception (statuses are carried as vow::StatusError); an int, a string or any
   // other thrown value is wrapped, so that `catch (const std::exception&)` sees every one.
   if (reason.as<std::exception>() != nullptr) reason.rethrow();
-  throw UnhandledPromiseRejection(reason);
+  VOW_THROW(UnhandledPromiseRejection(reason));
 }
 
 bool RejectionReporter::process() {
@@ -103,11 +104,10 @@ bool RejectionReporter::process() {
     // Node's processPromiseRejections pushes the promise's async context around its report.
     ContextScope scope(it->second.context.get());
     auto emit = [&] {
-      try {
-        return process_.emit("unhandledRejection", reason, promise);
-      } catch (...) {
+      VOW_TRY { return process_.emit("unhandledRejection", reason, promise); }
+      VOW_CATCH_ALL {
         listener_threw = true;
-        throw;
+        VOW_RETHROW;
       }
     };
     switch (process_.unhandledRejections()) {

@@ -11,6 +11,7 @@
 #include <utility>
 
 #include "vow/promise/error.h"
+#include "vow/promise/internal/exceptions.h"
 #include "vow/promise/internal/job_queue.h"
 #include "vow/promise/internal/stack.h"
 #include "vow/promise/internal/state.h"
@@ -136,6 +137,10 @@ class GenState final : public Reaction {
   std::optional<T> yielded_;
   Error resume_error_;
   Error body_error_;
+
+ public:
+  // The co_await in progress is a vow::settle(p): a rejection resumes the body too.
+  bool settling_ = false;
 };
 
 // A co_await inside a generator body: the same as in an async function, with the generator
@@ -252,6 +257,32 @@ class GenPromise {
     return std::forward<A>(awaitable).awaiter(
         [this]<class U>(Promise<U> p) { return GenAwaiter<T, U>(std::move(p), state_); });
   }
+#if VOW_HAS_EXCEPTIONS
+  RaiseHere await_transform(Raise r) noexcept { return {std::move(r.error)}; }
+#else
+  auto await_transform(Raise r) noexcept {
+    struct Awaiter {
+      Error error;
+      GenState<T>* gen;
+      bool await_ready() const noexcept { return false; }
+      void await_suspend(std::coroutine_handle<> h) noexcept {
+        // As an uncaught exception: unhandled_exception(), then final_suspend.
+        GenState<T>* g = gen;
+        g->setBodyError(std::move(error));
+        g->setFrame(nullptr);
+        h.destroy();  // touch nothing of `this` afterwards
+        g->bodyEnded();
+      }
+      void await_resume() const noexcept {}
+    };
+    return Awaiter{std::move(r.error), state_};
+  }
+#endif
+  template <class U>
+  SettleAwaiter<U, GenAwaiter<T, U>> await_transform(Settle<U> settle) noexcept {
+    state_->settling_ = true;
+    return {settle.state, GenAwaiter<T, U>(adoptState(settle.state), state_)};
+  }
   template <class X>
   requires(!IsDirectAwaitable<X>) void await_transform(X&&) {
     static_assert(AlwaysFalse<X>::value,
@@ -359,6 +390,15 @@ void GenState<T>::react(StateBase* source) {
   switch (w) {
     case Wait::kBodyAwait:
       if (StateBase* waiting = waiter()) waiting->setAwaitedSource(nullptr);
+#if !VOW_HAS_EXCEPTIONS
+      // Without exceptions: a rejection the body awaited plainly ends the body with it.
+      if (!std::exchange(settling_, false) && source != nullptr &&
+          source->status() == StateBase::kRejected) {
+        resume_error_ = source->reason();
+        resumeBody(Resumption::kThrow);
+        break;
+      }
+#endif
       resumeBody(Resumption::kNormal);
       break;
     case Wait::kYieldValue:
@@ -419,6 +459,18 @@ void GenState<T>::drop() {
 
 template <class T>
 void GenState<T>::resumeBody(Resumption how) {
+#if !VOW_HAS_EXCEPTIONS
+  // Without exceptions a throw or return completion cannot unwind the body from inside: its
+  // frame is destroyed here instead (its destructors run, as unwinding would run them), and
+  // the body ends, with the error of a throw completion.
+  if (how != Resumption::kNormal) {
+    if (how == Resumption::kThrow) body_error_ = std::exchange(resume_error_, Error());
+    status_ = kExecuting;
+    std::exchange(frame_, nullptr).destroy();
+    bodyEnded();
+    return;
+  }
+#endif
   resumption_ = how;
   status_ = kExecuting;
   if (stackHasRoom()) {

@@ -66,7 +66,7 @@ class CombinatorState : public State<R> {
     // Settled already (fail-fast, a lost race, any's winner): JS's calls are no-ops too.
     if (!this->isPending()) return;
     const bool fulfilled = s->status() == StateBase::kFulfilled;
-    try {
+    VOW_TRY {
       if constexpr (K == Combinator::kAll) {
         if (!fulfilled) {
           this->rejectIfUnlocked(s->reason());
@@ -97,7 +97,8 @@ class CombinatorState : public State<R> {
           rejectOrCollect(index, s->reason());
         }
       }
-    } catch (...) {
+    }
+    VOW_CATCH_ALL {
       // Copying a value threw (JS has no such case): the result rejects with it.
       this->rejectIfUnlocked(Error::current());
     }
@@ -218,7 +219,7 @@ class RangeCombinator final
     self->live_ = n;
     self->addSettler();  // while registering, so the result is not abandoned midway
     std::size_t i = 0;
-    try {
+    VOW_TRY {
       for (auto it = std::ranges::begin(range); i < n && it != std::ranges::end(range); ++it) {
         auto&& input = *it;
         Node& node = self->nodes_[i];
@@ -227,7 +228,8 @@ class RangeCombinator final
         stateOf(input)->addReaction(&node);
         ++i;
       }
-    } catch (...) {
+    }
+    VOW_CATCH_ALL {
       // Iterating threw: JS's IfAbruptRejectPromise.
       self->rejectIfUnlocked(Error::current());
     }
@@ -384,13 +386,12 @@ auto startRange(Range&& range) {
     // A single-pass range: collect the promises first (their reactions are then registered in
     // the same order, after the iteration rather than during it).
     std::vector<Promise<T>> collected;
-    try {
+    VOW_TRY {
       for (auto it = std::ranges::begin(range); it != std::ranges::end(range); ++it) {
         collected.push_back(*it);
       }
-    } catch (...) {
-      return Promise<typename RangeResult<K, T>::type>::reject(Error::current());
     }
+    VOW_CATCH_ALL { return Promise<typename RangeResult<K, T>::type>::reject(Error::current()); }
     return RangeCombinator<K, T>::start(collected, collected.size());
   }
 }

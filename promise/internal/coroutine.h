@@ -8,7 +8,10 @@
 #include <type_traits>
 #include <utility>
 
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
 #include "vow/promise/internal/async_stack.h"
+#include "vow/promise/internal/exceptions.h"
 #include "vow/promise/internal/stack.h"
 #include "vow/promise/promise.h"
 
@@ -44,8 +47,19 @@ concept IsDirectAwaitable = std::derived_from<std::remove_cvref_t<A>, DirectAwai
 template <class T>
 class CoroState final : public State<T> {
  public:
-  void react(StateBase*) override {
+  void react(StateBase* source) override {
     this->setAwaitedSource(nullptr);
+#if !VOW_HAS_EXCEPTIONS
+    // Without exceptions `co_await p` cannot throw p's reason into the body: it leaves the
+    // body as the uncaught exception would, rejecting this coroutine with it (destructors run;
+    // nothing after the co_await does). vow::settle(p) awaits without this.
+    if (!std::exchange(settling_, false) && source != nullptr &&
+        source->status() == StateBase::kRejected) {
+      this->rejectIfUnlocked(source->reason());
+      frame_.destroy();
+      return;
+    }
+#endif
     if (asyncStackTracesOn()) [[unlikely]] {  // popped when it suspends or ends
       pushRunning(this);
     }
@@ -69,6 +83,8 @@ class CoroState final : public State<T> {
   // not the switch is on: a store of a constant, cheaper than testing it (and the state's
   // allocation stays in the same glibc malloc size class).
   std::source_location suspended_at_;
+  // The co_await in progress is a vow::settle(p): a rejection resumes the body too.
+  bool settling_ = false;
 };
 
 // What `co_await p` gives once p settled: its value (moved out when only the awaiter and the
@@ -83,10 +99,60 @@ U takeAwaited(State<U>* s) {
     if (s->onlyHeldBy(2)) return std::move(s->value());
     return s->value();
   } else {
-    if (!s->takeOnce()) throw TypeError(kValueTakenMessage);
+    if (!s->takeOnce()) VOW_THROW(TypeError(kValueTakenMessage));
     return std::move(s->value());
   }
 }
+
+// What `co_await vow::settle(p)` gives: the value or the reason as a status.
+template <class U>
+using SettleResult = std::conditional_t<std::is_void_v<U>, absl::Status, absl::StatusOr<U>>;
+
+// `co_await vow::settle(p)`: the coroutine's own awaiter for p (same ticks as `co_await p`),
+// except that a rejection is returned as a status rather than thrown.
+// Trivially destructible (GCC 12 destroys some temporaries of a co_await expression twice):
+// it holds one reference to the state, which await_transform adopts.
+template <class U>
+struct Settle {
+  State<U>* state;
+};
+
+template <class U, class Inner>
+class SettleAwaiter {
+ public:
+  SettleAwaiter(State<U>* awaited, Inner inner) noexcept
+      : awaited_(awaited), inner_(std::move(inner)) {}
+  bool await_ready() noexcept { return inner_.await_ready(); }
+  void await_suspend(std::coroutine_handle<> h) { inner_.await_suspend(h); }
+  SettleResult<U> await_resume() {
+    if (awaited_->status() == StateBase::kRejected) return awaited_->reason().status();
+    if constexpr (std::is_void_v<U>) {
+      inner_.await_resume();
+      return absl::OkStatus();
+    } else {
+      return inner_.await_resume();
+    }
+  }
+
+ private:
+  State<U>* awaited_;  // kept alive by inner_'s promise
+  Inner inner_;
+};
+
+// `co_await internal::Raise{e}` in vow's own coroutines and generator bodies: with exceptions,
+// throws e there (as e.rethrow()); without, ends the body at once as that exception uncaught
+// would: the coroutine rejects with e, a generator body ends with e.
+struct Raise {
+  Error error;
+};
+
+// With exceptions: the throw, where the body can catch it.
+struct RaiseHere {
+  Error error;
+  bool await_ready() const noexcept { return true; }
+  void await_suspend(std::coroutine_handle<>) const noexcept {}
+  void await_resume() const { error.rethrow(); }
+};
 
 template <class U>
 class PromiseAwaiter {
@@ -161,6 +227,28 @@ class CoroPromiseBase {
     return std::forward<A>(awaitable).awaiter(
         [this]<class U>(Promise<U> p) { return PromiseAwaiter<U>(std::move(p), state_); });
   }
+#if VOW_HAS_EXCEPTIONS
+  RaiseHere await_transform(Raise r) noexcept { return {std::move(r.error)}; }
+#else
+  auto await_transform(Raise r) noexcept {
+    struct Awaiter {
+      Error error;
+      CoroState<T>* state;
+      bool await_ready() const noexcept { return false; }
+      void await_suspend(std::coroutine_handle<> h) {
+        state->rejectIfUnlocked(std::move(error));
+        h.destroy();  // touch nothing of `this` afterwards
+      }
+      void await_resume() const noexcept {}
+    };
+    return Awaiter{std::move(r.error), state_};
+  }
+#endif
+  template <class U>
+  SettleAwaiter<U, PromiseAwaiter<U>> await_transform(Settle<U> settle) noexcept {
+    state_->settling_ = true;
+    return {settle.state, PromiseAwaiter<U>(adoptState(settle.state), state_)};
+  }
   template <class X>
   requires(!IsDirectAwaitable<X>) void await_transform(X&&) {
     static_assert(AlwaysFalse<X>::value,
@@ -224,3 +312,23 @@ class CoroPromise<void> : public CoroPromiseBase<void> {
 };
 
 }  // namespace vow::internal
+
+namespace vow {
+
+// `co_await vow::settle(p)` in a vow::Promise coroutine or an AsyncGenerator body: waits for p
+// as `co_await p` does (same microtasks) and gives its outcome instead of throwing it: an
+// absl::StatusOr<U> (absl::Status for Promise<void>), the reason as Error::status() makes it
+// (Node's code in vow::errorCode(status)). JS's `try { v = await p } catch (e) { ... }`, and
+// the way to handle a rejection in a build without exceptions, where `co_await p` on a
+// rejected p rejects the coroutine itself with p's reason.
+//
+//   absl::StatusOr<std::string> text = co_await vow::settle(fs::promises::readFile(path));
+//   if (!text.ok()) co_return text.status();
+template <class U>
+internal::Settle<U> settle(const Promise<U>& p) noexcept {
+  internal::State<U>* s = internal::stateOf(p);
+  s->addRef();  // adopted by the co_await (use settle only as co_await's operand)
+  return {s};
+}
+
+}  // namespace vow

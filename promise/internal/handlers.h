@@ -19,6 +19,7 @@
 #include "absl/status/statusor.h"
 #include "vow/promise/error.h"
 #include "vow/promise/internal/async_stack.h"
+#include "vow/promise/internal/exceptions.h"
 #include "vow/promise/internal/job_queue.h"
 #include "vow/promise/internal/state.h"
 
@@ -333,7 +334,7 @@ void settleWith(D* d, Fn&& fn) noexcept {
       d->resolveValue(std::nullopt);
     }
   };
-  try {
+  VOW_TRY {
     if constexpr (std::is_void_v<R>) {
       fn();
       resolve_nothing();
@@ -368,9 +369,8 @@ void settleWith(D* d, Fn&& fn) noexcept {
     } else {
       d->resolveValue(widenTo<U>(fn()));
     }
-  } catch (...) {
-    d->rejectIfUnlocked(Error::current());
   }
+  VOW_CATCH_ALL { d->rejectIfUnlocked(Error::current()); }
 }
 
 // Settles `target` (locked, pending) like the Promise<V> it adopted settled, widening the value

@@ -3,6 +3,7 @@
 #include <cstdlib>
 
 #include "vow/promise/internal/context.h"
+#include "vow/promise/internal/exceptions.h"
 
 namespace vow::internal {
 
@@ -62,7 +63,7 @@ void JobQueue::drainWithContext() {
 void JobQueue::grow() {
   std::size_t capacity = capacity_ == 0 ? 256 : capacity_ * 2;
   auto* ring = static_cast<Job*>(std::malloc(capacity * sizeof(Job)));
-  if (ring == nullptr) throw std::bad_alloc();
+  if (ring == nullptr) VOW_THROW(std::bad_alloc());
   for (std::size_t i = head_; i != tail_; ++i) {
     ring[i - head_] = ring_[i & (capacity_ - 1)];
   }

@@ -12,6 +12,8 @@
 #include <cstdlib>
 #include <new>
 
+#include "vow/promise/internal/exceptions.h"
+
 namespace vow::internal {
 
 namespace {
@@ -152,11 +154,11 @@ void resumeOnNewStack(std::coroutine_handle<> h) {
   // mapped inaccessible; only the segment above it is made usable.
   constexpr std::size_t kMapped = kGuardSize + kSegmentSize;
   void* mem = mmap(nullptr, kMapped, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
-  if (mem == MAP_FAILED) throw std::bad_alloc();
+  if (mem == MAP_FAILED) VOW_THROW(std::bad_alloc());
   char* stack = static_cast<char*>(mem) + kGuardSize;
   if (mprotect(stack, kSegmentSize, PROT_READ | PROT_WRITE) != 0) {
     munmap(mem, kMapped);
-    throw std::bad_alloc();
+    VOW_THROW(std::bad_alloc());
   }
   Segment seg{};
   seg.handle = h;
