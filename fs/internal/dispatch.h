@@ -11,9 +11,9 @@
 
 #include "vow/fs/internal/failure.h"
 #include "vow/fs/internal/uring_ops.h"
-#include "vow/promise/internal/context.h"
 #include "vow/loop/loop.h"
 #include "vow/promise/error.h"
+#include "vow/promise/internal/context.h"
 
 namespace vow::fs::internal {
 
