@@ -31,7 +31,7 @@ std::atomic<int> g_limit{10};
 constexpr std::size_t kMaxKept = 4096;
 
 struct Entry {
-  std::exception_ptr keep;
+  Error keep;  // keeps the object, so its address stays its key
   std::vector<RawAsyncFrame> frames;
 };
 
@@ -46,13 +46,18 @@ Table& table() {
   return *t;
 }
 
-// The exception object an exception_ptr points to. libstdc++'s and libc++'s exception_ptr are
-// one pointer to the object; the address identifies an exception as long as it lives.
-const void* keyOf(const std::exception_ptr& e) noexcept {
+// The carried exception object's address: the same for every copy of an Error, as long as the
+// object lives. With exceptions, libstdc++'s and libc++'s exception_ptr are one pointer to the
+// object; without, Error shares the object through a shared_ptr.
+const void* keyOf(const Error& error) noexcept {
+#if VOW_HAS_EXCEPTIONS
   static_assert(sizeof(std::exception_ptr) == sizeof(void*));
   const void* key;
-  std::memcpy(&key, static_cast<const void*>(&e), sizeof(key));
+  std::memcpy(&key, static_cast<const void*>(&error.exception()), sizeof(key));
   return key;
+#else
+  return error.as<std::exception>();
+#endif
 }
 
 struct Running {
@@ -240,7 +245,8 @@ std::atomic<bool> g_async_stack_traces{envEnabled()};
 
 void captureAsyncStack(StateBase* rejected, const Error& error) {
   if (!error) return;
-  const void* key = keyOf(error.exception());
+  const void* key = keyOf(error);
+  if (key == nullptr) return;
   Table& t = table();
   {
     std::lock_guard<std::mutex> lock(t.mu);
@@ -248,7 +254,7 @@ void captureAsyncStack(StateBase* rejected, const Error& error) {
   }
   std::vector<RawAsyncFrame> frames = collect(rejected);
   std::lock_guard<std::mutex> lock(t.mu);
-  auto [it, inserted] = t.entries.try_emplace(key, Entry{error.exception(), std::move(frames)});
+  auto [it, inserted] = t.entries.try_emplace(key, Entry{error, std::move(frames)});
   if (!inserted) return;
   t.order.push_back(key);
   if (t.order.size() > kMaxKept) {
@@ -326,7 +332,7 @@ AsyncStack asyncStackOf(const Error& error) {
   std::vector<internal::RawAsyncFrame> raw;
   {
     std::lock_guard<std::mutex> lock(t.mu);
-    auto it = t.entries.find(internal::keyOf(error.exception()));
+    auto it = t.entries.find(internal::keyOf(error));
     if (it == t.entries.end()) return {};
     raw = it->second.frames;
   }
