@@ -235,6 +235,8 @@ std::string renderTimeline(const std::vector<Event>& events, int width) {
   // the last one ends) would merge into one bar: such a span takes the other case of its
   // letter (P then p), so every span's start stays visible.
   std::map<const Event*, char> letters;
+  std::set<char> used;     // the kinds drawn, for the legend
+  bool any_lower = false;  // whether the legend explains lower case
   {
     std::vector<const Event*> by_start = spans;
     std::stable_sort(by_start.begin(), by_start.end(),
@@ -245,20 +247,19 @@ std::string renderTimeline(const std::vector<Event>& events, int width) {
       auto [it, first] = last.try_emplace({e->tid, c}, -2, true);
       const bool lower = !first && columnOf(e->ts_ns) <= it->second.first + 1 && !it->second.second;
       letters[e] = lower ? static_cast<char>(std::tolower(static_cast<unsigned char>(c))) : c;
+      used.insert(c);
+      any_lower = any_lower || lower;
       it->second = {columnOf(e->ts_ns + e->dur_ns), lower};
     }
   }
   std::map<int, std::string> rows;
-  std::set<char> used;
-  bool any_lower = false;
   for (const Event* e : spans) {
     std::string& row = rows[e->tid];
     if (row.empty()) row.assign(width, '.');
     const int from = columnOf(e->ts_ns);
     const int to = columnOf(e->ts_ns + e->dur_ns);
-    used.insert(letterFor(*e));
-    any_lower = any_lower || letters[e] != letterFor(*e);
-    for (int i = from; i <= to; ++i) row[i] = letters[e];
+    const char c = letters[e];
+    for (int i = from; i <= to; ++i) row[i] = c;
   }
   std::size_t label = 4;
   for (const auto& [tid, row] : rows) {
