@@ -336,6 +336,66 @@ TEST(AsyncGeneratorLifetime, StuckGeneratorReleasesItsWaitingConsumer) {
   EXPECT_EQ(Counted::live, 0);  // generator, request and consumer all released
 }
 
+// Found by the fuzzer (seed 8300): a cycle through a QUEUED request. The body waits on gate;
+// a second next(), queued behind the first, has a then() whose promise gate is resolved with.
+//   async function* g(gate) { const v = await gate; yield v; }
+//   const it = g(gate); it.next(); resolveGate(it.next().then(() => 2));
+// Node prints nothing and its GC collects the cycle gate -> then -> next #2 -> next #1 -> gate.
+// vow must see that the queued next() can settle only after the front one, and free it all.
+TEST(AsyncGeneratorLifetime, QueuedNextAdoptedByTheAwaitedPromiseIsReleased) {
+  std::optional<vow::ResolveFn<int>> resolve;
+  auto gate = Promise<int>([&](auto r, auto) { resolve = r; });
+  auto g = [](Promise<int> gate, Counted) -> AsyncGenerator<int> {
+    int v = co_await gate;
+    co_yield v;
+  };
+  std::vector<std::string> settled;
+  {
+    AsyncGenerator<int> it = g(gate, Counted());
+    it.next().then([&settled](std::optional<int>) { settled.push_back("first"); });
+    Promise<int> second = it.next().then([&settled](std::optional<int>) {
+      settled.push_back("second");
+      return 2;
+    });
+    (*resolve)(second);
+  }
+  resolve.reset();
+  gate = Promise<int>::resolve(0);
+  vow::runMicrotasks();
+  EXPECT_THAT(settled, ::testing::IsEmpty());
+  EXPECT_EQ(Counted::live, 0);  // the frame, both requests and the then are released
+}
+
+// The same cycle closed the other way round: gate already adopts the queued request's then
+// when the body starts waiting on it.
+//   async function* g(gate) { yield 0; const v = await gate; yield v; }
+//   const it = g(gate); it.next(); it.next(); resolveGate(it.next().then(() => 2));
+TEST(AsyncGeneratorLifetime, BodyAwaitingAPromiseThatAdoptsAQueuedNextIsReleased) {
+  std::optional<vow::ResolveFn<int>> resolve;
+  auto gate = Promise<int>([&](auto r, auto) { resolve = r; });
+  auto g = [](Promise<int> gate, Counted) -> AsyncGenerator<int> {
+    co_yield 0;
+    int v = co_await gate;
+    co_yield v;
+  };
+  std::vector<std::string> settled;
+  {
+    AsyncGenerator<int> it = g(gate, Counted());
+    it.next().then([&settled](std::optional<int> r) { settled.push_back(json(r)); });
+    it.next().then([&settled](std::optional<int> r) { settled.push_back(json(r)); });
+    Promise<int> third = it.next().then([&settled](std::optional<int> r) {
+      settled.push_back(json(r));
+      return 2;
+    });
+    (*resolve)(third);
+  }
+  resolve.reset();
+  gate = Promise<int>::resolve(0);
+  vow::runMicrotasks();
+  EXPECT_THAT(settled, ElementsAre("{\"value\":0,\"done\":false}"));
+  EXPECT_EQ(Counted::live, 0);
+}
+
 // (gen: yield 7, yield 8 inside a try/finally that logs; for await: log each, then await a
 // promise nobody settles). Node prints G, F 7 and nothing more: the suspended loop never closes
 // the generator. vow frees the stuck consumer, and must not run the generator's cleanup then.

@@ -39,6 +39,32 @@ enum class GenRequestKind : std::uint8_t { kNext, kReturn, kThrow };
 //
 // It is also the one Reaction the generator ever needs: at any moment the body waits on at most
 // one thing (a co_await, the tick of a co_yield, the tick of a return), recorded in wait_.
+// The promise a next()/return()/throw() returned. A request settles only after the one queued
+// before it (the body serves them in order): for cycle detection it waits on that one, as a
+// then waits on its source, and that one knows it is waited on (the front request's own edge
+// is set by the body's co_await, GenAwaiter).
+template <class T>
+class GenRequestState final : public State<std::optional<T>> {
+ public:
+  void queueBehind(GenRequestState* before) noexcept {
+    this->setAwaitedSource(before);
+    before->behind_ = this;
+  }
+  // This request is the front one now, or can never settle: the edges to its neighbours go
+  // (an abandoned state stays pending and must not point at one that may be freed first).
+  void unlinkFront() noexcept { this->setAwaitedSource(nullptr); }
+  void unlink() noexcept {
+    this->setAwaitedSource(nullptr);
+    behind_ = nullptr;
+  }
+  StateBase* queuedBehind() const noexcept override {
+    return this->isPending() ? behind_ : nullptr;
+  }
+
+ private:
+  GenRequestState* behind_ = nullptr;
+};
+
 template <class T>
 class GenState final : public Reaction {
  public:
@@ -102,12 +128,18 @@ class GenState final : public Reaction {
   struct Request {
     GenRequestKind kind;
     Error error;
-    State<std::optional<T>>* promise;  // one settler reference
+    GenRequestState<T>* promise;  // one settler reference
   };
 
   ~GenState() {
     destroyFrame();
-    for (Request& r : queue_) r.promise->releaseSettler();
+    releaseRequests(std::move(queue_));
+  }
+  // Gives up the settler references of requests that can never settle any more, their edges
+  // to each other cut first.
+  static void releaseRequests(std::deque<Request> requests) noexcept {
+    for (Request& r : requests) r.promise->unlink();
+    for (Request& r : requests) r.promise->releaseSettler();
   }
 
   // The body can never go on (dropped, or every handle gone while paused): its destructors
@@ -299,7 +331,7 @@ class GenPromise {
 
 template <class T>
 Promise<std::optional<T>> GenState<T>::request(GenRequestKind kind, Error error) {
-  auto* s = new State<std::optional<T>>();
+  auto* s = new GenRequestState<T>();
   Promise<std::optional<T>> promise = adoptState(s);
   if (dead_) return promise;  // the body can never run again: nothing will settle it
   if (kind == GenRequestKind::kNext && status_ == kCompleted) {
@@ -317,6 +349,7 @@ Promise<std::optional<T>> GenState<T>::request(GenRequestKind kind, Error error)
     }
   }
   s->addSettler();
+  if (!queue_.empty()) s->queueBehind(queue_.back().promise);
   queue_.push_back(Request{kind, std::move(error), s});
   if (kind == GenRequestKind::kReturn) {
     if (status_ == kSuspendedStart || status_ == kCompleted) {
@@ -453,7 +486,7 @@ void GenState<T>::drop() {
   destroyFrame();
   std::deque<Request> requests = std::move(queue_);
   queue_.clear();
-  for (Request& r : requests) r.promise->releaseSettler();
+  releaseRequests(std::move(requests));
   release();
 }
 
@@ -507,6 +540,8 @@ void GenState<T>::completeStep(Error error, std::optional<T> value) {
   if (queue_.empty()) return;
   Request r = std::move(queue_.front());
   queue_.pop_front();
+  // The next request waited on this one; now it waits on whatever the body awaits next.
+  if (!queue_.empty()) queue_.front().promise->unlinkFront();
   if (error) {
     r.promise->rejectIfUnlocked(std::move(error));
   } else {

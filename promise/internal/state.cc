@@ -222,7 +222,20 @@ bool StateBase::isAwaitedBy(const StateBase* state) const {
   bool forward_undecided = false;
   absl::InlinedVector<const StateBase*, 8> todo;
   absl::InlinedVector<std::pair<const StateBase*, std::uint64_t>, 4> partial;  // combinators
+  // A state reached backward, with the generator requests queued behind it (they wait on it
+  // without a reaction): true if one of them is `state`.
+  auto reach = [&todo, state](const StateBase* w) {
+    for (; w != nullptr; w = w->queuedBehind()) {
+      if (w == state) return true;
+      todo.push_back(w);
+    }
+    return false;
+  };
   todo.push_back(this);
+  for (const StateBase* q = queuedBehind(); q != nullptr; q = q->queuedBehind()) {
+    if (q == state) return true;
+    todo.push_back(q);
+  }
   std::size_t i = 0;
   Reaction* r = reactions_;
   for (std::size_t step = 0;; ++step) {
@@ -257,8 +270,7 @@ bool StateBase::isAwaitedBy(const StateBase* state) const {
       if (it == partial.end()) it = partial.insert(partial.end(), {w, 0});
       if (++it->second < w->settlers()) continue;
     }
-    if (w == state) return true;
-    todo.push_back(w);
+    if (reach(w)) return true;
   }
 }
 

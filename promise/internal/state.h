@@ -127,6 +127,10 @@ class StateBase : public Reaction {
   virtual void setAwaitedSource(StateBase*) noexcept {}
   // A combinator's result: it waits on several inputs, not on one.
   virtual bool waitsOnSeveral() const noexcept { return false; }
+  // The pending state that settles only after this one without sitting in its reaction list:
+  // an async generator's request queued right behind this one (the backward edge matching
+  // its awaitedSource()), or nullptr.
+  virtual StateBase* queuedBehind() const noexcept { return nullptr; }
   // A combinator's result calls this when one of its inputs is done: if the inputs left all
   // wait on the result itself, nothing can settle it, and its reactions are released.
   void releaseIfStuckInCycle();
