@@ -366,6 +366,30 @@ TEST(AsyncGeneratorLifetime, QueuedNextAdoptedByTheAwaitedPromiseIsReleased) {
   EXPECT_EQ(Counted::live, 0);  // the frame, both requests and the then are released
 }
 
+// The same through `yield gate` (JS awaits a yielded promise before yielding its value):
+//   async function* g(gate) { yield gate; }
+//   const it = g(gate); it.next(); resolveGate(it.next().then(() => 2));
+TEST(AsyncGeneratorLifetime, QueuedNextAdoptedByTheYieldedPromiseIsReleased) {
+  std::optional<vow::ResolveFn<int>> resolve;
+  auto gate = Promise<int>([&](auto r, auto) { resolve = r; });
+  auto g = [](Promise<int> gate, Counted) -> AsyncGenerator<int> { co_yield gate; };
+  std::vector<std::string> settled;
+  {
+    AsyncGenerator<int> it = g(gate, Counted());
+    it.next().then([&settled](std::optional<int>) { settled.push_back("first"); });
+    Promise<int> second = it.next().then([&settled](std::optional<int>) {
+      settled.push_back("second");
+      return 2;
+    });
+    (*resolve)(second);
+  }
+  resolve.reset();
+  gate = Promise<int>::resolve(0);
+  vow::runMicrotasks();
+  EXPECT_THAT(settled, ::testing::IsEmpty());
+  EXPECT_EQ(Counted::live, 0);
+}
+
 // The same cycle closed the other way round: gate already adopts the queued request's then
 // when the body starts waiting on it.
 //   async function* g(gate) { yield 0; const v = await gate; yield v; }

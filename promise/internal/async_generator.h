@@ -234,6 +234,7 @@ class YieldPromiseAwaiter {
       gen_->drop();
       return;
     }
+    if (w != nullptr) w->setAwaitedSource(s);
     s->addReaction(gen_);
   }
   void await_resume() { gen_->throwResumption(); }
@@ -438,6 +439,7 @@ void GenState<T>::react(StateBase* source) {
       yieldStep();
       break;
     case Wait::kYieldPromise: {
+      if (StateBase* waiting = waiter()) waiting->setAwaitedSource(nullptr);
       auto* s = static_cast<State<T>*>(source);
       if (s->status() == StateBase::kRejected) {
         resume_error_ = s->reason();
