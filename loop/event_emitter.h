@@ -268,14 +268,14 @@ class EventEmitter {
   };
   // The entry found last: emit on one event over and over (a stream's 'data', readline's
   // 'line') compares one name instead of walking the map. `key` views the map's own key. A
-  // moved emitter starts without it (the nodes went with the map).
+  // move forgets it on both sides (the nodes went with the map).
   struct FindCache {
     std::string_view key;
     const Entry* entry = nullptr;
     FindCache() = default;
-    FindCache(FindCache&&) noexcept {}
-    FindCache& operator=(FindCache&&) noexcept {
-      entry = nullptr;
+    FindCache(FindCache&& other) noexcept { other.entry = nullptr; }
+    FindCache& operator=(FindCache&& other) noexcept {
+      entry = other.entry = nullptr;
       return *this;
     }
   };
