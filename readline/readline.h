@@ -58,13 +58,10 @@ class Utf8Decoder {
 // Appends `in` to `out` with every invalid UTF-8 sequence replaced by U+FFFD (WHATWG's
 // decoder: one U+FFFD per maximal subpart). A truncated sequence at the end is replaced too.
 void appendUtf8Replacing(std::string_view in, std::string& out);
-// Whether `in` is valid UTF-8 throughout (with AVX2 or SSSE3 where the CPU has it).
+// Whether `in` is valid UTF-8 throughout (with SSSE3 where the CPU has it).
 bool isValidUtf8(std::string_view in) noexcept;
 // The portable check isValidUtf8 falls back on, for the tests that compare the two.
 bool isValidUtf8ScalarForTesting(std::string_view in) noexcept;
-// The 16-byte SSSE3 check, which isValidUtf8 uses where the CPU lacks AVX2 (the scalar one
-// where it lacks SSSE3 too), for the tests.
-bool isValidUtf8Ssse3ForTesting(std::string_view in) noexcept;
 
 // The input readable behind a type-erased face: attach() adds the interface's listeners
 // ('data', 'end', 'error', 'close'), detach() removes them.
