@@ -311,7 +311,7 @@ struct LineQueue {
 
   Interface* rl = nullptr;  // null once it stopped listening
   std::deque<Batch> batches;
-  Batch spare;  // the last batch taken, whose storage the next chunk's batch reuses
+  Batch spare;           // the last batch taken, whose storage the next chunk's batch reuses
   std::size_t size = 0;  // lines queued
   std::uint64_t next_batch_id = 1;
   std::deque<WithResolvers<std::optional<std::string>>> waiting;

@@ -84,8 +84,8 @@ TEST(ReadlineInterface, AWriteFromALineListenerEmitsItsLinesInsideThatListenerAs
   rl->on("close", [&log] { log.push_back("close"); });
   input->emit("data", std::string("a\nb\nc"));
   input->emit("end");
-  EXPECT_EQ(log, (Log{"input.resume", "line a", "line cx", "line y", "line b", "input.pause",
-                      "close"}));
+  EXPECT_EQ(log,
+            (Log{"input.resume", "line a", "line cx", "line y", "line b", "input.pause", "close"}));
 }
 
 TEST(ReadlineInterface, AListenerMayTakeTheLineAndLaterLinesAreWhole) {
@@ -96,9 +96,9 @@ TEST(ReadlineInterface, AListenerMayTakeTheLineAndLaterLinesAreWhole) {
   rl->on("line", [&](std::string& l) { log.push_back("took " + std::move(l)); });
   rl->on("line", [&](const std::string& l) { log.push_back("after [" + l + "]"); });
   input->emit("data", std::string("first line\nsecond, a longer line than the first\nz\n"));
-  EXPECT_EQ(log, (Log{"input.resume", "took first line", "after []",
-                      "took second, a longer line than the first", "after []", "took z",
-                      "after []"}));
+  EXPECT_EQ(log,
+            (Log{"input.resume", "took first line", "after []",
+                 "took second, a longer line than the first", "after []", "took z", "after []"}));
 }
 
 TEST(ReadlineInterface, SplitsCrLfAsOneLineBreakAcrossChunks) {
