@@ -118,7 +118,13 @@ void ReadStream::_read(std::size_t n) {
     return;
   }
   auto self = std::shared_ptr<ReadStream>(shared_from_this(), this);
-  auto buffer = std::make_shared<std::string>(static_cast<std::size_t>(want), '\0');
+  // Node reads into Buffer.allocUnsafeSlow(n): storage that is not cleared. A chunk given back
+  // by reuseChunk still has its size (a full read's), so resize() writes no zeros then; a new
+  // string is zero-filled once (C++20 has no resize_and_overwrite).
+  const auto size = static_cast<std::size_t>(want);
+  if (read_buffer_.capacity() < size && spare_.capacity() >= size) read_buffer_.swap(spare_);
+  read_buffer_.resize(size);
+  std::string* buffer = &read_buffer_;  // *self owns it; self is held by the callback
   performing_io_ = true;
   fs::read(fd_, std::span<char>(buffer->data(), buffer->size()), 0, want, pos_,
            [self, buffer](Error err, std::size_t bytes) {
@@ -142,6 +148,11 @@ void ReadStream::_read(std::size_t n) {
 
 void ReadStream::_destroy(Error error, stream::Callback callback) {
   closeFileStream(fd_, performing_io_, io_done_, std::move(error), std::move(callback));
+}
+
+void ReadStream::reuseChunk(std::string& chunk) {
+  // Keep one chunk's storage, the size of a read (smaller ones are the end of the file).
+  if (spare_.capacity() == 0 && chunk.capacity() >= options_.highWaterMark) spare_.swap(chunk);
 }
 
 std::shared_ptr<ReadStream> createReadStream(std::string_view path, ReadStreamOptions options) {

@@ -80,10 +80,15 @@ class ReadStream final : public stream::Readable {
   void _construct(stream::Callback callback) override;
   void _read(std::size_t size) override;
   void _destroy(Error error, stream::Callback callback) override;
+  void reuseChunk(std::string& chunk) override;
 
  private:
   std::string path_;
   ReadStreamOptions options_;
+  // The read in flight reads into read_buffer_ (one at a time, as Node's); spare_ is a chunk
+  // the 'data' listeners are done with, whose storage the next read reuses.
+  std::string read_buffer_;
+  std::string spare_;
   int fd_ = -1;
   std::int64_t pos_ = -1;
   std::int64_t bytes_read_ = 0;

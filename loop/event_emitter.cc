@@ -55,7 +55,7 @@ EventEmitter::ListenerId EventEmitter::insert(std::string_view name,
   if (listenerCount("newListener") > 0) emit("newListener", std::string(name), id);
   auto it = events_.find(name);
   if (it == events_.end()) it = events_.emplace(std::string(name), Entry{{}, next_order_++}).first;
-  List& list = it->second.list;
+  List& list = mutableList(it->second);
   if (prepend) {
     list.insert(list.begin(), std::move(l));
   } else {
@@ -67,7 +67,7 @@ EventEmitter::ListenerId EventEmitter::insert(std::string_view name,
 
 void EventEmitter::warnIfTooMany(std::string_view name, Entry& entry) {
   const std::size_t max = getMaxListeners();
-  const std::size_t count = entry.list.size();
+  const std::size_t count = entry.list->size();
   if (max == 0 || count <= max) return;
   entry.warned = true;
   // Node names the emitter by its class: [EventEmitter], [ReadStream]...
@@ -92,15 +92,35 @@ EventEmitter& EventEmitter::setMaxListeners(int n) {
   return *this;
 }
 
-const EventEmitter::List* EventEmitter::find(std::string_view name) const {
+const EventEmitter::Entry* EventEmitter::findEntry(std::string_view name) const {
+  if (cache_.entry != nullptr && cache_.key == name) return cache_.entry;
   auto it = events_.find(name);
-  return it == events_.end() ? nullptr : &it->second.list;
+  if (it == events_.end()) return nullptr;
+  cache_.key = it->first;
+  cache_.entry = &it->second;
+  return cache_.entry;
+}
+
+const EventEmitter::List* EventEmitter::find(std::string_view name) const {
+  const Entry* entry = findEntry(name);
+  return entry == nullptr ? nullptr : entry->list.get();
+}
+
+EventEmitter::List& EventEmitter::mutableList(Entry& entry) {
+  // use_count() > 1: an emit is running over this list (it holds a reference).
+  if (entry.list == nullptr) {
+    entry.list = std::make_shared<List>();
+  } else if (entry.list.use_count() > 1) {
+    entry.list = std::make_shared<List>(*entry.list);
+  }
+  // Only this entry refers to it now (emits take their reference from the entry).
+  return const_cast<List&>(*entry.list);
 }
 
 void EventEmitter::remove(std::string_view name, const internal::ListenerBase* l) {
   auto it = events_.find(name);
   if (it == events_.end()) return;
-  List& list = it->second.list;
+  List& list = mutableList(it->second);
   ListenerId id = 0;
   for (auto i = list.size(); i-- > 0;) {
     if (list[i].get() == l) {
@@ -109,7 +129,10 @@ void EventEmitter::remove(std::string_view name, const internal::ListenerBase* l
       break;
     }
   }
-  if (list.empty()) events_.erase(it);
+  if (list.empty()) {
+    if (cache_.entry == &it->second) cache_.entry = nullptr;
+    events_.erase(it);
+  }
   // After removing, and only when 'removeListener' (still) has listeners, as Node does.
   if (id != 0 && listenerCount("removeListener") > 0) emit("removeListener", std::string(name), id);
 }
@@ -117,7 +140,7 @@ void EventEmitter::remove(std::string_view name, const internal::ListenerBase* l
 bool EventEmitter::off(std::string_view name, ListenerId id) {
   auto it = events_.find(name);
   if (it == events_.end()) return false;
-  for (const auto& l : it->second.list) {
+  for (const auto& l : *it->second.list) {
     if (l->id == id) {
       remove(name, l.get());
       return true;
@@ -129,7 +152,7 @@ bool EventEmitter::off(std::string_view name, ListenerId id) {
 bool EventEmitter::offIdentity(std::string_view name, const void* identity) {
   auto it = events_.find(name);
   if (it == events_.end() || identity == nullptr) return false;
-  List& list = it->second.list;
+  const List& list = *it->second.list;
   for (auto i = list.size(); i-- > 0;) {  // the most recently added, as Node does
     if (list[i]->identity == identity) {
       remove(name, list[i].get());
@@ -141,7 +164,10 @@ bool EventEmitter::offIdentity(std::string_view name, const void* identity) {
 
 void EventEmitter::removeAllListeners(std::string_view name) {
   if (listenerCount("removeListener") == 0) {
-    if (auto it = events_.find(name); it != events_.end()) events_.erase(it);
+    if (auto it = events_.find(name); it != events_.end()) {
+      if (cache_.entry == &it->second) cache_.entry = nullptr;
+      events_.erase(it);
+    }
     return;
   }
   // The listeners there now (Node takes the array first), last added first, each with its
@@ -154,6 +180,7 @@ void EventEmitter::removeAllListeners(std::string_view name) {
 
 void EventEmitter::removeAllListeners() {
   if (listenerCount("removeListener") == 0) {
+    cache_.entry = nullptr;
     events_.clear();
     return;
   }

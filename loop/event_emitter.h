@@ -218,6 +218,17 @@ class EventEmitter {
     declared_.emplace_back(std::string(name), &typeid(std::tuple<internal::EventArg<A>...>));
   }
 
+  // emit(name, args...) with the arguments already in the tuple the listeners are called with
+  // (std::tuple<EventArg<A>...>), which the caller keeps: a hot event can reuse the storage of
+  // its arguments (a line's string) from one emit to the next. Listeners see the same lvalues
+  // as with emit. Not for "error" (no listener returns false here, it does not throw).
+  template <class Tuple>
+  bool emitTuple(std::string_view name, Tuple& args) {
+    const Entry* entry = findEntry(name);
+    if (entry == nullptr) return false;
+    return dispatch(name, entry->list, args);
+  }
+
  private:
   using List = std::vector<std::shared_ptr<internal::ListenerBase>>;
 
@@ -237,17 +248,40 @@ class EventEmitter {
   // Removes `l` and emits 'removeListener' for it.
   void remove(std::string_view name, const internal::ListenerBase* l);
   const List* find(std::string_view name) const;
+  struct Entry;
+  const Entry* findEntry(std::string_view name) const;
+  // The list of `entry` for changing it: copied first while an emit holds it (copy on write:
+  // an emit calls the listeners there were when it began, whatever they add or remove).
+  static List& mutableList(Entry& entry);
+  template <class Tuple>
+  bool dispatch(std::string_view name, const std::shared_ptr<const List>& list, Tuple& args);
   [[noreturn]] static void throwMismatch(std::string_view name, const std::type_info& listener,
                                          const std::type_info& emitted);
   [[noreturn]] static void throwUnhandled(const std::string& inspected);
 
   struct Entry {
-    List list;
+    // Never empty (an event without listeners has no entry). Shared with the emits running
+    // over it, which hold it instead of copying it.
+    std::shared_ptr<const List> list;
     std::uint64_t order = 0;  // when the name got its first listener (eventNames order)
     bool warned = false;      // MaxListenersExceededWarning emitted for this event
   };
+  // The entry found last: emit on one event over and over (a stream's 'data', readline's
+  // 'line') compares one name instead of walking the map. `key` views the map's own key. A
+  // move forgets it on both sides (the nodes went with the map).
+  struct FindCache {
+    std::string_view key;
+    const Entry* entry = nullptr;
+    FindCache() = default;
+    FindCache(FindCache&& other) noexcept { other.entry = nullptr; }
+    FindCache& operator=(FindCache&& other) noexcept {
+      entry = other.entry = nullptr;
+      return *this;
+    }
+  };
   void warnIfTooMany(std::string_view name, Entry& entry);
   std::map<std::string, Entry, std::less<>> events_;
+  mutable FindCache cache_;
   std::vector<std::pair<std::string, const std::type_info*>> declared_;
   std::uint64_t next_order_ = 0;
   ListenerId next_id_ = 1;
@@ -258,8 +292,8 @@ class EventEmitter {
 template <class... A>
 bool EventEmitter::emit(std::string_view name, A&&... args) {
   using Tuple = std::tuple<internal::EventArg<A>...>;
-  const List* found = find(name);
-  if (found == nullptr || found->empty()) {
+  const Entry* entry = findEntry(name);
+  if (entry == nullptr) {
     if (name == "error") {
       // Node: an Error is thrown as itself; any other value (or none) as ERR_UNHANDLED_ERROR
       // with util.inspect of the value: `Unhandled error. (42)`, `Unhandled error. (undefined)`.
@@ -278,18 +312,26 @@ bool EventEmitter::emit(std::string_view name, A&&... args) {
     }
     return false;
   }
-  List snapshot = *found;
-  for (const auto& l : snapshot) {
+  Tuple t(std::forward<A>(args)...);
+  return dispatch(name, entry->list, t);
+}
+
+template <class Tuple>
+bool EventEmitter::dispatch(std::string_view name, const std::shared_ptr<const List>& list,
+                            Tuple& args) {
+  // The snapshot Node takes (arrayClone) is this reference: adding or removing a listener
+  // while it runs copies the list first (mutableList), so this one does not change.
+  const std::shared_ptr<const List> snapshot = list;
+  for (const auto& l : *snapshot) {
     if (*l->signature != typeid(Tuple)) throwMismatch(name, *l->signature, typeid(Tuple));
   }
-  Tuple t(std::forward<A>(args)...);
-  for (const auto& l : snapshot) {
+  for (const auto& l : *snapshot) {
     if (l->once) {
       if (l->fired) continue;
       l->fired = true;
       remove(name, l.get());
     }
-    l->call(&t);
+    l->call(&args);
   }
   return true;
 }

@@ -108,6 +108,58 @@ TEST(EventEmitter, ListenersAreSnapshottedAtEmit) {
   EXPECT_EQ(log, (Log{"first", "second", "first", "added during emit"}));
 }
 
+TEST(EventEmitter, EveryListenerOfTheSnapshotRunsWhenTheEventLosesAllItsListenersDuringEmit) {
+  vow::EventEmitter e;
+  Log log;
+  e.on("x", [&] {
+    log.push_back("first");
+    e.removeAllListeners("x");  // the event's entry goes away while the emit runs over it
+    e.on("y", [&] { log.push_back("y"); });
+    e.emit("y");
+    e.on("x", [&] { log.push_back("re-added"); });
+  });
+  e.on("x", [&] { log.push_back("second"); });
+  e.emit("x");
+  e.emit("x");
+  EXPECT_EQ(log, (Log{"first", "y", "second", "re-added"}));
+}
+
+TEST(EventEmitter, NestedEmitsOfOneEventEachCallTheirOwnSnapshot) {
+  vow::EventEmitter e;
+  Log log;
+  int depth = 0;
+  vow::EventEmitter::ListenerId added = 0;
+  e.on("x", [&] {
+    log.push_back("outer " + std::to_string(depth));
+    if (depth++ == 0) {
+      added = e.on("x", [&] { log.push_back("added"); });
+      e.emit("x");  // sees the listener just added
+      e.off("x", added);
+    }
+  });
+  e.emit("x");
+  e.emit("x");
+  EXPECT_EQ(log, (Log{"outer 0", "outer 1", "added", "outer 2"}));
+}
+
+TEST(EventEmitter, EmitFindsListenersAddedAfterTheEventWasRemovedAndAfterAMove) {
+  vow::EventEmitter e;
+  Log log;
+  e.on("x", [&] { log.push_back("x1"); });
+  e.on("y", [&] { log.push_back("y1"); });
+  e.emit("x");
+  e.removeAllListeners("x");
+  EXPECT_FALSE(e.emit("x"));
+  e.on("x", [&] { log.push_back("x2"); });
+  e.emit("x");
+  e.emit("y");
+  vow::EventEmitter moved(std::move(e));
+  moved.emit("x");
+  moved.removeAllListeners();
+  EXPECT_FALSE(moved.emit("x"));
+  EXPECT_EQ(log, (Log{"x1", "x2", "y1", "x2"}));
+}
+
 TEST(EventEmitter, StringArgumentsNormaliseToStdString) {
   vow::EventEmitter e;
   Log log;

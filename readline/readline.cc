@@ -311,6 +311,7 @@ struct LineQueue {
 
   Interface* rl = nullptr;  // null once it stopped listening
   std::deque<Batch> batches;
+  Batch spare;           // the last batch taken, whose storage the next chunk's batch reuses
   std::size_t size = 0;  // lines queued
   std::uint64_t next_batch_id = 1;
   std::deque<WithResolvers<std::optional<std::string>>> waiting;
@@ -342,8 +343,10 @@ struct LineQueue {
       return;
     }
     if (batches.empty() || batches.back().id != batch_id) {
-      Batch b;
+      Batch b = std::move(spare);
       b.text.assign(text);
+      b.spans.clear();
+      b.next = 0;
       b.id = batch_id = next_batch_id++;
       batches.push_back(std::move(b));
     }
@@ -368,7 +371,10 @@ struct LineQueue {
     std::string line = begin == 0 && end == b.text.size() && b.spans.size() == 1
                            ? std::move(b.text)
                            : b.text.substr(begin, end - begin);
-    if (b.next == b.spans.size()) batches.pop_front();
+    if (b.next == b.spans.size()) {
+      if (b.text.capacity() > spare.text.capacity()) spare = std::move(b);
+      batches.pop_front();
+    }
     --size;
     return line;
   }
@@ -607,6 +613,23 @@ void Interface::normalWrite(std::string_view chunk) {
       lines_->pushSpan(text, static_cast<std::size_t>(p - text.data()),
                        static_cast<std::size_t>(nl - text.data()), batch);
       if (lines_->paused != was_paused) direct = onlyTheIteratorListens();
+    } else if (!direct && !line_event_busy_) {
+      // The listeners get the line in line_event_'s string, whose capacity the last line left.
+      std::string& line = std::get<0>(line_event_);
+      if (first) {
+        first = false;
+        head.append(p, static_cast<std::size_t>(nl - p));
+        line.swap(head);
+      } else {
+        line.assign(p, static_cast<std::size_t>(nl - p));
+      }
+      struct Busy {
+        bool& flag;
+        explicit Busy(bool& f) : flag(f) { flag = true; }
+        ~Busy() { flag = false; }
+      } busy(line_event_busy_);
+      emitTuple("line", line_event_);
+      direct = onlyTheIteratorListens();
     } else {
       std::string line;
       if (first) {

@@ -23,6 +23,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <tuple>
 #include <utility>
 
 #include "vow/loop/abort_controller.h"
@@ -217,6 +218,11 @@ class Interface final : public EventEmitter, public std::enable_shared_from_this
   bool input_attached_ = false;
   EventEmitter::ListenerId self_close_ = 0;
   std::shared_ptr<internal::LineQueue> lines_;  // the async iterator's queue, once asked for
+  // The 'line' event's argument, reused from line to line (its string keeps its capacity, so
+  // a line costs no allocation); busy while an emit runs over it (a listener calling write()
+  // emits its lines with their own strings).
+  std::tuple<std::string> line_event_;
+  bool line_event_busy_ = false;
   AbortListener abort_;
 };
 

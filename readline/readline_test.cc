@@ -5,6 +5,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "gtest/gtest.h"
@@ -66,6 +67,38 @@ TEST(ReadlineInterface, SplitsOnLfCrLfAndLoneCr) {
   EXPECT_TRUE(rl->closed());
   EXPECT_EQ(input->listenerCount("data"), 0u);
   EXPECT_EQ(input->listenerCount("end"), 0u);
+}
+
+TEST(ReadlineInterface, AWriteFromALineListenerEmitsItsLinesInsideThatListenerAsNode) {
+  // Node v20 prints ["line a","line cx","line y","line b","close"] for the same program: the
+  // outer chunk's tail "c" is the line buffer the nested write continues.
+  vow::Loop loop;
+  Log log;
+  auto input = std::make_shared<FakeReadable>(&log);
+  auto rl = readline::createInterface({.input = input});
+  bool once = true;
+  rl->on("line", [&](const std::string& l) {
+    log.push_back("line " + l);
+    if (std::exchange(once, false)) rl->write("x\ny\n");
+  });
+  rl->on("close", [&log] { log.push_back("close"); });
+  input->emit("data", std::string("a\nb\nc"));
+  input->emit("end");
+  EXPECT_EQ(log,
+            (Log{"input.resume", "line a", "line cx", "line y", "line b", "input.pause", "close"}));
+}
+
+TEST(ReadlineInterface, AListenerMayTakeTheLineAndLaterLinesAreWhole) {
+  vow::Loop loop;
+  Log log;
+  auto input = std::make_shared<FakeReadable>(&log);
+  auto rl = readline::createInterface({.input = input});
+  rl->on("line", [&](std::string& l) { log.push_back("took " + std::move(l)); });
+  rl->on("line", [&](const std::string& l) { log.push_back("after [" + l + "]"); });
+  input->emit("data", std::string("first line\nsecond, a longer line than the first\nz\n"));
+  EXPECT_EQ(log,
+            (Log{"input.resume", "took first line", "after []",
+                 "took second, a longer line than the first", "after []", "took z", "after []"}));
 }
 
 TEST(ReadlineInterface, SplitsCrLfAsOneLineBreakAcrossChunks) {

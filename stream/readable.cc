@@ -1,6 +1,7 @@
 #include "vow/stream/readable.h"
 
 #include <algorithm>
+#include <tuple>
 #include <utility>
 
 #include "vow/loop/loop.h"
@@ -113,7 +114,9 @@ void Readable::addChunk(std::string chunk, bool addToFront) {
   if (s.flowing && !s.sync && s.dataListening && s.length == 0) {
     s.awaitDrainWriters.clear();
     s.dataEmitted = true;
-    emit("data", std::move(chunk));
+    std::tuple<std::string> data(std::move(chunk));
+    emitTuple("data", data);
+    reuseChunk(std::get<0>(data));
   } else {
     s.length += chunk.size();
     if (addToFront) {
@@ -257,7 +260,9 @@ std::optional<std::string> Readable::readImpl(std::optional<std::size_t> nIn, bo
   if (ret && !s.errorEmitted && !s.closeEmitted) {
     s.dataEmitted = true;
     if (forFlow) {
-      emit("data", std::move(*ret));
+      std::tuple<std::string> data(std::move(*ret));
+      emitTuple("data", data);
+      reuseChunk(std::get<0>(data));
       return std::string();  // flow() only tests for null
     }
     emit("data", *ret);

@@ -157,6 +157,10 @@ class Readable : public virtual Stream {
   // Called on the loop thread from read(), never again before a push(). The default calls
   // options.read, or destroys the stream with ERR_METHOD_NOT_IMPLEMENTED.
   virtual void _read(std::size_t size);
+  // Called with a chunk the 'data' listeners saw by const reference and did not take (a
+  // listener taking `std::string&` may move it away): a subclass may keep its storage for a
+  // later read (fs::ReadStream does: no allocation nor zero-filling per chunk). Not Node's.
+  virtual void reuseChunk(std::string& chunk) { (void)chunk; }
   void _destroy(Error error, Callback callback) override;
   void _construct(Callback callback) override;
   void readableConstructed() override;
