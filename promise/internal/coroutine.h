@@ -12,6 +12,7 @@
 #include "absl/status/statusor.h"
 #include "vow/promise/internal/async_stack.h"
 #include "vow/promise/internal/exceptions.h"
+#include "vow/promise/internal/pool.h"
 #include "vow/promise/internal/stack.h"
 #include "vow/promise/promise.h"
 
@@ -198,6 +199,11 @@ class CoroPromiseBase {
     }
   }
   ~CoroPromiseBase() { state_->releaseSettler(); }
+
+  // The frame comes from this thread's pool when it is small (promise/internal/pool.h): a deep
+  // recursion keeps one frame per level, with no malloc header each.
+  static void* operator new(std::size_t size) { return poolAllocate(size); }
+  static void operator delete(void* p, std::size_t size) noexcept { poolFree(p, size); }
 
   // Eager, like an async function: the body runs synchronously up to its first co_await (on a
   // fresh stack segment when this stack runs low, so deep recursion cannot overflow).

@@ -1,0 +1,270 @@
+#include "vow/promise/internal/pool.h"
+
+#include <sys/mman.h>
+
+#include <cstdint>
+#include <mutex>
+
+#include "vow/promise/internal/exceptions.h"
+
+namespace vow::internal {
+
+constinit thread_local PoolHeap* t_pool_heap = nullptr;
+
+#if VOW_POOL
+
+namespace {
+
+// Blocks start after the header, on a 64-byte boundary (16 would do for alignment; 64 keeps
+// the header's cache line to itself).
+constexpr std::size_t kHeaderSize = (sizeof(PoolSlab) + 63) / 64 * 64;
+// Empty slabs a thread keeps instead of unmapping them: a workload that frees a burst and then
+// allocates again (every benchmark iteration, every request) does not pay the system calls.
+constexpr std::size_t kMaxSpares = 8;
+
+// Guards what crosses threads: remote frees, and slabs whose thread has exited.
+constinit std::mutex g_mutex;
+
+// current[] of a fresh heap: no free block, no room, so the first allocation takes the slow path.
+constinit PoolSlab g_sentinel{};
+
+PoolSlab* mapSlab() {
+  // Twice the size, then the unaligned ends trimmed: mmap only promises page alignment.
+  const std::size_t span = 2 * kPoolSlabSize;
+  void* raw = mmap(nullptr, span, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  if (raw == MAP_FAILED) VOW_THROW(std::bad_alloc());
+  const auto start = reinterpret_cast<std::uintptr_t>(raw);
+  const std::uintptr_t aligned = (start + kPoolSlabSize - 1) & ~(std::uintptr_t{kPoolSlabSize} - 1);
+  if (aligned > start) munmap(raw, aligned - start);
+  const std::uintptr_t tail = aligned + kPoolSlabSize;
+  if (start + span > tail) munmap(reinterpret_cast<void*>(tail), start + span - tail);
+  return reinterpret_cast<PoolSlab*>(aligned);
+}
+
+void unmapSlab(PoolSlab* s) noexcept {
+  s->~PoolSlab();
+  munmap(s, kPoolSlabSize);
+}
+
+void unlinkPartial(PoolHeap* h, PoolSlab* s) noexcept {
+  if (s->prev != nullptr) {
+    s->prev->next = s->next;
+  } else {
+    h->partial[s->cls] = s->next;
+  }
+  if (s->next != nullptr) s->next->prev = s->prev;
+  s->prev = s->next = nullptr;
+}
+
+void pushPartial(PoolHeap* h, PoolSlab* s) noexcept {
+  s->prev = nullptr;
+  s->next = h->partial[s->cls];
+  if (s->next != nullptr) s->next->prev = s;
+  h->partial[s->cls] = s;
+  s->linked = true;
+}
+
+// An empty slab (not the current one of its class) leaves the heap: kept as a spare or unmapped.
+void releaseSlab(PoolHeap* h, PoolSlab* s) noexcept {
+  unlinkPartial(h, s);
+  s->linked = false;
+  if (s->all_prev != nullptr) {
+    s->all_prev->all_next = s->all_next;
+  } else {
+    h->all = s->all_next;
+  }
+  if (s->all_next != nullptr) s->all_next->all_prev = s->all_prev;
+  if (h->spare_count < kMaxSpares) {
+    s->next = h->spares;
+    h->spares = s;
+    ++h->spare_count;
+  } else {
+    unmapSlab(s);
+  }
+}
+
+// The owner's side of a block's return: the slab becomes listed again when it was full, and
+// leaves the heap when it is empty and not the one blocks are taken from.
+void settleSlab(PoolHeap* h, PoolSlab* s) noexcept {
+  if (!s->linked) pushPartial(h, s);
+  if (s->used == 0 && h->current[s->cls] != s) releaseSlab(h, s);
+}
+
+// Takes back the blocks other threads freed into this heap's slabs. Caller holds g_mutex.
+void collectRemoteLocked(PoolHeap* h) noexcept {
+  PoolSlab* s = h->remote_slabs;
+  h->remote_slabs = nullptr;
+  h->has_remote.store(false, std::memory_order_relaxed);
+  while (s != nullptr) {
+    PoolSlab* next = s->remote_next;
+    s->remote_listed = false;
+    void* b = s->remote;
+    while (b != nullptr) {
+      void* after = *static_cast<void**>(b);
+      *static_cast<void**>(b) = s->free;
+      s->free = b;
+      b = after;
+    }
+    s->used -= s->remote_count;
+    s->remote = nullptr;
+    s->remote_count = 0;
+    s->remote_next = nullptr;
+    settleSlab(h, s);
+    s = next;
+  }
+}
+
+void retireHeap(PoolHeap* h) noexcept {
+  std::lock_guard<std::mutex> lock(g_mutex);
+  collectRemoteLocked(h);
+  // Slabs with live blocks become orphans, freed by whichever thread frees their last block.
+  for (PoolSlab* s = h->all; s != nullptr;) {
+    PoolSlab* next = s->all_next;
+    if (s->used == 0) {
+      unmapSlab(s);
+    } else {
+      s->linked = false;  // keeps every later free off the owner's fast path
+      s->owner.store(nullptr, std::memory_order_relaxed);
+    }
+    s = next;
+  }
+  for (PoolSlab* s = h->spares; s != nullptr;) {
+    PoolSlab* next = s->next;
+    unmapSlab(s);
+    s = next;
+  }
+  delete h;
+}
+
+struct HeapOwner {
+  PoolHeap* heap = nullptr;
+  ~HeapOwner() {
+    if (heap == nullptr) return;
+    if (t_pool_heap == heap) t_pool_heap = nullptr;
+    retireHeap(heap);
+  }
+};
+
+constinit thread_local bool t_heap_registered = false;
+
+PoolHeap* makeHeap() {
+  auto* h = new PoolHeap;
+  for (auto& c : h->current) c = &g_sentinel;
+  t_pool_heap = h;
+  if (!t_heap_registered) {
+    // Freed at thread exit. A heap made after that (a promise made by a thread_local's
+    // destructor) is left to the process: a few slabs at most.
+    thread_local HeapOwner owner;
+    owner.heap = h;
+    t_heap_registered = true;  // HeapOwner's destructor runs once per thread
+  }
+  return h;
+}
+
+PoolSlab* newSlab(PoolHeap* h, std::size_t cls) {
+  PoolSlab* s;
+  if (h->spares != nullptr) {
+    s = h->spares;
+    h->spares = s->next;
+    --h->spare_count;
+  } else {
+    s = mapSlab();
+  }
+  s = ::new (static_cast<void*>(s)) PoolSlab();
+  const std::size_t block = (cls + 1) * kPoolGranule;
+  s->bump = reinterpret_cast<char*>(s) + kHeaderSize;
+  s->end = reinterpret_cast<char*>(s) + kPoolSlabSize;
+  s->size = static_cast<std::uint32_t>(block);
+  s->cls = static_cast<std::uint32_t>(cls);
+  s->linked = true;
+  s->owner.store(h, std::memory_order_relaxed);
+  s->all_next = h->all;
+  if (h->all != nullptr) h->all->all_prev = s;
+  h->all = s;
+  return s;
+}
+
+}  // namespace
+
+void* poolAllocateSlow(std::size_t size) {
+  if (size > kPoolMaxSize) return ::operator new(size);
+  PoolHeap* h = t_pool_heap;
+  if (h == nullptr) h = makeHeap();
+  if (h->has_remote.load(std::memory_order_acquire)) {
+    std::lock_guard<std::mutex> lock(g_mutex);
+    collectRemoteLocked(h);
+  }
+  const std::size_t cls = (size - 1) / kPoolGranule;
+  PoolSlab* s = h->current[cls];
+  if (s->free == nullptr && s->end - s->bump < static_cast<std::ptrdiff_t>(s->size ? s->size : 1)) {
+    // The current slab is full: it is tracked by nobody until one of its blocks comes back.
+    if (s != &g_sentinel) s->linked = false;
+    if (h->partial[cls] != nullptr) {
+      s = h->partial[cls];
+      unlinkPartial(h, s);
+      s->linked = true;
+    } else {
+      s = newSlab(h, cls);
+    }
+    h->current[cls] = s;
+  }
+  void* b;
+  if (s->free != nullptr) {
+    b = s->free;
+    s->free = *static_cast<void**>(b);
+  } else {
+    b = s->bump;
+    s->bump += s->size;
+  }
+  ++s->used;
+  return b;
+}
+
+void poolFreeSlow(void* p, PoolSlab* s) noexcept {
+  PoolHeap* h = t_pool_heap;
+  if (h != nullptr && s->owner.load(std::memory_order_relaxed) == h) {
+    *static_cast<void**>(p) = s->free;
+    s->free = p;
+    --s->used;
+    settleSlab(h, s);
+    return;
+  }
+  // Another thread's slab, or an orphan.
+  std::lock_guard<std::mutex> lock(g_mutex);
+  PoolHeap* owner = s->owner.load(std::memory_order_relaxed);
+  if (owner == nullptr) {
+    if (--s->used == 0) unmapSlab(s);
+    return;
+  }
+  *static_cast<void**>(p) = s->remote;
+  s->remote = p;
+  ++s->remote_count;
+  if (!s->remote_listed) {
+    s->remote_listed = true;
+    s->remote_next = owner->remote_slabs;
+    owner->remote_slabs = s;
+  }
+  owner->has_remote.store(true, std::memory_order_release);
+}
+
+PoolUsage poolUsage() noexcept {
+  PoolUsage u;
+  PoolHeap* h = t_pool_heap;
+  if (h == nullptr) return u;
+  for (PoolSlab* s = h->all; s != nullptr; s = s->all_next) {
+    u.live_bytes += std::size_t{s->used} * s->size;
+    u.slab_bytes += kPoolSlabSize;
+  }
+  u.slab_bytes += h->spare_count * kPoolSlabSize;
+  return u;
+}
+
+#else  // !VOW_POOL
+
+void* poolAllocateSlow(std::size_t size) { return ::operator new(size); }
+void poolFreeSlow(void*, PoolSlab*) noexcept {}
+PoolUsage poolUsage() noexcept { return {}; }
+
+#endif
+
+}  // namespace vow::internal
