@@ -18,9 +18,7 @@
 // use-after-free and races are still caught), or with -DVOW_NO_POOL.
 #pragma once
 
-#include <atomic>
 #include <cstddef>
-#include <cstdint>
 #include <new>
 
 #if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__) || defined(VOW_NO_POOL)
@@ -39,99 +37,23 @@ namespace vow::internal {
 inline constexpr std::size_t kPoolGranule = 16;
 inline constexpr std::size_t kPoolMaxSize = 512;  // larger blocks go to operator new
 inline constexpr std::size_t kPoolClasses = kPoolMaxSize / kPoolGranule;
-inline constexpr std::size_t kPoolSlabSize = std::size_t{256} * 1024;
-
-struct PoolHeap;
-
-// The header at the start of every slab. Touched by its owning thread only, except `owner`
-// (read by a freeing thread to tell whether it is the owner) and what the global lock guards.
-struct PoolSlab {
-  void* free = nullptr;       // freed blocks of this slab
-  char* bump = nullptr;       // the next never-used block
-  char* end = nullptr;        // no block starts at or after this
-  std::uint32_t used = 0;     // blocks handed out and not freed back to this slab
-  std::uint32_t size = 0;     // the block size of its class (0: the sentinel)
-  std::uint32_t cls = 0;      // its class
-  bool linked = false;        // the class's current slab or in its partial list
-  bool remote_listed = false; // in its owner's list of slabs with remote frees (global lock)
-  std::atomic<PoolHeap*> owner{nullptr};  // nullptr once the owning thread has exited
-  PoolSlab* prev = nullptr;   // in the class's partial list (slabs with free blocks)
-  PoolSlab* next = nullptr;
-  PoolSlab* all_prev = nullptr;  // in the heap's list of every slab it owns
-  PoolSlab* all_next = nullptr;
-  void* remote = nullptr;       // blocks freed by other threads (global lock)
-  std::uint32_t remote_count = 0;
-  PoolSlab* remote_next = nullptr;  // in the owner's remote_slabs (global lock)
-};
-
-// A thread's slabs: per class the slab blocks come from (never null: a sentinel with no room
-// until the first allocation), and the slabs with free blocks to go on with.
-struct PoolHeap {
-  PoolSlab* current[kPoolClasses];
-  PoolSlab* partial[kPoolClasses] = {};
-  PoolSlab* all = nullptr;
-  PoolSlab* spares = nullptr;  // empty slabs kept for reuse, linked by `next`
-  std::size_t spare_count = 0;
-  std::atomic<bool> has_remote{false};
-  PoolSlab* remote_slabs = nullptr;  // slabs with remote frees, linked by `next` (global lock)
-};
-
-extern constinit thread_local PoolHeap* t_pool_heap;
-
-void* poolAllocateSlow(std::size_t size);
-void poolFreeSlow(void* p, PoolSlab* slab) noexcept;
-
-inline PoolSlab* poolSlabOf(void* p) noexcept {
-  return reinterpret_cast<PoolSlab*>(reinterpret_cast<std::uintptr_t>(p) &
-                                     ~(std::uintptr_t{kPoolSlabSize} - 1));
-}
+inline constexpr std::size_t kPoolSlabSize = std::size_t{2} * 1024 * 1024;  // a huge page
 
 // A block of at least `size` bytes, 16-byte aligned. Thread: any.
-inline void* poolAllocate(std::size_t size) {
-#if VOW_POOL
-  if (size <= kPoolMaxSize) [[likely]] {
-    if (PoolHeap* h = t_pool_heap) [[likely]] {
-      const std::size_t cls = (size - 1) / kPoolGranule;
-      PoolSlab* s = h->current[cls];
-      if (void* b = s->free) [[likely]] {
-        s->free = *static_cast<void**>(b);
-        ++s->used;
-        return b;
-      }
-      // The slab's untouched tail (the sentinel has none).
-      const auto block = static_cast<std::ptrdiff_t>((cls + 1) * kPoolGranule);
-      if (s->end - s->bump >= block) {
-        void* b = s->bump;
-        s->bump += block;
-        ++s->used;
-        return b;
-      }
-    }
-    return poolAllocateSlow(size);
-  }
-#endif
-  return ::operator new(size);
-}
-
+// Out of line on purpose: inlined into a coroutine's ramp function, the fast path costs it
+// registers, and the ramp's stack frame grows by 32 bytes, which a deep eager co_await
+// recursion pays once per level (more than the header the pool saves).
+void* poolAllocate(std::size_t size);
 // Frees a block of poolAllocate(size) with the same `size`. Thread: any.
-inline void poolFree(void* p, std::size_t size) noexcept {
-#if VOW_POOL
-  if (size <= kPoolMaxSize) [[likely]] {
-    PoolSlab* s = poolSlabOf(p);
-    // The common case: this thread's slab, which stays in use and is already listed.
-    if (s->owner.load(std::memory_order_relaxed) == t_pool_heap && s->linked && s->used > 1)
-        [[likely]] {
-      *static_cast<void**>(p) = s->free;
-      s->free = p;
-      --s->used;
-      return;
-    }
-    poolFreeSlow(p, s);
-    return;
-  }
-#endif
-  ::operator delete(p, size);
-}
+void poolFree(void* p, std::size_t size) noexcept;
+
+// Large arrays of a bulk workload (the job queue's ring, an all() of a million inputs' reaction
+// nodes): from kBigSize up, mapped on a huge-page boundary and backed by transparent huge pages
+// where the kernel offers them on request, so filling them costs one page fault per 2 MiB
+// instead of one per 4 KiB; below that, operator new. Thread: any. Throws std::bad_alloc.
+inline constexpr std::size_t kBigSize = std::size_t{4} * 1024 * 1024;
+void* bigAllocate(std::size_t bytes);
+void bigFree(void* p, std::size_t bytes) noexcept;
 
 // This thread's pool, for benchmarks: bytes in blocks handed out, and bytes of slabs held.
 struct PoolUsage {
