@@ -37,10 +37,10 @@ void async_recursion_1m(benchmark::State& state) {
     const std::size_t pool0 = vow::internal::poolUsage().live_bytes;
     vow::Promise<void> top = f(depth);
     // Frames and states come from vow's pool (promise/internal/pool.h), not operator new.
-    heap_per_level = (static_cast<double>(vow_bench::liveHeapBytes() - live0) +
-                      static_cast<double>(vow::internal::poolUsage().live_bytes) -
-                      static_cast<double>(pool0)) /
-                     depth;
+    heap_per_level =
+        (static_cast<double>(vow_bench::liveHeapBytes() - live0) +
+         static_cast<double>(vow::internal::poolUsage().live_bytes) - static_cast<double>(pool0)) /
+        depth;
     vow_bench::setCounting(false);
     top.then([&done] { done = true; });
     vow::runMicrotasks();

@@ -59,8 +59,7 @@ class CoroState final : public State<T> {
     // nothing after the co_await does). vow::settle(p) awaits without this.
     const bool settling = this->aux();
     this->setAux(false);
-    if (!settling && source != nullptr &&
-        source->status() == StateBase::kRejected) {
+    if (!settling && source != nullptr && source->status() == StateBase::kRejected) {
       this->rejectIfUnlocked(source->reason());
       frame_.destroy();
       return;

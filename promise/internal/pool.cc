@@ -50,7 +50,9 @@ struct BigCacheCloser {
   }
 };
 
-std::size_t roundToPages(std::size_t bytes) { return (bytes + kPageSize - 1) / kPageSize * kPageSize; }
+std::size_t roundToPages(std::size_t bytes) {
+  return (bytes + kPageSize - 1) / kPageSize * kPageSize;
+}
 
 }  // namespace
 
@@ -88,20 +90,20 @@ struct PoolHeap;
 // The header at the start of every slab. Touched by its owning thread only, except `owner`
 // (read by a freeing thread to tell whether it is the owner) and what the global lock guards.
 struct PoolSlab {
-  void* free = nullptr;       // freed blocks of this slab
-  char* bump = nullptr;       // the next never-used block
-  char* end = nullptr;        // no block starts at or after this
-  std::uint32_t used = 0;     // blocks handed out and not freed back to this slab
-  std::uint32_t size = 0;     // the block size of its class (0: the sentinel)
-  std::uint32_t cls = 0;      // its class
-  bool linked = false;        // the class's current slab or in its partial list
-  bool remote_listed = false; // in its owner's list of slabs with remote frees (global lock)
+  void* free = nullptr;        // freed blocks of this slab
+  char* bump = nullptr;        // the next never-used block
+  char* end = nullptr;         // no block starts at or after this
+  std::uint32_t used = 0;      // blocks handed out and not freed back to this slab
+  std::uint32_t size = 0;      // the block size of its class (0: the sentinel)
+  std::uint32_t cls = 0;       // its class
+  bool linked = false;         // the class's current slab or in its partial list
+  bool remote_listed = false;  // in its owner's list of slabs with remote frees (global lock)
   std::atomic<PoolHeap*> owner{nullptr};  // nullptr once the owning thread has exited
-  PoolSlab* prev = nullptr;   // in the class's partial list (slabs with free blocks)
+  PoolSlab* prev = nullptr;               // in the class's partial list (slabs with free blocks)
   PoolSlab* next = nullptr;
   PoolSlab* all_prev = nullptr;  // in the heap's list of every slab it owns
   PoolSlab* all_next = nullptr;
-  void* remote = nullptr;       // blocks freed by other threads (global lock)
+  void* remote = nullptr;  // blocks freed by other threads (global lock)
   std::uint32_t remote_count = 0;
   PoolSlab* remote_next = nullptr;  // in the owner's remote_slabs (global lock)
 };
