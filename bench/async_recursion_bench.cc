@@ -12,6 +12,7 @@
 
 #include "bench/alloc_counter.h"
 #include "bench/cpu_time.h"
+#include "vow/promise/internal/pool.h"
 #include "vow/promise/microtask.h"
 #include "vow/promise/promise.h"
 
@@ -33,8 +34,13 @@ void async_recursion_1m(benchmark::State& state) {
     // live heap then is the recursion's peak (frames and states; see alloc_counter.h).
     vow_bench::setCounting(true);
     const long long live0 = vow_bench::liveHeapBytes();
+    const std::size_t pool0 = vow::internal::poolUsage().live_bytes;
     vow::Promise<void> top = f(depth);
-    heap_per_level = static_cast<double>(vow_bench::liveHeapBytes() - live0) / depth;
+    // Frames and states come from vow's pool (promise/internal/pool.h), not operator new.
+    heap_per_level =
+        (static_cast<double>(vow_bench::liveHeapBytes() - live0) +
+         static_cast<double>(vow::internal::poolUsage().live_bytes) - static_cast<double>(pool0)) /
+        depth;
     vow_bench::setCounting(false);
     top.then([&done] { done = true; });
     vow::runMicrotasks();

@@ -13,6 +13,7 @@
 #include "vow/promise/error.h"
 #include "vow/promise/internal/exceptions.h"
 #include "vow/promise/internal/job_queue.h"
+#include "vow/promise/internal/pool.h"
 #include "vow/promise/internal/stack.h"
 #include "vow/promise/internal/state.h"
 #include "vow/promise/promise.h"
@@ -250,6 +251,10 @@ class GenPromise {
   GenPromise() : state_(new GenState<T>()) {}
   GenPromise(const GenPromise&) = delete;
   GenPromise& operator=(const GenPromise&) = delete;
+
+  // A small frame comes from this thread's pool (promise/internal/pool.h).
+  static void* operator new(std::size_t size) { return poolAllocate(size); }
+  static void operator delete(void* p, std::size_t size) noexcept { poolFree(p, size); }
 
   AsyncGenerator<T> get_return_object();
   // The body starts at the first next(), not at the call (JS: suspendedStart).

@@ -212,7 +212,7 @@ class RangeCombinator final
       self->settleEmpty();
       return result;
     }
-    self->nodes_.reset(new Node[n]);
+    self->nodes_.allocate(n);
     if constexpr (kInVector) self->values_.resize(n);
     if constexpr (K == Combinator::kAny) self->errors_.resize(n);
     self->size_ = n;
@@ -263,7 +263,33 @@ class RangeCombinator final
     }
   }
 
-  std::unique_ptr<Node[]> nodes_;
+  // The nodes, in one block (huge pages for a large all(): see bigAllocate).
+  class NodeArray {
+   public:
+    NodeArray() = default;
+    NodeArray(const NodeArray&) = delete;
+    NodeArray& operator=(const NodeArray&) = delete;
+    ~NodeArray() { reset(); }
+    void allocate(std::size_t n) {
+      nodes_ = static_cast<Node*>(bigAllocate(n * sizeof(Node)));
+      for (std::size_t i = 0; i < n; ++i) ::new (static_cast<void*>(nodes_ + i)) Node();
+      n_ = n;
+    }
+    void reset() noexcept {
+      if (nodes_ == nullptr) return;
+      for (std::size_t i = 0; i < n_; ++i) nodes_[i].~Node();
+      bigFree(nodes_, n_ * sizeof(Node));
+      nodes_ = nullptr;
+    }
+    Node* get() const noexcept { return nodes_; }
+    Node& operator[](std::size_t i) const noexcept { return nodes_[i]; }
+
+   private:
+    Node* nodes_ = nullptr;
+    std::size_t n_ = 0;
+  };
+
+  NodeArray nodes_;
   std::size_t size_ = 0;  // inputs
   std::size_t live_ = 0;  // nodes still registered on their input
   std::conditional_t<kInVector, std::vector<V>, std::monostate> values_;

@@ -160,6 +160,13 @@ void resumeOnNewStack(std::coroutine_handle<> h) {
     munmap(mem, kMapped);
     VOW_THROW(std::bad_alloc());
   }
+#ifdef MADV_POPULATE_WRITE
+  // A segment is made only in a deep eager recursion, whose descent goes on to fill its upper
+  // part (everything above the reserve) before the next segment: fault those pages in with one
+  // call instead of one fault per 4 KiB page as the descent touches them (on this VM the faults
+  // were a sixth of async_recursion_1m's time). Failing (an old kernel) changes nothing.
+  madvise(stack + kReserve, kSegmentSize - kReserve, MADV_POPULATE_WRITE);
+#endif
   Segment seg{};
   seg.handle = h;
   getcontext(&seg.context);

@@ -16,6 +16,7 @@
 #include "vow/promise/internal/async_stack.h"
 #include "vow/promise/internal/context.h"
 #include "vow/promise/internal/job_queue.h"
+#include "vow/promise/internal/pool.h"
 
 namespace vow::internal {
 
@@ -41,6 +42,11 @@ class Reaction {
   // (a coroutine, a then site, a combinator input); false for one that shows none (an adoption,
   // a race) and is passed through silently.
   virtual bool describeAsyncFrame(RawAsyncFrame&) const noexcept { return false; }
+
+  // States and reactions come from this thread's pool (promise/internal/pool.h): no malloc
+  // header, an inline pop. Arrays (a combinator's nodes) still use operator new[].
+  static void* operator new(std::size_t size) { return poolAllocate(size); }
+  static void operator delete(void* p, std::size_t size) noexcept { poolFree(p, size); }
 
   Reaction* next_reaction_ = nullptr;
 
