@@ -178,9 +178,8 @@ TEST_F(Uring, ReadFileReadsLargeAndSizelessFilesAndReportsNodesErrors) {
 void readFilesOfEveryShape(bool direct) {
   vow::internal::disableUringDirectFilesForTesting(!direct);
   TestDir dir;
-  const std::vector<std::size_t> sizes = {0,         1,         4096,      65535,     65536,
-                                          65537,     81919,     81920,     81921,     300000,
-                                          1 << 20};
+  const std::vector<std::size_t> sizes = {0,     1,     4096,  65535,  65536,  65537,
+                                          81919, 81920, 81921, 300000, 1 << 20};
   std::vector<std::string> contents;
   for (std::size_t n : sizes) {
     std::string c(n, '\0');

@@ -363,7 +363,7 @@ struct RingSteps<ReadFile> {
   };
   Step step = Step::kOpen;
   int fd = -1;
-  int slot = -1;  // the direct descriptor's slot
+  int slot = -1;    // the direct descriptor's slot
   int res[3] = {};  // the CQEs of the step in flight, by index in its chain
   std::unique_ptr<char[], ReturnFirstBuffer> first;  // the first kFirst (+ kProbe) bytes
   std::string data;
