@@ -11,6 +11,7 @@
 #include <cerrno>
 #include <cstdlib>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "gtest/gtest.h"
@@ -43,6 +44,7 @@ class Uring : public ::testing::Test {
   void TearDown() override {
     vow::internal::setUringModeForTesting(-2);
     vow::internal::failUringSetupForTesting(0);
+    vow::internal::disableUringDirectFilesForTesting(false);
   }
   // io_uring on this machine, or the test is skipped (a kernel or sandbox that refuses it).
   void requireRing(vow::Loop& loop) {
@@ -167,6 +169,90 @@ TEST_F(Uring, ReadFileReadsLargeAndSizelessFilesAndReportsNodesErrors) {
   loop.run();
   fs::internal::setIoMaxLengthForTesting(fs::internal::kIoMaxLength);
   EXPECT_EQ(too_large, "File size (" + std::to_string(big.size()) + ") is greater than 2 GiB");
+}
+
+// Files around the sizes where readFile's linked submission (open, read 64 KiB, read 16 KiB)
+// hands over to the step machine, a FIFO whose writer is slower than the reader (short reads
+// before the end: the file must stay open until a read returns 0) and Node's errors: the same
+// answers with direct descriptors and without (one step per iteration), and no fd left open.
+void readFilesOfEveryShape(bool direct) {
+  vow::internal::disableUringDirectFilesForTesting(!direct);
+  TestDir dir;
+  const std::vector<std::size_t> sizes = {0,     1,     4096,  65535,  65536,  65537,
+                                          81919, 81920, 81921, 300000, 1 << 20};
+  std::vector<std::string> contents;
+  for (std::size_t n : sizes) {
+    std::string c(n, '\0');
+    for (std::size_t i = 0; i < n; ++i) c[i] = static_cast<char>('a' + (i * 7 + n) % 26);
+    fs::writeFileSync(dir / std::to_string(n), c);
+    contents.push_back(std::move(c));
+  }
+  const std::string fifo = dir / "fifo";
+  ASSERT_EQ(::mkfifo(fifo.c_str(), 0600), 0);
+  std::string piped;
+  for (int i = 0; i < 200; ++i) piped += std::string(1000, static_cast<char>('A' + i % 26));
+  const int fds = openFds();
+  {
+    vow::Loop loop;
+    if (loop.fsBackend() != "io_uring") GTEST_SKIP() << "io_uring unavailable here";
+    auto& ring = vow::internal::LoopAccess::uring(loop);
+    EXPECT_EQ(ring.directFiles(), direct);
+    std::vector<std::string> got(sizes.size());
+    for (std::size_t i = 0; i < sizes.size(); ++i) {
+      fs::readFile(dir / std::to_string(sizes[i]),
+                   [&got, i](Error e, std::string d) { got[i] = e ? e.message() : d; });
+    }
+    std::string from_fifo, missing, isdir;
+    fs::readFile(fifo, [&](Error e, std::string d) { from_fifo = e ? e.message() : d; });
+    fs::readFile(dir / "nope", [&](Error e, std::string) { missing = e.message(); });
+    fs::readFile(dir.path(), [&](Error e, std::string) { isdir = e.message(); });
+    std::thread writer([&] {
+      const int w = ::open(fifo.c_str(), O_WRONLY | O_CLOEXEC);
+      for (std::size_t off = 0; off < piped.size(); off += 1000) {
+        if (::write(w, piped.data() + off, 1000) != 1000) break;
+        ::usleep(100);
+      }
+      ::close(w);
+    });
+    loop.run();
+    writer.join();
+    for (std::size_t i = 0; i < sizes.size(); ++i) {
+      EXPECT_EQ(got[i], contents[i]) << "size " << sizes[i];
+    }
+    EXPECT_EQ(from_fifo.size(), piped.size());
+    EXPECT_EQ(from_fifo, piped);
+    EXPECT_EQ(missing, "ENOENT: no such file or directory, open '" + dir / "nope" + "'");
+    EXPECT_EQ(isdir, "EISDIR: illegal operation on a directory, read");
+    EXPECT_EQ(ring.pending(), 0u);
+  }
+  EXPECT_EQ(openFds(), fds);
+}
+
+TEST_F(Uring, ReadFileInOneLinkedSubmissionReadsEveryShapeOfFile) { readFilesOfEveryShape(true); }
+
+TEST_F(Uring, ReadFileStepByStepReadsEveryShapeOfFile) { readFilesOfEveryShape(false); }
+
+TEST_F(Uring, MoreReadFilesThanDirectSlotsAllComplete) {
+  vow::Loop loop;
+  requireRing(loop);
+  auto& ring = vow::internal::LoopAccess::uring(loop);
+  if (!ring.directFiles()) GTEST_SKIP() << "no direct descriptors on this kernel";
+  TestDir dir;
+  constexpr int kFiles = 2 * vow::internal::Uring::kFileSlots + 100;
+  for (int i = 0; i < kFiles; ++i) fs::writeFileSync(dir / std::to_string(i), std::to_string(i));
+  int ok = 0;
+  for (int i = 0; i < kFiles; ++i) {
+    fs::readFile(dir / std::to_string(i), [&, i](Error e, std::string d) {
+      if (!e && d == std::to_string(i)) ++ok;
+    });
+  }
+  // Requests under way finish before new ones start: slots stay within the in-flight bound.
+  loop.run(vow::RunMode::kNoWait);
+  EXPECT_GT(ring.fileSlotsInUse(), 0u);
+  EXPECT_LE(ring.fileSlotsInUse(), vow::internal::Uring::kMaxInFlight);
+  loop.run();
+  EXPECT_EQ(ok, kFiles);
+  EXPECT_EQ(ring.fileSlotsInUse(), 0u);
 }
 
 TEST_F(Uring, ALoopDestroyedWithRequestsInFlightLeaksNoFdAndCallsNothing) {

@@ -78,13 +78,35 @@ class RingJob final : public UringRequest {
         ring_(ring),
         context_(::vow::internal::ContextRef::current()) {}
 
-  void prepare(io_uring_sqe* sqe) noexcept override {
-    started_ = true;
-    steps_.prepare(job_, sqe);
+  unsigned sqeCount(const Uring& ring) const noexcept override {
+    if constexpr (requires { steps_.sqeCount(ring); }) {
+      return steps_.sqeCount(ring);
+    } else {
+      return 1;
+    }
   }
-  void complete(int res) override {
-    if (steps_.advance(job_, res)) {
-      ring_.enqueue(this);
+  void prepare(io_uring_sqe* const* sqes) noexcept override {
+    started_ = true;
+    owed_ = sqeCount(ring_);
+    if constexpr (requires { steps_.prepare(job_, sqes, ring_); }) {
+      steps_.prepare(job_, sqes, ring_);
+    } else {
+      steps_.prepare(job_, sqes[0]);
+    }
+  }
+  void complete(int res, unsigned index) override {
+    --owed_;
+    bool more;
+    if constexpr (requires { steps_.collect(res, index); }) {
+      // A linked chain: its step ends with its last CQE.
+      steps_.collect(res, index);
+      if (owed_ > 0) return;
+      more = steps_.advance(job_, ring_);
+    } else {
+      more = steps_.advance(job_, res);
+    }
+    if (more) {
+      ring_.resume(this);
       return;
     }
     std::unique_ptr<RingJob> owned(this);
@@ -98,9 +120,18 @@ class RingJob final : public UringRequest {
     submitToPool(Loop::current(), std::move(job_), std::move(cb_));
     return true;
   }
-  void abandon(int res) noexcept override {
-    steps_.release(started_ ? res : kNotSubmitted);
-    delete this;
+  void abandon(int res, unsigned index) noexcept override {
+    if (res == kNotSubmitted || !started_) {
+      steps_.release(kNotSubmitted);
+      delete this;
+      return;
+    }
+    if constexpr (requires { steps_.release(res, index); }) {
+      steps_.release(res, index);
+    } else {
+      steps_.release(res);
+    }
+    if (--owed_ == 0) delete this;
   }
 
  private:
@@ -109,6 +140,7 @@ class RingJob final : public UringRequest {
   Uring& ring_;
   RingSteps<D> steps_;
   ::vow::internal::ContextRef context_;
+  unsigned owed_ = 0;  // CQEs of the step in flight not reaped yet
   bool started_ = false;
 };
 

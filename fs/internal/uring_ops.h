@@ -261,11 +261,14 @@ struct RingSteps<Fstat> {
   void release(int) noexcept {}
 };
 
-// readFile's 64 KiB buffers for its first read, reused on the loop thread: a fresh allocation
-// per file cost a malloc and a page fault per page (a third of the CPU in a profile of 10,000
-// small files); at most kMaxInFlight are in use at once.
+// readFile's buffers for its first reads (kFirst, then kProbe more for the read that finds the
+// end), reused on the loop thread: a fresh allocation per file cost a malloc and a page fault per
+// page (a third of the CPU in a profile of 10,000 small files); at most kMaxInFlight are in use
+// at once.
 struct FirstBufferPool {
-  static constexpr std::size_t kSize = 64 * 1024;
+  static constexpr std::size_t kFirst = 64 * 1024;
+  static constexpr std::size_t kProbe = 16 * 1024;
+  static constexpr std::size_t kSize = kFirst + kProbe;
   std::vector<char*> free;
   ~FirstBufferPool() {
     gone() = true;
@@ -304,31 +307,107 @@ inline char* takeFirstBuffer() {
   return p;
 }
 
-// fs.readFile(path) without a signal (with one, the pool checks it between its steps):
-//   open -> read up to 64 KiB -> read again until a read returns 0 (a small file: two reads, no
-//   fstat) -> close. A file that fills the first 64 KiB is asked its size (statx) and read into a
-//   string of that size in one more read, as the pool does; a file without a size (a pipe,
-//   /proc) is read in 64 KiB steps up to the limit. Failures name Node's syscalls (open, fstat,
-//   read), and the fd is closed after any failure past the open.
+// readFile's value from the bytes read into its first buffer (the one place the ring builds
+// readFile's result from raw bytes; bigger files are read into the result directly).
+inline std::string readFileResult(const char* bytes, std::size_t n) {
+  return std::string(bytes, n);
+}
+
+// A direct descriptor's slot in SQEs: the file of an open (file_index, 1-based), the target of
+// reads (fd + IOSQE_FIXED_FILE) and of close (file_index; fd must be 0).
+inline void prepOpenDirect(io_uring_sqe* s, const std::string& path, int flags, int slot) {
+  prepRw(s, IORING_OP_OPENAT, AT_FDCWD, path.c_str(), 0666, 0);
+  // The kernel refuses O_CLOEXEC for a direct descriptor (it is in no fd table to inherit).
+  s->open_flags = static_cast<std::uint32_t>(flags & ~O_CLOEXEC);
+  s->file_index = static_cast<std::uint32_t>(slot) + 1;
+}
+inline void prepCloseDirect(io_uring_sqe* s, int slot) {
+  prepRw(s, IORING_OP_CLOSE, 0, nullptr, 0, 0);
+  s->file_index = static_cast<std::uint32_t>(slot) + 1;
+}
+
+// fs.readFile(path) without a signal (with one, the pool checks it between its steps).
+//
+// With direct descriptors (uring.h), the common case is two submissions: ONE linked chain
+//   openat into a slot of the ring's file table -> read up to 64 KiB -> read up to 16 KiB more
+// (IOSQE_IO_LINK after the open: a failed open cancels the reads; IOSQE_IO_HARDLINK after the
+// first read: a short read must not cancel the second, which is the one that finds the end),
+// then the close of the slot. The close cannot join the chain: only a read returning 0 proves
+// the end (a pipe such as /dev/stdin, or a /proc file, reads short before it), and a chain
+// cannot make a step depend on a read's count. A file that has more (the second read returned
+// bytes) gets a real fd for its slot (IORING_OP_FIXED_FD_INSTALL, hard-linked to the slot's
+// close) and goes on as below from the fstat.
+//
+// Without them, one step per iteration: open -> read up to 64 KiB -> read again until a read
+// returns 0 (a small file: two reads, no fstat) -> close. A file that fills the first 64 KiB is
+// asked its size (statx) and read into a string of that size in one more read, as the pool does;
+// a file without a size (a pipe, /proc) is read in 64 KiB steps up to the limit.
+//
+// Either way failures name Node's syscalls (open, fstat, read), and the file is closed after any
+// failure past the open.
 template <>
 struct RingSteps<ReadFile> {
   static constexpr bool kRing = true;
-  static constexpr std::size_t kFirst = FirstBufferPool::kSize;
-  enum class Step : std::uint8_t { kOpen, kFirst, kStat, kRest, kChunks, kClose };
+  static constexpr std::size_t kFirst = FirstBufferPool::kFirst;
+  static constexpr std::size_t kProbe = FirstBufferPool::kProbe;
+  enum class Step : std::uint8_t {
+    kOpen,
+    kFirst,
+    kStat,
+    kRest,
+    kChunks,
+    kClose,
+    kChain,        // direct: open + read + read, linked
+    kInstall,      // direct: the slot's file as an fd, then the slot closed
+    kCloseDirect,  // direct: the slot closed
+  };
   Step step = Step::kOpen;
   int fd = -1;
-  std::unique_ptr<char[], ReturnFirstBuffer> first;  // the first 64 KiB
+  int slot = -1;    // the direct descriptor's slot
+  int res[3] = {};  // the CQEs of the step in flight, by index in its chain
+  std::unique_ptr<char[], ReturnFirstBuffer> first;  // the first kFirst (+ kProbe) bytes
   std::string data;
   std::size_t got = 0;
   std::size_t size = 0;  // fstat's size (kRest)
   struct statx sx;
 
   static bool usable(const ReadFile& op, const Uring&) { return op.abort == nullptr; }
+  unsigned sqeCount(const Uring& ring) const noexcept {
+    if (step == Step::kOpen && ring.hasFileSlot()) return 3;
+    return step == Step::kInstall ? 2 : 1;
+  }
+  void collect(int r, unsigned index) noexcept {
+    if (index < 3) res[index] = r;
+  }
   template <class J>
-  void prepare(J& job, io_uring_sqe* s) {
+  void prepare(J& job, io_uring_sqe* const* sqes, Uring& ring) {
+    io_uring_sqe* s = sqes[0];
     switch (step) {
       case Step::kOpen:
-        prepOpen(s, job.op.path, job.op.flags, 0666);
+        if (ring.hasFileSlot()) {  // as sqeCount() said: a chain of three
+          slot = ring.takeFileSlot();
+          step = Step::kChain;
+          first.reset(takeFirstBuffer());
+          prepOpenDirect(s, job.op.path, job.op.flags, slot);
+          s->flags = IOSQE_IO_LINK;
+          prepRw(sqes[1], IORING_OP_READ, slot, first.get(), kFirst, kCurrentPosition);
+          sqes[1]->flags = IOSQE_FIXED_FILE | IOSQE_IO_HARDLINK;
+          prepRw(sqes[2], IORING_OP_READ, slot, first.get() + kFirst, kProbe, kCurrentPosition);
+          sqes[2]->flags = IOSQE_FIXED_FILE;
+        } else {
+          prepOpen(s, job.op.path, job.op.flags, 0666);
+        }
+        break;
+      case Step::kChain:
+        break;  // not reached: a chain is prepared from kOpen
+      case Step::kInstall:
+        prepRw(s, static_cast<std::uint8_t>(::vow::internal::kOpFixedFdInstall), slot, nullptr, 0,
+               0);
+        s->flags = IOSQE_FIXED_FILE | IOSQE_IO_HARDLINK;  // the close runs whatever it returns
+        prepCloseDirect(sqes[1], slot);
+        break;
+      case Step::kCloseDirect:
+        prepCloseDirect(s, slot);
         break;
       case Step::kFirst:
         if (!first) first.reset(takeFirstBuffer());
@@ -352,29 +431,71 @@ struct RingSteps<ReadFile> {
     }
   }
   template <class J>
-  bool advance(J& job, int res) {
+  bool advance(J& job, Uring& ring) {
     Failure& failure = job.failure;
+    const int r = res[0];
     switch (step) {
-      case Step::kOpen:
-        if (res < 0) {
-          failure.set(-res, "open", job.op.path);
+      case Step::kChain: {
+        const int read1 = res[1], read2 = res[2];
+        if (r < 0) {  // the reads were cancelled; the slot holds nothing
+          ring.releaseFileSlot(slot);
+          slot = -1;
+          first.reset();
+          failure.set(-r, "open", job.op.path);
           return false;
         }
-        fd = res;
+        if (read1 < 0) return failDirect(failure, -read1, "read");  // EISDIR...
+        if (read2 < 0) return failDirect(failure, -read2, "read");
+        got = static_cast<std::size_t>(read1);
+        if (read2 == 0) {  // the end: the whole file is in `first`
+          job.value = readFileResult(first.get(), got);
+          first.reset();
+          step = Step::kCloseDirect;
+          return true;
+        }
+        // More to read: gather what the two reads got, and go on with an fd from the fstat.
+        std::memmove(first.get() + got, first.get() + kFirst, static_cast<std::size_t>(read2));
+        got += static_cast<std::size_t>(read2);
+        step = Step::kInstall;
+        return true;
+      }
+      case Step::kInstall:
+        ring.releaseFileSlot(slot);  // closed by the step's second SQE
+        slot = -1;
+        if (r < 0) {
+          first.reset();
+          failure.set(-r, "read");
+          job.value = std::string();
+          return false;
+        }
+        fd = r;
+        step = Step::kStat;
+        return true;
+      case Step::kCloseDirect:
+        ring.releaseFileSlot(slot);
+        slot = -1;
+        if (failure) job.value = std::string();
+        return false;
+      case Step::kOpen:
+        if (r < 0) {
+          failure.set(-r, "open", job.op.path);
+          return false;
+        }
+        fd = r;
         step = Step::kFirst;
         return true;
       case Step::kFirst:
-        if (res < 0) return fail(failure, -res, "read");
-        if (res == 0) {  // the end: the whole file is in `first`
-          job.value.assign(first.get(), got);
+        if (r < 0) return fail(failure, -r, "read");
+        if (r == 0) {  // the end: the whole file is in `first`
+          job.value = readFileResult(first.get(), got);
           first.reset();
           return closeNext();
         }
-        got += static_cast<std::size_t>(res);
+        got += static_cast<std::size_t>(r);
         if (got == kFirst) step = Step::kStat;  // a bigger file: ask its size
         return true;
       case Step::kStat: {
-        if (res < 0) return fail(failure, -res, "fstat");
+        if (r < 0) return fail(failure, -r, "fstat");
         const auto st_size = static_cast<std::int64_t>(sx.stx_size);
         if (S_ISREG(sx.stx_mode) && st_size > ioMaxLength()) {
           failure.setTooLarge(st_size);
@@ -393,22 +514,22 @@ struct RingSteps<ReadFile> {
         return true;
       }
       case Step::kRest:
-        if (res < 0) return fail(failure, -res, "read");
-        got += static_cast<std::size_t>(res);
-        if (res == 0 || got == size) {  // full, or the file shrank
+        if (r < 0) return fail(failure, -r, "read");
+        got += static_cast<std::size_t>(r);
+        if (r == 0 || got == size) {  // full, or the file shrank
           data.resize(got);
           job.value = std::move(data);
           return closeNext();
         }
         return true;
       case Step::kChunks:
-        if (res < 0) return fail(failure, -res, "read");
-        if (res == 0) {
+        if (r < 0) return fail(failure, -r, "read");
+        if (r == 0) {
           data.resize(got);
           job.value = std::move(data);
           return closeNext();
         }
-        got += static_cast<std::size_t>(res);
+        got += static_cast<std::size_t>(r);
         if (static_cast<std::int64_t>(got) > ioMaxLength()) {
           failure.setTooLarge(static_cast<std::int64_t>(got));
           return closeNext();
@@ -421,12 +542,28 @@ struct RingSteps<ReadFile> {
     }
     return false;
   }
-  void release(int res) noexcept { releaseFd(step == Step::kOpen, step == Step::kClose, fd, res); }
+  // The loop is destroyed: an fd this request opened or installed is closed (a direct descriptor
+  // goes with the ring's file table).
+  void release(int r, unsigned index) noexcept {
+    if (step == Step::kInstall) {
+      if (index == 0 && r >= 0) ::close(r);
+      return;
+    }
+    if (step == Step::kChain || step == Step::kCloseDirect) return;
+    releaseFd(step == Step::kOpen, step == Step::kClose, fd, r);
+  }
+  void release(int r) noexcept { release(r, 0); }
 
  private:
   bool fail(Failure& failure, int err, const char* syscall) {
     failure.set(err, syscall);
     return closeNext();
+  }
+  bool failDirect(Failure& failure, int err, const char* syscall) {
+    failure.set(err, syscall);
+    first.reset();
+    step = Step::kCloseDirect;
+    return true;
   }
   bool closeNext() {
     data = std::string();

@@ -21,27 +21,37 @@ class Poller;
 struct IoWatcherImpl;
 class Uring;
 
-// One request: one or more ring operations (steps) run one after the other. Owned by its
-// submitter; the ring only holds a pointer while the request is queued or in flight.
+// One request: one or more ring operations (steps) run one after the other; a step is one SQE or
+// a linked chain of up to kMaxChain SQEs (IOSQE_IO_LINK). Owned by its submitter; the ring only
+// holds a pointer while the request is queued or in flight.
 class UringRequest {
  public:
   virtual ~UringRequest() = default;
-  // Fills `sqe` for the request's next step (the ring sets user_data afterwards).
-  virtual void prepare(io_uring_sqe* sqe) noexcept = 0;
-  // The step's result (the CQE's res: >= 0, or -errno), on the loop thread in the poll phase. The
-  // request either queues its next step (Uring::enqueue) or finishes, calling its callback and
-  // freeing itself (a checkpoint follows, as after any I/O callback).
-  virtual void complete(int res) = 0;
+  // How many SQEs the next step takes (1..kMaxChain). Asked right before prepare(), which must
+  // fill exactly that many; may depend on the ring (its free direct-descriptor slots).
+  virtual unsigned sqeCount(const Uring&) const noexcept { return 1; }
+  // Fills `sqes[0..sqeCount())` for the request's next step (zeroed; the ring sets user_data
+  // afterwards, telling the CQEs of a chain apart by their index).
+  virtual void prepare(io_uring_sqe* const* sqes) noexcept = 0;
+  // One CQE of the step: its result (res: >= 0, or -errno) and the SQE's index in the step, on
+  // the loop thread in the poll phase. Once the step's last CQE is in, the request either queues
+  // its next step (Uring::resume) or finishes, calling its callback and freeing itself (a
+  // checkpoint follows, as after any I/O callback).
+  virtual void complete(int res, unsigned index) = 0;
   // The ring stopped taking requests (its creator's credentials changed) before this request's
   // first step: run the whole operation elsewhere (the thread pool). Returns false if a step
   // already ran (the request needs the ring to go on: fd steps, which credentials do not affect).
   virtual bool moveToPool() = 0;
-  // The loop is destroyed: free the request without calling back, releasing what it holds (an
-  // fd it opened). `res`: the result of the step that was in flight (an fd an open step made is
-  // the request's to close), or kNotSubmitted.
-  virtual void abandon(int res) noexcept = 0;
+  // The loop is destroyed: called once per CQE still owed (res: that SQE's result; an fd an open
+  // step made is the request's to close), or once with kNotSubmitted for a queued request. The
+  // request frees itself after the last, without calling back.
+  virtual void abandon(int res, unsigned index) noexcept = 0;
   static constexpr int kNotSubmitted = -(1 << 30);
+  static constexpr unsigned kMaxChain = 4;
 };
+
+// IORING_OP_FIXED_FD_INSTALL (6.8): an opcode newer than the system's linux/io_uring.h may be.
+inline constexpr int kOpFixedFdInstall = 54;
 
 // Which backend runs fs operations: the kernel's io_uring or the thread pool.
 enum class FsBackend : std::uint8_t { kThreadPool, kIoUring };
@@ -66,9 +76,31 @@ class Uring {
            supported_[opcode];
   }
 
-  // Queues the request's next step; submitted by flush(). Keeps the loop alive until it
+  // Queues a new request's first step; submitted by flush(). Keeps the loop alive until it
   // completes.
   void enqueue(UringRequest* r) { queue_.push_back(r); }
+  // Queues the next step of a request already under way, ahead of the requests not started:
+  // requests finish before new ones start, so those in progress (each holding an fd or a
+  // direct-descriptor slot and a buffer) stay as few as the ring's in-flight bound.
+  void resume(UringRequest* r) { queue_.push_front(r); }
+
+  // Direct descriptors (a fixed-file table registered sparse, 5.19; IORING_OP_FIXED_FD_INSTALL,
+  // 6.8): whether this ring has them, and a free slot of the table, if any.
+  bool directFiles() const noexcept { return !free_slots_.empty() || slots_in_use_ > 0; }
+  bool hasFileSlot() const noexcept { return !free_slots_.empty(); }
+  std::size_t fileSlotsInUse() const noexcept { return slots_in_use_; }
+  // A free slot (hasFileSlot() must be true); the taker closes what it opened there (an
+  // IORING_OP_CLOSE with file_index) before releaseFileSlot.
+  int takeFileSlot() noexcept {
+    const int slot = free_slots_.back();
+    free_slots_.pop_back();
+    ++slots_in_use_;
+    return slot;
+  }
+  void releaseFileSlot(int slot) {
+    free_slots_.push_back(slot);
+    --slots_in_use_;
+  }
   // Before the poll phase blocks: fills SQEs for queued steps (at most kMaxInFlight in flight)
   // and submits them with one io_uring_enter. First checks the process's credentials.
   void flush();
@@ -86,6 +118,9 @@ class Uring {
   // Steps in flight at most: the rest wait in queue_ (libuv's regressions at high concurrency
   // came from handing the kernel everything at once; see README).
   static constexpr std::size_t kMaxInFlight = kEntries;
+  // Slots of the direct-descriptor table: at most one per request under way (kMaxInFlight in
+  // flight, the rest queued for their next step).
+  static constexpr unsigned kFileSlots = 1024;
   // Kernel worker threads (io-wq) per ring for operations that block (open, statx, buffered
   // reads that miss the page cache): capped like the thread pool rather than unbounded.
   static constexpr unsigned kMaxWorkers = 4;
@@ -125,6 +160,8 @@ class Uring {
   std::deque<UringRequest*> queue_;
   std::size_t in_flight_ = 0;
   std::vector<bool> supported_;
+  std::vector<int> free_slots_;  // empty without direct descriptors
+  std::size_t slots_in_use_ = 0;
   // The credentials the ring was made with (CVE-2024-22017): real, effective and saved ids,
   // the supplementary groups.
   uid_t uid_[3] = {};
@@ -139,6 +176,9 @@ std::string_view fsBackendName(FsBackend b) noexcept;
 // For tests: makes the next ring setups fail with `err` (0: back to the kernel's answer), as
 // an old kernel (ENOSYS), seccomp (EPERM) or io_uring_disabled (EPERM) would.
 void failUringSetupForTesting(int err) noexcept;
+// For tests: rings made from now on do without direct descriptors (readFile goes back to one
+// step per loop iteration: open, read, read, close), as on a kernel before 6.8.
+void disableUringDirectFilesForTesting(bool disable) noexcept;
 // For tests: overrides VOW_IO_URING for loops whose ring is not made yet: -1 unset, 0, 1.
 void setUringModeForTesting(int mode) noexcept;
 
