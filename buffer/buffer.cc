@@ -334,12 +334,25 @@ std::string Buffer::toString(BufferEncoding encoding, std::int64_t start, std::i
   start = std::clamp<std::int64_t>(start, 0, len);
   end = std::clamp<std::int64_t>(end, 0, len);
   if (end <= start) return std::string();
-  const std::string_view bytes(data_ + start, static_cast<std::size_t>(end - start));
+  return internal::decode(std::string_view(data_ + start, static_cast<std::size_t>(end - start)),
+                          encoding.kind());
+}
+
+namespace internal {
+
+void growBuffer(Buffer& buffer, std::size_t keep, std::size_t size) {
+  if (buffer.size() >= size) return;
+  Buffer grown = Buffer::allocUnsafe(std::max(size, 2 * buffer.size()));
+  if (keep > 0) std::memcpy(grown.data(), buffer.data(), keep);
+  buffer = std::move(grown);
+}
+
+std::string decode(std::string_view bytes, BufferEncoding::Kind kind) {
   const auto* s = reinterpret_cast<const unsigned char*>(bytes.data());
   std::string out;
-  switch (encoding.kind()) {
+  switch (kind) {
     case Kind::kUtf8:
-      return internal::decodeUtf8(bytes);
+      return decodeUtf8(bytes);
     case Kind::kHex: {
       static constexpr char kDigits[] = "0123456789abcdef";
       out.resize(bytes.size() * 2);
@@ -386,6 +399,8 @@ std::string Buffer::toString(BufferEncoding encoding, std::int64_t start, std::i
   }
   return out;
 }
+
+}  // namespace internal
 
 std::ostream& operator<<(std::ostream& os, const Buffer& buffer) {
   // Node's inspect: buffer.INSPECT_MAX_BYTES (50) bytes, then how many more.

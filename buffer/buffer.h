@@ -214,9 +214,14 @@ namespace internal {
 inline void shrinkBuffer(Buffer& buffer, std::size_t size) noexcept {
   if (size < buffer.size()) buffer = buffer.subarray(0, static_cast<std::int64_t>(size));
 }
+// Makes `buffer` at least `size` bytes long, keeping its first `keep` bytes: a new allocation
+// (twice the old size, or `size`) and one copy, for readers that do not know the length ahead.
+void growBuffer(Buffer& buffer, std::size_t keep, std::size_t size);
 // Node's utf8 decoding of bytes into UTF-8 text: a copy when they are valid, else each invalid
 // sequence replaced by U+FFFD as the WHATWG decoder (and V8) does.
 std::string decodeUtf8(std::string_view bytes);
+// buf.toString(encoding) of all of `bytes`; `kind` must not be kUnknown.
+std::string decode(std::string_view bytes, BufferEncoding::Kind kind);
 }  // namespace internal
 
 }  // namespace vow

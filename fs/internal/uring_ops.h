@@ -19,9 +19,12 @@
 #include <cstring>
 #include <memory>
 #include <string>
+#include <string_view>
+#include <type_traits>
 #include <utility>
 #include <vector>
 
+#include "vow/buffer/buffer.h"
 #include "vow/fs/internal/failure.h"
 #include "vow/fs/internal/operations.h"
 #include "vow/loop/loop.h"
@@ -318,7 +321,7 @@ struct RingSteps<ReadFile> {
   Step step = Step::kOpen;
   int fd = -1;
   std::unique_ptr<char[], ReturnFirstBuffer> first;  // the first 64 KiB
-  std::string data;
+  Buffer data;  // not zero-filled: the reads write straight into it
   std::size_t got = 0;
   std::size_t size = 0;  // fstat's size (kRest)
   struct statx sx;
@@ -342,7 +345,7 @@ struct RingSteps<ReadFile> {
         prepRw(s, IORING_OP_READ, fd, data.data() + got, clampLen(size - got), kCurrentPosition);
         break;
       case Step::kChunks:
-        if (data.size() - got < kFirst) data.resize(got + kFirst);
+        if (data.size() - got < kFirst) ::vow::internal::growBuffer(data, got, got + kFirst);
         prepRw(s, IORING_OP_READ, fd, data.data() + got, clampLen(data.size() - got),
                kCurrentPosition);
         break;
@@ -366,7 +369,7 @@ struct RingSteps<ReadFile> {
       case Step::kFirst:
         if (res < 0) return fail(failure, -res, "read");
         if (res == 0) {  // the end: the whole file is in `first`
-          job.value.assign(first.get(), got);
+          setValue(job, Buffer::from(std::string_view(first.get(), got)));
           first.reset();
           return closeNext();
         }
@@ -382,11 +385,11 @@ struct RingSteps<ReadFile> {
         }
         if (S_ISREG(sx.stx_mode) && static_cast<std::size_t>(st_size) > got) {
           size = static_cast<std::size_t>(st_size);
-          data.resize(size);
+          data = Buffer::allocUnsafe(size);
           std::memcpy(data.data(), first.get(), got);
           step = Step::kRest;
         } else {
-          data.assign(first.get(), got);
+          data = Buffer::from(std::string_view(first.get(), got));
           step = Step::kChunks;
         }
         first.reset();
@@ -396,16 +399,16 @@ struct RingSteps<ReadFile> {
         if (res < 0) return fail(failure, -res, "read");
         got += static_cast<std::size_t>(res);
         if (res == 0 || got == size) {  // full, or the file shrank
-          data.resize(got);
-          job.value = std::move(data);
+          ::vow::internal::shrinkBuffer(data, got);
+          setValue(job, std::move(data));
           return closeNext();
         }
         return true;
       case Step::kChunks:
         if (res < 0) return fail(failure, -res, "read");
         if (res == 0) {
-          data.resize(got);
-          job.value = std::move(data);
+          ::vow::internal::shrinkBuffer(data, got);
+          setValue(job, std::move(data));
           return closeNext();
         }
         got += static_cast<std::size_t>(res);
@@ -416,7 +419,7 @@ struct RingSteps<ReadFile> {
         return true;
       case Step::kClose:
         fd = -1;
-        if (failure) job.value = std::string();
+        if (failure) job.value = {};
         return false;
     }
     return false;
@@ -428,12 +431,28 @@ struct RingSteps<ReadFile> {
     failure.set(err, syscall);
     return closeNext();
   }
+  // The result: the Buffer, or for readFile(path, encoding) its text (decoded here, on the
+  // loop thread).
+  template <class J>
+  static void setValue(J& job, Buffer bytes) {
+    if constexpr (std::is_same_v<decltype(job.value), Buffer>) {
+      job.value = std::move(bytes);
+    } else {
+      job.value = ::vow::internal::decode(bytes, job.op.options.encoding.kind());
+    }
+  }
   bool closeNext() {
-    data = std::string();
+    data = Buffer();
     first.reset();
     step = Step::kClose;
     return true;
   }
+};
+
+// fs.readFile(path, encoding) without a signal: the same steps, the bytes decoded at the end.
+template <>
+struct RingSteps<ReadFileText> : RingSteps<ReadFile> {
+  static bool usable(const ReadFileText& op, const Uring&) { return op.abort == nullptr; }
 };
 
 // fs.writeFile / appendFile (path) without a signal: open -> write until all is written (at the
