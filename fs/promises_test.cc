@@ -55,7 +55,7 @@ TEST(FsPromisesReadFile, MissingFileRejectsWithSystemError) {
 
 TEST(FsPromisesReadFile, InvalidArgumentRejectsInsteadOfThrowing) {
   runAsync([&]() -> Promise<void> {
-    Promise<std::string> p = fsp::readFile(std::string("a\0", 2));  // does not throw
+    Promise<vow::Buffer> p = fsp::readFile(std::string("a\0", 2));  // does not throw
     try {
       co_await p;
       ADD_FAILURE() << "resolved";
