@@ -193,10 +193,10 @@ BufferEncoding::Kind BufferEncoding::parse(std::string_view name) noexcept {
     Kind kind;
   };
   static constexpr Name kNames[] = {
-      {"utf8", Kind::kUtf8},       {"utf-8", Kind::kUtf8},        {"hex", Kind::kHex},
-      {"base64", Kind::kBase64},   {"base64url", Kind::kBase64Url}, {"latin1", Kind::kLatin1},
-      {"binary", Kind::kLatin1},   {"ascii", Kind::kAscii},       {"utf16le", Kind::kUtf16le},
-      {"utf-16le", Kind::kUtf16le}, {"ucs2", Kind::kUtf16le},      {"ucs-2", Kind::kUtf16le},
+      {"utf8", Kind::kUtf8},        {"utf-8", Kind::kUtf8},          {"hex", Kind::kHex},
+      {"base64", Kind::kBase64},    {"base64url", Kind::kBase64Url}, {"latin1", Kind::kLatin1},
+      {"binary", Kind::kLatin1},    {"ascii", Kind::kAscii},         {"utf16le", Kind::kUtf16le},
+      {"utf-16le", Kind::kUtf16le}, {"ucs2", Kind::kUtf16le},        {"ucs-2", Kind::kUtf16le},
   };
   for (const Name& n : kNames) {
     if (equalsLower(name, n.name)) return n.kind;
@@ -273,7 +273,8 @@ Buffer Buffer::from(std::string_view string, BufferEncoding encoding) {
       // One byte per UTF-16 code unit: its low byte, as Node's latin1 writer.
       std::string out;
       out.reserve(string.size());
-      forEachUtf16Unit(string, [&](std::uint16_t u) { out.push_back(static_cast<char>(u & 0xFF)); });
+      forEachUtf16Unit(string,
+                       [&](std::uint16_t u) { out.push_back(static_cast<char>(u & 0xFF)); });
       return from(std::string_view(out));
     }
     case Kind::kUtf16le: {

@@ -38,8 +38,16 @@ namespace vow {
 // with the error the using function gives in Node.
 class BufferEncoding {
  public:
-  enum class Kind : std::uint8_t { kUnknown, kUtf8, kHex, kBase64, kBase64Url, kLatin1, kAscii,
-                                   kUtf16le };
+  enum class Kind : std::uint8_t {
+    kUnknown,
+    kUtf8,
+    kHex,
+    kBase64,
+    kBase64Url,
+    kLatin1,
+    kAscii,
+    kUtf16le
+  };
   BufferEncoding(std::string_view name) noexcept  // NOLINT: Node's "utf8"
       : name_(name), kind_(parse(name)) {}
   BufferEncoding(const char* name) noexcept  // NOLINT
@@ -72,8 +80,8 @@ class Buffer {
 
   // An empty buffer (Node: Buffer.alloc(0)).
   Buffer() noexcept = default;
-  Buffer(const Buffer& other) noexcept : storage_(other.storage_), data_(other.data_),
-                                         size_(other.size_) {
+  Buffer(const Buffer& other) noexcept
+      : storage_(other.storage_), data_(other.data_), size_(other.size_) {
     retain();
   }
   Buffer(Buffer&& other) noexcept

@@ -76,11 +76,25 @@ TEST(BufferFrom, HexStopsAtTheFirstBadPair) {
 TEST(BufferFrom, Base64AsNodesDecoder) {
   // for (const s of [...]) console.log(JSON.stringify(s), Buffer.from(s,'base64').toString('hex'))
   const std::vector<std::pair<std::string, std::string>> cases = {
-      {"ab", "69"},         {"abc", "69b7"},      {"ab!c", "69b7"},         {"a=bc", ""},
-      {"ab=c", "69"},       {"ab==", "69"},       {"abc=d", "69b7"},        {"YW Jj\nZA", "61626364"},
-      {"=abc", ""},         {"YWJjZA==YWJj", "61626364"}, {"YWJj====", "616263"}, {"YW", "61"},
-      {"Y", ""},            {"YWJ", "6162"},      {"_-8", "ffef"},          {"+/8", "fbff"},
-      {"aGVsbG8=", "68656c6c6f"}, {"aGVsbG8", "68656c6c6f"}, {"aGVsbG8=abc", "68656c6c6f"},
+      {"ab", "69"},
+      {"abc", "69b7"},
+      {"ab!c", "69b7"},
+      {"a=bc", ""},
+      {"ab=c", "69"},
+      {"ab==", "69"},
+      {"abc=d", "69b7"},
+      {"YW Jj\nZA", "61626364"},
+      {"=abc", ""},
+      {"YWJjZA==YWJj", "61626364"},
+      {"YWJj====", "616263"},
+      {"YW", "61"},
+      {"Y", ""},
+      {"YWJ", "6162"},
+      {"_-8", "ffef"},
+      {"+/8", "fbff"},
+      {"aGVsbG8=", "68656c6c6f"},
+      {"aGVsbG8", "68656c6c6f"},
+      {"aGVsbG8=abc", "68656c6c6f"},
       {"a-_b", "6befdb"},
   };
   for (const auto& [in, want] : cases) {
@@ -134,8 +148,7 @@ TEST(BufferToString, OtherEncodings) {
   EXPECT_EQ(Buffer::from("ab").toString("base64"), "YWI=");
   EXPECT_EQ(Buffer::from({0xfb, 0xff}).toString("base64url"), "-_8");
   // Buffer.from('a€😀').toString('ucs2') and a lone surrogate (Node prints it as U+FFFD)
-  EXPECT_EQ(Buffer::from("a\u20ac\U0001F600", "utf16le").toString("utf16le"),
-            "a\u20ac\U0001F600");
+  EXPECT_EQ(Buffer::from("a\u20ac\U0001F600", "utf16le").toString("utf16le"), "a\u20ac\U0001F600");
   EXPECT_EQ(Buffer::from({0x61, 0x00, 0x00, 0xd8, 0x62}).toString("utf16le"), "a\uFFFD");
 }
 

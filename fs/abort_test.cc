@@ -46,8 +46,9 @@ TEST(FsReadFileSignal, AnAbortedSignalCallsBackBeforeReturningEvenForABadPath) {
   TestDir dir;
   fs::writeFileSync(dir / "f", "data");
   Log log;
-  fs::readFile(dir / "f", {.signal = vow::AbortSignal::abort(vow::Exception("pre"))},
-               [&](Error e, vow::Buffer d) { log("cb1 " + describe(e) + " [" + d.toString() + "]"); });
+  fs::readFile(
+      dir / "f", {.signal = vow::AbortSignal::abort(vow::Exception("pre"))},
+      [&](Error e, vow::Buffer d) { log("cb1 " + describe(e) + " [" + d.toString() + "]"); });
   log("after call 1");
   // Node checks the signal before the path.
   fs::readFile(std::string("a\0b", 3), {.signal = vow::AbortSignal::abort(vow::Exception("x"))},
@@ -255,8 +256,9 @@ TEST(FsReadFileFdSignal, AnAbortedSignalFailsInTheJobNotInTheCall) {
   Log log;
   // node v20 calls back here with no error and an unfilled buffer (its user-fd close path drops
   // the AbortError): vow reports the AbortError, after the job, as Node reports it for a path.
-  fs::readFile(fd, {.signal = vow::AbortSignal::abort(vow::Exception("x"))},
-               [&](Error e, vow::Buffer d) { log("fd read " + describe(e) + " [" + d.toString() + "]"); });
+  fs::readFile(
+      fd, {.signal = vow::AbortSignal::abort(vow::Exception("x"))},
+      [&](Error e, vow::Buffer d) { log("fd read " + describe(e) + " [" + d.toString() + "]"); });
   fs::writeFile(wfd, "abc", {.signal = vow::AbortSignal::abort(vow::Exception("y"))},
                 [&](Error e) { log("fd write " + describe(e)); });
   log("after calls");

@@ -143,7 +143,7 @@ TEST(FsWriteFile, CreatesTruncatesAndAppends) {
       EXPECT_FALSE(err);
       fs::appendFile(dir / "f", "er", [&](Error err) {
         EXPECT_FALSE(err);
-        fs::readFile(dir / "f", [&](Error, std::string d) { log.push_back(d); });
+        fs::readFile(dir / "f", "utf8", [&](Error, std::string d) { log.push_back(d); });
       });
     });
   });

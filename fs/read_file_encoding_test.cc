@@ -31,7 +31,11 @@ using Log = std::vector<std::string>;
 // Bytes that are not valid UTF-8: ff, a cut 3-byte sequence, then "ok".
 const std::string kBytes("\xff\x61\xe2\x82ok", 6);
 // What Node's readFile(f, 'utf8') gives for them: each invalid sequence is U+FFFD.
-const std::string kText = "\uFFFD" "a" "\uFFFD" "ok";
+const std::string kText =
+    "\uFFFD"
+    "a"
+    "\uFFFD"
+    "ok";
 
 TEST(FsReadFile, WithoutAnEncodingGivesABufferOfTheBytes) {
   vow::Loop loop;
@@ -58,9 +62,10 @@ TEST(FsReadFile, WithAnEncodingGivesTheDecodedText) {
   fs::readFile(dir / "f", {.encoding = "hex"}, [&](Error err, std::string text) {
     log.push_back(std::string(err ? "err" : "ok") + " hex " + text);
   });
-  fs::readFile(dir / "missing", {.encoding = "utf8", .flag = "r"}, [&](Error err, std::string text) {
-    log.push_back(err.code() + " [" + text + "]");  // Node: data is undefined
-  });
+  fs::readFile(dir / "missing", {.encoding = "utf8", .flag = "r"},
+               [&](Error err, std::string text) {
+                 log.push_back(err.code() + " [" + text + "]");  // Node: data is undefined
+               });
   loop.run();
   std::sort(log.begin(), log.end());  // three pool jobs: any order
   EXPECT_EQ(log, (Log{"ENOENT []", "ok hex ff61e2826f6b",
@@ -95,7 +100,9 @@ TEST(FsReadFileSync, BothResultsAndTheNothrowForms) {
   EXPECT_EQ(b.toString("base64"), "/2HigmNr");
   std::string t = fs::readFileSync(dir / "f", "utf8");
   EXPECT_EQ(t, kText);
-  EXPECT_EQ(fs::readFileSync(dir / "f", {.encoding = "latin1"}), "\u00ff" "a\u00e2\u0082ok");
+  EXPECT_EQ(fs::readFileSync(dir / "f", {.encoding = "latin1"}),
+            "\u00ff"
+            "a\u00e2\u0082ok");
   absl::StatusOr<Buffer> nb = fs::nothrow::readFileSync(dir / "f");
   ASSERT_TRUE(nb.ok());
   EXPECT_EQ(*nb, kBytes);
@@ -168,9 +175,8 @@ TEST(FsReadFile, AnUnknownEncodingIsNodesTypeErrorBeforeThePathAndTheSignal) {
     }
   };
   attempt("cb", [&] { fs::readFile(dir / "f", "bogus", [](Error, std::string) {}); });
-  attempt("cb nul path", [&] {
-    fs::readFile(std::string("a\0b", 3), "bogus", [](Error, std::string) {});
-  });
+  attempt("cb nul path",
+          [&] { fs::readFile(std::string("a\0b", 3), "bogus", [](Error, std::string) {}); });
   attempt("cb aborted", [&] {
     fs::readFile(dir / "f",
                  {.encoding = "bogus", .signal = vow::AbortSignal::abort(vow::Exception("x"))},
@@ -180,8 +186,9 @@ TEST(FsReadFile, AnUnknownEncodingIsNodesTypeErrorBeforeThePathAndTheSignal) {
   attempt("sync", [&] { fs::readFileSync(dir / "f", "bogus"); });
   absl::StatusOr<std::string> nothrow = fs::nothrow::readFileSync(dir / "f", "bogus");
   log.push_back("nothrow " + std::string(vow::errorCode(nothrow.status())));
-  fsp::readFile(dir / "f", "bogus").then([&](const std::string&) { log.push_back("p ok"); },
-                                          [&](const Error& e) { record("p", e); });
+  fsp::readFile(dir / "f", "bogus")
+      .then([&](const std::string&) { log.push_back("p ok"); },
+            [&](const Error& e) { record("p", e); });
   auto body = [&]() -> Promise<void> {
     fsp::FileHandle fh = co_await fsp::open(dir / "f");
     try {
@@ -195,8 +202,8 @@ TEST(FsReadFile, AnUnknownEncodingIsNodesTypeErrorBeforeThePathAndTheSignal) {
   body();
   loop.run();
   const std::string e = "TypeError ERR_INVALID_ARG_VALUE " + message;
-  EXPECT_EQ(log, (Log{"cb " + e, "cb nul path " + e, "cb aborted " + e, "cb fd " + e,
-                      "sync " + e, "nothrow ERR_INVALID_ARG_VALUE", "p " + e, "fh " + e}));
+  EXPECT_EQ(log, (Log{"cb " + e, "cb nul path " + e, "cb aborted " + e, "cb fd " + e, "sync " + e,
+                      "nothrow ERR_INVALID_ARG_VALUE", "p " + e, "fh " + e}));
 }
 
 TEST(FsReadFile, TheBufferIsSharedThroughThenAndAllNotCopied) {

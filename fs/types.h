@@ -123,9 +123,9 @@ struct ReadFileOptions {
 // copied; do not change its bytes before the operation ends), or text (copied).
 class WriteData {
  public:
-  WriteData(std::string bytes) noexcept : string_(std::move(bytes)) {}  // NOLINT
-  WriteData(std::string_view bytes) : string_(bytes) {}                 // NOLINT
-  WriteData(const char* bytes) : string_(bytes) {}                      // NOLINT
+  WriteData(std::string bytes) noexcept : string_(std::move(bytes)) {}            // NOLINT
+  WriteData(std::string_view bytes) : string_(bytes) {}                           // NOLINT
+  WriteData(const char* bytes) : string_(bytes) {}                                // NOLINT
   WriteData(Buffer bytes) noexcept : buffer_(std::move(bytes)), shared_(true) {}  // NOLINT
   const char* data() const noexcept { return shared_ ? buffer_.data() : string_.data(); }
   std::size_t size() const noexcept { return shared_ ? buffer_.size() : string_.size(); }

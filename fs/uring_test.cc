@@ -149,8 +149,10 @@ TEST_F(Uring, ReadFileReadsLargeAndSizelessFilesAndReportsNodesErrors) {
   fs::writeFileSync(dir / "big", big);
   fs::writeFileSync(dir / "64k", std::string(64 * 1024, 'y'));  // exactly the first read
   std::string got_big, got_64k, status, missing, isdir;
-  fs::readFile(dir / "big", [&](Error e, vow::Buffer d) { got_big = e ? e.message() : d.toString(); });
-  fs::readFile(dir / "64k", [&](Error e, vow::Buffer d) { got_64k = e ? e.message() : d.toString(); });
+  fs::readFile(dir / "big",
+               [&](Error e, vow::Buffer d) { got_big = e ? e.message() : d.toString(); });
+  fs::readFile(dir / "64k",
+               [&](Error e, vow::Buffer d) { got_64k = e ? e.message() : d.toString(); });
   fs::readFile("/proc/self/status", "utf8",
                [&](Error e, std::string d) { status = e ? e.message() : d; });
   fs::readFile(dir / "nope", [&](Error e, vow::Buffer) { missing = e.message(); });
