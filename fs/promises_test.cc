@@ -211,7 +211,7 @@ TEST(FsPromisesReadFile, ManyConcurrent) {
   vow::Loop loop;
   int ok = 0;
   for (int i = 0; i < 10000; ++i) {
-    fsp::readFile(dir / "f").then([&](const std::string& s) { ok += s.size() == 4096; });
+    fsp::readFile(dir / "f").then([&](const vow::Buffer& s) { ok += s.size() == 4096; });
   }
   loop.run();
   EXPECT_EQ(ok, 10000);
