@@ -4,6 +4,7 @@
 #ifndef VOW_VOW_H_
 #define VOW_VOW_H_
 
+#include "vow/buffer/buffer.h"             // IWYU pragma: export
 #include "vow/fs/fs.h"                     // IWYU pragma: export
 #include "vow/loop/abort_controller.h"     // IWYU pragma: export
 #include "vow/loop/async_local_storage.h"  // IWYU pragma: export

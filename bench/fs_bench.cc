@@ -62,10 +62,10 @@ void fs_small_10k_parallel(benchmark::State& state) {
     cpu.start();
     std::size_t bytes = 0;
     {
-      std::vector<vow::Promise<std::string>> reads;
+      std::vector<vow::Promise<vow::Buffer>> reads;
       reads.reserve(files.size());
       for (const auto& f : files) reads.push_back(vow::fs::promises::readFile(f));
-      vow::all(std::move(reads)).then([&bytes](const std::vector<std::string>& all) {
+      vow::all(std::move(reads)).then([&bytes](const std::vector<vow::Buffer>& all) {
         for (const auto& d : all) bytes += d.size();
       });
     }
@@ -87,7 +87,7 @@ void fs_small_10k_callback(benchmark::State& state) {
     std::size_t bytes = 0;
     int done = 0;
     for (const auto& f : files) {
-      vow::fs::readFile(f, [&bytes, &done](vow::Error err, std::string data) {
+      vow::fs::readFile(f, [&bytes, &done](vow::Error err, vow::Buffer data) {
         if (err) fail(err.message());
         bytes += data.size();
         ++done;
@@ -130,7 +130,7 @@ void fs_large_256m(benchmark::State& state) {
   for (auto _ : state) {
     cpu.start();
     std::size_t bytes = 0;
-    vow::fs::promises::readFile(file).then([&bytes](const std::string& d) { bytes = d.size(); });
+    vow::fs::promises::readFile(file).then([&bytes](const vow::Buffer& d) { bytes = d.size(); });
     vow::run();
     cpu.stop();
     if (bytes != kLargeSize) fail("fs_large_256m: short read");

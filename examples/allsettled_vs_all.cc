@@ -53,7 +53,7 @@ namespace fsp = vow::fs::promises;
 const std::vector<std::string> names = {"a.txt", "missing.txt", "c.txt"};
 
 // JS: (name) => fsp.readFile(name, 'utf8')
-vow::Promise<std::string> readOne(const std::string& name) { return fsp::readFile(name); }
+vow::Promise<std::string> readOne(const std::string& name) { return fsp::readFile(name, "utf8"); }
 
 vow::Promise<void> mainAsync() {
   std::printf("Promise.all of %s\n", examples::join(names, ", ").c_str());

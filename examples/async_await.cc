@@ -53,11 +53,11 @@ using Names = std::vector<std::string>;
 // Coroutine parameters are copied into the coroutine frame: take them by value, since a
 // reference could dangle once the coroutine is suspended.
 vow::Promise<std::vector<std::string>> readThree(Names names) {
-  std::string a = co_await fsp::readFile(names[0]);
+  std::string a = co_await fsp::readFile(names[0], "utf8");
   std::printf("  %s: %s\n", names[0].c_str(), a.c_str());
-  std::string b = co_await fsp::readFile(names[1]);
+  std::string b = co_await fsp::readFile(names[1], "utf8");
   std::printf("  %s: %s\n", names[1].c_str(), b.c_str());
-  std::string c = co_await fsp::readFile(names[2]);
+  std::string c = co_await fsp::readFile(names[2], "utf8");
   std::printf("  %s: %s\n", names[2].c_str(), c.c_str());
   co_return std::vector<std::string>{a, b, c};
 }

@@ -101,12 +101,12 @@ constexpr int kRequests = 4;
 
 vow::Promise<std::string> slowRead(std::string path) {
   co_await delay(kReadMs);  // the slow disk: the loop goes on meanwhile
-  co_return co_await vow::fs::promises::readFile(path);
+  co_return co_await vow::fs::promises::readFile(path, "utf8");
 }
 
 std::string slowReadSync(const std::string& path) {
   std::this_thread::sleep_for(std::chrono::milliseconds(kReadMs));  // the thread stops
-  return vow::fs::readFileSync(path);
+  return vow::fs::readFileSync(path, "utf8");
 }
 
 // Starts a server with `handler` on 127.0.0.1, sends it kRequests requests at once and reports

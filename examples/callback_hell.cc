@@ -57,13 +57,13 @@ using Names = std::vector<std::string>;
 using Done = std::function<void(vow::Error, std::vector<std::string>)>;
 
 void readThree(Names names, Done done) {
-  vow::fs::readFile(names[0], [names, done](vow::Error err, std::string a) {
+  vow::fs::readFile(names[0], "utf8", [names, done](vow::Error err, std::string a) {
     if (err) return done(err, {});
     std::printf("  %s: %s\n", names[0].c_str(), a.c_str());
-    vow::fs::readFile(names[1], [names, done, a](vow::Error err, std::string b) {
+    vow::fs::readFile(names[1], "utf8", [names, done, a](vow::Error err, std::string b) {
       if (err) return done(err, {});
       std::printf("  %s: %s\n", names[1].c_str(), b.c_str());
-      vow::fs::readFile(names[2], [names, done, a, b](vow::Error err, std::string c) {
+      vow::fs::readFile(names[2], "utf8", [names, done, a, b](vow::Error err, std::string c) {
         if (err) return done(err, {});
         std::printf("  %s: %s\n", names[2].c_str(), c.c_str());
         done({}, {a, b, c});

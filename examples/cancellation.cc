@@ -142,8 +142,8 @@ vow::Promise<void> mainAsync() {
   } catch (const vow::AbortError& err) {
     std::printf("slow read given up: %s\n", why(err).c_str());
   }
-  std::string text =
-      co_await fsp::readFile("small.txt", {.signal = vow::AbortSignal::timeout(5000)});
+  std::string text = co_await fsp::readFile(
+      "small.txt", {.encoding = "utf8", .signal = vow::AbortSignal::timeout(5000)});
   std::printf("quick read within its deadline: %s\n", text.c_str());
 
   std::puts("-- 2. one controller for a batch");

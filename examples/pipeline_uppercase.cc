@@ -90,7 +90,7 @@ vow::Promise<void> run(const std::string& text) {
       }});
   co_await stream::promises::pipeline(vow::fs::createReadStream("in.txt"), upper,
                                       vow::fs::createWriteStream("out.txt"));
-  const std::string out = vow::fs::readFileSync("out.txt");
+  const std::string out = vow::fs::readFileSync("out.txt", "utf8");
   std::printf("transform: copied %zu bytes in %d chunks\n", out.size(), *chunks);
   std::printf("first line: %s\n", out.substr(0, out.find('\n')).c_str());
   std::printf("same as text.toUpperCase(): %s\n", out == toUpperCase(text) ? "true" : "false");
@@ -99,7 +99,7 @@ vow::Promise<void> run(const std::string& text) {
   co_await stream::promises::pipeline(vow::fs::createReadStream("in.txt"), upperGenerator,
                                       vow::fs::createWriteStream("out2.txt"));
   std::printf("generator: same output: %s\n",
-              vow::fs::readFileSync("out2.txt") == out ? "true" : "false");
+              vow::fs::readFileSync("out2.txt", "utf8") == out ? "true" : "false");
 
   // 3. An error anywhere destroys every stream and rejects the pipeline once.
   auto output = vow::fs::createWriteStream("out3.txt");

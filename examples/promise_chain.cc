@@ -55,16 +55,16 @@ using Names = std::vector<std::string>;
 
 vow::Promise<std::vector<std::string>> readThree(const Names& names) {
   auto texts = std::make_shared<std::vector<std::string>>();
-  return fsp::readFile(names[0])
+  return fsp::readFile(names[0], "utf8")
       .then([names, texts](const std::string& a) {
         std::printf("  %s: %s\n", names[0].c_str(), a.c_str());
         texts->push_back(a);
-        return fsp::readFile(names[1]);
+        return fsp::readFile(names[1], "utf8");
       })
       .then([names, texts](const std::string& b) {
         std::printf("  %s: %s\n", names[1].c_str(), b.c_str());
         texts->push_back(b);
-        return fsp::readFile(names[2]);
+        return fsp::readFile(names[2], "utf8");
       })
       .then([names, texts](const std::string& c) {
         std::printf("  %s: %s\n", names[2].c_str(), c.c_str());

@@ -51,7 +51,7 @@
 // A callback-style function, as older libraries are written: the callback comes last and
 // takes the error first, then the result.
 void countLines(const std::string& file, std::function<void(vow::Error, int)> callback) {
-  vow::fs::readFile(file, [callback](vow::Error err, std::string text) {
+  vow::fs::readFile(file, "utf8", [callback](vow::Error err, std::string text) {
     if (err) return callback(err, 0);
     callback({}, static_cast<int>(std::ranges::count(text, '\n')));
   });
@@ -60,8 +60,9 @@ void countLines(const std::string& file, std::function<void(vow::Error, int)> ca
 // Same arguments without the callback; returns a vow::Promise<int>.
 auto countLinesAsync = vow::promisify(countLines);
 // Library functions promisify the same way; a template callback needs the value type named.
-auto readFileAsync = vow::promisify<std::string>(
-    [](const std::string& path, auto callback) { vow::fs::readFile(path, std::move(callback)); });
+auto readFileAsync = vow::promisify<std::string>([](const std::string& path, auto callback) {
+  vow::fs::readFile(path, "utf8", std::move(callback));
+});
 
 vow::Promise<void> mainAsync() {
   std::printf("promise:  poem.txt has %d lines\n", co_await countLinesAsync("poem.txt"));

@@ -46,12 +46,13 @@ TEST(FsReadFileSignal, AnAbortedSignalCallsBackBeforeReturningEvenForABadPath) {
   TestDir dir;
   fs::writeFileSync(dir / "f", "data");
   Log log;
-  fs::readFile(dir / "f", {.signal = vow::AbortSignal::abort(vow::Exception("pre"))},
-               [&](Error e, std::string d) { log("cb1 " + describe(e) + " [" + d + "]"); });
+  fs::readFile(
+      dir / "f", {.signal = vow::AbortSignal::abort(vow::Exception("pre"))},
+      [&](Error e, vow::Buffer d) { log("cb1 " + describe(e) + " [" + d.toString() + "]"); });
   log("after call 1");
   // Node checks the signal before the path.
   fs::readFile(std::string("a\0b", 3), {.signal = vow::AbortSignal::abort(vow::Exception("x"))},
-               [&](Error e, std::string) { log("cb6 " + describe(e)); });
+               [&](Error e, vow::Buffer) { log("cb6 " + describe(e)); });
   fs::writeFile(dir / "w", "data", {.signal = vow::AbortSignal::abort(vow::Exception("w-pre"))},
                 [&](Error e) { log("w1 " + describe(e)); });
   log("after w1");
@@ -71,7 +72,7 @@ TEST(FsReadFileSignal, AbortedRightAfterTheCallFailsWithTheAbortErrorAndLeaksNoF
   const int fds = openFds();
   Log log;
   vow::AbortController c;
-  fs::readFile(dir / "big", {.signal = c.signal()}, [&](Error e, std::string d) {
+  fs::readFile(dir / "big", {.signal = c.signal()}, [&](Error e, vow::Buffer d) {
     log("cb2 " + describe(e) + " " + std::to_string(d.size()));
   });
   c.abort(vow::Exception("soon"));
@@ -86,8 +87,8 @@ TEST(FsReadFileSignal, AbortAfterTheCallbackChangesNothing) {
   fs::writeFileSync(dir / "f", "12345");
   Log log;
   vow::AbortController c;
-  fs::readFile(dir / "f", {.signal = c.signal()}, [&](Error e, std::string d) {
-    log("cb4 " + describe(e) + " " + d);
+  fs::readFile(dir / "f", {.signal = c.signal()}, [&](Error e, vow::Buffer d) {
+    log("cb4 " + describe(e) + " " + d.toString());
     c.abort();
   });
   loop.run();
@@ -103,10 +104,10 @@ TEST(FsPromisesSignal, ReadWriteAndAppendRejectWithTheAbortError) {
     return [&log, name](const Error& e) { log(name + " " + describe(e)); };
   };
   fs::promises::readFile(dir / "f", {.signal = vow::AbortSignal::abort(vow::Exception("p-pre"))})
-      .then([&](const std::string&) { log("p1 ok"); }, report("p1"));
+      .then([&](const vow::Buffer&) { log("p1 ok"); }, report("p1"));
   vow::AbortController c3;
   fs::promises::readFile(dir / "f", {.signal = c3.signal()})
-      .then([&](const std::string&) { log("p3 ok"); }, report("p3"));
+      .then([&](const vow::Buffer&) { log("p3 ok"); }, report("p3"));
   c3.abort();
   fs::promises::writeFile(dir / "w2", "data",
                           {.signal = vow::AbortSignal::abort(vow::Exception("w2-pre"))})
@@ -130,7 +131,7 @@ TEST(FsPromisesSignal, ASignalThatNeverAbortsLeavesTheResultAlone) {
   std::string got;
   fs::promises::writeFile(dir / "f", std::string(3 << 20, 'y'), {.signal = c.signal()})
       .then([&] { return fs::promises::readFile(dir / "f", {.signal = c.signal()}); })
-      .then([&](const std::string& d) { got = d; });
+      .then([&](const vow::Buffer& d) { got = d; });
   loop.run();
   EXPECT_EQ(got, std::string(3 << 20, 'y'));
 }
@@ -143,7 +144,7 @@ TEST(FsPromisesSignal, ATimeoutSignalStopsAReadOfAFifoNobodyWrites) {
   // below then lets open() return, and the job sees the abort and closes the fd.
   Log log;
   fs::promises::readFile(dir / "fifo", {.signal = vow::AbortSignal::timeout(20)})
-      .then([&](const std::string& d) { log("read " + d); },
+      .then([&](const vow::Buffer& d) { log("read " + d.toString()); },
             [&](const Error& e) {
               const auto* abort = e.as<vow::AbortError>();
               log(e.name() + " cause=" + (abort ? abort->cause().name() : "?"));
@@ -255,8 +256,9 @@ TEST(FsReadFileFdSignal, AnAbortedSignalFailsInTheJobNotInTheCall) {
   Log log;
   // node v20 calls back here with no error and an unfilled buffer (its user-fd close path drops
   // the AbortError): vow reports the AbortError, after the job, as Node reports it for a path.
-  fs::readFile(fd, {.signal = vow::AbortSignal::abort(vow::Exception("x"))},
-               [&](Error e, std::string d) { log("fd read " + describe(e) + " [" + d + "]"); });
+  fs::readFile(
+      fd, {.signal = vow::AbortSignal::abort(vow::Exception("x"))},
+      [&](Error e, vow::Buffer d) { log("fd read " + describe(e) + " [" + d.toString() + "]"); });
   fs::writeFile(wfd, "abc", {.signal = vow::AbortSignal::abort(vow::Exception("y"))},
                 [&](Error e) { log("fd write " + describe(e)); });
   log("after calls");
@@ -283,7 +285,7 @@ TEST(FsFileHandleSignal, ReadFileAndWriteFileTakeASignal) {
       log("fh read " + describe(vow::Error(e)));
     }
     vow::AbortController never;
-    log("fh read ok " + co_await fh.readFile({.signal = never.signal()}));
+    log("fh read ok " + co_await fh.readFile({.encoding = "utf8", .signal = never.signal()}));
     try {
       co_await fh.writeFile("!", {.signal = vow::AbortSignal::abort(vow::Exception("w"))});
     } catch (const vow::AbortError& e) {

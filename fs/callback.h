@@ -1,16 +1,18 @@
 // vow::fs's callback API: Node's fs.<name>(args..., callback). Include "vow/fs/fs.h" (all of
 // vow::fs) rather than this header.
 //
-//   vow::fs::readFile("a.txt", [](vow::Error err, std::string data) {
+//   vow::fs::readFile("a.txt", "utf8", [](vow::Error err, std::string text) {
 //     if (err) { std::puts(err.message().c_str()); return; }
 //     ...
 //   });
+//   vow::fs::readFile("a.png", [](vow::Error err, vow::Buffer data) { ... });  // bytes
 //   vow::run();
 //
 // Every callback is error-first: (vow::Error err) or (vow::Error err, T value); `err` is empty on
 // success; on failure it holds a vow::SystemError with Node's code, errno, syscall and message,
-// and the value is default (Node passes undefined). Data is bytes in std::string (Node's
-// encoding options are moot). Each operation is ONE thread-pool job (readFile = open + fstat +
+// and the value is default (Node passes undefined). readFile gives a vow::Buffer, or with an
+// encoding the decoded std::string, as Node; written data is a WriteData (std::string, text or
+// a shared vow::Buffer). Each operation is ONE thread-pool job (readFile = open + fstat +
 // read loop + close) and its callback runs on the loop thread in the poll phase, so it orders
 // against timers and immediates as Node's does.
 //
@@ -55,7 +57,7 @@ namespace vow::fs {
   }
 #define VOW_FS_OP_NO_PROMISE VOW_FS_OP
 #define VOW_FS_DEFAULT_NO_PROMISE VOW_FS_DEFAULT
-#define VOW_FS_DATA std::string
+#define VOW_FS_DATA WriteData
 #include "vow/fs/internal/operations.inc"  // NOLINT(build/include)
 #undef VOW_FS_OP
 #undef VOW_FS_DEFAULT

@@ -31,7 +31,7 @@ TEST(FsReadFile, ReadsWholeFileAsBytes) {
   fs::writeFileSync(dir / "a", content);
   std::string got;
   bool called = false;
-  fs::readFile(dir / "a", [&](Error err, std::string data) {
+  fs::readFile(dir / "a", [&](Error err, vow::Buffer data) {
     EXPECT_FALSE(err);
     got = std::move(data);
     called = true;
@@ -47,7 +47,7 @@ TEST(FsReadFile, MissingFileGivesEnoentWithNodesMessage) {
   TestDir dir;
   Error error;
   std::string data = "unset";
-  fs::readFile(dir / "missing.txt", [&](Error err, std::string d) {
+  fs::readFile(dir / "missing.txt", [&](Error err, vow::Buffer d) {
     error = err;
     data = d;
   });
@@ -67,7 +67,7 @@ TEST(FsReadFile, DirectoryGivesEisdirWithoutPath) {
   vow::Loop loop;
   TestDir dir;
   Error error;
-  fs::readFile(dir.path(), [&](Error err, std::string) { error = err; });
+  fs::readFile(dir.path(), [&](Error err, vow::Buffer) { error = err; });
   loop.run();
   EXPECT_EQ(error.message(), "EISDIR: illegal operation on a directory, read");
   EXPECT_FALSE(sys(error).hasPath());
@@ -76,7 +76,7 @@ TEST(FsReadFile, DirectoryGivesEisdirWithoutPath) {
 TEST(FsReadFile, EmptyPathIsEnoentLikeNode) {
   vow::Loop loop;
   Error error;
-  fs::readFile("", [&](Error err, std::string) { error = err; });
+  fs::readFile("", [&](Error err, vow::Buffer) { error = err; });
   loop.run();
   EXPECT_EQ(error.message(), "ENOENT: no such file or directory, open ''");
 }
@@ -85,7 +85,7 @@ TEST(FsReadFile, NulByteThrowsTypeErrorBeforeAnyIo) {
   vow::Loop loop;
   bool called = false;
   try {
-    fs::readFile(std::string("a\0b", 3), [&](Error, std::string) { called = true; });
+    fs::readFile(std::string("a\0b", 3), [&](Error, vow::Buffer) { called = true; });
     FAIL() << "no throw";
   } catch (const vow::TypeError& e) {
     EXPECT_EQ(e.code(), "ERR_INVALID_ARG_VALUE");
@@ -99,7 +99,7 @@ TEST(FsReadFile, NulByteThrowsTypeErrorBeforeAnyIo) {
 
 TEST(FsReadFile, BadFlagThrows) {
   vow::Loop loop;
-  EXPECT_THROW(fs::readFile("x", {.flag = "xyz"}, [](Error, std::string) {}), vow::TypeError);
+  EXPECT_THROW(fs::readFile("x", {.flag = "xyz"}, [](Error, vow::Buffer) {}), vow::TypeError);
 }
 
 TEST(FsReadFile, TenThousandConcurrentReadsDoNotRunOutOfFds) {
@@ -110,7 +110,7 @@ TEST(FsReadFile, TenThousandConcurrentReadsDoNotRunOutOfFds) {
   int ok = 0;
   int failed = 0;
   for (int i = 0; i < 10000; ++i) {
-    fs::readFile(dir / std::to_string(i % 100), [&, i](Error err, std::string data) {
+    fs::readFile(dir / std::to_string(i % 100), [&, i](Error err, vow::Buffer data) {
       if (err || data != std::string(4096, 'a' + (i % 100) % 26)) {
         ++failed;
       } else {
@@ -128,7 +128,7 @@ TEST(FsReadFile, CallbackRunsOnTheLoopThread) {
   TestDir dir;
   fs::writeFileSync(dir / "a", "x");
   std::thread::id where;
-  fs::readFile(dir / "a", [&](Error, std::string) { where = std::this_thread::get_id(); });
+  fs::readFile(dir / "a", [&](Error, vow::Buffer) { where = std::this_thread::get_id(); });
   loop.run();
   EXPECT_EQ(where, std::this_thread::get_id());
 }
@@ -143,7 +143,7 @@ TEST(FsWriteFile, CreatesTruncatesAndAppends) {
       EXPECT_FALSE(err);
       fs::appendFile(dir / "f", "er", [&](Error err) {
         EXPECT_FALSE(err);
-        fs::readFile(dir / "f", [&](Error, std::string d) { log.push_back(d); });
+        fs::readFile(dir / "f", "utf8", [&](Error, std::string d) { log.push_back(d); });
       });
     });
   });
@@ -427,7 +427,7 @@ TEST(FsReadFile, UnknownSizeOverTheMaxLengthFailsWithErrFsFileTooLargeAsNode) {
   vow::Loop loop;
   Error a;
   std::string data = "unset";
-  fs::readFile("/dev/zero", [&](Error err, std::string d) {
+  fs::readFile("/dev/zero", [&](Error err, vow::Buffer d) {
     a = err;
     data = std::move(d);
   });

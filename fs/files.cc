@@ -13,8 +13,10 @@
 #include <cstdint>
 #include <new>
 #include <string>
+#include <type_traits>
 
 #include "absl/cleanup/cleanup.h"
+#include "vow/buffer/buffer.h"
 #include "vow/fs/internal/operations.h"
 #include "vow/promise/internal/exceptions.h"
 
@@ -28,34 +30,32 @@ constexpr std::size_t kAbortableChunk = 512 * 1024;
 
 std::atomic<std::int64_t> io_max_length{kIoMaxLength};
 
-// Reads to EOF into `out` (appending), for files whose size fstat cannot tell. Fails with
-// ERR_FS_FILE_TOO_LARGE once more than the limit was read (/dev/zero never ends).
-bool readToEnd(int fd, std::string& out, Failure& failure, const AbortFlag& abort) {
+// Reads to EOF into `out` (its first `got` bytes already read), for files whose size fstat
+// cannot tell. The Buffer grows by doubling, each growth one copy of what was read (as a
+// std::string's would be). Fails with ERR_FS_FILE_TOO_LARGE once more than the limit was read
+// (/dev/zero never ends).
+bool readToEnd(int fd, Buffer& out, std::size_t got, Failure& failure, const AbortFlag& abort) {
   const auto limit = static_cast<std::size_t>(io_max_length.load(std::memory_order_relaxed));
-  std::size_t got = out.size();
   for (;;) {
     if (isAborted(abort)) {
-      out.clear();
       failure.setAborted();
       return false;
     }
-    if (out.size() - got < kChunk) out.resize(got + kChunk);
+    if (out.size() - got < kChunk) ::vow::internal::growBuffer(out, got, got + kChunk);
     ssize_t n = ::read(fd, out.data() + got, out.size() - got);
     if (n < 0) {
       if (errno == EINTR) continue;
-      out.clear();
       failure.set(errno, "read");
       return false;
     }
     if (n == 0) break;
     got += static_cast<std::size_t>(n);
     if (got > limit) {
-      out = std::string();
       failure.setTooLarge(static_cast<std::int64_t>(got));
       return false;
     }
   }
-  out.resize(got);
+  ::vow::internal::shrinkBuffer(out, got);
   return true;
 }
 
@@ -63,9 +63,9 @@ bool readToEnd(int fd, std::string& out, Failure& failure, const AbortFlag& abor
 // std::bad_alloc.
 // With `abort`, checked where Node's readFile checks its signal: after open, after fstat, and
 // before each chunk read.
-std::string readAll(const std::string* path, int flags, int fd, Failure& failure,
-                    const AbortFlag& abort = nullptr) {
-  std::string data;
+Buffer readAll(const std::string* path, int flags, int fd, Failure& failure,
+               const AbortFlag& abort = nullptr) {
+  Buffer data;
   int f = fd;
   const bool own = path != nullptr;
   if (own) {
@@ -89,57 +89,59 @@ std::string readAll(const std::string* path, int flags, int fd, Failure& failure
   } else if (S_ISREG(st.st_mode) && st.st_size > io_max_length.load(std::memory_order_relaxed)) {
     failure.setTooLarge(st.st_size);  // Node checks the size fstat tells first
   } else if (S_ISREG(st.st_mode) && st.st_size > 0 && own) {
-    // Known size: one allocation, then read() until it is full (or the file shrank).
+    // Known size: one allocation, not zero-filled (allocUnsafe: a 256 MiB file would otherwise
+    // pay a full memset pass before the read overwrites it), then read() straight into it
+    // until it is full (or the file shrank).
     const std::size_t size = static_cast<std::size_t>(st.st_size);
-    auto fill = [&](char* p, std::size_t n) -> std::size_t {
-      std::size_t got = 0;
-      const std::size_t step = abort != nullptr ? kAbortableChunk : n;
-      while (got < n) {
-        if (got > 0 && isAborted(abort)) {
-          failure.setAborted();
-          return 0;
-        }
-        ssize_t r = ::read(f, p + got, std::min(step, n - got));
-        if (r < 0) {
-          if (errno == EINTR) continue;
-          failure.set(errno, "read");
-          return 0;
-        }
-        if (r == 0) break;
-        got += static_cast<std::size_t>(r);
+    data = Buffer::allocUnsafe(size);
+    std::size_t got = 0;
+    const std::size_t step = abort != nullptr ? kAbortableChunk : size;
+    while (got < size) {
+      if (got > 0 && isAborted(abort)) {
+        failure.setAborted();
+        break;
       }
-      return got;
-    };
-#if defined(__cpp_lib_string_resize_and_overwrite)
-    // No zero-fill: read() writes straight into the string's fresh pages (a 256 MiB file
-    // otherwise pays a full memset pass before the copy). Only in a build that is C++23 as a
-    // whole: vow does not mix standards inside one build.
-    data.resize_and_overwrite(size, fill);
-#else
-    data.resize(size);
-    data.resize(fill(data.data(), size));
-#endif
+      ssize_t r = ::read(f, data.data() + got, std::min(step, size - got));
+      if (r < 0) {
+        if (errno == EINTR) continue;
+        failure.set(errno, "read");
+        break;
+      }
+      if (r == 0) break;
+      got += static_cast<std::size_t>(r);
+    }
+    ::vow::internal::shrinkBuffer(data, got);
   } else {
-    readToEnd(f, data, failure, abort);
+    readToEnd(f, data, 0, failure, abort);
   }
-  if (failure) data = std::string();
+  if (failure) data = Buffer();
   return data;
 }
 
 // readAll without the exception: more than memory holds is an error, not std::terminate (Node
-// fails the read too).
-std::string readAllOrFail(const std::string* path, int flags, int fd, Failure& failure,
-                          const AbortFlag& abort = nullptr) noexcept {
+// fails the read too). With `kind`, the bytes are then decoded (as Node's buffer.toString).
+template <class R>
+R readAllOrFail(const std::string* path, int flags, int fd, Failure& failure,
+                const AbortFlag& abort, BufferEncoding::Kind kind = BufferEncoding::Kind::kUtf8) {
+  auto read = [&]() -> R {
+    if constexpr (std::is_same_v<R, Buffer>) {
+      return readAll(path, flags, fd, failure, abort);
+    } else {
+      Buffer bytes = readAll(path, flags, fd, failure, abort);
+      if (failure) return R();
+      return ::vow::internal::decode(bytes, kind);
+    }
+  };
 #if VOW_HAS_EXCEPTIONS
   try {
-    return readAll(path, flags, fd, failure, abort);
+    return read();
   } catch (const std::bad_alloc&) {
     failure = Failure();
     failure.set(ENOMEM, "read");
-    return std::string();
+    return R();
   }
 #else
-  return readAll(path, flags, fd, failure, abort);  // out of memory ends the process
+  return read();  // out of memory ends the process
 #endif
 }
 
@@ -177,12 +179,20 @@ void setIoMaxLengthForTesting(std::int64_t max) noexcept {
   io_max_length.store(max, std::memory_order_relaxed);
 }
 
-std::string ReadFile::run(Failure& failure) const noexcept {
-  return readAllOrFail(&path, flags, -1, failure, abort);
+Buffer ReadFile::run(Failure& failure) const noexcept {
+  return readAllOrFail<Buffer>(&path, flags, -1, failure, abort);
 }
 
-std::string ReadFileFd::run(Failure& failure) const noexcept {
-  return readAllOrFail(nullptr, 0, fd, failure, abort);
+std::string ReadFileText::run(Failure& failure) const noexcept {
+  return readAllOrFail<std::string>(&path, flags, -1, failure, abort, options.encoding.kind());
+}
+
+Buffer ReadFileFd::run(Failure& failure) const noexcept {
+  return readAllOrFail<Buffer>(nullptr, 0, fd, failure, abort);
+}
+
+std::string ReadFileFdText::run(Failure& failure) const noexcept {
+  return readAllOrFail<std::string>(nullptr, 0, fd, failure, abort, options.encoding.kind());
 }
 
 void WriteFile::run(Failure& failure) const noexcept {

@@ -37,7 +37,7 @@ void runAsync(F body) {
 TEST(FsNothrowSync, AMissingFileIsNotFoundWithNodesCodeAndMessage) {
   TestDir dir;
   const std::string path = dir / "missing.txt";
-  absl::StatusOr<std::string> r = fs::nothrow::readFileSync(path);
+  absl::StatusOr<vow::Buffer> r = fs::nothrow::readFileSync(path);
   ASSERT_FALSE(r.ok());
   EXPECT_EQ(r.status().code(), absl::StatusCode::kNotFound);
   EXPECT_EQ(r.status().message(), "ENOENT: no such file or directory, open '" + path + "'");
@@ -52,7 +52,7 @@ TEST(FsNothrowSync, WritesAndReadsBack) {
   absl::Status written = fs::nothrow::writeFileSync(path, "hello");
   ASSERT_TRUE(written.ok()) << written;
   EXPECT_TRUE(fs::nothrow::appendFileSync(path, " world").ok());
-  absl::StatusOr<std::string> r = fs::nothrow::readFileSync(path);
+  absl::StatusOr<std::string> r = fs::nothrow::readFileSync(path, "utf8");
   ASSERT_TRUE(r.ok()) << r.status();
   EXPECT_EQ(*r, "hello world");
   absl::StatusOr<fs::Stats> st = fs::nothrow::statSync(path);
@@ -91,7 +91,7 @@ TEST(FsNothrowSync, ReadsADirectory) {
 #if VOW_HAS_EXCEPTIONS
 TEST(FsNothrowSync, WithExceptionsAnInvalidArgumentIsAStatusToo) {
   // Without exceptions this ends the process (a programming error, as a failed CHECK).
-  absl::StatusOr<std::string> r = fs::nothrow::readFileSync(std::string("a\0b", 3));
+  absl::StatusOr<vow::Buffer> r = fs::nothrow::readFileSync(std::string("a\0b", 3));
   EXPECT_EQ(r.status().code(), absl::StatusCode::kInvalidArgument);
   EXPECT_EQ(vow::errorCode(r.status()), "ERR_INVALID_ARG_VALUE");
 }
@@ -101,7 +101,7 @@ TEST(FsPromisesSettle, AMissingFileRejectsAndSettleGivesTheStatus) {
   TestDir dir;
   const std::string path = dir / "missing.txt";
   runAsync([&]() -> Promise<void> {
-    absl::StatusOr<std::string> r = co_await vow::settle(fsp::readFile(path));
+    absl::StatusOr<vow::Buffer> r = co_await vow::settle(fsp::readFile(path));
     EXPECT_EQ(r.status().code(), absl::StatusCode::kNotFound);
     EXPECT_EQ(vow::errorCode(r.status()), "ENOENT");
     EXPECT_EQ(r.status().message(), "ENOENT: no such file or directory, open '" + path + "'");
@@ -128,7 +128,7 @@ TEST(FsPromisesSettle, AnUnhandledRejectedAwaitRejectsTheCoroutine) {
   TestDir dir;
   vow::Loop loop;
   auto body = [&]() -> Promise<std::string> {
-    std::string text = co_await fsp::readFile(dir / "missing.txt");
+    std::string text = co_await fsp::readFile(dir / "missing.txt", "utf8");
     co_return "read " + text;  // never
   };
   std::string code;
@@ -143,7 +143,7 @@ TEST(FsPromisesSettle, ReadsAndWrites) {
   runAsync([&]() -> Promise<void> {
     absl::Status w = co_await vow::settle(fsp::writeFile(dir / "f", "data"));
     EXPECT_TRUE(w.ok()) << w;
-    absl::StatusOr<std::string> r = co_await vow::settle(fsp::readFile(dir / "f"));
+    absl::StatusOr<vow::Buffer> r = co_await vow::settle(fsp::readFile(dir / "f"));
     EXPECT_TRUE(r.ok()) << r.status();
     if (r.ok()) EXPECT_EQ(*r, "data");
   });

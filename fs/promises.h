@@ -4,8 +4,9 @@
 // reject (they do not throw), as in Node. FileHandle's methods derive from the fd descriptors.
 //
 //   vow::Promise<void> main() {
-//     std::string text = co_await vow::fs::promises::readFile("a.txt");
-//     co_await vow::fs::promises::writeFile("b.txt", text);
+//     std::string text = co_await vow::fs::promises::readFile("a.txt", "utf8");
+//     vow::Buffer bytes = co_await vow::fs::promises::readFile("a.png");
+//     co_await vow::fs::promises::writeFile("b.png", bytes);  // shares the bytes
 //   }
 #pragma once
 
@@ -38,7 +39,7 @@ namespace vow::fs::promises {
   inline auto name(VOW_FS_UNPAREN params) { return name(VOW_FS_UNPAREN args); }
 #define VOW_FS_OP_NO_PROMISE(name, D, params, args)
 #define VOW_FS_DEFAULT_NO_PROMISE(name, params, args)
-#define VOW_FS_DATA std::string
+#define VOW_FS_DATA WriteData
 #include "vow/fs/internal/operations.inc"  // NOLINT(build/include)
 #undef VOW_FS_OP
 #undef VOW_FS_DEFAULT
@@ -66,23 +67,37 @@ class FileHandle {
     return internal::promiseApi<internal::Read>(fdOrBad(), buffer, offset, length, position);
   }
   // Node: filehandle.write(data[, position]): resolves to bytesWritten (all of data).
-  Promise<std::size_t> write(std::string data, std::int64_t position = -1) const {
+  Promise<std::size_t> write(WriteData data, std::int64_t position = -1) const {
     return internal::promiseApi<internal::Write>(fdOrBad(), std::move(data), position);
   }
-  // Node: filehandle.readFile([{signal}]): from the current position to the end. An aborted
-  // signal rejects at once; aborted later, the read stops between 512 KiB chunks.
-  Promise<std::string> readFile(ReadFileOptions options = {}) const {
+  // Node: filehandle.readFile([{signal}]): from the current position to the end, a Buffer. An
+  // aborted signal rejects at once; aborted later, the read stops between 512 KiB chunks.
+  Promise<Buffer> readFile(ReadFileOptions options = {}) const {
     if (options.signal.get().aborted()) {
-      return Promise<std::string>::reject(::vow::internal::abortErrorOf(options.signal.get()));
+      return Promise<Buffer>::reject(::vow::internal::abortErrorOf(options.signal.get()));
     }
     return internal::promiseApi<internal::ReadFileFd>(fdOrBad(), std::move(options));
   }
+  // Node: filehandle.readFile(encoding) / ({encoding, signal}): the decoded text. An unknown
+  // encoding rejects with ERR_INVALID_ARG_VALUE (before the signal is looked at).
+  Promise<std::string> readFile(ReadFileEncodingOptions options) const {
+    if (!options.encoding.valid()) {
+      return internal::promiseApi<internal::ReadFileFdText>(fdOrBad(), std::move(options));
+    }
+    if (options.signal.get().aborted()) {
+      return Promise<std::string>::reject(::vow::internal::abortErrorOf(options.signal.get()));
+    }
+    return internal::promiseApi<internal::ReadFileFdText>(fdOrBad(), std::move(options));
+  }
+  Promise<std::string> readFile(BufferEncoding encoding) const {
+    return readFile(ReadFileEncodingOptions{.encoding = encoding});
+  }
   // Node: filehandle.writeFile(data[, {signal}]) / appendFile: at the current position.
-  Promise<void> writeFile(std::string data, WriteFileOptions options = {}) const {
+  Promise<void> writeFile(WriteData data, WriteFileOptions options = {}) const {
     return internal::promiseApi<internal::WriteFileFd>(fdOrBad(), std::move(data),
                                                        std::move(options));
   }
-  Promise<void> appendFile(std::string data, WriteFileOptions options = {}) const {
+  Promise<void> appendFile(WriteData data, WriteFileOptions options = {}) const {
     return writeFile(std::move(data), std::move(options));
   }
   Promise<Stats> stat() const { return internal::promiseApi<internal::Fstat>(fdOrBad()); }

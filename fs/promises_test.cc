@@ -55,7 +55,7 @@ TEST(FsPromisesReadFile, MissingFileRejectsWithSystemError) {
 
 TEST(FsPromisesReadFile, InvalidArgumentRejectsInsteadOfThrowing) {
   runAsync([&]() -> Promise<void> {
-    Promise<std::string> p = fsp::readFile(std::string("a\0", 2));  // does not throw
+    Promise<vow::Buffer> p = fsp::readFile(std::string("a\0", 2));  // does not throw
     try {
       co_await p;
       ADD_FAILURE() << "resolved";
@@ -211,7 +211,7 @@ TEST(FsPromisesReadFile, ManyConcurrent) {
   vow::Loop loop;
   int ok = 0;
   for (int i = 0; i < 10000; ++i) {
-    fsp::readFile(dir / "f").then([&](const std::string& s) { ok += s.size() == 4096; });
+    fsp::readFile(dir / "f").then([&](const vow::Buffer& s) { ok += s.size() == 4096; });
   }
   loop.run();
   EXPECT_EQ(ok, 10000);

@@ -223,7 +223,7 @@ TEST(FsStreamPipeline, CopiesAFileThroughATransformByteForByte) {
                         [&](Error err) { outcome = err ? err.message() : "ok"; });
   loop.run();
   EXPECT_EQ(outcome, "ok");
-  const std::string out = fs::readFileSync(dir / "out");
+  const std::string out(fs::readFileSync(dir / "out"));
   ASSERT_EQ(out.size(), data.size());
   EXPECT_TRUE(out == uppercased(data));
 }
@@ -244,7 +244,7 @@ TEST(FsStreamPipeline, CopiesAFileThroughAnAsyncGeneratorByteForByte) {
       .then([&] { outcome = "ok"; }, [&](const Error& e) { outcome = e.message(); });
   loop.run();
   EXPECT_EQ(outcome, "ok");
-  const std::string out = fs::readFileSync(dir / "out");
+  const std::string out(fs::readFileSync(dir / "out"));
   ASSERT_EQ(out.size(), data.size());
   EXPECT_TRUE(out == uppercased(data));
 }

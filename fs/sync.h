@@ -2,7 +2,8 @@
 // vow::SystemError (OS failures) or vow::TypeError / vow::RangeError (invalid arguments).
 // For start-up code and CLIs; inside a running loop prefer the callback or promise API.
 //
-//   std::string config = vow::fs::readFileSync("config.json");
+//   std::string config = vow::fs::readFileSync("config.json", "utf8");
+//   vow::Buffer image = vow::fs::readFileSync("logo.png");
 #pragma once
 
 #include <fcntl.h>
@@ -63,7 +64,7 @@ inline bool existsSync(std::string_view path) noexcept {
 // exceptions; without exceptions they are programming errors that end the process with
 // Node's message, as a failed CHECK would.
 //
-//   absl::StatusOr<std::string> config = vow::fs::nothrow::readFileSync("config.json");
+//   absl::StatusOr<std::string> config = vow::fs::nothrow::readFileSync("config.json", "utf8");
 //   if (!config.ok() && vow::errorCode(config.status()) == "ENOENT") ...
 namespace nothrow {
 

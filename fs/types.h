@@ -4,10 +4,13 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <cstddef>
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <utility>
 
+#include "vow/buffer/buffer.h"
 #include "vow/loop/abort_controller.h"
 
 namespace vow::fs {
@@ -102,7 +105,10 @@ inline constexpr int COPYFILE_FICLONE = 2;
 inline constexpr int COPYFILE_FICLONE_FORCE = 4;
 }  // namespace constants
 
-// Options, with Node's names and defaults. Data is bytes (std::string): no encoding option.
+// Options, with Node's names and defaults. readFile without an encoding gives bytes, a
+// vow::Buffer (ReadFileOptions); with one (a BufferEncoding, or ReadFileEncodingOptions) it
+// gives the decoded text, a std::string, as Node gives a string. Written data is any bytes
+// (std::string, std::string_view, vow::Buffer): writeFile has no encoding option.
 struct ReadFileOptions {
   const char* flag = "r";
   // Node: options.signal (callback and promise forms; the sync form ignores it, as Node's).
@@ -110,6 +116,36 @@ struct ReadFileOptions {
   // callback form calling back synchronously as Node's does. Aborted while it runs: it stops at
   // its next step (between reads; an fd it opened is closed) and fails with the AbortError;
   // aborted before its completion reached the loop: it fails too.
+  AbortSignalRef signal;
+};
+// The data of writeFile, appendFile, write and FileHandle's writes (Node: a string or a
+// Buffer): a std::string (moved in), a vow::Buffer (shared, as JS passes the object: not
+// copied; do not change its bytes before the operation ends), or text (copied).
+class WriteData {
+ public:
+  WriteData(std::string bytes) noexcept : string_(std::move(bytes)) {}            // NOLINT
+  WriteData(std::string_view bytes) : string_(bytes) {}                           // NOLINT
+  WriteData(const char* bytes) : string_(bytes) {}                                // NOLINT
+  WriteData(Buffer bytes) noexcept : buffer_(std::move(bytes)), shared_(true) {}  // NOLINT
+  const char* data() const noexcept { return shared_ ? buffer_.data() : string_.data(); }
+  std::size_t size() const noexcept { return shared_ ? buffer_.size() : string_.size(); }
+  bool empty() const noexcept { return size() == 0; }
+
+ private:
+  std::string string_;
+  Buffer buffer_;
+  bool shared_ = false;
+};
+
+// readFile(path, {encoding, flag, signal}) -> std::string: Node's options with an encoding.
+// `encoding` has no default, so `{.signal = s}` alone is ReadFileOptions (bytes) and
+// `{.encoding = "utf8"}` this (text). An unknown encoding throws (the callback and sync forms)
+// or rejects (the promise forms) vow::TypeError ERR_INVALID_ARG_VALUE ("The argument 'encoding'
+// is invalid encoding. Received 'x'") before anything else is checked, as Node's.
+struct ReadFileEncodingOptions {
+  BufferEncoding encoding;
+  const char* flag = "r";
+  // As ReadFileOptions::signal.
   AbortSignalRef signal;
 };
 struct WriteFileOptions {

@@ -70,7 +70,7 @@ TEST_F(Uring, ARefusedSetupFallsBackToThePoolAndFsStillWorks) {
   TestDir dir;
   fs::writeFileSync(dir / "a", "hello");
   std::string got;
-  fs::readFile(dir / "a", [&](Error e, std::string d) {
+  fs::readFile(dir / "a", [&](Error e, vow::Buffer d) {
     EXPECT_FALSE(e);
     got = d;
   });
@@ -86,7 +86,7 @@ TEST_F(Uring, CallbacksRunInThePollPhaseEachFollowedByACheckpoint) {
   Log log;
   int done = 0;
   for (int i = 0; i < 3; ++i) {
-    fs::readFile(dir / std::to_string(i), [&, i](Error e, std::string d) {
+    fs::readFile(dir / std::to_string(i), "utf8", [&, i](Error e, std::string d) {
       ASSERT_FALSE(e);
       log("cb " + d);
       vow::nextTick([&, i] { log("tick " + std::to_string(i)); });
@@ -132,7 +132,7 @@ TEST_F(Uring, MoreRequestsThanTheRingHoldsWaitTheirTurn) {
   loop.run();
   EXPECT_EQ(written, kFiles);
   for (int i = 0; i < kFiles; ++i) {
-    fs::readFile(dir / std::to_string(i), [&, i](Error e, std::string d) {
+    fs::readFile(dir / std::to_string(i), [&, i](Error e, vow::Buffer d) {
       EXPECT_FALSE(e);
       if (d == std::string(100 + i, static_cast<char>('a' + i % 26))) ++read_ok;
     });
@@ -151,11 +151,14 @@ TEST_F(Uring, ReadFileReadsLargeAndSizelessFilesAndReportsNodesErrors) {
   fs::writeFileSync(dir / "big", big);
   fs::writeFileSync(dir / "64k", std::string(64 * 1024, 'y'));  // exactly the first read
   std::string got_big, got_64k, status, missing, isdir;
-  fs::readFile(dir / "big", [&](Error e, std::string d) { got_big = e ? e.message() : d; });
-  fs::readFile(dir / "64k", [&](Error e, std::string d) { got_64k = e ? e.message() : d; });
-  fs::readFile("/proc/self/status", [&](Error e, std::string d) { status = e ? e.message() : d; });
-  fs::readFile(dir / "nope", [&](Error e, std::string) { missing = e.message(); });
-  fs::readFile(dir.path(), [&](Error e, std::string) { isdir = e.message(); });
+  fs::readFile(dir / "big",
+               [&](Error e, vow::Buffer d) { got_big = e ? e.message() : d.toString(); });
+  fs::readFile(dir / "64k",
+               [&](Error e, vow::Buffer d) { got_64k = e ? e.message() : d.toString(); });
+  fs::readFile("/proc/self/status", "utf8",
+               [&](Error e, std::string d) { status = e ? e.message() : d; });
+  fs::readFile(dir / "nope", [&](Error e, vow::Buffer) { missing = e.message(); });
+  fs::readFile(dir.path(), [&](Error e, vow::Buffer) { isdir = e.message(); });
   loop.run();
   EXPECT_EQ(got_big, big);
   EXPECT_EQ(got_64k, std::string(64 * 1024, 'y'));
@@ -165,7 +168,7 @@ TEST_F(Uring, ReadFileReadsLargeAndSizelessFilesAndReportsNodesErrors) {
 
   fs::internal::setIoMaxLengthForTesting(1 << 20);
   std::string too_large;
-  fs::readFile(dir / "big", [&](Error e, std::string) { too_large = e.message(); });
+  fs::readFile(dir / "big", [&](Error e, vow::Buffer) { too_large = e.message(); });
   loop.run();
   fs::internal::setIoMaxLengthForTesting(fs::internal::kIoMaxLength);
   EXPECT_EQ(too_large, "File size (" + std::to_string(big.size()) + ") is greater than 2 GiB");
@@ -199,13 +202,14 @@ void readFilesOfEveryShape(bool direct) {
     EXPECT_EQ(ring.directFiles(), direct);
     std::vector<std::string> got(sizes.size());
     for (std::size_t i = 0; i < sizes.size(); ++i) {
-      fs::readFile(dir / std::to_string(sizes[i]),
-                   [&got, i](Error e, std::string d) { got[i] = e ? e.message() : d; });
+      fs::readFile(dir / std::to_string(sizes[i]), [&got, i](Error e, vow::Buffer d) {
+        got[i] = e ? e.message() : std::string(std::string_view(d));
+      });
     }
     std::string from_fifo, missing, isdir;
-    fs::readFile(fifo, [&](Error e, std::string d) { from_fifo = e ? e.message() : d; });
-    fs::readFile(dir / "nope", [&](Error e, std::string) { missing = e.message(); });
-    fs::readFile(dir.path(), [&](Error e, std::string) { isdir = e.message(); });
+    fs::readFile(fifo, "utf8", [&](Error e, std::string d) { from_fifo = e ? e.message() : d; });
+    fs::readFile(dir / "nope", [&](Error e, vow::Buffer) { missing = e.message(); });
+    fs::readFile(dir.path(), "utf8", [&](Error e, std::string) { isdir = e.message(); });
     std::thread writer([&] {
       const int w = ::open(fifo.c_str(), O_WRONLY | O_CLOEXEC);
       for (std::size_t off = 0; off < piped.size(); off += 1000) {
@@ -242,8 +246,8 @@ TEST_F(Uring, MoreReadFilesThanDirectSlotsAllComplete) {
   for (int i = 0; i < kFiles; ++i) fs::writeFileSync(dir / std::to_string(i), std::to_string(i));
   int ok = 0;
   for (int i = 0; i < kFiles; ++i) {
-    fs::readFile(dir / std::to_string(i), [&, i](Error e, std::string d) {
-      if (!e && d == std::to_string(i)) ++ok;
+    fs::readFile(dir / std::to_string(i), [&, i](Error e, vow::Buffer d) {
+      if (!e && std::string_view(d) == std::to_string(i)) ++ok;
     });
   }
   // Requests under way finish before new ones start: slots stay within the in-flight bound.
@@ -264,7 +268,7 @@ TEST_F(Uring, ALoopDestroyedWithRequestsInFlightLeaksNoFdAndCallsNothing) {
     vow::Loop loop;
     requireRing(loop);
     for (int i = 0; i < 400; ++i) {
-      fs::readFile(dir / std::to_string(i), [&](Error, std::string) { ++called; });
+      fs::readFile(dir / std::to_string(i), [&](Error, vow::Buffer) { ++called; });
       fs::open(dir / std::to_string(i), "r", [&](Error e, int fd) {
         if (!e) ::close(fd);  // opens that completed in the iteration below
         ++called;
@@ -287,11 +291,11 @@ int dropPrivilegesAndRead(const std::string& secret) {
   vow::Loop loop;
   if (loop.fsBackend() != "io_uring") return 0;  // nothing to test here
   std::string before, after;
-  fs::readFile(secret, [&](Error e, std::string d) { before = e ? e.message() : d; });
+  fs::readFile(secret, [&](Error e, vow::Buffer d) { before = e ? e.message() : d.toString(); });
   loop.run();
   if (before != "root only") return 11;
   if (::setgroups(0, nullptr) != 0 || ::setgid(65534) != 0 || ::setuid(65534) != 0) return 12;
-  fs::readFile(secret, [&](Error e, std::string d) { after = e ? e.code() : d; });
+  fs::readFile(secret, [&](Error e, vow::Buffer d) { after = e ? e.code() : d.toString(); });
   loop.run();
   if (after != "EACCES") return 13;
   if (loop.fsBackend() != "threadpool") return 14;

@@ -115,6 +115,10 @@ void throwOutOfRange(const char* name, const std::string& range, std::int64_t va
                        "ERR_OUT_OF_RANGE"));
 }
 
+void checkEncoding(bool valid, std::string_view name) {
+  if (!valid) throwInvalidArgValue("encoding", "is invalid encoding", inspectString(name));
+}
+
 void checkFd(int fd) {
   if (fd < 0) throwOutOfRange("fd", ">= 0 && <= 2147483647", fd);
 }

@@ -11,7 +11,7 @@
 namespace {
 
 vow::Promise<std::string> firstLine(std::string path) {
-  std::string text = co_await vow::fs::promises::readFile(path);
+  std::string text = co_await vow::fs::promises::readFile(path, "utf8");
   co_return text.substr(0, text.find('\n'));
 }
 

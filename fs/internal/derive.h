@@ -106,6 +106,8 @@ void callbackApi(F&& cb, A&&... args) {
   if constexpr (Abortable<D>) {
     Job<D> job{D{own(std::forward<A>(args))...}};
     // The options refer to the signal: copied now, while the caller's signal is alive.
+    // Node's getOptions checks the encoding before anything else (the signal too).
+    if constexpr (requires { job.op.checkOptions(); }) job.op.checkOptions();
     AbortSignal signal = job.op.options.signal.get();
     job.op.options.signal = AbortSignalRef();
     // Node checks the signal before the arguments, and calls back before returning (except

@@ -32,6 +32,7 @@
 #include <type_traits>
 #include <vector>
 
+#include "vow/buffer/buffer.h"
 #include "vow/fs/internal/failure.h"
 #include "vow/fs/internal/validate.h"
 #include "vow/fs/types.h"
@@ -176,9 +177,10 @@ struct Fchown {
 
 // --- descriptors: file contents and fds ------------------------------------------------------
 
-// fs.readFile(path, {flag}): open, fstat, read to the end, close.
+// fs.readFile(path, {flag}): open, fstat, read to the end, close. The bytes go straight into
+// the Buffer's storage (no zero-fill pass first).
 struct ReadFile {
-  using Result = std::string;
+  using Result = Buffer;
   std::string path;
   ReadFileOptions options;
   int flags = 0;
@@ -189,9 +191,26 @@ struct ReadFile {
   }
   Result run(Failure& failure) const noexcept;
 };
+// fs.readFile(path, {encoding, flag}): ReadFile, then the bytes decoded (on the pool thread).
+// `options.encoding` views the caller's string: only its kind() is used after check().
+struct ReadFileText {
+  using Result = std::string;
+  std::string path;
+  ReadFileEncodingOptions options;
+  int flags = 0;
+  AbortFlag abort;
+  // Node's getOptions checks the encoding before the signal and the path.
+  void checkOptions() const { checkEncoding(options.encoding.valid(), options.encoding.name()); }
+  void check() {
+    checkOptions();
+    checkPath(path, "path");
+    flags = parseFlags(options.flag);
+  }
+  Result run(Failure& failure) const noexcept;
+};
 // fs.readFile(fd) / FileHandle.readFile(): from the fd's current position to the end.
 struct ReadFileFd {
-  using Result = std::string;
+  using Result = Buffer;
   int fd = -1;
   ReadFileOptions options;  // the signal only (the fd is open)
   AbortFlag abort;
@@ -201,10 +220,24 @@ struct ReadFileFd {
   void check() const { checkFd(fd); }
   Result run(Failure& failure) const noexcept;
 };
+// fs.readFile(fd, {encoding}) / FileHandle.readFile({encoding}): ReadFileFd, decoded.
+struct ReadFileFdText {
+  using Result = std::string;
+  int fd = -1;
+  ReadFileEncodingOptions options;  // the encoding and the signal
+  AbortFlag abort;
+  static constexpr bool kSignalCheckedInTheJob = true;
+  void checkOptions() const { checkEncoding(options.encoding.valid(), options.encoding.name()); }
+  void check() const {
+    checkOptions();
+    checkFd(fd);
+  }
+  Result run(Failure& failure) const noexcept;
+};
 // fs.writeFile(path, data, {flag, mode}) (appendFile: flag "a").
 struct WriteFile {
   std::string path;
-  std::string data;
+  WriteData data;
   WriteFileOptions options;
   int flags = 0;
   AbortFlag abort;
@@ -217,7 +250,7 @@ struct WriteFile {
 // fs.writeFile(fd, data) / FileHandle.writeFile(): at the fd's current position.
 struct WriteFileFd {
   int fd = -1;
-  std::string data;
+  WriteData data;
   WriteFileOptions options;  // the signal only
   AbortFlag abort;
   void check() const { checkFd(fd); }
@@ -260,7 +293,7 @@ struct Read {
 struct Write {
   using Result = std::size_t;
   int fd = -1;
-  std::string data;
+  WriteData data;
   std::int64_t position = -1;
   void check() {
     checkFd(fd);

@@ -19,9 +19,12 @@
 #include <cstring>
 #include <memory>
 #include <string>
+#include <string_view>
+#include <type_traits>
 #include <utility>
 #include <vector>
 
+#include "vow/buffer/buffer.h"
 #include "vow/fs/internal/failure.h"
 #include "vow/fs/internal/operations.h"
 #include "vow/loop/loop.h"
@@ -309,8 +312,8 @@ inline char* takeFirstBuffer() {
 
 // readFile's value from the bytes read into its first buffer (the one place the ring builds
 // readFile's result from raw bytes; bigger files are read into the result directly).
-inline std::string readFileResult(const char* bytes, std::size_t n) {
-  return std::string(bytes, n);
+inline Buffer readFileResult(const char* bytes, std::size_t n) {
+  return Buffer::from(std::string_view(bytes, n));
 }
 
 // A direct descriptor's slot in SQEs: the file of an open (file_index, 1-based), the target of
@@ -366,7 +369,7 @@ struct RingSteps<ReadFile> {
   int slot = -1;    // the direct descriptor's slot
   int res[3] = {};  // the CQEs of the step in flight, by index in its chain
   std::unique_ptr<char[], ReturnFirstBuffer> first;  // the first kFirst (+ kProbe) bytes
-  std::string data;
+  Buffer data;  // not zero-filled: the reads write straight into it
   std::size_t got = 0;
   std::size_t size = 0;  // fstat's size (kRest)
   struct statx sx;
@@ -421,7 +424,7 @@ struct RingSteps<ReadFile> {
         prepRw(s, IORING_OP_READ, fd, data.data() + got, clampLen(size - got), kCurrentPosition);
         break;
       case Step::kChunks:
-        if (data.size() - got < kFirst) data.resize(got + kFirst);
+        if (data.size() - got < kFirst) ::vow::internal::growBuffer(data, got, got + kFirst);
         prepRw(s, IORING_OP_READ, fd, data.data() + got, clampLen(data.size() - got),
                kCurrentPosition);
         break;
@@ -448,7 +451,7 @@ struct RingSteps<ReadFile> {
         if (read2 < 0) return failDirect(failure, -read2, "read");
         got = static_cast<std::size_t>(read1);
         if (read2 == 0) {  // the end: the whole file is in `first`
-          job.value = readFileResult(first.get(), got);
+          setValue(job, readFileResult(first.get(), got));
           first.reset();
           step = Step::kCloseDirect;
           return true;
@@ -465,7 +468,7 @@ struct RingSteps<ReadFile> {
         if (r < 0) {
           first.reset();
           failure.set(-r, "read");
-          job.value = std::string();
+          job.value = {};
           return false;
         }
         fd = r;
@@ -474,7 +477,7 @@ struct RingSteps<ReadFile> {
       case Step::kCloseDirect:
         ring.releaseFileSlot(slot);
         slot = -1;
-        if (failure) job.value = std::string();
+        if (failure) job.value = {};
         return false;
       case Step::kOpen:
         if (r < 0) {
@@ -487,7 +490,7 @@ struct RingSteps<ReadFile> {
       case Step::kFirst:
         if (r < 0) return fail(failure, -r, "read");
         if (r == 0) {  // the end: the whole file is in `first`
-          job.value = readFileResult(first.get(), got);
+          setValue(job, readFileResult(first.get(), got));
           first.reset();
           return closeNext();
         }
@@ -503,11 +506,11 @@ struct RingSteps<ReadFile> {
         }
         if (S_ISREG(sx.stx_mode) && static_cast<std::size_t>(st_size) > got) {
           size = static_cast<std::size_t>(st_size);
-          data.resize(size);
+          data = Buffer::allocUnsafe(size);
           std::memcpy(data.data(), first.get(), got);
           step = Step::kRest;
         } else {
-          data.assign(first.get(), got);
+          data = Buffer::from(std::string_view(first.get(), got));
           step = Step::kChunks;
         }
         first.reset();
@@ -517,16 +520,16 @@ struct RingSteps<ReadFile> {
         if (r < 0) return fail(failure, -r, "read");
         got += static_cast<std::size_t>(r);
         if (r == 0 || got == size) {  // full, or the file shrank
-          data.resize(got);
-          job.value = std::move(data);
+          ::vow::internal::shrinkBuffer(data, got);
+          setValue(job, std::move(data));
           return closeNext();
         }
         return true;
       case Step::kChunks:
         if (r < 0) return fail(failure, -r, "read");
         if (r == 0) {
-          data.resize(got);
-          job.value = std::move(data);
+          ::vow::internal::shrinkBuffer(data, got);
+          setValue(job, std::move(data));
           return closeNext();
         }
         got += static_cast<std::size_t>(r);
@@ -537,7 +540,7 @@ struct RingSteps<ReadFile> {
         return true;
       case Step::kClose:
         fd = -1;
-        if (failure) job.value = std::string();
+        if (failure) job.value = {};
         return false;
     }
     return false;
@@ -565,12 +568,28 @@ struct RingSteps<ReadFile> {
     step = Step::kCloseDirect;
     return true;
   }
+  // The result: the Buffer, or for readFile(path, encoding) its text (decoded here, on the
+  // loop thread).
+  template <class J>
+  static void setValue(J& job, Buffer bytes) {
+    if constexpr (std::is_same_v<decltype(job.value), Buffer>) {
+      job.value = std::move(bytes);
+    } else {
+      job.value = ::vow::internal::decode(bytes, job.op.options.encoding.kind());
+    }
+  }
   bool closeNext() {
-    data = std::string();
+    data = Buffer();
     first.reset();
     step = Step::kClose;
     return true;
   }
+};
+
+// fs.readFile(path, encoding) without a signal: the same steps, the bytes decoded at the end.
+template <>
+struct RingSteps<ReadFileText> : RingSteps<ReadFile> {
+  static bool usable(const ReadFileText& op, const Uring&) { return op.abort == nullptr; }
 };
 
 // fs.writeFile / appendFile (path) without a signal: open -> write until all is written (at the

@@ -17,6 +17,9 @@ int parseFlags(std::string_view flags);
 // Received <value>".
 [[noreturn]] void throwOutOfRange(const char* name, const std::string& range, std::int64_t value);
 void checkFd(int fd);
+// Node's assertEncoding (getOptions of readFile): TypeError ERR_INVALID_ARG_VALUE "The argument
+// 'encoding' is invalid encoding. Received 'x'" unless `valid`.
+void checkEncoding(bool valid, std::string_view name);
 // Number.MAX_SAFE_INTEGER, the largest file position Node takes.
 inline constexpr std::int64_t kMaxSafeInteger = 9007199254740991;
 // Node's checks of fs.read / fs.readSync(fd, buffer, offset, length, position), in its order:

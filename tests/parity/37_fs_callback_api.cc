@@ -33,8 +33,8 @@
 //     });
 //   });
 //
-// Data is bytes in std::string, so 'utf8' has no C++ counterpart; `data === undefined` on an
-// error is the empty value the callback receives with the error.
+// 'utf8' is "utf8" (the callback takes a std::string), no encoding gives a vow::Buffer;
+// `data === undefined` on an error is the empty value the callback receives with the error.
 // clang-format on
 #include <cstdio>
 #include <cstdlib>
@@ -63,14 +63,13 @@ int main() {
         std::printf("writeFile err=%s\n", show(err));
         fs::appendFile(file, " world", [](Error err) {
           std::printf("appendFile err=%s\n", show(err));
-          fs::readFile(file, [](Error err, std::string data) {
+          fs::readFile(file, "utf8", [](Error err, std::string data) {
             std::printf("readFile utf8 err=%s data=%s\n", show(err), data.c_str());
             fs::writeFile(file, "new", [](Error) {
-              fs::readFile(file, [](Error, std::string buf) {
+              fs::readFile(file, [](Error, vow::Buffer buf) {
                 std::printf("after overwrite: length=%zu bytes=[%d,%d,%d] text=%s\n", buf.size(),
-                            static_cast<unsigned char>(buf[0]), static_cast<unsigned char>(buf[1]),
-                            static_cast<unsigned char>(buf[2]), buf.c_str());
-                fs::readFile(dir + "/missing.txt", [](Error err, std::string data) {
+                            buf[0], buf[1], buf[2], buf.toString().c_str());
+                fs::readFile(dir + "/missing.txt", "utf8", [](Error err, std::string data) {
                   const auto* e = err.as<vow::SystemError>();
                   std::printf("missing: data is undefined: %s code=%s syscall=%s errno=%d\n",
                               data.empty() ? "true" : "false", e->code().c_str(),

@@ -93,7 +93,7 @@ vow::Promise<void> run(std::string text) {
   src->on("close", [] { std::puts("src close"); });
   dst->on("close", [] { std::puts("dst close"); });
   co_await stream::promises::pipeline(src, upper, dst);
-  const std::string out1 = fs::readFileSync(dir + "/out1.txt");
+  const std::string out1 = fs::readFileSync(dir + "/out1.txt", "utf8");
   std::printf("transform: %d chunks, %zu bytes, upper %s\n", *chunks, out1.size(),
               out1 == toUpperCase(text) ? "true" : "false");
 
@@ -108,7 +108,7 @@ vow::Promise<void> run(std::string text) {
   };
   co_await stream::promises::pipeline(fs::createReadStream(input, {.highWaterMark = 16384}), gen,
                                       fs::createWriteStream(dir + "/out2.txt"));
-  const std::string out2 = fs::readFileSync(dir + "/out2.txt");
+  const std::string out2 = fs::readFileSync(dir + "/out2.txt", "utf8");
   std::printf("generator: %zu bytes seen, %zu written, ok %s\n", *seen, out2.size(),
               out2 == replaceAll(text, "row", "ROW") ? "true" : "false");
 

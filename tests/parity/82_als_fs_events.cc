@@ -25,7 +25,7 @@ const std::string dir = parity::tmpdir() + "/parity-tmp/82_als_fs_events";
 const std::string file = dir + "/a.txt";
 
 vow::Promise<void> promises() {
-  std::string data = co_await fs::promises::readFile(file);
+  std::string data = co_await fs::promises::readFile(file, "utf8");
   log("fs.promises.readFile " + data);
   als.enterWith("Q");
   try {
@@ -52,7 +52,7 @@ int main() {
       log(std::string("writeFile callback err=") + (err ? "error" : "null"));
       emitter.emit("data", std::string("from writeFile callback"));
       als.run("R", [] {
-        fs::readFile(file, [](Error, std::string data) {
+        fs::readFile(file, "utf8", [](Error, std::string data) {
           log("readFile callback " + data);
           fs::stat(dir + "/missing", [](Error err, fs::Stats) {
             log("stat callback " + err.code());
