@@ -1,10 +1,14 @@
 #include "vow/buffer/buffer.h"
 
 #include <algorithm>
+#include <array>
 #include <cstring>
+#include <limits>
+#include <mutex>
 #include <new>
 #include <ostream>
 #include <string>
+#include <vector>
 
 #include "vow/promise/error.h"
 #include "vow/promise/internal/exceptions.h"
@@ -210,12 +214,95 @@ void BufferEncoding::check() const {
   }
 }
 
+namespace {
+
+// Freed storage of small buffers, kept for the next allocUnsafe of the same size class.
+//
+// Why: Promise.all over 10,000 readFile()s keeps 10,000 buffers of a few KiB alive until it
+// settles, allocated by the pool threads (each in its own glibc arena) and freed together by
+// the loop thread. glibc then trims each arena's top (the heap shrinks below its trim
+// threshold) and the next burst grows it again: a page fault per 4 KiB and sysmalloc were
+// two thirds of fs_small_10k_parallel's CPU (260 ms a run against 80 ms with trimming off).
+// JS engines keep their heaps for the same reason. A bounded cache, shared by every thread
+// (buffers are made on pool threads and freed on the loop thread), keeps the blocks instead.
+//
+// Classes are 256-byte steps of the whole block (header included) up to 64 KiB; at most 64 MiB
+// is kept; beyond, blocks go back to malloc. Off under AddressSanitizer and ThreadSanitizer,
+// so a use after free of a buffer's bytes is still caught.
+#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__) || defined(VOW_NO_POOL)
+constexpr bool kCacheStorage = false;
+#else
+constexpr bool kCacheStorage = true;
+#endif
+constexpr std::size_t kCacheGranule = 256;
+constexpr std::size_t kCacheMaxBlock = std::size_t{64} * 1024;
+constexpr std::size_t kCacheMaxBytes = std::size_t{64} * 1024 * 1024;
+
+class StorageCache {
+ public:
+  static constexpr std::size_t blockSize(std::size_t bytes) noexcept {
+    return (bytes + kCacheGranule - 1) / kCacheGranule * kCacheGranule;
+  }
+  static constexpr bool cacheable(std::size_t block) noexcept {
+    return kCacheStorage && block <= kCacheMaxBlock;
+  }
+  // Made once and never destroyed: buffers may be freed by threads still running at exit.
+  static StorageCache& get() {
+    static StorageCache* cache = new StorageCache();
+    return *cache;
+  }
+
+  void* take(std::size_t block) {
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      auto& list = free_[block / kCacheGranule - 1];
+      if (!list.empty()) {
+        void* p = list.back();
+        list.pop_back();
+        bytes_ -= block;
+        return p;
+      }
+    }
+    return ::operator new(block);
+  }
+  void give(void* p, std::size_t block) noexcept {
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      if (bytes_ + block <= kCacheMaxBytes) {
+        auto& list = free_[block / kCacheGranule - 1];
+        // push_back may allocate (the list grows to its largest burst once); if it cannot,
+        // the block goes back to malloc.
+        VOW_TRY {
+          list.push_back(p);
+          bytes_ += block;
+          return;
+        }
+        VOW_CATCH_ALL {}
+      }
+    }
+    ::operator delete(p);
+  }
+
+ private:
+  std::mutex mu_;
+  std::size_t bytes_ = 0;
+  std::array<std::vector<void*>, kCacheMaxBlock / kCacheGranule> free_;
+};
+
+}  // namespace
+
 void Buffer::release() noexcept {
   // The last owner frees; acquire pairs with the other owners' releases, so their writes to
   // the bytes happen before the free.
   if (storage_ != nullptr && storage_->refs.fetch_sub(1, std::memory_order_acq_rel) == 1) {
+    const std::size_t capacity = storage_->capacity;
+    const std::size_t block = StorageCache::blockSize(sizeof(Storage) + capacity);
     storage_->~Storage();
-    ::operator delete(storage_);
+    if (capacity <= kCacheMaxBlock && StorageCache::cacheable(block)) {
+      StorageCache::get().give(storage_, block);
+    } else {
+      ::operator delete(storage_);
+    }
   }
 }
 
@@ -224,7 +311,18 @@ Buffer Buffer::allocUnsafe(std::size_t size) {
   // Raw storage, not a std::string or vector: those would zero-fill every byte first (C++20's
   // std::string has no resize_and_overwrite), a full memory pass that readFile would then
   // overwrite.
-  void* raw = ::operator new(sizeof(Storage) + size);
+  if (size > kCacheMaxBlock) {
+    // (A size whose header would wrap around is refused as too large for memory.)
+    if (size > std::numeric_limits<std::size_t>::max() - sizeof(Storage)) {
+      VOW_THROW(std::bad_alloc());
+    }
+    void* raw = ::operator new(sizeof(Storage) + size);
+    auto* storage = new (raw) Storage{{1}, size};
+    return Buffer(storage, storage->bytes(), size);
+  }
+  const std::size_t block = StorageCache::blockSize(sizeof(Storage) + size);
+  void* raw = StorageCache::cacheable(block) ? StorageCache::get().take(block)
+                                             : ::operator new(sizeof(Storage) + size);
   auto* storage = new (raw) Storage{{1}, size};
   return Buffer(storage, storage->bytes(), size);
 }

@@ -338,41 +338,13 @@ TEST(AsyncGeneratorLifetime, StuckGeneratorReleasesItsWaitingConsumer) {
 
 // Found by the fuzzer (seed 8300): a cycle through a QUEUED request. The body waits on gate;
 // a second next(), queued behind the first, has a then() whose promise gate is resolved with.
-//   async function* g(gate) { const v = await gate; yield v; }
-//   const it = g(gate); it.next(); resolveGate(it.next().then(() => 2));
 // Node prints nothing and its GC collects the cycle gate -> then -> next #2 -> next #1 -> gate.
-// vow must see that the queued next() can settle only after the front one, and free it all.
-TEST(AsyncGeneratorLifetime, QueuedNextAdoptedByTheAwaitedPromiseIsReleased) {
+// vow must see that the queued next() can settle only after the front one, and free it all:
+// the frame, both requests and the then. `g` is the generator function, called with gate.
+template <class G>
+void expectQueuedNextCycleReleased(G g) {
   std::optional<vow::ResolveFn<int>> resolve;
   auto gate = Promise<int>([&](auto r, auto) { resolve = r; });
-  auto g = [](Promise<int> gate, Counted) -> AsyncGenerator<int> {
-    int v = co_await gate;
-    co_yield v;
-  };
-  std::vector<std::string> settled;
-  {
-    AsyncGenerator<int> it = g(gate, Counted());
-    it.next().then([&settled](std::optional<int>) { settled.push_back("first"); });
-    Promise<int> second = it.next().then([&settled](std::optional<int>) {
-      settled.push_back("second");
-      return 2;
-    });
-    (*resolve)(second);
-  }
-  resolve.reset();
-  gate = Promise<int>::resolve(0);
-  vow::runMicrotasks();
-  EXPECT_THAT(settled, ::testing::IsEmpty());
-  EXPECT_EQ(Counted::live, 0);  // the frame, both requests and the then are released
-}
-
-// The same through `yield gate` (JS awaits a yielded promise before yielding its value):
-//   async function* g(gate) { yield gate; }
-//   const it = g(gate); it.next(); resolveGate(it.next().then(() => 2));
-TEST(AsyncGeneratorLifetime, QueuedNextAdoptedByTheYieldedPromiseIsReleased) {
-  std::optional<vow::ResolveFn<int>> resolve;
-  auto gate = Promise<int>([&](auto r, auto) { resolve = r; });
-  auto g = [](Promise<int> gate, Counted) -> AsyncGenerator<int> { co_yield gate; };
   std::vector<std::string> settled;
   {
     AsyncGenerator<int> it = g(gate, Counted());
@@ -388,6 +360,22 @@ TEST(AsyncGeneratorLifetime, QueuedNextAdoptedByTheYieldedPromiseIsReleased) {
   vow::runMicrotasks();
   EXPECT_THAT(settled, ::testing::IsEmpty());
   EXPECT_EQ(Counted::live, 0);
+}
+
+//   async function* g(gate) { const v = await gate; yield v; }
+//   const it = g(gate); it.next(); resolveGate(it.next().then(() => 2));
+TEST(AsyncGeneratorLifetime, QueuedNextAdoptedByTheAwaitedPromiseIsReleased) {
+  expectQueuedNextCycleReleased([](Promise<int> gate, Counted) -> AsyncGenerator<int> {
+    int v = co_await gate;
+    co_yield v;
+  });
+}
+
+// The same through `yield gate` (JS awaits a yielded promise before yielding its value):
+//   async function* g(gate) { yield gate; }
+TEST(AsyncGeneratorLifetime, QueuedNextAdoptedByTheYieldedPromiseIsReleased) {
+  expectQueuedNextCycleReleased(
+      [](Promise<int> gate, Counted) -> AsyncGenerator<int> { co_yield gate; });
 }
 
 // The same cycle closed the other way round: gate already adopts the queued request's then
