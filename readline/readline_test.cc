@@ -99,6 +99,7 @@ TEST(ReadlineInterface, AListenerMayTakeTheLineAndLaterLinesAreWhole) {
   EXPECT_EQ(log,
             (Log{"input.resume", "took first line", "after []",
                  "took second, a longer line than the first", "after []", "took z", "after []"}));
+  rl->close();  // the input holds the interface until it ends or closes
 }
 
 TEST(ReadlineInterface, SplitsCrLfAsOneLineBreakAcrossChunks) {
