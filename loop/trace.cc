@@ -253,13 +253,24 @@ std::string renderTimeline(const std::vector<Event>& events, int width) {
     }
   }
   std::map<int, std::string> rows;
+  // Per row, the columns where a span starts: a later span does not draw over them, so a short
+  // span (a timer's callback) stays visible when the spans it caused (the completions it let
+  // through) start in the same column.
+  std::map<int, std::vector<bool>> starts;
   for (const Event* e : spans) {
     std::string& row = rows[e->tid];
-    if (row.empty()) row.assign(width, '.');
+    std::vector<bool>& started = starts[e->tid];
+    if (row.empty()) {
+      row.assign(width, '.');
+      started.assign(width, false);
+    }
     const int from = columnOf(e->ts_ns);
     const int to = columnOf(e->ts_ns + e->dur_ns);
     const char c = letters[e];
-    for (int i = from; i <= to; ++i) row[i] = c;
+    for (int i = from; i <= to; ++i) {
+      if (!started[i]) row[i] = c;
+    }
+    started[from] = true;
   }
   std::size_t label = 4;
   for (const auto& [tid, row] : rows) {
