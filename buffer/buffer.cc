@@ -243,9 +243,6 @@ class StorageCache {
   static constexpr std::size_t blockSize(std::size_t bytes) noexcept {
     return (bytes + kCacheGranule - 1) / kCacheGranule * kCacheGranule;
   }
-  static constexpr bool cacheable(std::size_t block) noexcept {
-    return kCacheStorage && block <= kCacheMaxBlock;
-  }
   // Made once and never destroyed: buffers may be freed by threads still running at exit.
   static StorageCache& get() {
     static StorageCache* cache = new StorageCache();
@@ -289,16 +286,23 @@ class StorageCache {
   std::array<std::vector<void*>, kCacheMaxBlock / kCacheGranule> free_;
 };
 
+// The cache's block for storage of `capacity` bytes after a `header`, or 0 when such storage
+// is not cached (too large, or under a sanitizer).
+std::size_t cachedBlock(std::size_t header, std::size_t capacity) noexcept {
+  if (!kCacheStorage || capacity > kCacheMaxBlock) return 0;
+  const std::size_t block = StorageCache::blockSize(header + capacity);
+  return block <= kCacheMaxBlock ? block : 0;
+}
+
 }  // namespace
 
 void Buffer::release() noexcept {
   // The last owner frees; acquire pairs with the other owners' releases, so their writes to
   // the bytes happen before the free.
   if (storage_ != nullptr && storage_->refs.fetch_sub(1, std::memory_order_acq_rel) == 1) {
-    const std::size_t capacity = storage_->capacity;
-    const std::size_t block = StorageCache::blockSize(sizeof(Storage) + capacity);
+    const std::size_t block = cachedBlock(sizeof(Storage), storage_->capacity);
     storage_->~Storage();
-    if (capacity <= kCacheMaxBlock && StorageCache::cacheable(block)) {
+    if (block != 0) {
       StorageCache::get().give(storage_, block);
     } else {
       ::operator delete(storage_);
@@ -311,18 +315,12 @@ Buffer Buffer::allocUnsafe(std::size_t size) {
   // Raw storage, not a std::string or vector: those would zero-fill every byte first (C++20's
   // std::string has no resize_and_overwrite), a full memory pass that readFile would then
   // overwrite.
-  if (size > kCacheMaxBlock) {
-    // (A size whose header would wrap around is refused as too large for memory.)
-    if (size > std::numeric_limits<std::size_t>::max() - sizeof(Storage)) {
-      VOW_THROW(std::bad_alloc());
-    }
-    void* raw = ::operator new(sizeof(Storage) + size);
-    auto* storage = new (raw) Storage{{1}, size};
-    return Buffer(storage, storage->bytes(), size);
+  // (A size whose header would wrap around is refused as too large for memory.)
+  if (size > std::numeric_limits<std::size_t>::max() - sizeof(Storage)) {
+    VOW_THROW(std::bad_alloc());
   }
-  const std::size_t block = StorageCache::blockSize(sizeof(Storage) + size);
-  void* raw = StorageCache::cacheable(block) ? StorageCache::get().take(block)
-                                             : ::operator new(sizeof(Storage) + size);
+  const std::size_t block = cachedBlock(sizeof(Storage), size);
+  void* raw = block != 0 ? StorageCache::get().take(block) : ::operator new(sizeof(Storage) + size);
   auto* storage = new (raw) Storage{{1}, size};
   return Buffer(storage, storage->bytes(), size);
 }
