@@ -231,11 +231,8 @@ bool StateBase::isAwaitedBy(const StateBase* state) const {
     }
     return false;
   };
-  todo.push_back(this);
-  for (const StateBase* q = queuedBehind(); q != nullptr; q = q->queuedBehind()) {
-    if (q == state) return true;
-    todo.push_back(q);
-  }
+  // (this == state is pending, as callers check: the forward step would answer true too.)
+  if (reach(this)) return true;
   std::size_t i = 0;
   Reaction* r = reactions_;
   for (std::size_t step = 0;; ++step) {
