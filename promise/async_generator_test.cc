@@ -10,6 +10,7 @@
 
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "vow/promise/combinators.h"
 #include "vow/promise/for_await.h"
 #include "vow/promise/microtask.h"
 #include "vow/promise/promise.h"
@@ -405,6 +406,42 @@ TEST(AsyncGeneratorLifetime, BodyAwaitingAPromiseThatAdoptsAQueuedNextIsReleased
   gate = Promise<int>::resolve(0);
   vow::runMicrotasks();
   EXPECT_THAT(settled, ElementsAre("{\"value\":0,\"done\":false}"));
+  EXPECT_EQ(Counted::live, 0);
+}
+
+// A cycle through a combinator and a generator's queue: gate adopts all([second, other]), where
+// second (a then of the queued next()) settles only after the first next(), which waits on gate.
+// While `other` is pending it could still reject the all (and so settle everything); once it
+// fulfils, nothing outside the group can settle any of it, and it is freed.
+//   async function* g(gate) { const v = await gate; yield v; }
+//   const it = g(gate); it.next();
+//   resolveGate(Promise.all([it.next().then(() => 2), other]).then(() => 3)); resolveOther(1);
+TEST(AsyncGeneratorLifetime, QueuedNextInACycleThroughACombinatorIsReleased) {
+  std::optional<vow::ResolveFn<int>> resolve;
+  auto gate = Promise<int>([&](auto r, auto) { resolve = r; });
+  auto other = Promise<int>::withResolvers();
+  auto g = [](Promise<int> gate, Counted) -> AsyncGenerator<int> {
+    int v = co_await gate;
+    co_yield v;
+  };
+  std::vector<std::string> settled;
+  {
+    AsyncGenerator<int> it = g(gate, Counted());
+    it.next().then([&settled](std::optional<int>) { settled.push_back("first"); });
+    Promise<int> second = it.next().then([&settled](std::optional<int>) {
+      settled.push_back("second");
+      return 2;
+    });
+    (*resolve)(vow::all({second, other.promise}).then([](const std::vector<int>&) { return 3; }));
+  }
+  resolve.reset();
+  gate = Promise<int>::resolve(0);
+  vow::runMicrotasks();
+  EXPECT_EQ(Counted::live, 1);  // `other` can still reject the all: nothing is stuck yet
+  other.resolve(1);
+  other = Promise<int>::withResolvers();
+  vow::runMicrotasks();
+  EXPECT_THAT(settled, ::testing::IsEmpty());
   EXPECT_EQ(Counted::live, 0);
 }
 

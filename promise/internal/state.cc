@@ -111,8 +111,9 @@ void StateBase::dropReactions() {
 }
 
 bool StateBase::isStuckInCycle() const {
-  // The states that wait on this one, directly or not, through any kind of reaction (at most
-  // kMaxVisited of them; a larger group is left alone and leaks, where JS's GC would free it).
+  // The states that wait on this one, directly or not, through any kind of reaction or a
+  // generator's queue (at most kMaxVisited of them; a larger group is left alone and leaks,
+  // where JS's GC would free it).
   constexpr std::size_t kMaxVisited = 256;
   struct Member {
     const StateBase* state;
@@ -127,12 +128,12 @@ bool StateBase::isStuckInCycle() const {
   for (Reaction* r = reactions_; r != nullptr; r = r->next_reaction_) {
     const StateBase* w = r->waiter();
     if (w == nullptr || !w->isPending()) continue;
-    if (w == this || w->reactions_ != nullptr) {
+    if (w == this || w->reactions_ != nullptr || w->queuedBehind() != nullptr) {
       leaves_only = false;
       break;
     }
   }
-  if (leaves_only) return false;
+  if (leaves_only && queuedBehind() == nullptr) return false;
   // Usually a handful (the result and a then on it): a linear search, no allocation. This runs
   // each time an input of a combinator with handlers is done.
   absl::InlinedVector<Member, 16> members;
@@ -141,21 +142,34 @@ bool StateBase::isStuckInCycle() const {
                                                  [w](const Member& m) { return m.state == w; }) -
                                     members.begin());
   };
-  members.push_back({this});
-  for (std::size_t i = 0; i < members.size(); ++i) {
-    for (Reaction* r = members[i].state->reactions_; r != nullptr; r = r->next_reaction_) {
+  // What waits on `s`: the waiters of its reactions, and the generator request queued behind
+  // it (which settles only after it, as if it were a then on it, though it is in no list).
+  auto forEachWaiter = [](const StateBase* s, auto&& visit) {
+    for (Reaction* r = s->reactions_; r != nullptr; r = r->next_reaction_) {
       const StateBase* w = r->waiter();
-      if (w == nullptr || !w->isPending()) continue;
+      if (w != nullptr && w->isPending()) visit(w, r->waitsOnAll());
+    }
+    const StateBase* queued = s->queuedBehind();
+    if (queued != nullptr && queued->isPending()) visit(queued, false);
+  };
+  members.push_back({this});
+  bool too_large = false;
+  for (std::size_t i = 0; i < members.size() && !too_large; ++i) {
+    forEachWaiter(members[i].state, [&](const StateBase* w, bool waits_on_all) {
       std::size_t at = find(w);
       if (at == members.size()) {
-        if (members.size() == kMaxVisited) return false;
+        if (members.size() == kMaxVisited) {
+          too_large = true;
+          return;
+        }
         members.push_back({w});
       }
       Member& m = members[at];
       ++m.have;
-      m.waits_on_all = r->waitsOnAll();
-    }
+      m.waits_on_all = waits_on_all;
+    });
   }
+  if (too_large) return false;
   // The largest subgroup in which every member can be settled only from inside: a member that
   // waits on one promise (then, adoption, await) or needs all of its inputs (allSettled) is
   // stuck if one of its sources is; all, race and any results only if every outstanding input
@@ -175,9 +189,7 @@ bool StateBase::isStuckInCycle() const {
   while (!out.empty()) {
     const StateBase* gone = members[out.back()].state;
     out.pop_back();
-    for (Reaction* r = gone->reactions_; r != nullptr; r = r->next_reaction_) {
-      const StateBase* w = r->waiter();
-      if (w == nullptr || !w->isPending()) continue;
+    forEachWaiter(gone, [&](const StateBase* w, bool) {
       const std::size_t at = find(w);
       Member& m = members[at];
       --m.have;
@@ -185,7 +197,7 @@ bool StateBase::isStuckInCycle() const {
         m.stuck = false;
         out.push_back(at);
       }
-    }
+    });
   }
   return members[0].stuck;
 }

@@ -141,7 +141,8 @@ class StateBase : public Reaction {
   // wait on the result itself, nothing can settle it, and its reactions are released.
   void releaseIfStuckInCycle();
   // True if this state belongs to a group of pending states that can only be settled by each
-  // other (a cycle through combinators). Looks at up to 256 states that wait on this one.
+  // other (a cycle through combinators, and generator queues). Looks at up to 256 states that
+  // wait on this one.
   bool isStuckInCycle() const;
   // True when nothing but `owners` references keep this state: a value moved out of it then
   // cannot be observed by anyone else.
