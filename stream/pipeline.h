@@ -22,11 +22,12 @@
 // captures, alive until it is done); its source is the previous stream's asyncIterator() (or the
 // previous generator) and its output is written to the next stream as Node's pumpToNode does
 // (write(), awaiting 'drain' when it returns false, end()). The source may also be a
-// vow::AsyncGenerator<std::string> (Node: an async iterable). Not Node's: a generator stage's
-// chunks reach it one tick sooner than Node's (Node wraps the stream's iterator in one more
-// async generator, fromReadable). An error in any stage (or a premature close)
-// destroys every stream of the pipeline that has not finished, and the callback runs once, on
-// the nextTick queue, after every stage is done (Node v20's lib/internal/streams/pipeline.js,
+// vow::AsyncGenerator<std::string> (Node: an async iterable). A generator stage after a stream
+// iterates that stream's own iterator, as in Node v20 (which hands it the Readable itself; its
+// `yield*` wrapper, fromReadable, is only for legacy streams): each chunk reaches the stage on
+// Node's tick (tests/parity/85_pipeline_generator_ticks). An error in any stage (or a premature
+// close) destroys every stream of the pipeline that has not finished, and the callback runs once,
+// on the nextTick queue, after every stage is done (Node v20's lib/internal/streams/pipeline.js,
 // step for step). The pipeline keeps its streams alive until then. Returns the last stream.
 #pragma once
 
