@@ -295,7 +295,10 @@ PoolSlab* slabOf(void* p) noexcept {
                                      ~(std::uintptr_t{kPoolSlabSize} - 1));
 }
 
-void* allocateSlow(std::size_t size) {
+// Out of line (noinline), so that poolAllocate and poolFree stay leaf functions: inlined, the
+// slow paths made GCC save six registers in their prologues before the fast path's test, on
+// every call (a deep co_await recursion pays it twice a level).
+[[gnu::noinline]] void* allocateSlow(std::size_t size) {
   PoolHeap* h = t_pool_heap;
   if (h == nullptr) h = makeHeap();
   if (h->has_remote.load(std::memory_order_acquire)) {
@@ -328,7 +331,7 @@ void* allocateSlow(std::size_t size) {
   return b;
 }
 
-void freeSlow(void* p, PoolSlab* s) noexcept {
+[[gnu::noinline]] void freeSlow(void* p, PoolSlab* s) noexcept {
   PoolHeap* h = t_pool_heap;
   if (h != nullptr && s->owner.load(std::memory_order_relaxed) == h) {
     *static_cast<void**>(p) = s->free;

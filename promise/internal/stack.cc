@@ -40,7 +40,9 @@ struct StackBounds {
 thread_local StackBounds tl_bounds{};
 thread_local bool tl_bounds_known = false;
 
-void learnThreadStack() noexcept {
+// Out of line: inlined into stackHasRoom (called at every eager start), its pthread_attr_t gave
+// that two-instruction test a 96-byte frame and a stack-protector check.
+[[gnu::noinline]] void learnThreadStack() noexcept {
   tl_bounds_known = true;
   pthread_attr_t attr;
   void* addr = nullptr;
