@@ -14,6 +14,7 @@
 #include <thread>
 #include <vector>
 
+#include "absl/cleanup/cleanup.h"
 #include "gtest/gtest.h"
 #include "vow/fs/fs.h"
 #include "vow/fs/internal/failure.h"
@@ -178,8 +179,13 @@ TEST_F(Uring, ReadFileReadsLargeAndSizelessFilesAndReportsNodesErrors) {
 // hands over to the step machine, a FIFO whose writer is slower than the reader (short reads
 // before the end: the file must stay open until a read returns 0) and Node's errors: the same
 // answers with direct descriptors and without (one step per iteration), and no fd left open.
-void readFilesOfEveryShape(bool direct) {
+// With `submit_limit`, each io_uring_enter takes at most that many SQEs, as a kernel short of
+// memory may: linked chains are split, and their cut part must be done again, not lost or run
+// out of order.
+void readFilesOfEveryShape(bool direct, unsigned submit_limit = 0) {
   vow::internal::disableUringDirectFilesForTesting(!direct);
+  vow::internal::limitUringSubmitForTesting(submit_limit);
+  absl::Cleanup unlimit = [] { vow::internal::limitUringSubmitForTesting(0); };
   TestDir dir;
   const std::vector<std::size_t> sizes = {0,     1,     4096,  65535,  65536,  65537,
                                           81919, 81920, 81921, 300000, 1 << 20};
@@ -228,6 +234,12 @@ void readFilesOfEveryShape(bool direct) {
     EXPECT_EQ(missing, "ENOENT: no such file or directory, open '" + dir / "nope" + "'");
     EXPECT_EQ(isdir, "EISDIR: illegal operation on a directory, read");
     EXPECT_EQ(ring.pending(), 0u);
+    EXPECT_EQ(ring.fileSlotsInUse(), 0u);
+    if (direct && submit_limit != 0) {
+      EXPECT_GT(ring.sqesCut(), 0u);
+    } else {
+      EXPECT_EQ(ring.sqesCut(), 0u);
+    }
   }
   EXPECT_EQ(openFds(), fds);
 }
@@ -235,6 +247,13 @@ void readFilesOfEveryShape(bool direct) {
 TEST_F(Uring, ReadFileInOneLinkedSubmissionReadsEveryShapeOfFile) { readFilesOfEveryShape(true); }
 
 TEST_F(Uring, ReadFileStepByStepReadsEveryShapeOfFile) { readFilesOfEveryShape(false); }
+
+TEST_F(Uring, ReadFileChainsSplitByAPartialSubmissionReadEveryShapeOfFile) {
+  for (unsigned limit : {1u, 2u, 5u}) {
+    SCOPED_TRACE("at most " + std::to_string(limit) + " SQEs per io_uring_enter");
+    readFilesOfEveryShape(true, limit);
+  }
+}
 
 TEST_F(Uring, MoreReadFilesThanDirectSlotsAllComplete) {
   vow::Loop loop;

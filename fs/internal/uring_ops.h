@@ -363,6 +363,7 @@ struct RingSteps<ReadFile> {
     kChain,        // direct: open + read + read, linked
     kInstall,      // direct: the slot's file as an fd, then the slot closed
     kCloseDirect,  // direct: the slot closed
+    kCloseSlot,    // direct: the slot closed after kInstall, when its close was cut (kCut)
   };
   Step step = Step::kOpen;
   int fd = -1;
@@ -410,6 +411,7 @@ struct RingSteps<ReadFile> {
         prepCloseDirect(sqes[1], slot);
         break;
       case Step::kCloseDirect:
+      case Step::kCloseSlot:
         prepCloseDirect(s, slot);
         break;
       case Step::kFirst:
@@ -447,7 +449,20 @@ struct RingSteps<ReadFile> {
           failure.set(-r, "open", job.op.path);
           return false;
         }
+        // The kernel took the chain only in part (uring.h, kCut): the file is open in its slot;
+        // what the reads that did not run would have read is read from an fd, as for a bigger
+        // file, from where the ones that ran stopped.
+        if (read1 == UringRequest::kCut) {
+          got = 0;
+          step = Step::kInstall;
+          return true;
+        }
         if (read1 < 0) return failDirect(failure, -read1, "read");  // EISDIR...
+        if (read2 == UringRequest::kCut) {
+          got = static_cast<std::size_t>(read1);
+          step = Step::kInstall;
+          return true;
+        }
         if (read2 < 0) return failDirect(failure, -read2, "read");
         got = static_cast<std::size_t>(read1);
         if (read2 == 0) {  // the end: the whole file is in `first`
@@ -462,16 +477,35 @@ struct RingSteps<ReadFile> {
         step = Step::kInstall;
         return true;
       }
-      case Step::kInstall:
-        ring.releaseFileSlot(slot);  // closed by the step's second SQE
-        slot = -1;
+      case Step::kInstall: {
+        // The step's second SQE closed the slot, unless it was cut from the chain (kCut): then
+        // the slot is closed by a step of its own before going on.
+        const bool slot_closed = res[1] != UringRequest::kCut;
+        if (slot_closed) {
+          ring.releaseFileSlot(slot);
+          slot = -1;
+        }
         if (r < 0) {
           first.reset();
           failure.set(-r, "read");
+          if (slot_closed) {
+            job.value = {};
+            return false;
+          }
+          step = Step::kCloseSlot;
+          return true;
+        }
+        fd = r;
+        step = slot_closed ? Step::kStat : Step::kCloseSlot;
+        return true;
+      }
+      case Step::kCloseSlot:
+        ring.releaseFileSlot(slot);
+        slot = -1;
+        if (failure) {  // the install failed
           job.value = {};
           return false;
         }
-        fd = r;
         step = Step::kStat;
         return true;
       case Step::kCloseDirect:
@@ -550,6 +584,11 @@ struct RingSteps<ReadFile> {
   void release(int r, unsigned index) noexcept {
     if (step == Step::kInstall) {
       if (index == 0 && r >= 0) ::close(r);
+      return;
+    }
+    if (step == Step::kCloseSlot) {  // the installed fd is ours; the slot goes with the table
+      if (fd >= 0) ::close(fd);
+      fd = -1;
       return;
     }
     if (step == Step::kChain || step == Step::kCloseDirect) return;

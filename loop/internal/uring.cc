@@ -13,8 +13,10 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <cerrno>
+#include <cstddef>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -29,6 +31,7 @@ namespace {
 std::atomic<int> fail_setup_errno{0};
 std::atomic<int> mode_override{-2};  // -2: read VOW_IO_URING
 std::atomic<bool> no_direct_files{false};
+std::atomic<unsigned> submit_limit{0};  // tests: at most this many SQEs per io_uring_enter
 
 // VOW_IO_URING: 0 the pool, 1 io_uring (a warning when it cannot be had), unset or anything
 // else: the default.
@@ -66,9 +69,20 @@ std::vector<gid_t> currentGroups() {
   return groups;
 }
 
-// user_data's low bits: the SQE's index in its request's step (kMaxChain <= 4).
+// user_data's low bits: the SQE's index in its request's step (kMaxChain <= 4), and a bit for
+// an SQE cut from its chain (flush: it became a NOP). Requests are at least 8-aligned.
 constexpr std::uint64_t kIndexMask = 3;
+constexpr std::uint64_t kCutBit = 4;
+constexpr std::uint64_t kRequestMask = ~(kIndexMask | kCutBit);
 static_assert(UringRequest::kMaxChain <= kIndexMask + 1);
+static_assert(alignof(std::max_align_t) >= 8);
+
+constexpr std::uint8_t kLinkFlags = IOSQE_IO_LINK | IOSQE_IO_HARDLINK;
+
+// What a CQE tells the request: its result, or kCut for an SQE cut from its chain.
+int resultOf(const io_uring_cqe& cqe) noexcept {
+  return (cqe.user_data & kCutBit) != 0 ? UringRequest::kCut : cqe.res;
+}
 
 }  // namespace
 
@@ -77,6 +91,9 @@ void failUringSetupForTesting(int err) noexcept {
 }
 void disableUringDirectFilesForTesting(bool disable) noexcept {
   no_direct_files.store(disable, std::memory_order_relaxed);
+}
+void limitUringSubmitForTesting(unsigned n) noexcept {
+  submit_limit.store(n, std::memory_order_relaxed);
 }
 void setUringModeForTesting(int mode) noexcept {
   mode_override.store(mode, std::memory_order_relaxed);
@@ -227,6 +244,9 @@ Uring::~Uring() {
   // cancelled, then wait for every completion before freeing anything.
   for (UringRequest* r : queue_) r->abandon(UringRequest::kNotSubmitted, 0);
   queue_.clear();
+  // SQEs in the ring that the kernel has not taken yet (EAGAIN, a partial submission) go with
+  // the next io_uring_enter below, and their CQEs are awaited as the others.
+  in_flight_ += to_submit_;
   if (fd_ >= 0 && in_flight_ > 0) {
     if (supports(IORING_OP_ASYNC_CANCEL) && to_submit_ < sq_entries_) {
       const unsigned tail = *sq_tail_;
@@ -249,11 +269,11 @@ Uring::~Uring() {
       for (; head != tail; ++head) {
         auto* cqe = static_cast<io_uring_cqe*>(cqes_) + (head & cq_mask_);
         if (cqe->user_data == 0) continue;  // the cancel request itself
-        auto* req = reinterpret_cast<UringRequest*>(cqe->user_data & ~kIndexMask);
+        auto* req = reinterpret_cast<UringRequest*>(cqe->user_data & kRequestMask);
         --in_flight_;
         // Its SQE is over; an fd it opened (res >= 0) is the request's to close. (Direct
         // descriptors go with the ring's file table when the ring fd closes.)
-        req->abandon(cqe->res, static_cast<unsigned>(cqe->user_data & kIndexMask));
+        req->abandon(resultOf(*cqe), static_cast<unsigned>(cqe->user_data & kIndexMask));
       }
       __atomic_store_n(cq_head_, head, __ATOMIC_RELEASE);
     }
@@ -301,7 +321,9 @@ void Uring::retire() {
 }
 
 void Uring::flush() {
-  if (queue_.empty() || fd_ < 0) return;
+  // (SQEs the kernel did not take last time, EAGAIN or a partial submission, go again even when
+  // no request is queued.)
+  if ((queue_.empty() && to_submit_ == 0) || fd_ < 0) return;
   if (state_ == State::kOn && credentialsChanged()) retire();
   // Fill SQEs while there is room in the ring and under the in-flight bound; a step's chain goes
   // whole or waits (the kernel links the SQEs of one submission in ring order).
@@ -329,16 +351,43 @@ void Uring::flush() {
   __atomic_store_n(sq_tail_, tail, __ATOMIC_RELEASE);
   if (to_submit_ == 0) return;
   // One io_uring_enter for the whole iteration's batch.
+  unsigned submit = to_submit_;
+  if (const unsigned limit = submit_limit.load(std::memory_order_relaxed); limit != 0) {
+    submit = std::min(submit, limit);
+  }
   int r;
   do {
-    r = sysEnter(fd_, to_submit_, 0, 0);
+    r = sysEnter(fd_, submit, 0, 0);
   } while (r < 0 && errno == EINTR);
   if (r > 0) {
     to_submit_ -= static_cast<unsigned>(r);
     in_flight_ += static_cast<std::size_t>(r);
+    if (to_submit_ > 0) cutSplitChain(tail);
   }
   // EAGAIN / EBUSY: the kernel is short of memory or the completion queue is full; the SQEs stay
   // in the ring and go with the next flush (completions are on their way, so the loop iterates).
+}
+
+void Uring::cutSplitChain(unsigned tail) noexcept {
+  // The kernel took only part of the batch (it stops early when it cannot allocate a request,
+  // or after an SQE it rejects). If it stopped inside a linked chain, it ran the part it took as
+  // a chain of its own, and the rest would go with the next submission as another chain, no
+  // longer ordered after the first part: a read could run before the open of its file, or at
+  // the wrong position. So the rest of that chain becomes NOPs marked as cut; each still gives
+  // the request its CQE (with kCut as the result), and the request does the cut steps itself
+  // (uring.h). The kernel reads an SQE only when it takes it, so until then it is ours to change.
+  const unsigned first = tail - to_submit_;  // the oldest SQE the kernel did not take
+  if ((sqes_[(first - 1) & sq_mask_].flags & kLinkFlags) == 0) return;  // a chain's end
+  for (unsigned pos = first; pos != tail; ++pos) {
+    io_uring_sqe& sqe = sqes_[pos & sq_mask_];
+    const bool chain_goes_on = (sqe.flags & kLinkFlags) != 0;
+    const std::uint64_t data = sqe.user_data | kCutBit;
+    std::memset(&sqe, 0, sizeof(sqe));
+    sqe.opcode = IORING_OP_NOP;
+    sqe.user_data = data;
+    ++sqes_cut_;
+    if (!chain_goes_on) break;
+  }
 }
 
 void Uring::reap() {
@@ -352,8 +401,8 @@ void Uring::reap() {
     if (head == __atomic_load_n(cq_tail_, __ATOMIC_ACQUIRE)) break;
     auto* cqe = static_cast<io_uring_cqe*>(cqes_) + (head & cq_mask_);
     const std::uint64_t data = cqe->user_data;
-    auto* req = reinterpret_cast<UringRequest*>(data & ~kIndexMask);
-    const int res = cqe->res;
+    auto* req = reinterpret_cast<UringRequest*>(data & kRequestMask);
+    const int res = resultOf(*cqe);
     __atomic_store_n(cq_head_, head + 1, __ATOMIC_RELEASE);
     if (req == nullptr) continue;
     --in_flight_;

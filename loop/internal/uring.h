@@ -47,6 +47,11 @@ class UringRequest {
   // request frees itself after the last, without calling back.
   virtual void abandon(int res, unsigned index) noexcept = 0;
   static constexpr int kNotSubmitted = -(1 << 30);
+  // The result of an SQE of a linked step that did not run: the kernel took only the part of
+  // the batch before it (memory short, or an SQE it rejected), so the rest of the chain was
+  // replaced by NOPs (running it as a chain of its own would lose its order after the first
+  // part). The request does that part of the step again, or another way.
+  static constexpr int kCut = -(1 << 29);
   static constexpr unsigned kMaxChain = 4;
 };
 
@@ -105,9 +110,12 @@ class Uring {
   // and submits them with one io_uring_enter. First checks the process's credentials.
   void flush();
   // Requests queued or in flight: each keeps the loop alive, as a pool job does.
-  std::size_t pending() const noexcept { return queue_.size() + in_flight_; }
+  // (SQEs filled and not taken by the kernel yet count too: their CQEs are owed.)
+  std::size_t pending() const noexcept { return queue_.size() + in_flight_ + to_submit_; }
   // Steps the kernel holds (submitted, not reaped): never more than kMaxInFlight.
   std::size_t inFlight() const noexcept { return in_flight_; }
+  // SQEs cut from their chain so far, because the kernel took part of a batch (kCut).
+  std::size_t sqesCut() const noexcept { return sqes_cut_; }
   // Steps queued and not submitted (the poll must not block on them).
   bool hasQueued() const noexcept {
     return to_submit_ > 0 || (!queue_.empty() && in_flight_ < kMaxInFlight);
@@ -132,6 +140,9 @@ class Uring {
   void teardown() noexcept;
   // Runs the completions in the completion queue (the ring fd's watcher, poll phase).
   void reap();
+  // After a submission the kernel took only part of (the SQEs before ring position `tail` not
+  // taken: the last to_submit_): the rest of a linked chain it split becomes NOPs (kCut).
+  void cutSplitChain(unsigned tail) noexcept;
   bool credentialsChanged() const noexcept;
   void retire();
 
@@ -156,6 +167,7 @@ class Uring {
   void* cqes_ = nullptr;
   unsigned sq_entries_ = 0;
   unsigned to_submit_ = 0;  // SQEs filled and not yet accepted by the kernel
+  std::size_t sqes_cut_ = 0;
 
   std::deque<UringRequest*> queue_;
   std::size_t in_flight_ = 0;
@@ -179,6 +191,9 @@ void failUringSetupForTesting(int err) noexcept;
 // For tests: rings made from now on do without direct descriptors (readFile goes back to one
 // step per loop iteration: open, read, read, close), as on a kernel before 6.8.
 void disableUringDirectFilesForTesting(bool disable) noexcept;
+// For tests: each io_uring_enter submits at most `n` SQEs (0: all), as a kernel short of memory
+// may take only part of a batch; linked chains are then split (UringRequest::kCut).
+void limitUringSubmitForTesting(unsigned n) noexcept;
 // For tests: overrides VOW_IO_URING for loops whose ring is not made yet: -1 unset, 0, 1.
 void setUringModeForTesting(int mode) noexcept;
 
