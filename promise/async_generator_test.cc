@@ -342,20 +342,25 @@ TEST(AsyncGeneratorLifetime, StuckGeneratorReleasesItsWaitingConsumer) {
 // Node prints nothing and its GC collects the cycle gate -> then -> next #2 -> next #1 -> gate.
 // vow must see that the queued next() can settle only after the front one, and free it all:
 // the frame, both requests and the then. `g` is the generator function, called with gate.
+//
+// queueTwoNexts: starts g(gate), asks next() twice (the second waits behind the first) and drops
+// the generator object; returns a then of the second next(). `settled` records what settles.
+template <class G>
+Promise<int> queueTwoNexts(G g, Promise<int> gate, std::vector<std::string>& settled) {
+  AsyncGenerator<int> it = g(std::move(gate), Counted());
+  it.next().then([&settled](std::optional<int>) { settled.push_back("first"); });
+  return it.next().then([&settled](std::optional<int>) {
+    settled.push_back("second");
+    return 2;
+  });
+}
+
 template <class G>
 void expectQueuedNextCycleReleased(G g) {
   std::optional<vow::ResolveFn<int>> resolve;
   auto gate = Promise<int>([&](auto r, auto) { resolve = r; });
   std::vector<std::string> settled;
-  {
-    AsyncGenerator<int> it = g(gate, Counted());
-    it.next().then([&settled](std::optional<int>) { settled.push_back("first"); });
-    Promise<int> second = it.next().then([&settled](std::optional<int>) {
-      settled.push_back("second");
-      return 2;
-    });
-    (*resolve)(second);
-  }
+  (*resolve)(queueTwoNexts(g, gate, settled));
   resolve.reset();
   gate = Promise<int>::resolve(0);
   vow::runMicrotasks();
@@ -425,15 +430,9 @@ TEST(AsyncGeneratorLifetime, QueuedNextInACycleThroughACombinatorIsReleased) {
     co_yield v;
   };
   std::vector<std::string> settled;
-  {
-    AsyncGenerator<int> it = g(gate, Counted());
-    it.next().then([&settled](std::optional<int>) { settled.push_back("first"); });
-    Promise<int> second = it.next().then([&settled](std::optional<int>) {
-      settled.push_back("second");
-      return 2;
-    });
-    (*resolve)(vow::all({second, other.promise}).then([](const std::vector<int>&) { return 3; }));
-  }
+  Promise<int> second = queueTwoNexts(g, gate, settled);
+  (*resolve)(vow::all({second, other.promise}).then([](const std::vector<int>&) { return 3; }));
+  second = Promise<int>::resolve(0);
   resolve.reset();
   gate = Promise<int>::resolve(0);
   vow::runMicrotasks();
