@@ -11,10 +11,16 @@
 // "end", "close"; on failure "error"(vow::Error) then "close" (never "end").
 // WriteStream: "open"(int fd), "ready", "drain" (after write() returned false and the buffer
 // emptied), "finish" (after end() and every write completed), "close"; on failure "error" then
-// "close". Every fs call the streams make is a pool job of the callback API; the stream steps
-// around them run as Node's fs streams (lib/internal/fs/streams.js) run them: open in the
-// construct step, one read (or one write, or one writev of everything buffered) at a time, the
-// fd closed by _destroy after any I/O in flight.
+// "close". Every fs call the streams make is a pool job of the callback API (one exception
+// below); the stream steps around them run as Node's fs streams (lib/internal/fs/streams.js)
+// run them: open in the construct step, one read (or one write, or one writev of everything
+// buffered) at a time, the fd closed by _destroy after any I/O in flight.
+//
+// The exception: a ReadStream on a regular file copies what the page cache already holds on
+// the loop thread (preadv2 with RWF_NOWAIT, which never waits for the disk) instead of a pool
+// job, and reads only the rest on the pool. Chunks, their sizes and the order of events are
+// Node's (the chunk still arrives in a later poll phase); what differs is only that such reads
+// do not wait behind a busy thread pool.
 //
 // Streams are held by std::shared_ptr: the stream keeps itself alive while it has I/O in
 // flight, so dropping your pointer does not cancel it.
@@ -83,6 +89,12 @@ class ReadStream final : public stream::Readable {
   void reuseChunk(std::string& chunk) override;
 
  private:
+  // Reads `buffer.size()` bytes at `position` (-1: the fd's position) into `buffer`, copying
+  // what the page cache holds on the loop thread and reading the rest on the pool; `done`
+  // runs later in the poll phase either way.
+  void readCachedOnLoop(std::string& buffer, std::int64_t position,
+                        absl::AnyInvocable<void(Error, std::size_t)>& done);
+
   std::string path_;
   ReadStreamOptions options_;
   // The read in flight reads into read_buffer_ (one at a time, as Node's); spare_ is a chunk
@@ -94,6 +106,10 @@ class ReadStream final : public stream::Readable {
   std::int64_t bytes_read_ = 0;
   bool performing_io_ = false;
   stream::Callback io_done_;  // Node's once(kIoDone): _destroy waiting for the read in flight
+  // Whether the fd is a regular file whose cached bytes readCachedOnLoop may copy on the loop
+  // thread (found by the first read).
+  enum class InlineReads : std::uint8_t { kUnknown, kYes, kNo };
+  InlineReads inline_reads_ = InlineReads::kUnknown;
 };
 
 // Node: fs.WriteStream. A vow::stream::Writable: write() returns false at highWaterMark,

@@ -1,4 +1,8 @@
 // createReadStream / createWriteStream: Node's events in Node's order.
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include <algorithm>
 #include <memory>
 #include <string>
@@ -272,6 +276,83 @@ TEST(FsStreamPipeline, AWriteErrorDestroysTheSourceAndClosesEveryFd) {
   EXPECT_EQ(log, (std::vector<std::string>{"out close", "cb ENOENT", "in close"}));
   EXPECT_TRUE(weakIn.expired());
   EXPECT_TRUE(weakOut.expired());
+}
+
+// A read the page cache can answer is copied on the loop thread (ReadStream::readCachedOnLoop),
+// but its 'data' still comes in a later poll phase, as a pool read's does: an immediate set in
+// 'open' runs first (node v20 prints the same order).
+TEST(FsReadStream, ACachedReadStillDeliversItsChunkInALaterPollPhase) {
+  vow::Loop loop;
+  TestDir dir;
+  fs::writeFileSync(dir / "f", "abcdef");
+  std::vector<std::string> log;
+  auto s = fs::createReadStream(dir / "f");
+  s->on("open", [&](int) {
+    log.push_back("open");
+    vow::setImmediate([&] { log.push_back("immediate"); });
+    vow::nextTick([&] { log.push_back("tick"); });
+  });
+  s->on("data", [&](const std::string& c) { log.push_back(c); });
+  s->on("end", [&] { log.push_back("end"); });
+  s->on("close", [&] { log.push_back("close"); });
+  loop.run();
+  EXPECT_EQ(log, (std::vector<std::string>{"open", "tick", "immediate", "abcdef", "end", "close"}));
+}
+
+// Pages dropped from the cache in the middle of a chunk: the cached part is copied on the loop
+// thread and the rest read on the pool, and each chunk is still a full highWaterMark (Node's
+// read of a regular file), from `start` on.
+TEST(FsReadStream, ChunksKeepTheirSizeWhenOnlyPartOfThemIsCached) {
+  vow::Loop loop;
+  TestDir dir;
+  std::string data(5 * 16384 + 5, 'x');
+  for (std::size_t i = 0; i < data.size(); ++i) data[i] = static_cast<char>('a' + (i * 7) % 26);
+  fs::writeFileSync(dir / "f", data);
+  const int fd = ::open((dir / "f").c_str(), O_RDONLY | O_CLOEXEC);
+  ASSERT_GE(fd, 0);
+  ASSERT_EQ(::fdatasync(fd), 0);
+  // Clean pages go: the second half of the first chunk read, the whole of the third.
+  ASSERT_EQ(::posix_fadvise(fd, 100 + 8192, 8192, POSIX_FADV_DONTNEED), 0);
+  ASSERT_EQ(::posix_fadvise(fd, 100 + 2 * 16384, 16384, POSIX_FADV_DONTNEED), 0);
+  ::close(fd);
+  std::vector<std::size_t> sizes;
+  std::string got;
+  auto s = fs::createReadStream(dir / "f", {.start = 100, .highWaterMark = 16384});
+  s->on("data", [&](const std::string& c) {
+    sizes.push_back(c.size());
+    got += c;
+  });
+  loop.run();
+  EXPECT_EQ(sizes, (std::vector<std::size_t>{16384, 16384, 16384, 16384, 16384 + 5 - 100}));
+  EXPECT_TRUE(got == data.substr(100));
+  EXPECT_EQ(s->bytesRead(), static_cast<std::int64_t>(data.size() - 100));
+}
+
+// A pipe is read on the pool, never copied on the loop thread: its chunks are what each read
+// returned (here, what the writer wrote before each read), not joined up to highWaterMark.
+TEST(FsReadStream, AFifoGivesEachWriteAsItsOwnChunk) {
+  vow::Loop loop;
+  TestDir dir;
+  const std::string path = dir / "fifo";
+  ASSERT_EQ(::mkfifo(path.c_str(), 0600), 0);
+  // Opened for reading and writing, the test's end never blocks and is a writer from the
+  // start, so the stream's open (on the pool or io_uring) does not wait for one.
+  const int writer = ::open(path.c_str(), O_RDWR | O_CLOEXEC);
+  ASSERT_GE(writer, 0);
+  std::vector<std::string> log;
+  auto s = fs::createReadStream(path);
+  s->on("data", [&](const std::string& c) {
+    log.push_back(c);
+    if (c == "one") {
+      ASSERT_EQ(::write(writer, "two", 3), 3);
+    } else {
+      ::close(writer);
+    }
+  });
+  s->on("open", [&](int) { ASSERT_EQ(::write(writer, "one", 3), 3); });
+  s->on("end", [&] { log.push_back("end"); });
+  loop.run();
+  EXPECT_EQ(log, (std::vector<std::string>{"one", "two", "end"}));
 }
 
 }  // namespace
