@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "vow/buffer/internal/utf8.h"
 #include "vow/promise/error.h"
 #include "vow/promise/internal/exceptions.h"
 
@@ -52,45 +53,32 @@ constexpr std::uint32_t kReplacement = 0xFFFD;
 // The WHATWG UTF-8 decoder, one step: the code point at s[i] (advancing i past it), or
 // kReplacement for a maximal invalid subpart (i advanced past that subpart only, so the byte
 // that broke a sequence starts the next step). V8's decoder, so Node's toString, does this.
-std::uint32_t nextCodePoint(const unsigned char* s, std::size_t n, std::size_t& i) noexcept {
-  const unsigned char b = s[i++];
-  if (b < 0x80) return b;
-  std::size_t need;
-  std::uint32_t cp;
-  unsigned char lo = 0x80, hi = 0xBF;
-  if (b >= 0xC2 && b <= 0xDF) {
-    need = 1;
-    cp = b & 0x1F;
-  } else if (b >= 0xE0 && b <= 0xEF) {
-    need = 2;
-    cp = b & 0x0F;
-    if (b == 0xE0) lo = 0xA0;
-    if (b == 0xED) hi = 0x9F;  // no surrogates
-  } else if (b >= 0xF0 && b <= 0xF4) {
-    need = 3;
-    cp = b & 0x07;
-    if (b == 0xF0) lo = 0x90;
-    if (b == 0xF4) hi = 0x8F;  // nothing past U+10FFFF
-  } else {
-    return kReplacement;
+std::uint32_t nextCodePoint(std::string_view s, std::size_t& i) noexcept {
+  std::size_t consumed;
+  const std::size_t length = internal::validSequenceAt(s, i, consumed);
+  const auto* b = reinterpret_cast<const unsigned char*>(s.data()) + i;
+  i += consumed;
+  switch (length) {
+    case 1:
+      return b[0];
+    case 2:
+      return (b[0] & 0x1Fu) << 6 | (b[1] & 0x3Fu);
+    case 3:
+      return (b[0] & 0x0Fu) << 12 | (b[1] & 0x3Fu) << 6 | (b[2] & 0x3Fu);
+    case 4:
+      return (b[0] & 0x07u) << 18 | (b[1] & 0x3Fu) << 12 | (b[2] & 0x3Fu) << 6 | (b[3] & 0x3Fu);
+    default:
+      return kReplacement;
   }
-  for (std::size_t k = 0; k < need; ++k) {
-    if (i >= n || s[i] < lo || s[i] > hi) return kReplacement;
-    cp = (cp << 6) | (s[i++] & 0x3F);
-    lo = 0x80;
-    hi = 0xBF;
-  }
-  return cp;
 }
 
 // JS's view of UTF-8 text: its UTF-16 code units, each passed to `unit`. Invalid bytes read as
 // U+FFFD (a C++ string is not checked to be valid UTF-8; a JS string always is).
 template <class F>
 void forEachUtf16Unit(std::string_view text, F&& unit) {
-  const auto* s = reinterpret_cast<const unsigned char*>(text.data());
   std::size_t i = 0;
   while (i < text.size()) {
-    const std::uint32_t cp = nextCodePoint(s, text.size(), i);
+    const std::uint32_t cp = nextCodePoint(text, i);
     if (cp >= 0x10000) {
       unit(static_cast<std::uint16_t>(0xD800 + ((cp - 0x10000) >> 10)));
       unit(static_cast<std::uint16_t>(0xDC00 + ((cp - 0x10000) & 0x3FF)));
@@ -522,29 +510,11 @@ std::ostream& operator<<(std::ostream& os, const Buffer& buffer) {
 namespace internal {
 
 std::string decodeUtf8(std::string_view bytes) {
-  const auto* s = reinterpret_cast<const unsigned char*>(bytes.data());
-  const std::size_t n = bytes.size();
-  // Valid text (the common case) is copied in runs; only an invalid sequence is rewritten.
+  // Valid text (the common case) is one copy; only invalid text is rewritten.
+  if (isValidUtf8(bytes)) return std::string(bytes);
   std::string out;
-  std::size_t run = 0;  // start of the valid bytes not yet copied
-  std::size_t i = 0;
-  while (i < n) {
-    if (s[i] < 0x80) {
-      ++i;
-      continue;
-    }
-    const std::size_t at = i;
-    if (nextCodePoint(s, n, i) == kReplacement) {
-      // (A valid U+FFFD is copied as it is; only an invalid subpart gets here rewritten.)
-      if (i - at == 3 && s[at] == 0xEF && s[at + 1] == 0xBF && s[at + 2] == 0xBD) continue;
-      if (out.empty()) out.reserve(n + 2);
-      out.append(bytes.data() + run, at - run);
-      appendUtf8(out, kReplacement);
-      run = i;
-    }
-  }
-  if (run == 0) return std::string(bytes);
-  out.append(bytes.data() + run, n - run);
+  out.reserve(bytes.size() + 2);
+  appendUtf8Replacing(bytes, out);
   return out;
 }
 

@@ -55,14 +55,6 @@ class Utf8Decoder {
   std::size_t held_need_ = 0;  // the held character's full length
 };
 
-// Appends `in` to `out` with every invalid UTF-8 sequence replaced by U+FFFD (WHATWG's
-// decoder: one U+FFFD per maximal subpart). A truncated sequence at the end is replaced too.
-void appendUtf8Replacing(std::string_view in, std::string& out);
-// Whether `in` is valid UTF-8 throughout (with SSSE3 where the CPU has it).
-bool isValidUtf8(std::string_view in) noexcept;
-// The portable check isValidUtf8 falls back on, for the tests that compare the two.
-bool isValidUtf8ScalarForTesting(std::string_view in) noexcept;
-
 // The input readable behind a type-erased face: attach() adds the interface's listeners
 // ('data', 'end', 'error', 'close'), detach() removes them.
 class Input {
