@@ -81,10 +81,8 @@ class FileHandle {
   // Node: filehandle.readFile(encoding) / ({encoding, signal}): the decoded text. An unknown
   // encoding rejects with ERR_INVALID_ARG_VALUE (before the signal is looked at).
   Promise<std::string> readFile(ReadFileEncodingOptions options) const {
-    if (!options.encoding.valid()) {
-      return internal::promiseApi<internal::ReadFileFdText>(fdOrBad(), std::move(options));
-    }
-    if (options.signal.get().aborted()) {
+    // (An invalid encoding is the op's check to reject, ahead of the signal.)
+    if (options.encoding.valid() && options.signal.get().aborted()) {
       return Promise<std::string>::reject(::vow::internal::abortErrorOf(options.signal.get()));
     }
     return internal::promiseApi<internal::ReadFileFdText>(fdOrBad(), std::move(options));
