@@ -75,7 +75,7 @@ constexpr std::uint64_t kIndexMask = 3;
 constexpr std::uint64_t kCutBit = 4;
 constexpr std::uint64_t kRequestMask = ~(kIndexMask | kCutBit);
 static_assert(UringRequest::kMaxChain <= kIndexMask + 1);
-static_assert(alignof(std::max_align_t) >= 8);
+static_assert(alignof(UringRequest) > (kIndexMask | kCutBit));
 
 constexpr std::uint8_t kLinkFlags = IOSQE_IO_LINK | IOSQE_IO_HARDLINK;
 
