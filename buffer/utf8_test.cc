@@ -48,7 +48,7 @@ const std::vector<std::string>& utf8Pieces() {
 }
 
 TEST(Utf8, TheFastCheckAgreesWithTheScalarOneOnRandomText) {
-  // The pieces land on every offset of a 16-byte block.
+  // The pieces land on every offset of a 16- and a 32-byte block.
   const std::vector<std::string>& pieces = utf8Pieces();
   std::uint32_t seed = 12345;
   auto rnd = [&seed] {
@@ -67,14 +67,17 @@ TEST(Utf8, TheFastCheckAgreesWithTheScalarOneOnRandomText) {
     const bool expected = vow::internal::isValidUtf8ScalarForTesting(text);
     valid += expected;
     ASSERT_EQ(vow::internal::isValidUtf8(text), expected) << ::testing::PrintToString(text);
+    for (const auto& [name, check] : vow::internal::vectorUtf8ChecksForTesting()) {
+      ASSERT_EQ(check(text), expected) << name << ": " << ::testing::PrintToString(text);
+    }
   }
   EXPECT_GT(valid, 2000);
   EXPECT_LT(valid, 18000);
 }
 
 TEST(Utf8, TheFastCheckAgreesWithTheScalarOneAroundLongAsciiRuns) {
-  // The fast check skips 64 ASCII bytes at a time: each piece, alone or twice, at every offset
-  // of two such blocks, with ASCII runs long enough to be skipped before and after it.
+  // The vector checks skip ASCII blocks (16 or 32 bytes) at once: each piece, alone or twice, at
+  // every offset of a few such blocks, with ASCII runs long enough to be skipped before and after it.
   int valid = 0, invalid = 0;
   for (const std::string& piece : utf8Pieces()) {
     for (std::size_t before = 0; before < 140; ++before) {
@@ -86,12 +89,29 @@ TEST(Utf8, TheFastCheckAgreesWithTheScalarOneAroundLongAsciiRuns) {
           (expected ? valid : invalid) += 1;
           ASSERT_EQ(vow::internal::isValidUtf8(text), expected)
               << ::testing::PrintToString(piece) << " after " << before << " bytes, then " << after;
+          for (const auto& [name, check] : vow::internal::vectorUtf8ChecksForTesting()) {
+            ASSERT_EQ(check(text), expected) << name << ": " << ::testing::PrintToString(piece)
+                                             << " after " << before << " bytes, then " << after;
+          }
         }
       }
     }
   }
   EXPECT_GT(valid, 1000);
   EXPECT_GT(invalid, 1000);
+}
+
+TEST(Utf8, EveryVectorCheckTheCpuCanRunIsCompared) {
+#if defined(__x86_64__)
+  std::vector<std::string> names;
+  for (const auto& check : vow::internal::vectorUtf8ChecksForTesting()) names.push_back(check.name);
+  std::vector<std::string> expected;
+  if (__builtin_cpu_supports("avx2")) expected.push_back("avx2");
+  if (__builtin_cpu_supports("ssse3")) expected.push_back("ssse3");
+  EXPECT_EQ(names, expected);
+#else
+  EXPECT_TRUE(vow::internal::vectorUtf8ChecksForTesting().empty());
+#endif
 }
 
 }  // namespace
