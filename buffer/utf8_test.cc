@@ -77,7 +77,8 @@ TEST(Utf8, TheFastCheckAgreesWithTheScalarOneOnRandomText) {
 
 TEST(Utf8, TheFastCheckAgreesWithTheScalarOneAroundLongAsciiRuns) {
   // The vector checks skip ASCII blocks (16 or 32 bytes) at once: each piece, alone or twice, at
-  // every offset of a few such blocks, with ASCII runs long enough to be skipped before and after it.
+  // every offset of a few such blocks, with ASCII runs long enough to be skipped before and after
+  // it.
   int valid = 0, invalid = 0;
   for (const std::string& piece : utf8Pieces()) {
     for (std::size_t before = 0; before < 140; ++before) {

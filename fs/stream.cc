@@ -10,6 +10,7 @@
 #include <utility>
 
 #include "vow/fs/callback.h"
+#include "vow/fs/internal/read_ahead.h"
 #include "vow/loop/loop.h"
 #include "vow/promise/internal/context.h"
 
@@ -96,6 +97,20 @@ ReadStream::ReadStream(std::string path, ReadStreamOptions options)
       pos_(options.start) {
   options_.signal = AbortSignalRef();
   useConstruct();
+  ahead_ = std::make_unique<internal::ReadAhead>(
+      &fd_, [this] { return std::shared_ptr<void>(shared_from_this()); },
+      [this] {
+        // A window landed after destroy(): the close waiting for it may go on, unless a read
+        // of the stream's own is still out (its callback does it then).
+        if (performing_io_) return;
+        if (auto done = std::exchange(io_done_, nullptr)) done(Error());
+      });
+}
+
+ReadStream::~ReadStream() = default;
+
+std::size_t ReadStream::readAheadWindowsForTesting() const noexcept {
+  return ahead_->windowsReadForTesting();
 }
 
 void ReadStream::start() {
@@ -134,6 +149,8 @@ void ReadStream::_read(std::size_t n) {
   absl::AnyInvocable<void(Error, std::size_t)> done = [self, buffer](Error err, std::size_t bytes) {
     self->performing_io_ = false;
     if (self->destroyed()) {
+      // The close waits for a read-ahead window still in flight too (it reads the fd).
+      if (self->ahead_->inFlight()) return;
       if (auto done = std::exchange(self->io_done_, nullptr)) done(std::move(err));
       return;
     }
@@ -169,8 +186,19 @@ void ReadStream::readCachedOnLoop(std::string& buffer, std::int64_t position,
     struct stat st;
     inline_reads_ =
         ::fstat(fd_, &st) == 0 && S_ISREG(st.st_mode) ? InlineReads::kYes : InlineReads::kNo;
+    if (inline_reads_ == InlineReads::kYes) file_size_ = st.st_size;
   }
   const std::size_t want = buffer.size();
+  // Where the read starts in the file: a stream without `start` reads from the fd's position,
+  // which is where its reads so far left it (the stream opened the fd).
+  const std::int64_t offset = position >= 0 ? position : bytes_read_;
+  const std::int64_t limit = options_.end >= 0 ? options_.end + 1 : -1;
+  if (inline_reads_ == InlineReads::kYes) {
+    if (ahead_->read(buffer.data(), want, offset, limit, done)) return;
+    // Once read-ahead started, whose windows leave the fd's position alone, every read says
+    // where it starts.
+    if (ahead_->started()) position = offset;
+  }
   ssize_t got = -1;
   if (inline_reads_ == InlineReads::kYes) {
     iovec iov{buffer.data(), want};
@@ -178,6 +206,9 @@ void ReadStream::readCachedOnLoop(std::string& buffer, std::int64_t position,
       got = ::preadv2(fd_, &iov, 1, position >= 0 ? position : -1, RWF_NOWAIT);
     } while (got < 0 && errno == EINTR);
     if (got < 0 && errno != EAGAIN) inline_reads_ = InlineReads::kNo;  // not supported here
+    if (got >= 0) {
+      ahead_->noteCachedRead(want, offset, static_cast<std::size_t>(got), limit, file_size_);
+    }
   }
   if (got < 0) {
     // Nothing read here: the whole read is a pool job, as Node's.
@@ -206,7 +237,9 @@ void ReadStream::readCachedOnLoop(std::string& buffer, std::int64_t position,
 }
 
 void ReadStream::_destroy(Error error, stream::Callback callback) {
-  closeFileStream(fd_, performing_io_, io_done_, std::move(error), std::move(callback));
+  ahead_->stop();
+  closeFileStream(fd_, performing_io_ || ahead_->inFlight(), io_done_, std::move(error),
+                  std::move(callback));
 }
 
 void ReadStream::reuseChunk(std::string& chunk) {

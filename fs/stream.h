@@ -16,11 +16,14 @@
 // run them: open in the construct step, one read (or one write, or one writev of everything
 // buffered) at a time, the fd closed by _destroy after any I/O in flight.
 //
-// The exception: a ReadStream on a regular file copies what the page cache already holds on
+// The exceptions: a ReadStream on a regular file copies what the page cache already holds on
 // the loop thread (preadv2 with RWF_NOWAIT, which never waits for the disk) instead of a pool
-// job, and reads only the rest on the pool. Chunks, their sizes and the order of events are
-// Node's (the chunk still arrives in a later poll phase); what differs is only that such reads
-// do not wait behind a busy thread pool.
+// job, and reads only the rest on the pool. Once it has read a few full chunks that way, the
+// pool reads the next ones ahead, 8 chunks (at most 1 MiB) per job, one such job at a time, and
+// each chunk is copied from there. Chunks, their sizes and the order of events are Node's (a
+// chunk still arrives in a later poll phase); what differs is that such reads do not wait
+// behind a busy thread pool, and that bytes are read from the file up to two windows before
+// the stream asks for them, at explicit offsets (fd()'s position is not where Node's would be).
 //
 // Streams are held by std::shared_ptr: the stream keeps itself alive while it has I/O in
 // flight, so dropping your pointer does not cancel it.
@@ -44,6 +47,10 @@
 #include "vow/stream/writable.h"
 
 namespace vow::fs {
+
+namespace internal {
+class ReadAhead;
+}  // namespace internal
 
 struct ReadStreamOptions {
   const char* flags = "r";
@@ -72,6 +79,10 @@ class ReadStream final : public stream::Readable {
  public:
   // Use createReadStream.
   ReadStream(std::string path, ReadStreamOptions options);
+  ~ReadStream() override;
+
+  // How many read-ahead windows the stream read (fs/read_ahead.h): for tests.
+  std::size_t readAheadWindowsForTesting() const noexcept;
 
   const std::string& path() const noexcept { return path_; }
   std::int64_t bytesRead() const noexcept { return bytes_read_; }
@@ -110,6 +121,9 @@ class ReadStream final : public stream::Readable {
   // thread (found by the first read).
   enum class InlineReads : std::uint8_t { kUnknown, kYes, kNo };
   InlineReads inline_reads_ = InlineReads::kUnknown;
+  std::int64_t file_size_ = 0;  // when the first read looked (a regular file)
+  // A large cached file's next chunks, read by the pool ahead of the stream.
+  std::unique_ptr<internal::ReadAhead> ahead_;
 };
 
 // Node: fs.WriteStream. A vow::stream::Writable: write() returns false at highWaterMark,

@@ -220,11 +220,11 @@ __attribute__((target("avx2"))) bool isValidUtf8Avx2(std::string_view in) noexce
                 kCarry | kTooLarge, kLarge, kLarge, kLarge, kLarge, kLarge, kLarge, kLarge, kLarge,
                 kLarge | kSurrogate, kLarge, kLarge});
   constexpr std::uint8_t kCont = kTooLong | kOverlong2 | kTwoConts;
-  const __m256i byte_2_high = table256(
-      {kTooShort, kTooShort, kTooShort, kTooShort, kTooShort, kTooShort, kTooShort, kTooShort,
-       kCont | kOverlong3 | kTooLarge1000 | kOverlong4, kCont | kOverlong3 | kTooLarge,
-       kCont | kSurrogate | kTooLarge, kCont | kSurrogate | kTooLarge, kTooShort, kTooShort,
-       kTooShort, kTooShort});
+  const __m256i byte_2_high =
+      table256({kTooShort, kTooShort, kTooShort, kTooShort, kTooShort, kTooShort, kTooShort,
+                kTooShort, kCont | kOverlong3 | kTooLarge1000 | kOverlong4,
+                kCont | kOverlong3 | kTooLarge, kCont | kSurrogate | kTooLarge,
+                kCont | kSurrogate | kTooLarge, kTooShort, kTooShort, kTooShort, kTooShort});
   const __m256i low_nibble = _mm256_set1_epi8(0x0F);
   __m256i error = _mm256_setzero_si256();
   __m256i prev_input = _mm256_setzero_si256();
