@@ -209,7 +209,7 @@ void ReadAhead::finish(Request request, Error err, bool post) {
     done(std::move(err), got);
   };
   vow::internal::bindToCurrentContext(complete);
-  Loop::current().post(std::move(complete));
+  vow::internal::LoopAccess::postFromLoopThread(Loop::current(), std::move(complete));
 }
 
 }  // namespace vow::fs::internal

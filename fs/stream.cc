@@ -222,7 +222,7 @@ void ReadStream::readCachedOnLoop(std::string& buffer, std::int64_t position,
       done(Error(), bytes);
     };
     vow::internal::bindToCurrentContext(complete);
-    Loop::current().post(std::move(complete));
+    vow::internal::LoopAccess::postFromLoopThread(Loop::current(), std::move(complete));
     return;
   }
   // A short copy: the end of the file, or pages not cached. The pool reads the rest (0 bytes

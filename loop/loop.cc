@@ -344,7 +344,8 @@ int Loop::pollTimeout() const {
   // libuv's uv_backend_timeout.
   if (!alive()) return 0;
   if (!pending_.empty() || checks_.hasRefed() || !closing_.empty()) return 0;
-  if (inbox_.hasLeftover() || uring_.hasQueued()) return 0;
+  // A post from the loop's own thread wrote no wake-up: the poll must not block on it.
+  if (inbox_.hasLeftover() || inbox_.hasQueued() || uring_.hasQueued()) return 0;
   if (timers_.empty()) return -1;
   std::int64_t diff = timers_.nextExpiry() - now_;
   if (diff <= 0) return 0;
@@ -373,6 +374,16 @@ int Loop::backendTimeout() const {
 void Loop::post(absl::AnyInvocable<void()> f) { inbox_.inbox()->push(std::move(f)); }
 
 namespace internal {
+void LoopAccess::postFromLoopThread(Loop& loop, absl::AnyInvocable<void()> f) {
+  // Outside run() (the main program, or a host between its run(kNoWait) calls) a host may be
+  // waiting for backendFd() to become readable: that needs the wake-up.
+  if (!loop.running_) {
+    loop.post(std::move(f));
+    return;
+  }
+  loop.inbox_.inbox()->pushFromLoopThread(std::move(f));
+}
+
 bool LoopAccess::post(const KeepAlive& token, absl::AnyInvocable<void()> f) {
   if (!token.inbox_) return false;
   token.inbox_->push(std::move(f));

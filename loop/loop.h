@@ -306,6 +306,11 @@ struct LoopAccess {
   // Thread-safe: posts `f` through the token's inbox (alive as long as the token, even after
   // its Loop is destroyed: `f` is then destroyed unrun). False for an empty token.
   static bool post(const KeepAlive& token, absl::AnyInvocable<void()> f);
+  // Loop thread (fs streams' reads served without a pool job): `f` runs in a later poll
+  // phase, as Loop::post's. Inside run(), without the eventfd write and read a post costs (the
+  // loop cannot be blocked in epoll_wait while its own thread posts, and the poll does not
+  // block while the inbox holds anything); outside run(), it is Loop::post.
+  static void postFromLoopThread(Loop& loop, absl::AnyInvocable<void()> f);
 };
 }  // namespace internal
 

@@ -1,9 +1,11 @@
 // vow::Loop: phases, checkpoints, ref/unref exit behaviour, exceptions leaving run(), post.
 #include "vow/loop/loop.h"
 
+#include <poll.h>
 #include <unistd.h>
 
 #include <atomic>
+#include <chrono>
 #include <cstdlib>
 #include <stdexcept>
 #include <string>
@@ -501,6 +503,48 @@ TEST(LoopPost, PostedCallbackIsFollowedByACheckpoint) {
   loop.run();
   other.join();
   EXPECT_EQ(log, (Log{"post 1", "post 1 -> then", "post 2"}));
+}
+
+// The loop's own posts (fs streams' reads served on the loop thread) write no wake-up: the poll
+// must still find them, in the next poll phase, and must not block while they wait.
+TEST(LoopPostFromLoopThread, RunsInTheNextPollPhaseAsAPost) {
+  vow::Loop loop;
+  Log log;
+  vow::setImmediate([&] {
+    log.push_back("check 1");
+    vow::internal::LoopAccess::postFromLoopThread(loop, [&] { log.push_back("own post"); });
+    loop.post([&] { log.push_back("post"); });
+    vow::setImmediate([&] { log.push_back("check 2"); });
+  });
+  loop.run();
+  EXPECT_EQ(log, (Log{"check 1", "own post", "post", "check 2"}));
+}
+
+TEST(LoopPostFromLoopThread, ThePollDoesNotBlockOnATimerWhileOneWaits) {
+  vow::Loop loop;
+  Log log;
+  const auto t0 = std::chrono::steady_clock::now();
+  vow::Timeout far = vow::setTimeout([&] { log.push_back("timer"); }, 5000);
+  vow::setImmediate([&] {
+    vow::internal::LoopAccess::postFromLoopThread(loop, [&] {
+      log.push_back("own post");
+      vow::clearTimeout(far);
+    });
+  });
+  loop.run();
+  EXPECT_EQ(log, (Log{"own post"}));
+  // Blocking in epoll_wait until the timer would take 5 s.
+  EXPECT_LT(std::chrono::steady_clock::now() - t0, std::chrono::seconds(4));
+}
+
+TEST(LoopPostFromLoopThread, OutsideRunItWakesTheBackendFdAsAPost) {
+  vow::Loop loop;
+  bool ran = false;
+  vow::internal::LoopAccess::postFromLoopThread(loop, [&] { ran = true; });
+  pollfd p{loop.backendFd(), POLLIN, 0};
+  EXPECT_EQ(::poll(&p, 1, 1000), 1);  // an embedding host sees it
+  loop.run();
+  EXPECT_TRUE(ran);
 }
 
 }  // namespace

@@ -24,6 +24,7 @@ Inbox::~Inbox() {
 }
 
 void Inbox::wake() {
+  signalled_.store(true, std::memory_order_release);
   std::uint64_t one = 1;
   ssize_t n;
   do {
@@ -43,9 +44,19 @@ void Inbox::push(absl::AnyInvocable<void()> f) {
   if (was_empty) wake();
 }
 
-void Inbox::takeAll(std::vector<absl::AnyInvocable<void()>>& out) {
-  std::uint64_t value;
-  while (::read(fd_, &value, sizeof(value)) < 0 && errno == EINTR) {
+void Inbox::pushFromLoopThread(absl::AnyInvocable<void()> f) {
+  std::lock_guard<std::mutex> lock(mu_);
+  queue_.push_back(std::move(f));
+  count_.fetch_add(1, std::memory_order_release);
+}
+
+void Inbox::takeAll(std::vector<absl::AnyInvocable<void()>>& out, bool signalled) {
+  // Only posts from the loop's own thread since the last take: no eventfd to clear (a read of
+  // it would be a syscall for nothing; they cost microseconds in some VMs).
+  if (signalled_.exchange(false, std::memory_order_acq_rel) || signalled) {
+    std::uint64_t value;
+    while (::read(fd_, &value, sizeof(value)) < 0 && errno == EINTR) {
+    }
   }
   std::lock_guard<std::mutex> lock(mu_);
   if (out.empty()) {
@@ -58,6 +69,7 @@ void Inbox::takeAll(std::vector<absl::AnyInvocable<void()>>& out) {
 }
 
 void Inbox::clearWakeup() {
+  signalled_.store(false, std::memory_order_release);
   std::uint64_t value;
   while (::read(fd_, &value, sizeof(value)) < 0 && errno == EINTR) {
   }
@@ -70,8 +82,8 @@ InboxReader::~InboxReader() {
   if (outlive_) new std::shared_ptr<Inbox>(inbox_);
 }
 
-void InboxReader::takeAndRun() {
-  inbox_->takeAll(batch_);
+void InboxReader::takeAndRun(bool signalled) {
+  inbox_->takeAll(batch_, signalled);
   runLeftover();
 }
 

@@ -31,8 +31,12 @@ class Inbox {
   // Any thread.
   void push(absl::AnyInvocable<void()> f);
   void wake();
-  // Loop thread: takes everything queued (after clearing the eventfd).
-  void takeAll(std::vector<absl::AnyInvocable<void()>>& out);
+  // The loop's own thread while it runs: queued without a wake-up (see
+  // LoopAccess::postFromLoopThread); the poll finds it through size().
+  void pushFromLoopThread(absl::AnyInvocable<void()> f);
+  // Loop thread: takes everything queued, after clearing the eventfd when a wake-up was
+  // written (always when `signalled`: the poll saw the eventfd readable).
+  void takeAll(std::vector<absl::AnyInvocable<void()>>& out, bool signalled = false);
   // Loop thread: clears a wake-up that brought nothing (a KeepAlive released), so that the
   // eventfd does not stay readable; a push that raced with it stays signalled.
   void clearWakeup();
@@ -48,6 +52,10 @@ class Inbox {
   std::mutex mu_;
   std::vector<absl::AnyInvocable<void()>> queue_;
   std::atomic<std::size_t> count_{0};
+  // Set by wake() before it writes the eventfd: whether takeAll has a wake-up to read. A read
+  // that misses a write still in progress leaves the eventfd readable with this false; the
+  // poll then sees it readable and takeAll(signalled = true) reads it.
+  std::atomic<bool> signalled_{false};
 };
 
 // The loop thread's side: takes a batch and runs it, a checkpoint after each callback. A batch
@@ -59,8 +67,8 @@ class InboxReader {
   InboxReader(const InboxReader&) = delete;
   InboxReader& operator=(const InboxReader&) = delete;
 
-  // Takes what other threads pushed and runs it.
-  void takeAndRun();
+  // Takes what other threads pushed and runs it (`signalled`: the eventfd was seen readable).
+  void takeAndRun(bool signalled = false);
   // Runs what is left of an interrupted batch.
   void runLeftover();
   bool hasLeftover() const noexcept { return index_ < batch_.size(); }

@@ -97,14 +97,18 @@ void Poller::poll(int timeout_ms, bool drain_wakeups) {
   } while (n < 0 && errno == EINTR);
   if (timeout_ms != 0) idle_ns_ += monotonicNs() - idle_start;
   loop_.updateTime();
-  if (n <= 0) return;
   // Collect first: callbacks may stop watchers (ids are looked up again before each call), and
   // an exception from one leaves the rest here for resume().
+  bool inbox_ready = false;
   for (int i = 0; i < n; ++i) {
     polled_ids_[i] = events[i].data.u64;
     polled_events_[i] = events[i].events;
+    inbox_ready |= polled_ids_[i] == 0;
   }
-  polled_count_ = n;
+  polled_count_ = n > 0 ? n : 0;
+  // Posts from the loop's own thread wrote no wake-up: they run here, where the inbox's
+  // readiness would have been (the order of ready fds is the kernel's, not a promise).
+  if (!inbox_ready && inbox_.hasQueued()) inbox_.takeAndRun();
   dispatch();
 }
 
@@ -117,7 +121,7 @@ void Poller::dispatch() {
   while (polled_next_ < polled_count_) {
     int i = polled_next_++;
     if (polled_ids_[i] == 0) {
-      inbox_.takeAndRun();
+      inbox_.takeAndRun(/*signalled=*/true);
       continue;
     }
     auto it = watchers_.find(polled_ids_[i]);
