@@ -107,8 +107,7 @@ void ReadAhead::fetch() {
   fetch_offset_ += static_cast<std::int64_t>(size);
   char* data = w->data.get();
   flying_ = std::move(w);
-  fs::read(*fd_, std::span<char>(data, size), 0, static_cast<std::int64_t>(size),
-           flying_->offset,
+  fs::read(*fd_, std::span<char>(data, size), 0, static_cast<std::int64_t>(size), flying_->offset,
            [this, keep = keep_alive_(), size](Error err, std::size_t bytes) mutable {
              landed(std::move(err), bytes, size);
            });

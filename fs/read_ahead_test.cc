@@ -85,8 +85,8 @@ TEST(ReadStreamReadAhead, StartAndEndBoundTheWindows) {
   auto s = fs::createReadStream(dir / "big", {.start = start, .end = end});
   record(s, seen);
   loop.run();
-  const std::string want = data.substr(static_cast<std::size_t>(start),
-                                       static_cast<std::size_t>(end - start + 1));
+  const std::string want =
+      data.substr(static_cast<std::size_t>(start), static_cast<std::size_t>(end - start + 1));
   EXPECT_EQ(seen.sizes, chunkSizes(want.size(), 64 * 1024));
   EXPECT_TRUE(seen.bytes == want);
   EXPECT_EQ(seen.events, (std::vector<std::string>{"end", "close"}));

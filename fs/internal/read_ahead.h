@@ -54,8 +54,8 @@ class ReadAhead {
   // The caller's own read of `want` bytes at `offset` got `bytes` from the page cache: counts
   // toward starting, and starts the first window after enough of them when the file (of
   // `file_size` bytes when the stream first looked) has more than two chunks left.
-  void noteCachedRead(std::size_t want, std::int64_t offset, std::size_t bytes,
-                      std::int64_t limit, std::int64_t file_size);
+  void noteCachedRead(std::size_t want, std::int64_t offset, std::size_t bytes, std::int64_t limit,
+                      std::int64_t file_size);
   // No new window (the stream is being destroyed); a window in flight still lands.
   void stop() noexcept;
   // Whether a window's pool job is running (the fd must stay open until it ends).
