@@ -259,7 +259,7 @@ std::shared_ptr<Stream> pipelineImpl(std::vector<Stage> stages, Callback callbac
     p->outer = ::vow::internal::AbortRegistration(outerSignal, id);
   }
 
-  std::shared_ptr<Stream> ret;                             // the previous stage, a stream
+  std::shared_ptr<Stream> ret;                        // the previous stage, a stream
   std::optional<AsyncGenerator<Buffer>> retIterable;  // or an async iterable
   for (std::size_t i = 0; i < stages.size(); ++i) {
     Stage& stage = stages[i];

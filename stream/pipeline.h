@@ -14,7 +14,9 @@
 //   auto upper = [](vow::AsyncGenerator<vow::Buffer> source)
 //       -> vow::AsyncGenerator<vow::Buffer> {
 //     auto it = vow::forAwait(source);
-//     while (auto chunk = co_await it.next()) co_yield vow::Buffer::from(toUpper(chunk->toString()));
+//     while (auto chunk = co_await it.next()) {
+//       co_yield vow::Buffer::from(toUpper(chunk->toString()));
+//     }
 //     co_await it.close();
 //   };
 //
@@ -46,9 +48,9 @@
 #include <vector>
 
 #include "absl/functional/any_invocable.h"
+#include "vow/buffer/buffer.h"
 #include "vow/loop/abort_controller.h"
 #include "vow/promise/async_generator.h"
-#include "vow/buffer/buffer.h"
 #include "vow/promise/error.h"
 #include "vow/promise/promise.h"
 #include "vow/stream/stream.h"
@@ -68,8 +70,8 @@ namespace internal {
 
 // A transform stage written as an async generator function (Node: `async function* (source,
 // {signal}) { for await (const chunk of source) yield f(chunk); }`).
-using GeneratorFunction = absl::AnyInvocable<AsyncGenerator<Buffer>(
-    AsyncGenerator<Buffer>, const AbortSignal&)>;
+using GeneratorFunction =
+    absl::AnyInvocable<AsyncGenerator<Buffer>(AsyncGenerator<Buffer>, const AbortSignal&)>;
 
 // One stage of a pipeline: a stream, an async iterable (a source), or a generator function.
 struct Stage {
@@ -81,8 +83,7 @@ struct Stage {
 template <class F>
 inline constexpr bool kIsGeneratorFunction =
     std::is_invocable_r_v<AsyncGenerator<Buffer>, F&, AsyncGenerator<Buffer>> ||
-    std::is_invocable_r_v<AsyncGenerator<Buffer>, F&, AsyncGenerator<Buffer>,
-                          const AbortSignal&>;
+    std::is_invocable_r_v<AsyncGenerator<Buffer>, F&, AsyncGenerator<Buffer>, const AbortSignal&>;
 
 template <class A>
 Stage toStage(A&& a) {

@@ -663,7 +663,7 @@ void destroyer(Readable& stream) {
 
 // Node v20's createAsyncIterator(stream, options) (lib/internal/streams/readable.js).
 AsyncGenerator<Buffer> createAsyncIterator(std::shared_ptr<Readable> stream,
-                                                IteratorOptions options) {
+                                           IteratorOptions options) {
   struct State {
     absl::AnyInvocable<void()> callback;  // Node's `callback` (nop when empty)
     bool finished = false;                // Node's error !== undefined

@@ -35,10 +35,10 @@
 #include <utility>
 
 #include "absl/functional/any_invocable.h"
+#include "vow/buffer/buffer.h"
 #include "vow/loop/abort_controller.h"
 #include "vow/loop/event_emitter.h"
 #include "vow/promise/async_generator.h"
-#include "vow/buffer/buffer.h"
 #include "vow/promise/error.h"
 #include "vow/stream/stream.h"
 

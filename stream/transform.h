@@ -21,16 +21,16 @@
 #pragma once
 
 #include <cstddef>
-#include <type_traits>
 #include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <type_traits>
 #include <utility>
 
 #include "absl/functional/any_invocable.h"
-#include "vow/loop/abort_controller.h"
 #include "vow/buffer/buffer.h"
+#include "vow/loop/abort_controller.h"
 #include "vow/promise/error.h"
 #include "vow/stream/readable.h"
 #include "vow/stream/stream.h"
@@ -83,9 +83,9 @@ class TransformCallback {
   TransformCallback() noexcept = default;
   TransformCallback(std::nullptr_t) noexcept {}  // NOLINT: as AnyInvocable's
   template <class F>
-    requires(!std::is_same_v<std::decay_t<F>, TransformCallback> &&
-             std::is_constructible_v<Function, F &&>)
-  TransformCallback(F&& f) : f_(std::forward<F>(f)) {}  // NOLINT: a callable converts
+  requires(!std::is_same_v<std::decay_t<F>, TransformCallback> &&
+           std::is_constructible_v<Function, F&&>) TransformCallback(F&& f)
+      : f_(std::forward<F>(f)) {}  // NOLINT: a callable converts
 
   void operator()(Error err, std::optional<Buffer> data = std::nullopt) {
     f_(std::move(err), std::move(data));

@@ -31,8 +31,8 @@
 #include <vector>
 
 #include "absl/functional/any_invocable.h"
-#include "vow/loop/abort_controller.h"
 #include "vow/buffer/buffer.h"
+#include "vow/loop/abort_controller.h"
 #include "vow/promise/error.h"
 #include "vow/stream/stream.h"
 
