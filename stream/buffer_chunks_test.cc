@@ -206,10 +206,9 @@ TEST(ReadableOn, AListenerOfAnotherTypeForDataIsRefusedWhenAdded) {
   } catch (const vow::TypeError& e) {
     message = e.code() + ": " + e.what();
   }
-  EXPECT_NE(message.find("ERR_INVALID_ARG_TYPE"), std::string::npos) << message;
-  EXPECT_NE(message.find("'data'"), std::string::npos) << message;
-  EXPECT_NE(message.find("vow::Buffer"), std::string::npos) << message;
-  EXPECT_NE(message.find("basic_string"), std::string::npos) << message;
+  EXPECT_EQ(message,
+            "ERR_INVALID_ARG_TYPE: EventEmitter: event 'data' has listeners taking (vow::Buffer), "
+            "but got (std::string)");
   EXPECT_THROW(r->once("data", [](std::string) {}), vow::TypeError);
   EXPECT_THROW(r->prependListener("data", [](std::string_view) {}), vow::TypeError);
   EXPECT_EQ(r->listenerCount("data"), 0u);
