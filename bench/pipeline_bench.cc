@@ -84,7 +84,7 @@ void run(benchmark::State& state, bool generator) {
     vow::Error failed;
     vow::Promise<void> done = [&] {
       if (generator) {
-        auto gen = [](vow::AsyncGenerator<std::string> source) -> vow::AsyncGenerator<std::string> {
+        auto gen = [](vow::AsyncGenerator<vow::Buffer> source) -> vow::AsyncGenerator<vow::Buffer> {
           auto it = vow::forAwait(source);
           while (auto chunk = co_await it.next()) {
             upper(chunk->data(), chunk->size());
@@ -96,7 +96,7 @@ void run(benchmark::State& state, bool generator) {
                                                vow::fs::createWriteStream(out));
       }
       auto t = vow::stream::Transform::create(
-          {.transform = [](vow::stream::Transform&, std::string chunk,
+          {.transform = [](vow::stream::Transform&, vow::Buffer chunk,
                            vow::stream::TransformCallback cb) {
             upper(chunk.data(), chunk.size());
             cb(vow::Error(), std::move(chunk));

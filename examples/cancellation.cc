@@ -95,8 +95,8 @@ vow::Promise<std::size_t> slowRead(std::string path, vow::AbortSignal signal) {
     auto bytes = std::make_shared<std::size_t>(0);
     auto stream = vow::fs::createReadStream(path, {.signal = signal});
     std::weak_ptr<vow::fs::ReadStream> weak = stream;
-    stream->on("data", [bytes, weak](const std::string& chunk) {
-      *bytes += chunk.size();
+    stream->on("data", [bytes, weak](const vow::Buffer& chunk) {
+      *bytes += chunk.length();
       // The stream is alive while it emits; the timer keeps it alive while it is paused (a
       // stream holds itself only while it has I/O in flight).
       auto s = weak.lock();

@@ -73,9 +73,11 @@ std::string toUpperCase(std::string s) {
 }
 
 // async function* (source) { for await (const chunk of source) yield chunk...toUpperCase(); }
-vow::AsyncGenerator<std::string> upperGenerator(vow::AsyncGenerator<std::string> source) {
+// The chunks are vow::Buffer; the text made from one is yielded as a new Buffer.
+vow::AsyncGenerator<vow::Buffer> upperGenerator(vow::AsyncGenerator<vow::Buffer> source) {
   auto it = vow::forAwait(source);
-  while (auto chunk = co_await it.next()) co_yield toUpperCase(std::move(*chunk));
+  while (auto chunk = co_await it.next())
+    co_yield vow::Buffer::from(toUpperCase(chunk->toString()));
   co_await it.close();
 }
 
@@ -83,10 +85,10 @@ vow::Promise<void> run(const std::string& text) {
   // 1. A Transform stream between a file read stream and a file write stream.
   auto chunks = std::make_shared<int>(0);
   auto upper =
-      stream::Transform::create({.transform = [chunks](stream::Transform&, std::string chunk,
+      stream::Transform::create({.transform = [chunks](stream::Transform&, vow::Buffer chunk,
                                                        stream::TransformCallback callback) {
         *chunks += 1;
-        callback(nullptr, toUpperCase(std::move(chunk)));
+        callback(nullptr, toUpperCase(chunk.toString()));  // text: pushed as a new Buffer
       }});
   co_await stream::promises::pipeline(vow::fs::createReadStream("in.txt"), upper,
                                       vow::fs::createWriteStream("out.txt"));
@@ -105,8 +107,8 @@ vow::Promise<void> run(const std::string& text) {
   auto output = vow::fs::createWriteStream("out3.txt");
   output->on("close", [] { std::puts("the output stream was closed too"); });
   auto passThrough = stream::Transform::create(
-      {.transform = [](stream::Transform&, std::string chunk, stream::TransformCallback callback) {
-        callback(nullptr, std::move(chunk));
+      {.transform = [](stream::Transform&, vow::Buffer chunk, stream::TransformCallback callback) {
+        callback(nullptr, std::move(chunk));  // the same Buffer goes on
       }});
   try {
     co_await stream::promises::pipeline(vow::fs::createReadStream("missing.txt"), passThrough,

@@ -59,12 +59,12 @@ int main() {
 
   // Listeners run on this thread, inside vow::run(), so they may use these locals by reference.
   auto stream = vow::fs::createReadStream("big.txt");
-  stream->on("data", [&](const std::string& chunk) {
+  stream->on("data", [&](const vow::Buffer& chunk) {  // a Buffer, as in Node
     chunks += 1;
-    bytes += chunk.size();
-    largest = std::max(largest, chunk.size());
+    bytes += chunk.length();
+    largest = std::max(largest, chunk.length());
     lines += std::ranges::count(chunk, '\n');  // a line may span two chunks
-    std::printf("data: chunk %zu, %zu bytes\n", chunks, chunk.size());
+    std::printf("data: chunk %zu, %zu bytes\n", chunks, chunk.length());
   });
   stream->on("end", [&]() {
     std::printf("end: %zu bytes, %zu lines, in %zu chunks\n", bytes, lines, chunks);

@@ -172,7 +172,7 @@ TEST(FsReadStreamSignal, AnAbortedSignalDestroysTheStreamBeforeTheFirstTick) {
       fs::createReadStream(dir / "f", {.signal = vow::AbortSignal::abort(vow::Exception("pre"))});
   s->on("error", [&](const Error& e) { log("r1 error " + describe(e)); });
   s->on("close", [&] { log("r1 close"); });
-  s->on("data", [&](const std::string&) { log("r1 data"); });
+  s->on("data", [&](const vow::Buffer&) { log("r1 data"); });
   vow::setImmediate([&] { log("imm"); });
   vow::nextTick([&] { log("tick"); });
   loop.run();
@@ -194,7 +194,7 @@ TEST(FsReadStreamSignal, AbortDuringTheFlowDestroysAtOnceThenErrorAndClose) {
   int n = 0;
   s->on("open", [&](int) { log("r2 open"); });
   s->on("ready", [&] { log("r2 ready"); });
-  s->on("data", [&](const std::string& d) {
+  s->on("data", [&](const vow::Buffer& d) {
     log("r2 data " + std::to_string(d.size()));
     if (++n == 2) {
       c.abort(vow::Exception("mid"));
@@ -236,7 +236,7 @@ TEST(FsReadStreamSignal, AbortAfterCloseDoesNothing) {
   Log log;
   vow::AbortController c;
   auto s = fs::createReadStream(dir / "f", {.signal = c.signal()});
-  s->on("data", [](const std::string&) {});
+  s->on("data", [](const vow::Buffer&) {});
   s->on("end", [&] { log("r4 end"); });
   s->on("error", [&](const Error&) { log("r4 error"); });
   s->on("close", [&] {

@@ -139,14 +139,17 @@ void ReadStream::_read(std::size_t n) {
   }
   auto self = std::shared_ptr<ReadStream>(shared_from_this(), this);
   // Node reads into Buffer.allocUnsafeSlow(n): storage that is not cleared. A chunk given back
-  // by reuseChunk still has its size (a full read's), so resize() writes no zeros then; a new
-  // string is zero-filled once (C++20 has no resize_and_overwrite).
+  // by reuseChunk (nobody else holds it) serves when it is big enough; otherwise a new one.
   const auto size = static_cast<std::size_t>(want);
-  if (read_buffer_.capacity() < size && spare_.capacity() >= size) read_buffer_.swap(spare_);
-  read_buffer_.resize(size);
-  std::string* buffer = &read_buffer_;  // *self owns it; self is held by the callback
+  if (spare_.size() >= size) {
+    read_buffer_ = spare_.subarray(0, want);
+    spare_ = Buffer();
+  } else {
+    read_buffer_ = Buffer::allocUnsafe(size);
+  }
+  // *self owns read_buffer_ until the callback pushes it; self is held by the callback.
   performing_io_ = true;
-  absl::AnyInvocable<void(Error, std::size_t)> done = [self, buffer](Error err, std::size_t bytes) {
+  absl::AnyInvocable<void(Error, std::size_t)> done = [self](Error err, std::size_t bytes) {
     self->performing_io_ = false;
     if (self->destroyed()) {
       // The close waits for a read-ahead window still in flight too (it reads the fd).
@@ -159,16 +162,19 @@ void ReadStream::_read(std::size_t n) {
     } else if (bytes > 0) {
       if (self->pos_ >= 0) self->pos_ += static_cast<std::int64_t>(bytes);
       self->bytes_read_ += static_cast<std::int64_t>(bytes);
-      buffer->resize(bytes);
-      self->push(std::move(*buffer));
+      // The chunk is the read's Buffer (a subarray of it when the read was short): pushed, it
+      // leaves the stream's hands until reuseChunk may give it back.
+      Buffer chunk = std::exchange(self->read_buffer_, Buffer());
+      vow::internal::shrinkBuffer(chunk, bytes);
+      self->push(std::move(chunk));
     } else {
       self->push(std::nullopt);
     }
   };
-  readCachedOnLoop(*buffer, pos_, done);
+  readCachedOnLoop(read_buffer_, pos_, done);
 }
 
-void ReadStream::readCachedOnLoop(std::string& buffer, std::int64_t position,
+void ReadStream::readCachedOnLoop(Buffer& buffer, std::int64_t position,
                                   absl::AnyInvocable<void(Error, std::size_t)>& done) {
   // A regular file's bytes that are in the page cache are read here, on the loop thread,
   // with preadv2(RWF_NOWAIT), which copies them or fails with EAGAIN and never waits for the
@@ -242,9 +248,13 @@ void ReadStream::_destroy(Error error, stream::Callback callback) {
                   std::move(callback));
 }
 
-void ReadStream::reuseChunk(std::string& chunk) {
-  // Keep one chunk's storage, the size of a read (smaller ones are the end of the file).
-  if (spare_.capacity() == 0 && chunk.capacity() >= options_.highWaterMark) spare_.swap(chunk);
+void ReadStream::reuseChunk(Buffer&& chunk) {
+  // Keep one chunk's storage, the size of a read (smaller ones are the end of the file), and
+  // only when this is its last holder: a listener, a pipe's destination or a buffered write
+  // that kept the chunk holds another reference, and its bytes must stay as they are.
+  if (spare_.empty() && chunk.use_count() == 1 && chunk.size() >= options_.highWaterMark) {
+    spare_ = std::move(chunk);
+  }
 }
 
 std::shared_ptr<ReadStream> createReadStream(std::string_view path, ReadStreamOptions options) {
@@ -273,7 +283,7 @@ void WriteStream::_construct(stream::Callback callback) {
                  options_.mode, &fd_, std::move(callback));
 }
 
-void WriteStream::writeAll(std::string data, stream::Callback callback) {
+void WriteStream::writeAll(Buffer data, stream::Callback callback) {
   auto self = std::shared_ptr<WriteStream>(shared_from_this(), this);
   const std::int64_t size = static_cast<std::int64_t>(data.size());
   const std::int64_t at = pos_;
@@ -295,17 +305,19 @@ void WriteStream::writeAll(std::string data, stream::Callback callback) {
             });
 }
 
-void WriteStream::_write(std::string chunk, stream::Callback callback) {
+// The Buffer is written as it is: fs::write holds it (WriteData shares it) until the write ends.
+void WriteStream::_write(Buffer chunk, stream::Callback callback) {
   writeAll(std::move(chunk), std::move(callback));
 }
 
-void WriteStream::_writev(std::vector<std::string> chunks, stream::Callback callback) {
-  std::size_t total = 0;
-  for (const auto& c : chunks) total += c.size();
-  std::string data;
-  data.reserve(total);
-  for (const auto& c : chunks) data += c;
-  writeAll(std::move(data), std::move(callback));
+// Node writes the buffered chunks with one fs.writev; vow's fs has no writev, so they are
+// joined into one Buffer (one copy) and written with one write.
+void WriteStream::_writev(std::vector<Buffer> chunks, stream::Callback callback) {
+  if (chunks.size() == 1) {
+    writeAll(std::move(chunks.front()), std::move(callback));
+    return;
+  }
+  writeAll(Buffer::concat(chunks), std::move(callback));
 }
 
 void WriteStream::_destroy(Error error, stream::Callback callback) {

@@ -3,11 +3,11 @@
 // 'readable' event, pipe(), stream::finished, stream::pipeline, async iteration) works on them.
 //
 //   auto in = vow::fs::createReadStream("big.bin", {.highWaterMark = 4096});
-//   in->on("data", [](const std::string& chunk) { ... });
+//   in->on("data", [](const vow::Buffer& chunk) { ... });
 //   in->on("end", [] { ... });
 //   in->on("error", [](const vow::Error& e) { ... });
 //
-// Events, in Node's order: ReadStream: "open"(int fd), "ready", "data"(std::string chunk)...,
+// Events, in Node's order: ReadStream: "open"(int fd), "ready", "data"(vow::Buffer chunk)...,
 // "end", "close"; on failure "error"(vow::Error) then "close" (never "end").
 // WriteStream: "open"(int fd), "ready", "drain" (after write() returned false and the buffer
 // emptied), "finish" (after end() and every write completed), "close"; on failure "error" then
@@ -25,6 +25,13 @@
 // behind a busy thread pool, and that bytes are read from the file up to two windows before
 // the stream asks for them, at explicit offsets (fd()'s position is not where Node's would be).
 //
+// Chunks are vow::Buffer, as Node's. A ReadStream reads each chunk into a new Buffer from
+// Buffer::allocUnsafe (not zero-filled; a short read gives a subarray of it), except that it
+// reuses a chunk's storage once every holder let go of it (no 'data' listener, pipe destination
+// or buffered write kept a copy): a chunk you keep is never overwritten. A WriteStream writes
+// the Buffer given to write() without copying it (it holds the Buffer until the write ends);
+// several buffered chunks written together (_writev) are joined into one Buffer first.
+//
 // Streams are held by std::shared_ptr: the stream keeps itself alive while it has I/O in
 // flight, so dropping your pointer does not cancel it.
 //
@@ -41,6 +48,7 @@
 #include <vector>
 
 #include "absl/functional/any_invocable.h"
+#include "vow/buffer/buffer.h"
 #include "vow/loop/abort_controller.h"
 #include "vow/promise/error.h"
 #include "vow/stream/readable.h"
@@ -97,21 +105,22 @@ class ReadStream final : public stream::Readable {
   void _construct(stream::Callback callback) override;
   void _read(std::size_t size) override;
   void _destroy(Error error, stream::Callback callback) override;
-  void reuseChunk(std::string& chunk) override;
+  void reuseChunk(Buffer&& chunk) override;
 
  private:
   // Reads `buffer.size()` bytes at `position` (-1: the fd's position) into `buffer`, copying
   // what the page cache holds on the loop thread and reading the rest on the pool; `done`
   // runs later in the poll phase either way.
-  void readCachedOnLoop(std::string& buffer, std::int64_t position,
+  void readCachedOnLoop(Buffer& buffer, std::int64_t position,
                         absl::AnyInvocable<void(Error, std::size_t)>& done);
 
   std::string path_;
   ReadStreamOptions options_;
-  // The read in flight reads into read_buffer_ (one at a time, as Node's); spare_ is a chunk
-  // the 'data' listeners are done with, whose storage the next read reuses.
-  std::string read_buffer_;
-  std::string spare_;
+  // The read in flight reads into read_buffer_ (one at a time, as Node's), which its callback
+  // pushes; spare_ is a chunk that nobody else holds any more (reuseChunk), whose storage the
+  // next read reuses.
+  Buffer read_buffer_;
+  Buffer spare_;
   int fd_ = -1;
   std::int64_t pos_ = -1;
   std::int64_t bytes_read_ = 0;
@@ -144,13 +153,13 @@ class WriteStream final : public stream::Writable {
 
  protected:
   void _construct(stream::Callback callback) override;
-  void _write(std::string chunk, stream::Callback callback) override;
-  void _writev(std::vector<std::string> chunks, stream::Callback callback) override;
+  void _write(Buffer chunk, stream::Callback callback) override;
+  void _writev(std::vector<Buffer> chunks, stream::Callback callback) override;
   bool hasWritev() const override { return true; }
   void _destroy(Error error, stream::Callback callback) override;
 
  private:
-  void writeAll(std::string data, stream::Callback callback);
+  void writeAll(Buffer data, stream::Callback callback);
 
   std::string path_;
   WriteStreamOptions options_;

@@ -31,7 +31,7 @@ TEST(FsReadStream, ChunksOfHighWaterMarkThenEndThenClose) {
   auto s = fs::createReadStream(dir / "f", {.highWaterMark = 4});
   s->on("open", [&](int fd) { log.push_back(fd >= 0 ? "open" : "bad fd"); });
   s->on("ready", [&] { log.push_back("ready"); });
-  s->on("data", [&](const std::string& c) { log.push_back(c); });
+  s->on("data", [&](const vow::Buffer& c) { log.push_back(c.toString()); });
   s->on("end", [&] { log.push_back("end"); });
   s->on("close", [&] { log.push_back("close"); });
   loop.run();
@@ -45,7 +45,7 @@ TEST(FsReadStream, StartAndEndAreInclusive) {
   fs::writeFileSync(dir / "f", "0123456789");
   std::string got;
   auto s = fs::createReadStream(dir / "f", {.start = 2, .end = 6, .highWaterMark = 2});
-  s->on("data", [&](const std::string& c) { got += c + "|"; });
+  s->on("data", [&](const vow::Buffer& c) { got += c.toString() + "|"; });
   loop.run();
   EXPECT_EQ(got, "23|45|6|");
 }
@@ -55,7 +55,7 @@ TEST(FsReadStream, MissingFileEmitsErrorThenCloseNeverEnd) {
   TestDir dir;
   std::vector<std::string> log;
   auto s = fs::createReadStream(dir / "missing");
-  s->on("data", [&](const std::string&) { log.push_back("data"); });
+  s->on("data", [&](const vow::Buffer&) { log.push_back("data"); });
   s->on("end", [&] { log.push_back("end"); });
   s->on("error", [&](const Error& e) { log.push_back("error " + e.code()); });
   s->on("close", [&] { log.push_back("close"); });
@@ -69,8 +69,8 @@ TEST(FsReadStream, PauseStopsDataUntilResume) {
   fs::writeFileSync(dir / "f", "aabbcc");
   std::vector<std::string> log;
   auto s = fs::createReadStream(dir / "f", {.highWaterMark = 2});
-  s->on("data", [&, raw = s.get()](const std::string& c) {
-    log.push_back(c);
+  s->on("data", [&, raw = s.get()](const vow::Buffer& c) {
+    log.push_back(c.toString());
     if (c == "aa") {
       raw->pause();
       vow::setTimeout(
@@ -169,18 +169,99 @@ TEST(FsStreams, PipeCopiesAFile) {
   EXPECT_EQ(fs::readFileSync(dir / "out"), big);
 }
 
+// Node: each 'data' chunk of a file stream is a Buffer of highWaterMark bytes (64 KiB by
+// default), the last one what is left of the file.
+TEST(FsReadStream, ChunksAreBuffersOf64KiBThenTheRest) {
+  vow::Loop loop;
+  TestDir dir;
+  std::string data(2 * 65536 + 1000, '\0');
+  for (std::size_t i = 0; i < data.size(); ++i) data[i] = static_cast<char>(i * 7 + i / 251);
+  fs::writeFileSync(dir / "f", data);
+  std::vector<std::size_t> sizes;
+  std::string got;
+  auto s = fs::createReadStream(dir / "f");
+  s->on("data", [&](const vow::Buffer& chunk) {
+    sizes.push_back(chunk.length());
+    got += chunk;
+  });
+  loop.run();
+  EXPECT_EQ(sizes, (std::vector<std::size_t>{65536, 65536, 1000}));
+  EXPECT_TRUE(got == data);
+}
+
+// A chunk a listener keeps (a copy of the Buffer: a second reference to its storage) is never
+// the storage of a later read: the stream reuses a chunk's storage only when nobody else holds
+// it. Every other chunk is kept here; the ones let go are reused, the kept ones stay intact.
+TEST(FsReadStream, AChunkKeptByAListenerIsNotOverwrittenByTheNextRead) {
+  vow::Loop loop;
+  TestDir dir;
+  const std::size_t hwm = 4096;
+  std::string data;
+  for (int i = 0; i < 12; ++i) data += std::string(hwm, static_cast<char>('a' + i));
+  fs::writeFileSync(dir / "f", data);
+  std::vector<vow::Buffer> kept;
+  int n = 0;
+  auto s = fs::createReadStream(dir / "f", {.highWaterMark = hwm});
+  s->on("data", [&](const vow::Buffer& chunk) {
+    if (n++ % 2 == 0) kept.push_back(chunk);
+  });
+  loop.run();
+  ASSERT_EQ(kept.size(), 6u);
+  for (std::size_t i = 0; i < kept.size(); ++i) {
+    EXPECT_TRUE(kept[i] == std::string(hwm, static_cast<char>('a' + 2 * i))) << "chunk " << 2 * i;
+    for (std::size_t j = 0; j < i; ++j) EXPECT_NE(kept[i].data(), kept[j].data());
+  }
+}
+
+// The other side of the same rule: a chunk that no listener kept lends its storage to the next
+// read (no allocation per chunk), which JavaScript-style code cannot observe.
+TEST(FsReadStream, AChunkNobodyKeptLendsItsStorageToTheNextRead) {
+  vow::Loop loop;
+  TestDir dir;
+  fs::writeFileSync(dir / "f", std::string(3 * 4096 + 10, 'x'));
+  std::vector<const char*> at;
+  std::vector<long> refs;  // NOLINT(runtime/int): use_count's type
+  auto s = fs::createReadStream(dir / "f", {.highWaterMark = 4096});
+  s->on("data", [&](const vow::Buffer& chunk) {
+    at.push_back(chunk.data());
+    refs.push_back(chunk.use_count());
+  });
+  loop.run();
+  ASSERT_EQ(at.size(), 4u);
+  EXPECT_EQ(refs, (std::vector<long>{1, 1, 1, 1}));  // NOLINT(runtime/int)
+  EXPECT_EQ(at[1], at[0]);
+  EXPECT_EQ(at[2], at[0]);
+  EXPECT_EQ(at[3], at[0]);  // the last, short chunk: a subarray of the same storage
+}
+
+// Node: ws.write(buf) writes buf itself: the stream holds the Buffer (shared) until its write
+// is done, then lets it go.
+TEST(FsWriteStream, WritesTheBufferItWasGivenWithoutCopying) {
+  vow::Loop loop;
+  TestDir dir;
+  const vow::Buffer chunk = vow::Buffer::from(std::string(100000, 'q'));
+  auto w = fs::createWriteStream(dir / "out");
+  w->write(chunk);
+  EXPECT_GE(chunk.use_count(), 2);  // buffered while the file opens: the same Buffer
+  w->end();
+  loop.run();
+  EXPECT_EQ(chunk.use_count(), 1);
+  EXPECT_TRUE(fs::readFileSync(dir / "out") == std::string(100000, 'q'));
+}
+
 TEST(FsReadStream, AddListenerAndOnceForDataStartTheFlowAsNode) {
   vow::Loop loop;
   TestDir dir;
   fs::writeFileSync(dir / "f", "abc");
   std::vector<std::string> log;
   auto a = fs::createReadStream(dir / "f");
-  a->addListener("data", [&](const std::string& c) { log.push_back("add:" + c); });
+  a->addListener("data", [&](const vow::Buffer& c) { log.push_back("add:" + c.toString()); });
   auto b = fs::createReadStream(dir / "f");
-  b->once("data", [&](const std::string& c) { log.push_back("once:" + c); });
+  b->once("data", [&](const vow::Buffer& c) { log.push_back("once:" + c.toString()); });
   // Node's prependListener is EventEmitter's: it does not start the flow.
   auto c = fs::createReadStream(dir / "f");
-  c->prependListener("data", [&](const std::string& s) { log.push_back("prepend:" + s); });
+  c->prependListener("data",
+                     [&](const vow::Buffer& s) { log.push_back("prepend:" + s.toString()); });
   loop.run();
   // The two streams read on the pool in parallel: their order is not fixed.
   std::sort(log.begin(), log.end());
@@ -212,15 +293,23 @@ std::string uppercased(std::string s) {
   return s;
 }
 
+// The JS twin's `for (let i = 0; i < chunk.length; i++) if (...) chunk[i] -= 32`: in place.
+vow::Buffer uppercasedInPlace(vow::Buffer b) {
+  for (std::uint8_t& c : b) {
+    if (c >= 'a' && c <= 'z') c = static_cast<std::uint8_t>(c - 32);
+  }
+  return b;
+}
+
 TEST(FsStreamPipeline, CopiesAFileThroughATransformByteForByte) {
   vow::Loop loop;
   TestDir dir;
   const std::string data = patterned(8 << 20);
   fs::writeFileSync(dir / "in", data);
   auto upper =
-      vow::stream::Transform::create({.transform = [](vow::stream::Transform&, std::string chunk,
+      vow::stream::Transform::create({.transform = [](vow::stream::Transform&, vow::Buffer chunk,
                                                       vow::stream::TransformCallback cb) {
-        cb(Error(), uppercased(std::move(chunk)));
+        cb(Error(), uppercasedInPlace(std::move(chunk)));
       }});
   std::string outcome = "pending";
   vow::stream::pipeline(fs::createReadStream(dir / "in"), upper, fs::createWriteStream(dir / "out"),
@@ -237,9 +326,9 @@ TEST(FsStreamPipeline, CopiesAFileThroughAnAsyncGeneratorByteForByte) {
   TestDir dir;
   const std::string data = patterned(8 << 20);
   fs::writeFileSync(dir / "in", data);
-  auto gen = [](vow::AsyncGenerator<std::string> source) -> vow::AsyncGenerator<std::string> {
+  auto gen = [](vow::AsyncGenerator<vow::Buffer> source) -> vow::AsyncGenerator<vow::Buffer> {
     auto it = vow::forAwait(source);
-    while (auto chunk = co_await it.next()) co_yield uppercased(std::move(*chunk));
+    while (auto chunk = co_await it.next()) co_yield uppercasedInPlace(std::move(*chunk));
     co_await it.close();
   };
   std::string outcome = "pending";
@@ -292,7 +381,7 @@ TEST(FsReadStream, ACachedReadStillDeliversItsChunkInALaterPollPhase) {
     vow::setImmediate([&] { log.push_back("immediate"); });
     vow::nextTick([&] { log.push_back("tick"); });
   });
-  s->on("data", [&](const std::string& c) { log.push_back(c); });
+  s->on("data", [&](const vow::Buffer& c) { log.push_back(c.toString()); });
   s->on("end", [&] { log.push_back("end"); });
   s->on("close", [&] { log.push_back("close"); });
   loop.run();
@@ -318,7 +407,7 @@ TEST(FsReadStream, ChunksKeepTheirSizeWhenOnlyPartOfThemIsCached) {
   std::vector<std::size_t> sizes;
   std::string got;
   auto s = fs::createReadStream(dir / "f", {.start = 100, .highWaterMark = 16384});
-  s->on("data", [&](const std::string& c) {
+  s->on("data", [&](const vow::Buffer& c) {
     sizes.push_back(c.size());
     got += c;
   });
@@ -341,8 +430,8 @@ TEST(FsReadStream, AFifoGivesEachWriteAsItsOwnChunk) {
   ASSERT_GE(writer, 0);
   std::vector<std::string> log;
   auto s = fs::createReadStream(path);
-  s->on("data", [&](const std::string& c) {
-    log.push_back(c);
+  s->on("data", [&](const vow::Buffer& c) {
+    log.push_back(c.toString());
     if (c == "one") {
       ASSERT_EQ(::write(writer, "two", 3), 3);
     } else {

@@ -1,7 +1,7 @@
 // vow::on(emitter, name): Node's events.on, an async iterator of an event's emissions.
 //
 //   // for await (const [chunk] of on(stream, 'data')) { ... }
-//   auto it = vow::forAwait(vow::on<std::string>(*stream, "data", {.close = {"end"}}));
+//   auto it = vow::forAwait(vow::on<vow::Buffer>(*stream, "data", {.close = {"end"}}));
 //   while (auto event = co_await it.next()) {
 //     auto& [chunk] = *event;
 //     ...

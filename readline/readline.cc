@@ -285,7 +285,7 @@ void Interface::onInputClose() {
   detachInput();
 }
 
-void Interface::onData(const std::string& chunk) { normalWrite(chunk); }
+void Interface::onData(const Buffer& chunk) { normalWrite(std::string_view(chunk)); }
 
 void Interface::onEnd() {
   if (!line_buffer_.empty()) emit("line", line_buffer_);

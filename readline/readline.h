@@ -11,7 +11,7 @@
 //   auto it = rl->asyncIterator();
 //   while (std::optional<std::string> line = co_await it.next()) { ... }
 //
-// The input is any readable that emits "data"(std::string chunk), "end", "error"(vow::Error)
+// The input is any readable that emits "data"(vow::Buffer chunk), "end", "error"(vow::Error)
 // and "close", and has pause() and resume(), held by std::shared_ptr (fs::ReadStream, or a
 // stream of //stream). The interface uses those public events only, as Node's does.
 #pragma once
@@ -26,6 +26,7 @@
 #include <tuple>
 #include <utility>
 
+#include "vow/buffer/buffer.h"
 #include "vow/loop/abort_controller.h"
 #include "vow/loop/event_emitter.h"
 #include "vow/promise/error.h"
@@ -189,7 +190,8 @@ class Interface final : public EventEmitter, public std::enable_shared_from_this
   friend struct internal::LineQueue;
 
   void start(const AbortSignal& signal);
-  void onData(const std::string& chunk);
+  // A chunk's bytes are decoded as UTF-8, as Node's StringDecoder does with a Buffer.
+  void onData(const Buffer& chunk);
   void onEnd();
   void onInputError(const Error& err);
   void onInputClose();
@@ -232,7 +234,7 @@ void internal::InputOf<R>::attach(const std::shared_ptr<Interface>& rl) {
   // The listeners hold the interface, as Node's closures do (the input keeps it alive while it
   // flows); closing the interface, or the input's 'close', removes them.
   error_ = stream_->on("error", [rl](const Error& err) { rl->onInputError(err); });
-  data_ = stream_->on("data", [rl](const std::string& chunk) { rl->onData(chunk); });
+  data_ = stream_->on("data", [rl](const Buffer& chunk) { rl->onData(chunk); });
   end_ = stream_->on("end", [rl] { rl->onEnd(); });
   close_ = stream_->on("close", [rl] { rl->onInputClose(); });
 }

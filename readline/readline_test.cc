@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "gtest/gtest.h"
+#include "vow/buffer/buffer.h"
 #include "vow/fs/fs.h"
 #include "vow/loop/loop.h"
 #include "vow/promise/promise.h"
@@ -20,7 +21,8 @@ namespace readline = vow::readline;
 using vow::Error;
 using Log = std::vector<std::string>;
 
-// A readable the test drives by hand: it records pause()/resume() into the log.
+// A readable the test drives by hand (its 'data' chunks are vow::Buffer, as a stream's): it
+// records pause()/resume() into the log.
 class FakeReadable : public vow::EventEmitter {
  public:
   explicit FakeReadable(Log* log) : log_(log) {}
@@ -60,7 +62,7 @@ TEST(ReadlineInterface, SplitsOnLfCrLfAndLoneCr) {
   auto input = std::make_shared<FakeReadable>(&log);
   auto rl = readline::createInterface({.input = input});
   record(*rl, log);
-  input->emit("data", std::string("a\nb\r\nc\rd\n\ne"));
+  input->emit("data", vow::Buffer::from(std::string("a\nb\r\nc\rd\n\ne")));
   input->emit("end");
   EXPECT_EQ(log, (Log{"input.resume", "line a", "line b", "line c", "line d", "line ", "line e",
                       "input.pause", "pause", "close"}));
@@ -82,7 +84,7 @@ TEST(ReadlineInterface, AWriteFromALineListenerEmitsItsLinesInsideThatListenerAs
     if (std::exchange(once, false)) rl->write("x\ny\n");
   });
   rl->on("close", [&log] { log.push_back("close"); });
-  input->emit("data", std::string("a\nb\nc"));
+  input->emit("data", vow::Buffer::from(std::string("a\nb\nc")));
   input->emit("end");
   EXPECT_EQ(log,
             (Log{"input.resume", "line a", "line cx", "line y", "line b", "input.pause", "close"}));
@@ -95,7 +97,8 @@ TEST(ReadlineInterface, AListenerMayTakeTheLineAndLaterLinesAreWhole) {
   auto rl = readline::createInterface({.input = input});
   rl->on("line", [&](std::string& l) { log.push_back("took " + std::move(l)); });
   rl->on("line", [&](const std::string& l) { log.push_back("after [" + l + "]"); });
-  input->emit("data", std::string("first line\nsecond, a longer line than the first\nz\n"));
+  input->emit("data", vow::Buffer::from(
+                          std::string("first line\nsecond, a longer line than the first\nz\n")));
   EXPECT_EQ(log,
             (Log{"input.resume", "took first line", "after []",
                  "took second, a longer line than the first", "after []", "took z", "after []"}));
@@ -108,10 +111,10 @@ TEST(ReadlineInterface, SplitsCrLfAsOneLineBreakAcrossChunks) {
   auto input = std::make_shared<FakeReadable>(&log);
   auto rl = readline::createInterface({.input = input, .crlfDelay = readline::kInfinity});
   rl->on("line", [&log](const std::string& l) { log.push_back("[" + l + "]"); });
-  input->emit("data", std::string("one\r"));
-  input->emit("data", std::string("\ntwo\r"));
-  input->emit("data", std::string("\r\nthree"));
-  input->emit("data", std::string("\n"));
+  input->emit("data", vow::Buffer::from(std::string("one\r")));
+  input->emit("data", vow::Buffer::from(std::string("\ntwo\r")));
+  input->emit("data", vow::Buffer::from(std::string("\r\nthree")));
+  input->emit("data", vow::Buffer::from(std::string("\n")));
   EXPECT_EQ(log, (Log{"input.resume", "[one]", "[two]", "[]", "[three]"}));
   EXPECT_EQ(rl->crlfDelay(), readline::kInfinity);
   rl->close();  // the input holds the interface until it ends or closes
@@ -132,9 +135,9 @@ TEST(ReadlineInterface, LinesSpanChunksAndTheLastLineComesAtEnd) {
   auto input = std::make_shared<FakeReadable>(&log);
   auto rl = readline::createInterface({.input = input});
   record(*rl, log);
-  input->emit("data", std::string("hel"));
-  input->emit("data", std::string("lo"));
-  input->emit("data", std::string(" world\nno newline"));
+  input->emit("data", vow::Buffer::from(std::string("hel")));
+  input->emit("data", vow::Buffer::from(std::string("lo")));
+  input->emit("data", vow::Buffer::from(std::string(" world\nno newline")));
   input->emit("end");
   EXPECT_EQ(log, (Log{"input.resume", "line hello world", "line no newline", "input.pause", "pause",
                       "close"}));
@@ -149,8 +152,8 @@ TEST(ReadlineInterface, CloseInsideALineListenerStillEmitsTheRestOfTheChunk) {
   rl->on("line", [&](const std::string& l) {
     if (l == "b") rl->close();
   });
-  input->emit("data", std::string("a\nb\nc\nd"));
-  input->emit("data", std::string("never\n"));  // no longer listened to
+  input->emit("data", vow::Buffer::from(std::string("a\nb\nc\nd")));
+  input->emit("data", vow::Buffer::from(std::string("never\n")));  // no longer listened to
   EXPECT_EQ(log,
             (Log{"input.resume", "line a", "line b", "input.pause", "pause", "close", "line c"}));
   // Node: the unfinished "d" stays; write() resumes and goes on from it.
@@ -222,10 +225,10 @@ TEST(ReadlineInterface, InvalidUtf8BecomesReplacementCharacters) {
   rl->on("line", [&log](const std::string& l) { log.push_back(l); });
   // "é" split over two chunks is one character; a lone continuation byte, an overlong "/"
   // (C0 AF) and a truncated 3-byte sequence each become U+FFFD per maximal subpart.
-  input->emit("data", std::string("caf\xC3"));
-  input->emit("data", std::string("\xA9\n\x80x\n\xC0\xAF\n\xE2\x82y\n"));
-  input->emit("data", std::string("\xF0\x9F"));
-  input->emit("data", std::string("\x98\x80!\n"));
+  input->emit("data", vow::Buffer::from(std::string("caf\xC3")));
+  input->emit("data", vow::Buffer::from(std::string("\xA9\n\x80x\n\xC0\xAF\n\xE2\x82y\n")));
+  input->emit("data", vow::Buffer::from(std::string("\xF0\x9F")));
+  input->emit("data", vow::Buffer::from(std::string("\x98\x80!\n")));
   EXPECT_EQ(log, (Log{"input.resume", "caf\xC3\xA9", "\xEF\xBF\xBDx", "\xEF\xBF\xBD\xEF\xBF\xBD",
                       "\xEF\xBF\xBDy", "\xF0\x9F\x98\x80!"}));
   rl->close();  // the input holds the interface until it ends or closes
@@ -237,7 +240,7 @@ TEST(ReadlineInterface, AnIncompleteCharacterAtTheEndIsDropped) {
   auto input = std::make_shared<FakeReadable>(&log);
   auto rl = readline::createInterface({.input = input});
   rl->on("line", [&log](const std::string& l) { log.push_back("[" + l + "]"); });
-  input->emit("data", std::string("ab\xE2\x82"));
+  input->emit("data", vow::Buffer::from(std::string("ab\xE2\x82")));
   input->emit("end");
   // Node's onend does not flush the decoder.
   EXPECT_EQ(log, (Log{"input.resume", "[ab]", "input.pause"}));
@@ -329,7 +332,7 @@ TEST(ReadlineAsyncIterator, SameIteratorEachCallAndQueuedLinesSurviveClose) {
   EXPECT_EQ(rl->listenerCount("line"), 1u);
   (void)rl->asyncIterator();
   EXPECT_EQ(rl->listenerCount("line"), 1u);  // one queue, as Node caches it
-  input->emit("data", std::string("a\nb\n"));
+  input->emit("data", vow::Buffer::from(std::string("a\nb\n")));
   rl->close();
   EXPECT_EQ(rl->listenerCount("line"), 0u);  // 'close' stopped the listening
   Log got;
@@ -347,7 +350,7 @@ TEST(ReadlineAsyncIterator, NextWaitsForALineAndResolvesOneTickLater) {
   it.next().then([&](std::optional<std::string> l) { log.push_back("next " + l.value_or("-")); });
   vow::queueMicrotask([&] { log.push_back("microtask 1"); });
   loop.run();
-  input->emit("data", std::string("x\n"));
+  input->emit("data", vow::Buffer::from(std::string("x\n")));
   vow::queueMicrotask([&] { log.push_back("microtask 2"); });
   loop.run();
   EXPECT_EQ(log, (Log{"input.resume", "microtask 1", "next x", "microtask 2"}));
@@ -360,7 +363,7 @@ TEST(ReadlineAsyncIterator, ErrorRejectsTheNextNextOnceThenDone) {
   auto input = std::make_shared<FakeReadable>(&log);
   auto rl = readline::createInterface({.input = input});
   auto it = rl->asyncIterator();
-  input->emit("data", std::string("a\n"));
+  input->emit("data", vow::Buffer::from(std::string("a\n")));
   input->emit("error", Error(std::runtime_error("bad sector")));
   auto show = [&](vow::Promise<std::optional<std::string>> p) {
     p.then([&](std::optional<std::string> l) { log.push_back(l ? "line " + *l : "done"); },
@@ -384,7 +387,7 @@ TEST(ReadlineAsyncIterator, ReturnStopsListeningButDoesNotClose) {
   auto pending = it.next();
   it.return_().then([&](std::optional<std::string> l) { log.push_back(l ? "value" : "done"); });
   pending.then([&](std::optional<std::string> l) { log.push_back(l ? "value" : "pending done"); });
-  input->emit("data", std::string("after\n"));
+  input->emit("data", vow::Buffer::from(std::string("after\n")));
   loop.run();
   EXPECT_EQ(log, (Log{"input.resume", "done", "pending done"}));
   EXPECT_FALSE(rl->closed());
@@ -402,7 +405,7 @@ TEST(ReadlineAsyncIterator, MoreThan1024QueuedLinesPauseUntilDrained) {
   auto it = rl->asyncIterator();
   std::string chunk;
   for (int i = 0; i < 1030; ++i) chunk += "l\n";
-  input->emit("data", chunk);
+  input->emit("data", vow::Buffer::from(chunk));
   EXPECT_EQ(log, (Log{"input.resume", "input.pause", "pause"}));
   log.clear();
   int n = 0;
@@ -481,7 +484,7 @@ TEST(ReadlineAsyncIterator, AUserListenerAddedByAPauseListenerGetsTheRestOfTheCh
   });
   std::string chunk;
   for (int i = 0; i < 1030; ++i) chunk += std::to_string(i) + "\n";
-  input->emit("data", chunk);
+  input->emit("data", vow::Buffer::from(chunk));
   // The 1025th line pauses; the listener then sees lines 1025..1029.
   EXPECT_EQ(seen, 5);
   EXPECT_EQ(first_seen, "1025");
@@ -500,7 +503,7 @@ TEST(ReadlineAsyncIterator, TheIteratorAndALineListenerBothGetEveryLineInOrder) 
     while (auto l = co_await it.next()) got.push_back("iterator " + *l);
   };
   drain();
-  input->emit("data", std::string("a\nb\n"));
+  input->emit("data", vow::Buffer::from(std::string("a\nb\n")));
   input->emit("end");
   loop.run();
   EXPECT_EQ(got, (Log{"listener a", "listener b", "iterator a", "iterator b"}));
@@ -521,9 +524,9 @@ TEST(ReadlineAsyncIterator, AWaitingNextTakesTheFirstLineAndTheRestQueue) {
     it.next().then([&](std::optional<std::string> l) { got.push_back(l.value_or("<done>")); });
   };
   take();  // waits
-  input->emit("data", std::string("first\nsecond\nthird\nfour"));
-  input->emit("data", std::string("th\nsolo\n"));
-  input->emit("data", std::string("only line\n"));
+  input->emit("data", vow::Buffer::from(std::string("first\nsecond\nthird\nfour")));
+  input->emit("data", vow::Buffer::from(std::string("th\nsolo\n")));
+  input->emit("data", vow::Buffer::from(std::string("only line\n")));
   input->emit("end");
   for (int i = 0; i < 6; ++i) take();
   loop.run();

@@ -7,6 +7,7 @@
 #include <string>
 
 #include "gtest/gtest.h"
+#include "vow/buffer/buffer.h"
 #include "vow/loop/loop.h"
 #include "vow/loop/timers.h"
 #include "vow/promise/promise.h"
@@ -49,7 +50,7 @@ TEST(StreamReadable, PausedModeReadableEventAndRead) {
                              }});
   r->on("readable", [&, raw = r.get()] {
     log("readable");
-    while (auto c = raw->read()) log("read " + *c);
+    while (auto c = raw->read()) log("read " + c->toString());
   });
   r->on("end", [&] { log("end"); });
   r->on("close", [&] { log("close"); });
@@ -68,7 +69,7 @@ TEST(StreamReadable, FlowingModeDataEndClose) {
   auto r = Readable::create({.read = [](Readable&, std::size_t) {}});
   r->push("a");
   r->push("b");
-  r->on("data", [&](const std::string& c) { log("data " + c); });
+  r->on("data", [&](const vow::Buffer& c) { log("data " + c.toString()); });
   r->on("end", [&] { log("end"); });
   r->on("close", [&] { log("close"); });
   vow::nextTick([&, raw = r.get()] {
@@ -89,7 +90,9 @@ TEST(StreamReadable, ReadNBytes) {
   auto r = Readable::create({.read = [](Readable&, std::size_t) {}});
   r->push("abcdef");
   r->push("gh");
-  auto show = [](const std::optional<std::string>& s) { return s ? *s : std::string("null"); };
+  auto show = [](const std::optional<vow::Buffer>& s) {
+    return s ? s->toString() : std::string("null");
+  };
   log("r3 " + show(r->read(3)));
   log("r10 " + show(r->read(10)));
   log("len " + std::to_string(r->readableLength()));
@@ -110,7 +113,7 @@ TEST(StreamReadable, DestroyWithErrorEmitsErrorThenClose) {
     self.push("x");
     self.destroy(vow::Exception("boom"));
   }});
-  r->on("data", [&](const std::string& c) { log("data " + c); });
+  r->on("data", [&](const vow::Buffer& c) { log("data " + c.toString()); });
   r->on("error", [&](const Error& e) { log("error " + e.message()); });
   r->on("close", [&] { log("close"); });
   loop.run();
@@ -124,8 +127,8 @@ TEST(StreamWritable, BackpressureDrainEndFinishClose) {
   vow::Loop loop;
   Log log;
   auto w = Writable::create(
-      {.highWaterMark = 3, .write = [&](Writable&, std::string chunk, Callback cb) {
-         log("_write " + chunk);
+      {.highWaterMark = 3, .write = [&](Writable&, vow::Buffer chunk, Callback cb) {
+         log("_write " + chunk.toString());
          vow::setImmediate([cb = std::move(cb)]() mutable { cb(Error()); });
        }});
   log(std::string("w1 ") + (w->write("ab") ? "true" : "false"));
@@ -147,8 +150,8 @@ TEST(StreamWritable, BackpressureDrainEndFinishClose) {
 TEST(StreamWritable, SynchronousWritesCallBackOnTheNextTick) {
   vow::Loop loop;
   Log log;
-  auto w = Writable::create({.write = [&](Writable&, std::string chunk, Callback cb) {
-    log("_write " + chunk);
+  auto w = Writable::create({.write = [&](Writable&, vow::Buffer chunk, Callback cb) {
+    log("_write " + chunk.toString());
     cb(Error());
   }});
   w->write("a", [&](Error) { log("cb a"); });
@@ -165,7 +168,7 @@ TEST(StreamWritable, SynchronousWritesCallBackOnTheNextTick) {
 TEST(StreamWritable, WriteAfterEndFailsTheCallbackThenErrorThenClose) {
   vow::Loop loop;
   Log log;
-  auto w = Writable::create({.write = [](Writable&, std::string, Callback cb) { cb(Error()); }});
+  auto w = Writable::create({.write = [](Writable&, vow::Buffer, Callback cb) { cb(Error()); }});
   w->on("error", [&](const Error& e) { log("error " + e.code()); });
   w->on("close", [&] { log("close"); });
   w->end("a");
@@ -181,10 +184,10 @@ TEST(StreamWritable, WriteAfterEndFailsTheCallbackThenErrorThenClose) {
 TEST(StreamTransform, UppercasesThenEndFinishClose) {
   vow::Loop loop;
   Log log;
-  auto t = Transform::create({.transform = [](Transform&, std::string chunk, TransformCallback cb) {
-    cb(Error(), upper(std::move(chunk)));
+  auto t = Transform::create({.transform = [](Transform&, vow::Buffer chunk, TransformCallback cb) {
+    cb(Error(), upper(chunk.toString()));
   }});
-  t->on("data", [&](const std::string& c) { log("data " + c); });
+  t->on("data", [&](const vow::Buffer& c) { log("data " + c.toString()); });
   t->on("end", [&] { log("end"); });
   t->on("finish", [&] { log("finish"); });
   t->on("close", [&] { log("close"); });

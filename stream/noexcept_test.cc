@@ -41,7 +41,7 @@ TEST(StreamNoExceptions, AFailingGeneratorStageCallsBackOnceWithItsStatus) {
   Log log;
   int n = 0;
   auto r = counting(n);
-  auto stage = [&log](vow::AsyncGenerator<std::string> source) -> vow::AsyncGenerator<std::string> {
+  auto stage = [&log](vow::AsyncGenerator<vow::Buffer> source) -> vow::AsyncGenerator<vow::Buffer> {
     auto it = vow::forAwait(source);
     int seen = 0;
     while (auto chunk = co_await it.next()) {
@@ -51,8 +51,8 @@ TEST(StreamNoExceptions, AFailingGeneratorStageCallsBackOnceWithItsStatus) {
     }
     co_await it.close();
   };
-  auto w = Writable::create({.write = [&](Writable&, std::string c, Callback cb) {
-    log("w " + c);
+  auto w = Writable::create({.write = [&](Writable&, vow::Buffer c, Callback cb) {
+    log("w " + c.toString());
     cb(Error());
   }});
   int calls = 0;
@@ -74,12 +74,13 @@ TEST(StreamNoExceptions, APipelineThatSucceedsCallsBackWithoutError) {
   int n = 0;
   auto r = counting(n);
   std::string written;
-  auto stage = [](vow::AsyncGenerator<std::string> source) -> vow::AsyncGenerator<std::string> {
+  auto stage = [](vow::AsyncGenerator<vow::Buffer> source) -> vow::AsyncGenerator<vow::Buffer> {
     auto it = vow::forAwait(source);
-    while (auto chunk = co_await it.next()) co_yield "[" + *chunk + "]";
+    while (auto chunk = co_await it.next())
+      co_yield vow::Buffer::from("[" + chunk->toString() + "]");
     co_await it.close();
   };
-  auto w = Writable::create({.write = [&](Writable&, std::string c, Callback cb) {
+  auto w = Writable::create({.write = [&](Writable&, vow::Buffer c, Callback cb) {
     written += c;
     cb(Error());
   }});

@@ -119,7 +119,7 @@ absl::AnyInvocable<void()> pipe(const std::shared_ptr<Readable>& src,
 
 // Node's pumpToNode(iterable, writable, finish, {end}): writes what the iterable yields,
 // awaiting 'drain' when write() returns false, then end() and 'finish'.
-Promise<void> pumpToNode(AsyncGenerator<std::string> iterable, std::shared_ptr<Writable> writable,
+Promise<void> pumpToNode(AsyncGenerator<Buffer> iterable, std::shared_ptr<Writable> writable,
                          std::shared_ptr<Pipeline> p, bool end) {
   struct Pump {
     Error error;
@@ -194,7 +194,7 @@ Promise<void> pumpToNode(AsyncGenerator<std::string> iterable, std::shared_ptr<W
     Error inLoop;
     bool done = false;
     while (true) {
-      Promise<std::optional<std::string>> next = iterable.next();
+      Promise<std::optional<Buffer>> next = iterable.next();
       auto chunk = co_await settle(next);
       if (!chunk.ok()) {
         inLoop = AnyPromise(next).reason();
@@ -214,7 +214,7 @@ Promise<void> pumpToNode(AsyncGenerator<std::string> iterable, std::shared_ptr<W
       }
     }
     if (!done) {
-      Promise<std::optional<std::string>> closed = iterable.return_();
+      Promise<std::optional<Buffer>> closed = iterable.return_();
       if (!(co_await settle(closed)).ok()) {
         failed = AnyPromise(closed).reason();
         break;
@@ -259,8 +259,8 @@ std::shared_ptr<Stream> pipelineImpl(std::vector<Stage> stages, Callback callbac
     p->outer = ::vow::internal::AbortRegistration(outerSignal, id);
   }
 
-  std::shared_ptr<Stream> ret;                             // the previous stage, a stream
-  std::optional<AsyncGenerator<std::string>> retIterable;  // or an async iterable
+  std::shared_ptr<Stream> ret;                        // the previous stage, a stream
+  std::optional<AsyncGenerator<Buffer>> retIterable;  // or an async iterable
   for (std::size_t i = 0; i < stages.size(); ++i) {
     Stage& stage = stages[i];
     const bool reading = i < stages.size() - 1;
@@ -305,7 +305,7 @@ std::shared_ptr<Stream> pipelineImpl(std::vector<Stage> stages, Callback callbac
         VOW_THROW(TypeError("vow: the pipeline's destination must be a Writable stream",
                             "ERR_INVALID_ARG_TYPE"));
       }
-      AsyncGenerator<std::string> source = [&] {
+      AsyncGenerator<Buffer> source = [&] {
         if (retIterable) return *std::exchange(retIterable, std::nullopt);
         auto readable = std::dynamic_pointer_cast<Readable>(ret);
         if (!readable) {

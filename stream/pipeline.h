@@ -11,9 +11,12 @@
 // write() false -> pause, 'drain' -> resume). A stage in between may also be an async generator
 // function, Node's `async function* (source) { for await (const chunk of source) yield ...; }`:
 //
-//   auto upper = [](vow::AsyncGenerator<std::string> source) -> vow::AsyncGenerator<std::string> {
+//   auto upper = [](vow::AsyncGenerator<vow::Buffer> source)
+//       -> vow::AsyncGenerator<vow::Buffer> {
 //     auto it = vow::forAwait(source);
-//     while (auto chunk = co_await it.next()) co_yield toUpper(*chunk);
+//     while (auto chunk = co_await it.next()) {
+//       co_yield vow::Buffer::from(toUpper(chunk->toString()));
+//     }
 //     co_await it.close();
 //   };
 //
@@ -22,13 +25,19 @@
 // captures, alive until it is done); its source is the previous stream's asyncIterator() (or the
 // previous generator) and its output is written to the next stream as Node's pumpToNode does
 // (write(), awaiting 'drain' when it returns false, end()). The source may also be a
-// vow::AsyncGenerator<std::string> (Node: an async iterable). A generator stage after a stream
+// vow::AsyncGenerator<vow::Buffer> (Node: an async iterable). A generator stage after a stream
 // iterates that stream's own iterator, as in Node v20 (which hands it the Readable itself; its
 // `yield*` wrapper, fromReadable, is only for legacy streams): each chunk reaches the stage on
 // Node's tick (tests/parity/85_pipeline_generator_ticks). An error in any stage (or a premature
 // close) destroys every stream of the pipeline that has not finished, and the callback runs once,
 // on the nextTick queue, after every stage is done (Node v20's lib/internal/streams/pipeline.js,
 // step for step). The pipeline keeps its streams alive until then. Returns the last stream.
+//
+// Chunks are vow::Buffer throughout, as a Node byte stream's: a Buffer a stage gives out is the
+// Buffer the next stage gets (pipe() and pumpToNode's write() share it, never copy it), so a
+// chunk read from the source reaches the destination's _write as the same storage unless a
+// stage makes a new one. Generator stages take and yield vow::Buffer (Node's generators may
+// yield strings, which write() converts; here a stage yields vow::Buffer::from(text)).
 #pragma once
 
 #include <memory>
@@ -39,6 +48,7 @@
 #include <vector>
 
 #include "absl/functional/any_invocable.h"
+#include "vow/buffer/buffer.h"
 #include "vow/loop/abort_controller.h"
 #include "vow/promise/async_generator.h"
 #include "vow/promise/error.h"
@@ -60,41 +70,40 @@ namespace internal {
 
 // A transform stage written as an async generator function (Node: `async function* (source,
 // {signal}) { for await (const chunk of source) yield f(chunk); }`).
-using GeneratorFunction = absl::AnyInvocable<AsyncGenerator<std::string>(
-    AsyncGenerator<std::string>, const AbortSignal&)>;
+using GeneratorFunction =
+    absl::AnyInvocable<AsyncGenerator<Buffer>(AsyncGenerator<Buffer>, const AbortSignal&)>;
 
 // One stage of a pipeline: a stream, an async iterable (a source), or a generator function.
 struct Stage {
   std::shared_ptr<Stream> stream;
-  std::optional<AsyncGenerator<std::string>> iterable;
+  std::optional<AsyncGenerator<Buffer>> iterable;
   GeneratorFunction function;
 };
 
 template <class F>
 inline constexpr bool kIsGeneratorFunction =
-    std::is_invocable_r_v<AsyncGenerator<std::string>, F&, AsyncGenerator<std::string>> ||
-    std::is_invocable_r_v<AsyncGenerator<std::string>, F&, AsyncGenerator<std::string>,
-                          const AbortSignal&>;
+    std::is_invocable_r_v<AsyncGenerator<Buffer>, F&, AsyncGenerator<Buffer>> ||
+    std::is_invocable_r_v<AsyncGenerator<Buffer>, F&, AsyncGenerator<Buffer>, const AbortSignal&>;
 
 template <class A>
 Stage toStage(A&& a) {
   using D = std::decay_t<A>;
-  if constexpr (std::is_same_v<D, AsyncGenerator<std::string>>) {
+  if constexpr (std::is_same_v<D, AsyncGenerator<Buffer>>) {
     return Stage{nullptr, std::forward<A>(a), nullptr};
   } else if constexpr (kIsGeneratorFunction<D>) {
-    if constexpr (std::is_invocable_v<D&, AsyncGenerator<std::string>, const AbortSignal&>) {
+    if constexpr (std::is_invocable_v<D&, AsyncGenerator<Buffer>, const AbortSignal&>) {
       return Stage{nullptr, std::nullopt, GeneratorFunction(std::forward<A>(a))};
     } else {
       return Stage{
           nullptr, std::nullopt,
-          [f = std::forward<A>(a)](AsyncGenerator<std::string> source, const AbortSignal&) mutable {
+          [f = std::forward<A>(a)](AsyncGenerator<Buffer> source, const AbortSignal&) mutable {
             return f(std::move(source));
           }};
     }
   } else {
     static_assert(std::is_convertible_v<D, std::shared_ptr<Stream>>,
                   "pipeline: a stage is a std::shared_ptr to a vow::stream stream, a "
-                  "vow::AsyncGenerator<std::string> (first), or a function taking and returning "
+                  "vow::AsyncGenerator<vow::Buffer> (first), or a function taking and returning "
                   "one (an async generator function)");
     return Stage{std::shared_ptr<Stream>(std::forward<A>(a)), std::nullopt, nullptr};
   }

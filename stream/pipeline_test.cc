@@ -64,8 +64,8 @@ TEST(StreamPipe, BackpressurePausesUntilDrainAndEndsTheDestination) {
   Log log;
   auto r = chunksOf({"a1", "b2", "c3", "d4"}, 2, &log);
   auto w = Writable::create(
-      {.highWaterMark = 3, .write = [&](Writable&, std::string chunk, Callback cb) {
-         log("_write " + chunk);
+      {.highWaterMark = 3, .write = [&](Writable&, vow::Buffer chunk, Callback cb) {
+         log("_write " + chunk.toString());
          vow::setImmediate([cb = std::move(cb)]() mutable { cb(Error()); });
        }});
   r->on("pause", [&] { log("pause"); });
@@ -94,12 +94,12 @@ TEST(StreamPipeline, CopiesThroughATransformThenCallsBackOnce) {
   vow::Loop loop;
   Log log;
   auto r = chunksOf({"ab", "cd"});
-  auto t = Transform::create({.transform = [&](Transform&, std::string c, TransformCallback cb) {
-    log("t " + c);
-    cb(Error(), upper(std::move(c)));
+  auto t = Transform::create({.transform = [&](Transform&, vow::Buffer c, TransformCallback cb) {
+    log("t " + c.toString());
+    cb(Error(), upper(c.toString()));
   }});
-  auto w = Writable::create({.write = [&](Writable&, std::string c, Callback cb) {
-    log("w " + c);
+  auto w = Writable::create({.write = [&](Writable&, vow::Buffer c, Callback cb) {
+    log("w " + c.toString());
     cb(Error());
   }});
   watch(log, "r", *r);
@@ -127,16 +127,16 @@ TEST(StreamPipeline, ErrorInTransformDestroysEveryStream) {
       self.push(std::nullopt);
     }
   }});
-  auto t = Transform::create({.transform = [&](Transform&, std::string c, TransformCallback cb) {
-    log("t " + c);
+  auto t = Transform::create({.transform = [&](Transform&, vow::Buffer c, TransformCallback cb) {
+    log("t " + c.toString());
     if (c == "c2") {
       cb(vow::Exception("bad chunk"), std::nullopt);
     } else {
       cb(Error(), std::move(c));
     }
   }});
-  auto w = Writable::create({.write = [&](Writable&, std::string c, Callback cb) {
-    log("w " + c);
+  auto w = Writable::create({.write = [&](Writable&, vow::Buffer c, Callback cb) {
+    log("w " + c.toString());
     vow::setImmediate([cb = std::move(cb)]() mutable { cb(Error()); });
   }});
   for (auto [name, s] :
@@ -166,7 +166,7 @@ TEST(StreamPipeline, PromiseRejectsOnceWhenTheSourceFails) {
   auto r = Readable::create(
       {.read = [](Readable& self, std::size_t) { self.destroy(vow::Exception("src fail")); }});
   auto t = PassThrough::create();
-  auto w = Writable::create({.write = [](Writable&, std::string, Callback cb) { cb(Error()); }});
+  auto w = Writable::create({.write = [](Writable&, vow::Buffer, Callback cb) { cb(Error()); }});
   for (auto [name, s] :
        {std::pair<std::string, Stream*>{"r", r.get()}, {"t", t.get()}, {"w", w.get()}}) {
     s->EventEmitter::on("close", [&log, name = name] { log(name + " close"); });
@@ -194,7 +194,7 @@ TEST(StreamFinished, CallsBackAtCloseOrWithPrematureClose) {
   auto r2 = Readable::create({.read = [](Readable&, std::size_t) {}});
   vow::stream::finished(r2, [&](Error err) { log("fin r2 " + err.code()); });
   r2->destroy();
-  auto w = Writable::create({.write = [](Writable&, std::string, Callback cb) { cb(Error()); }});
+  auto w = Writable::create({.write = [](Writable&, vow::Buffer, Callback cb) { cb(Error()); }});
   vow::stream::promises::finished(w).then([&] { log("fin w"); });
   w->end("z");
   std::weak_ptr<Readable> weak = r;
@@ -214,8 +214,8 @@ TEST(StreamPipeline, SignalAbortDestroysEveryStreamWithAnAbortError) {
   auto r = Readable::create({.read = [](Readable& self, std::size_t) {
     vow::setTimeout([&self, keep = self.shared_from_this()] { self.push("x"); }, 5);
   }});
-  auto w = Writable::create({.write = [&](Writable&, std::string c, Callback cb) {
-    log("w " + c);
+  auto w = Writable::create({.write = [&](Writable&, vow::Buffer c, Callback cb) {
+    log("w " + c.toString());
     cb(Error());
     if (c == "x") ac.abort();
   }});
@@ -238,19 +238,19 @@ TEST(StreamPipeline, AsyncGeneratorTransformUppercases) {
   vow::Loop loop;
   Log log;
   auto r = chunksOf({"ab", "cd"});
-  auto w = Writable::create({.write = [&](Writable&, std::string c, Callback cb) {
-    log("w " + c);
+  auto w = Writable::create({.write = [&](Writable&, vow::Buffer c, Callback cb) {
+    log("w " + c.toString());
     cb(Error());
   }});
   r->on("close", [&] { log("r close"); });
   w->on("finish", [&] { log("w finish"); });
   w->on("close", [&] { log("w close"); });
   Log* lp = &log;
-  auto gen = [lp](vow::AsyncGenerator<std::string> source) -> vow::AsyncGenerator<std::string> {
+  auto gen = [lp](vow::AsyncGenerator<vow::Buffer> source) -> vow::AsyncGenerator<vow::Buffer> {
     auto it = vow::forAwait(source);
     while (auto c = co_await it.next()) {
-      (*lp)("gen " + *c);
-      co_yield upper(*c);
+      (*lp)("gen " + c->toString());
+      co_yield vow::Buffer::from(upper(c->toString()));
     }
     co_await it.close();
     (*lp)("gen done");
@@ -276,8 +276,8 @@ TEST(StreamPipeline, ErrorInAsyncGeneratorDestroysEveryStream) {
       self.push(std::nullopt);
     }
   }});
-  auto w = Writable::create({.write = [&](Writable&, std::string c, Callback cb) {
-    log("w " + c);
+  auto w = Writable::create({.write = [&](Writable&, vow::Buffer c, Callback cb) {
+    log("w " + c.toString());
     cb(Error());
   }});
   r->on("close", [&, raw = r.get()] {
@@ -287,13 +287,13 @@ TEST(StreamPipeline, ErrorInAsyncGeneratorDestroysEveryStream) {
   w->on("close", [&] { log("w close"); });
   w->on("error", [&](const Error& e) { log("w error " + e.message()); });
   Log* lp = &log;
-  auto gen = [lp](vow::AsyncGenerator<std::string> source) -> vow::AsyncGenerator<std::string> {
+  auto gen = [lp](vow::AsyncGenerator<vow::Buffer> source) -> vow::AsyncGenerator<vow::Buffer> {
     auto it = vow::forAwait(source);
     vow::Error failed;
     try {
       while (auto c = co_await it.next()) {
-        (*lp)("gen " + *c);
-        if (c->find("c3") != std::string::npos) throw vow::Exception("gen fail");
+        (*lp)("gen " + c->toString());
+        if (c->toString().find("c3") != std::string::npos) throw vow::Exception("gen fail");
         co_yield *c;
       }
     } catch (const vow::GeneratorReturn&) {

@@ -20,6 +20,9 @@ Readable::Readable(ReadableOptions options) : options_(std::move(options)) {
   rstate_.autoDestroy = options_.autoDestroy;
   rstate_.emitClose = options_.emitClose;
   if (options_.construct) useConstruct();
+  // A 'data' listener must take a vow::Buffer (by value or reference): any other is refused
+  // by on(), not when the first chunk is emitted.
+  declareEvent<Buffer>("data");
 }
 
 namespace {
@@ -72,7 +75,7 @@ bool Readable::canPushMore() const {
   return !rstate_.ended && (rstate_.length < rstate_.highWaterMark || rstate_.length == 0);
 }
 
-bool Readable::push(std::string chunk) {
+bool Readable::push(Buffer chunk) {
   auto& s = rstate_;
   if (chunk.empty()) {
     s.reading = false;
@@ -95,7 +98,7 @@ bool Readable::push(std::nullopt_t) {
   return false;
 }
 
-void Readable::unshift(std::string chunk) {
+void Readable::unshift(Buffer chunk) {
   auto& s = rstate_;
   if (chunk.empty()) return;
   if (s.endEmitted) {
@@ -108,15 +111,15 @@ void Readable::unshift(std::string chunk) {
   }
 }
 
-void Readable::addChunk(std::string chunk, bool addToFront) {
+void Readable::addChunk(Buffer chunk, bool addToFront) {
   auto self = shared_from_this();
   auto& s = rstate_;
   if (s.flowing && !s.sync && s.dataListening && s.length == 0) {
     s.awaitDrainWriters.clear();
     s.dataEmitted = true;
-    std::tuple<std::string> data(std::move(chunk));
+    std::tuple<Buffer> data(std::move(chunk));
     emitTuple("data", data);
-    reuseChunk(std::get<0>(data));
+    reuseChunk(std::move(std::get<0>(data)));
   } else {
     s.length += chunk.size();
     if (addToFront) {
@@ -168,39 +171,45 @@ std::size_t Readable::howMuchToRead(std::optional<std::size_t> n) const {
   return s.ended ? s.length : 0;
 }
 
-std::string Readable::fromList(std::size_t n) {
+// Node's fromList: the first chunk itself, a subarray of it (shared), or the bytes of several
+// chunks in a new Buffer.
+Buffer Readable::fromList(std::size_t n) {
   auto& s = rstate_;
-  std::string ret;
+  Buffer ret;
   if (n >= s.length) {
     if (s.buffer.size() == 1) {
       ret = std::move(s.buffer.front());
     } else {
-      ret.reserve(s.length);
-      for (auto& b : s.buffer) ret += b;
+      ret = Buffer::allocUnsafe(s.length);
+      std::size_t at = 0;
+      for (const Buffer& b : s.buffer) {
+        std::copy(b.begin(), b.end(), ret.begin() + at);
+        at += b.size();
+      }
     }
     s.buffer.clear();
   } else if (n < s.buffer.front().size()) {
-    ret = s.buffer.front().substr(0, n);
-    s.buffer.front().erase(0, n);
+    Buffer& data = s.buffer.front();
+    ret = data.subarray(0, static_cast<std::int64_t>(n));
+    data = data.subarray(static_cast<std::int64_t>(n));
   } else if (n == s.buffer.front().size()) {
     ret = std::move(s.buffer.front());
     s.buffer.pop_front();
   } else {
-    ret.reserve(n);
+    ret = Buffer::allocUnsafe(n);
+    std::size_t at = 0;
     while (!s.buffer.empty()) {
-      std::string& data = s.buffer.front();
-      const std::size_t want = n - ret.size();
-      if (want > data.size()) {
-        ret += data;
+      Buffer& data = s.buffer.front();
+      const std::size_t want = n - at;
+      if (want >= data.size()) {
+        const bool last = want == data.size();
+        std::copy(data.begin(), data.end(), ret.begin() + at);
+        at += data.size();
         s.buffer.pop_front();
+        if (last) break;
       } else {
-        if (want == data.size()) {
-          ret += data;
-          s.buffer.pop_front();
-        } else {
-          ret.append(data, 0, want);
-          data.erase(0, want);
-        }
+        std::copy(data.begin(), data.begin() + want, ret.begin() + at);
+        data = data.subarray(static_cast<std::int64_t>(want));
         break;
       }
     }
@@ -208,10 +217,10 @@ std::string Readable::fromList(std::size_t n) {
   return ret;
 }
 
-std::optional<std::string> Readable::read() { return readImpl(std::nullopt, false); }
-std::optional<std::string> Readable::read(std::size_t n) { return readImpl(n, false); }
+std::optional<Buffer> Readable::read() { return readImpl(std::nullopt, false); }
+std::optional<Buffer> Readable::read(std::size_t n) { return readImpl(n, false); }
 
-std::optional<std::string> Readable::readImpl(std::optional<std::size_t> nIn, bool forFlow) {
+std::optional<Buffer> Readable::readImpl(std::optional<std::size_t> nIn, bool forFlow) {
   auto self = shared_from_this();
   auto& s = rstate_;
   const std::optional<std::size_t> nOrig = nIn;
@@ -244,7 +253,7 @@ std::optional<std::string> Readable::readImpl(std::optional<std::size_t> nIn, bo
     s.sync = false;
     if (!s.reading) n = howMuchToRead(nOrig);
   }
-  std::optional<std::string> ret;
+  std::optional<Buffer> ret;
   if (n > 0) ret = fromList(n);
   if (!ret) {
     if (s.length <= s.highWaterMark) s.needReadable = true;
@@ -260,10 +269,10 @@ std::optional<std::string> Readable::readImpl(std::optional<std::size_t> nIn, bo
   if (ret && !s.errorEmitted && !s.closeEmitted) {
     s.dataEmitted = true;
     if (forFlow) {
-      std::tuple<std::string> data(std::move(*ret));
+      std::tuple<Buffer> data(std::move(*ret));
       emitTuple("data", data);
-      reuseChunk(std::get<0>(data));
-      return std::string();  // flow() only tests for null
+      reuseChunk(std::move(std::get<0>(data)));
+      return Buffer();  // flow() only tests for null
     }
     emit("data", *ret);
   }
@@ -568,13 +577,12 @@ void Readable::pipeImpl(std::shared_ptr<Writable> dest, PipeOptions options) {
   }
 
   // ondata: write, pause when the destination is full.
-  link->onData = on("data", [weak](std::string& chunk) {
+  link->onData = on("data", [weak](const Buffer& chunk) {
     auto l = weak.lock();
     if (!l || !l->dest) return;
-    // The chunk is moved on when this is the only 'data' listener (nobody else sees it).
+    // The destination gets the same Buffer (shared, as Node's dest.write(chunk)).
     auto src = l->src();
-    const bool sole = src && src->listenerCount("data") == 1;
-    if (!(sole ? l->dest->write(std::move(chunk)) : l->dest->write(chunk))) {
+    if (!l->dest->write(chunk)) {
       if (!src) return;
       PipeAccess::pause(*src, *l);
       if (l->onDrain == 0 && l->dest) {
@@ -654,8 +662,8 @@ void destroyer(Readable& stream) {
 }
 
 // Node v20's createAsyncIterator(stream, options) (lib/internal/streams/readable.js).
-AsyncGenerator<std::string> createAsyncIterator(std::shared_ptr<Readable> stream,
-                                                IteratorOptions options) {
+AsyncGenerator<Buffer> createAsyncIterator(std::shared_ptr<Readable> stream,
+                                           IteratorOptions options) {
   struct State {
     absl::AnyInvocable<void()> callback;  // Node's `callback` (nop when empty)
     bool finished = false;                // Node's error !== undefined
@@ -684,7 +692,7 @@ AsyncGenerator<std::string> createAsyncIterator(std::shared_ptr<Readable> stream
 #if VOW_HAS_EXCEPTIONS
   try {
     while (true) {
-      std::optional<std::string> chunk = stream->destroyed() ? std::nullopt : stream->read();
+      std::optional<Buffer> chunk = stream->destroyed() ? std::nullopt : stream->read();
       if (chunk) {
         co_yield std::move(*chunk);
       } else if (st->finished && st->error) {
@@ -716,7 +724,7 @@ AsyncGenerator<std::string> createAsyncIterator(std::shared_ptr<Readable> stream
     }
   } on_return{&finally};
   while (true) {
-    std::optional<std::string> chunk = stream->destroyed() ? std::nullopt : stream->read();
+    std::optional<Buffer> chunk = stream->destroyed() ? std::nullopt : stream->read();
     if (chunk) {
       co_yield std::move(*chunk);
     } else if (st->finished && st->error) {
@@ -739,9 +747,9 @@ AsyncGenerator<std::string> createAsyncIterator(std::shared_ptr<Readable> stream
 
 }  // namespace
 
-AsyncGenerator<std::string> Readable::asyncIterator() { return iterator(IteratorOptions{}); }
+AsyncGenerator<Buffer> Readable::asyncIterator() { return iterator(IteratorOptions{}); }
 
-AsyncGenerator<std::string> Readable::iterator(IteratorOptions options) {
+AsyncGenerator<Buffer> Readable::iterator(IteratorOptions options) {
   return createAsyncIterator(std::shared_ptr<Readable>(shared_from_this(), this), options);
 }
 

@@ -1,20 +1,28 @@
-// vow::stream::Readable: Node's stream.Readable (byte streams; chunks are std::string).
+// vow::stream::Readable: Node's stream.Readable (byte streams; chunks are vow::Buffer).
 //
 //   // new Readable({ read() { this.push('a'); this.push(null); } })
 //   auto r = vow::stream::Readable::create({.read = [](vow::stream::Readable& self, size_t) {
-//     self.push("a");
+//     self.push("a");                       // text: copied once into a Buffer (utf8), as Node
 //     self.push(std::nullopt);
 //   }});
-//   r->on("data", [](const std::string& chunk) { ... });   // flowing mode
+//   r->on("data", [](const vow::Buffer& chunk) { ... });   // flowing mode
 //   r->on("readable", [r = r.get()] { while (auto c = r->read()) ...; });  // paused mode
 //
-// Events, Node's names and order: "data"(const std::string&), "readable"(), "end"(), "pause"(),
+// Events, Node's names and order: "data"(const vow::Buffer&), "readable"(), "end"(), "pause"(),
 // "resume"(), "error"(const vow::Error&), "close"(). The state machine is Node v20's
 // (lib/internal/streams/readable.js): push(), read(), the 'readable' and 'data' modes,
 // highWaterMark, maybeReadMore, endReadable, each step on the queue Node uses (process.nextTick
 // is vow::nextTick), so the order of events, promise jobs and ticks is Node's.
 //
-// Not Node's: no objectMode and no encodings (chunks are bytes in std::string); no wrap(),
+// Chunks are vow::Buffer, as a Node byte stream's are Buffers: a Buffer pushed is the Buffer
+// that 'data', read() and the async iterator give out (the same storage, shared, not copied),
+// and pipe() / pipeline() hand that same Buffer to the next stream's write(). Text pushed
+// (std::string, std::string_view, a literal) is copied once into a new Buffer, Node's
+// Buffer.from(string, 'utf8'). The 'data' event is declared to take a vow::Buffer: a listener
+// of another type (a `const std::string&` one written before chunks were Buffers) is refused
+// when it is added, by a vow::TypeError ERR_INVALID_ARG_TYPE naming both signatures.
+//
+// Not Node's: no objectMode and no encodings (setEncoding; chunks are always bytes); no wrap(),
 // Readable.from(), the operators (map, filter...), or 'pipe'/'unpipe' events.
 #pragma once
 
@@ -27,6 +35,7 @@
 #include <utility>
 
 #include "absl/functional/any_invocable.h"
+#include "vow/buffer/buffer.h"
 #include "vow/loop/abort_controller.h"
 #include "vow/loop/event_emitter.h"
 #include "vow/promise/async_generator.h"
@@ -68,19 +77,30 @@ class Readable : public virtual Stream {
   static std::shared_ptr<Readable> create(ReadableOptions options = {});
 
   // Node: readable.push(chunk): adds a chunk (an empty one adds nothing); returns false when
-  // the buffer reached highWaterMark. Node: readable.push(null): push(std::nullopt), the end.
-  bool push(std::string chunk);
+  // the buffer reached highWaterMark. The Buffer itself is kept and given out (shared, not
+  // copied: do not change its bytes afterwards, as in Node). Text is copied into a new Buffer
+  // (Node's push('abc'): Buffer.from('abc')). Node: readable.push(null): push(std::nullopt),
+  // the end.
+  bool push(Buffer chunk);
   bool push(std::nullopt_t);
-  bool push(std::string_view chunk) { return push(std::string(chunk)); }
-  bool push(const char* chunk) { return push(std::string(chunk)); }
-  // Node: readable.unshift(chunk): puts a chunk back at the front of the buffer.
-  void unshift(std::string chunk);
+  bool push(std::string_view chunk) { return push(Buffer::from(chunk)); }
+  bool push(const char* chunk) { return push(Buffer::from(chunk)); }
+  bool push(const std::string& chunk) { return push(Buffer::from(chunk)); }
+  // Node: readable.unshift(chunk): puts a chunk back at the front of the buffer (a Buffer
+  // shared, text copied, as push).
+  void unshift(Buffer chunk);
+  void unshift(std::string_view chunk) { unshift(Buffer::from(chunk)); }
+  void unshift(const char* chunk) { unshift(Buffer::from(chunk)); }
+  void unshift(const std::string& chunk) { unshift(Buffer::from(chunk)); }
 
   // Node: readable.read(): the buffered data (in flowing mode one chunk), or nullopt (Node's
   // null) when nothing is buffered; may call _read. read(n): n bytes or nullopt (all that is
   // left at the end); read(0) only triggers reading. A returned chunk is also emitted as 'data'.
-  std::optional<std::string> read();
-  std::optional<std::string> read(std::size_t n);
+  // As Node's fromList: a read of exactly the first chunk returns that Buffer itself; a read of
+  // part of it returns a subarray (sharing its memory, Node's buf.slice); a read spanning
+  // several chunks (or all of them) returns a new Buffer, their bytes concatenated.
+  std::optional<Buffer> read();
+  std::optional<Buffer> read(std::size_t n);
 
   // Node: readable.pause() / resume() / isPaused(); readableFlowing: nullopt is Node's null.
   Readable& pause();
@@ -145,10 +165,12 @@ class Readable : public virtual Stream {
   //   auto it = vow::forAwait(stream);      // for await (const chunk of stream)
   //   while (auto chunk = co_await it.next()) use(*chunk);
   //   co_await it.close();
-  AsyncGenerator<std::string> asyncIterator();
+  //
+  // The chunks are the Buffers read() returns (shared, not copied).
+  AsyncGenerator<Buffer> asyncIterator();
   // Node: readable.iterator({destroyOnReturn}): with destroyOnReturn = false, leaving early
   // leaves the stream alone (its listeners removed).
-  AsyncGenerator<std::string> iterator(IteratorOptions options = {});
+  AsyncGenerator<Buffer> iterator(IteratorOptions options = {});
 
  protected:
   explicit Readable(ReadableOptions options = {});
@@ -157,10 +179,13 @@ class Readable : public virtual Stream {
   // Called on the loop thread from read(), never again before a push(). The default calls
   // options.read, or destroys the stream with ERR_METHOD_NOT_IMPLEMENTED.
   virtual void _read(std::size_t size);
-  // Called with a chunk the 'data' listeners saw by const reference and did not take (a
-  // listener taking `std::string&` may move it away): a subclass may keep its storage for a
-  // later read (fs::ReadStream does: no allocation nor zero-filling per chunk). Not Node's.
-  virtual void reuseChunk(std::string& chunk) { (void)chunk; }
+  // Called with a chunk that flowing mode emitted as 'data' straight from push() or flow(),
+  // after its listeners ran (empty when a listener taking `vow::Buffer&` moved it away). A
+  // subclass may keep its storage for a later read when nobody else holds it any more
+  // (chunk.use_count() == 1: no listener, pipe destination or buffered write kept a copy);
+  // fs::ReadStream does (no allocation per chunk). Not Node's (its garbage collector frees the
+  // chunk instead); what JavaScript-style code sees does not change.
+  virtual void reuseChunk(Buffer&& chunk) { (void)chunk; }
   void _destroy(Error error, Callback callback) override;
   void _construct(Callback callback) override;
   void readableConstructed() override;
@@ -190,10 +215,10 @@ class Readable : public virtual Stream {
     return id;
   }
   void pipeImpl(std::shared_ptr<Writable> dest, PipeOptions options);
-  std::optional<std::string> readImpl(std::optional<std::size_t> n, bool forFlow);
+  std::optional<Buffer> readImpl(std::optional<std::size_t> n, bool forFlow);
   std::size_t howMuchToRead(std::optional<std::size_t> n) const;
-  std::string fromList(std::size_t n);
-  void addChunk(std::string chunk, bool addToFront);
+  Buffer fromList(std::size_t n);
+  void addChunk(Buffer chunk, bool addToFront);
   bool canPushMore() const;
   void onEofChunk();
   void emitReadable();

@@ -25,6 +25,7 @@
 #include <vector>
 
 #include "absl/functional/any_invocable.h"
+#include "vow/buffer/buffer.h"
 #include "vow/loop/abort_controller.h"
 #include "vow/loop/event_emitter.h"
 #include "vow/promise/error.h"
@@ -50,7 +51,7 @@ struct PipeLinkBase {
 
 struct ReadableState {
   std::size_t highWaterMark = 16 * 1024;
-  std::deque<std::string> buffer;
+  std::deque<Buffer> buffer;  // Node's BufferList: the chunks, shared with their pushers
   std::size_t length = 0;
   bool emitClose = true;
   bool autoDestroy = true;
@@ -81,7 +82,7 @@ struct ReadableState {
 };
 
 struct BufferedWrite {
-  std::string chunk;
+  Buffer chunk;  // the Buffer write() was given (shared, as Node keeps the object)
   Callback callback;
 };
 

@@ -86,7 +86,7 @@ std::shared_ptr<Transform> Transform::create(TransformOptions options) {
   return s;
 }
 
-void Transform::_transform(std::string chunk, TransformCallback callback) {
+void Transform::_transform(Buffer chunk, TransformCallback callback) {
   if (toptions_.transform) {
     toptions_.transform(*this, std::move(chunk), std::move(callback));
     return;
@@ -96,11 +96,11 @@ void Transform::_transform(std::string chunk, TransformCallback callback) {
 
 void Transform::_flush(TransformCallback callback) { toptions_.flush(*this, std::move(callback)); }
 
-void Transform::_write(std::string chunk, Callback callback) {
+void Transform::_write(Buffer chunk, Callback callback) {
   const std::size_t length = rstate_.length;
   auto cb = std::make_shared<Callback>(std::move(callback));
   _transform(std::move(chunk), [self = shared_from_this(), this, length, cb](
-                                   Error err, std::optional<std::string> val) mutable {
+                                   Error err, std::optional<Buffer> val) mutable {
     if (err) {
       (*cb)(std::move(err));
       return;
@@ -128,7 +128,7 @@ void Transform::_read(std::size_t) {
 void Transform::_final(Callback callback) {
   if (hasFlush() && !destroyed()) {
     auto cb = std::make_shared<Callback>(std::move(callback));
-    _flush([self = shared_from_this(), this, cb](Error er, std::optional<std::string> data) {
+    _flush([self = shared_from_this(), this, cb](Error er, std::optional<Buffer> data) {
       if (er) {
         if (*cb) {
           (*cb)(std::move(er));

@@ -1,14 +1,19 @@
 // vow::stream::Duplex, Transform and PassThrough: Node's stream.Duplex / Transform /
-// PassThrough (byte streams).
+// PassThrough (byte streams; chunks are vow::Buffer, as readable.h and writable.h say).
 //
 //   // new Transform({ transform(chunk, enc, cb) { cb(null, chunk.toString().toUpperCase()); } })
 //   auto upper = vow::stream::Transform::create({.transform = [](vow::stream::Transform&,
-//                                                                std::string chunk,
+//                                                                vow::Buffer chunk,
 //                                                                vow::stream::TransformCallback cb)
 //                                                                {
-//     for (char& c : chunk) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-//     cb(nullptr, std::move(chunk));
+//     for (std::uint8_t& c : chunk) c = static_cast<std::uint8_t>(std::toupper(c));  // in place
+//     cb(nullptr, std::move(chunk));        // the same Buffer goes on (not copied)
 //   }});
+//
+// _transform gets the Buffer that was written (shared: a PassThrough hands it on unchanged, so
+// the Buffer written at one end is the one read at the other, as in Node). Its callback takes a
+// Buffer (passed on as it is), text (copied into a new Buffer, as Node's push(string)), or
+// nothing (std::nullopt).
 //
 // A Duplex has both sides' events and methods (Readable's and Writable's); a Transform's
 // writable side feeds _transform, whose output is pushed to the readable side, and end() runs
@@ -20,9 +25,11 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <type_traits>
 #include <utility>
 
 #include "absl/functional/any_invocable.h"
+#include "vow/buffer/buffer.h"
 #include "vow/loop/abort_controller.h"
 #include "vow/promise/error.h"
 #include "vow/stream/readable.h"
@@ -41,7 +48,7 @@ struct DuplexOptions {
   bool emitClose = true;
   AbortSignalRef signal;
   absl::AnyInvocable<void(Readable& self, std::size_t size)> read;
-  absl::AnyInvocable<void(Writable& self, std::string chunk, Callback callback)> write;
+  absl::AnyInvocable<void(Writable& self, Buffer chunk, Callback callback)> write;
   absl::AnyInvocable<void(Writable& self, Callback callback)> final;
   absl::AnyInvocable<void(Readable& self, Error error, Callback callback)> destroy;
 };
@@ -65,8 +72,35 @@ class Duplex : public Readable, public Writable {
   void _construct(Callback callback) override;
 };
 
-// Node's transform callback: callback(err[, data]).
-using TransformCallback = absl::AnyInvocable<void(Error, std::optional<std::string>)>;
+// Node's transform callback: callback(err[, data]). `data` is a Buffer (pushed as it is: shared),
+// text (std::string, std::string_view or a literal: copied into a new Buffer, as Node's
+// push('text')), or std::nullopt / nothing (Node's callback(err) or callback(null, null)). A
+// move-only callable, as absl::AnyInvocable<void(Error, std::optional<Buffer>)> that it holds.
+class TransformCallback {
+ public:
+  using Function = absl::AnyInvocable<void(Error, std::optional<Buffer>)>;
+
+  TransformCallback() noexcept = default;
+  TransformCallback(std::nullptr_t) noexcept {}  // NOLINT: as AnyInvocable's
+  template <class F>
+  requires(!std::is_same_v<std::decay_t<F>, TransformCallback> &&
+           std::is_constructible_v<Function, F&&>) TransformCallback(F&& f)
+      : f_(std::forward<F>(f)) {}  // NOLINT: a callable converts
+
+  void operator()(Error err, std::optional<Buffer> data = std::nullopt) {
+    f_(std::move(err), std::move(data));
+  }
+  void operator()(Error err, Buffer data) {
+    f_(std::move(err), std::optional<Buffer>(std::move(data)));
+  }
+  void operator()(Error err, std::string_view text) { f_(std::move(err), Buffer::from(text)); }
+  void operator()(Error err, const char* text) { f_(std::move(err), Buffer::from(text)); }
+  void operator()(Error err, const std::string& text) { f_(std::move(err), Buffer::from(text)); }
+  explicit operator bool() const noexcept { return static_cast<bool>(f_); }
+
+ private:
+  Function f_;
+};
 
 class Transform;
 
@@ -78,8 +112,7 @@ struct TransformOptions {
   AbortSignalRef signal;
   // Node: options.transform(chunk, encoding, callback): push() any output and call
   // callback(err[, data]) once.
-  absl::AnyInvocable<void(Transform& self, std::string chunk, TransformCallback callback)>
-      transform;
+  absl::AnyInvocable<void(Transform& self, Buffer chunk, TransformCallback callback)> transform;
   // Node: options.flush(callback): after the last chunk, before the end.
   absl::AnyInvocable<void(Transform& self, TransformCallback callback)> flush;
   absl::AnyInvocable<void(Readable& self, Error error, Callback callback)> destroy;
@@ -92,12 +125,13 @@ class Transform : public Duplex {
  protected:
   explicit Transform(TransformOptions options = {});
   // Node: transform._transform(chunk, encoding, callback). The default calls options.transform.
-  virtual void _transform(std::string chunk, TransformCallback callback);
+  // `chunk` is the Buffer given to write() (shared).
+  virtual void _transform(Buffer chunk, TransformCallback callback);
   // Node: transform._flush(callback); hasFlush() says whether there is one.
   virtual void _flush(TransformCallback callback);
   virtual bool hasFlush() const { return static_cast<bool>(toptions_.flush); }
 
-  void _write(std::string chunk, Callback callback) final;
+  void _write(Buffer chunk, Callback callback) final;
   void _read(std::size_t size) final;
   void _final(Callback callback) final;
   bool hasFinal() const final { return true; }
@@ -108,14 +142,14 @@ class Transform : public Duplex {
   TransformOptions toptions_;
 };
 
-// Node: new PassThrough(): a Transform that passes chunks on unchanged.
+// Node: new PassThrough(): a Transform that passes chunks on unchanged (the same Buffers).
 class PassThrough : public Transform {
  public:
   static std::shared_ptr<PassThrough> create(TransformOptions options = {});
   explicit PassThrough(TransformOptions options = {});
 
  protected:
-  void _transform(std::string chunk, TransformCallback callback) override {
+  void _transform(Buffer chunk, TransformCallback callback) override {
     callback(Error(), std::move(chunk));
   }
 };

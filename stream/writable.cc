@@ -31,13 +31,13 @@ std::shared_ptr<Writable> Writable::create(WritableOptions options) {
   return s;
 }
 
-void Writable::_write(std::string chunk, Callback callback) {
+void Writable::_write(Buffer chunk, Callback callback) {
   if (woptions_.write) {
     woptions_.write(*this, std::move(chunk), std::move(callback));
     return;
   }
   if (hasWritev()) {
-    std::vector<std::string> chunks;
+    std::vector<Buffer> chunks;
     chunks.push_back(std::move(chunk));
     _writev(std::move(chunks), std::move(callback));
     return;
@@ -45,7 +45,7 @@ void Writable::_write(std::string chunk, Callback callback) {
   VOW_THROW(Exception("The _write() method is not implemented", "ERR_METHOD_NOT_IMPLEMENTED"));
 }
 
-void Writable::_writev(std::vector<std::string> chunks, Callback callback) {
+void Writable::_writev(std::vector<Buffer> chunks, Callback callback) {
   woptions_.writev(*this, std::move(chunks), std::move(callback));
 }
 
@@ -78,7 +78,7 @@ bool Writable::writableNeedDrain() const noexcept {
 
 // --- write ------------------------------------------------------------------------------------
 
-bool Writable::write(std::string chunk, Callback callback) {
+bool Writable::write(Buffer chunk, Callback callback) {
   auto self = shared_from_this();
   auto& s = wstate_;
   Error err;
@@ -98,7 +98,7 @@ bool Writable::write(std::string chunk, Callback callback) {
   return writeOrBuffer(std::move(chunk), std::move(callback));
 }
 
-bool Writable::writeOrBuffer(std::string chunk, Callback callback) {
+bool Writable::writeOrBuffer(Buffer chunk, Callback callback) {
   auto& s = wstate_;
   const std::size_t len = chunk.size();
   s.length += len;
@@ -133,7 +133,7 @@ void Writable::doWrite(bool writev, std::size_t len, std::vector<internal::Buffe
   if (s.destroyed) {
     onwriteFn(internal::errStreamDestroyed("write"));
   } else if (writev) {
-    std::vector<std::string> data;
+    std::vector<Buffer> data;
     data.reserve(chunks.size());
     for (auto& c : chunks) data.push_back(std::move(c.chunk));
     _writev(std::move(data), std::move(onwriteFn));
@@ -268,7 +268,7 @@ void Writable::clearBuffer() {
 
 // --- end --------------------------------------------------------------------------------------
 
-Writable& Writable::end(std::string chunk, Callback callback) {
+Writable& Writable::end(Buffer chunk, Callback callback) {
   auto self = shared_from_this();
   Error err;
   if (!chunk.empty()) {
@@ -311,7 +311,7 @@ Writable& Writable::end(std::string chunk, Callback callback) {
   return *this;
 }
 
-Writable& Writable::end(Callback callback) { return end(std::string(), std::move(callback)); }
+Writable& Writable::end(Callback callback) { return end(Buffer(), std::move(callback)); }
 
 bool Writable::needFinish() const {
   const auto& s = wstate_;

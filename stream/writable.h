@@ -1,8 +1,8 @@
-// vow::stream::Writable: Node's stream.Writable (byte streams; chunks are std::string).
+// vow::stream::Writable: Node's stream.Writable (byte streams; chunks are vow::Buffer).
 //
 //   // new Writable({ write(chunk, encoding, callback) { sink.push(chunk); callback(); } })
 //   auto w = vow::stream::Writable::create({.write = [&](vow::stream::Writable&,
-//                                                       std::string chunk,
+//                                                       vow::Buffer chunk,
 //                                                       vow::stream::Callback cb) {
 //     sink.push_back(std::move(chunk));
 //     cb(nullptr);
@@ -17,7 +17,12 @@
 // they are written, end() -> _final -> 'prefinish' -> 'finish' -> destroy (autoDestroy) ->
 // 'close'; each step on the queue Node uses.
 //
-// Not Node's: no objectMode, no encodings, no cork()/uncork().
+// Chunks are vow::Buffer, as Node's with decodeStrings (the default): write(buffer) hands that
+// Buffer itself to _write / _writev (shared, not copied: do not change its bytes before the
+// write's callback, as in Node), and text (std::string, std::string_view, a literal) is copied
+// once into a new Buffer first (Node's Buffer.from(string, 'utf8')).
+//
+// Not Node's: no objectMode, no encodings (decodeStrings: false), no cork()/uncork().
 #pragma once
 
 #include <cstddef>
@@ -26,6 +31,7 @@
 #include <vector>
 
 #include "absl/functional/any_invocable.h"
+#include "vow/buffer/buffer.h"
 #include "vow/loop/abort_controller.h"
 #include "vow/promise/error.h"
 #include "vow/stream/stream.h"
@@ -41,10 +47,9 @@ struct WritableOptions {
   bool emitClose = true;
   AbortSignalRef signal;
   // Node: options.write(chunk, encoding, callback): consume the chunk, then callback(err).
-  absl::AnyInvocable<void(Writable& self, std::string chunk, Callback callback)> write;
+  absl::AnyInvocable<void(Writable& self, Buffer chunk, Callback callback)> write;
   // Node: options.writev(chunks, callback): several buffered chunks at once (optional).
-  absl::AnyInvocable<void(Writable& self, std::vector<std::string> chunks, Callback callback)>
-      writev;
+  absl::AnyInvocable<void(Writable& self, std::vector<Buffer> chunks, Callback callback)> writev;
   // Node: options.final(callback): after end(), before 'finish'.
   absl::AnyInvocable<void(Writable& self, Callback callback)> final;
   absl::AnyInvocable<void(Writable& self, Error error, Callback callback)> destroy;
@@ -61,11 +66,30 @@ class Writable : public virtual Stream {
   // queue when _write completed synchronously). After end() or destroy(): the callback gets
   // ERR_STREAM_WRITE_AFTER_END / ERR_STREAM_DESTROYED on the next tick and the stream is
   // destroyed with that error.
-  bool write(std::string chunk, Callback callback = nullptr);
+  // A Buffer is passed on as it is (shared); text is copied into a new Buffer.
+  bool write(Buffer chunk, Callback callback = nullptr);
+  bool write(std::string_view chunk, Callback callback = nullptr) {
+    return write(Buffer::from(chunk), std::move(callback));
+  }
+  bool write(const char* chunk, Callback callback = nullptr) {
+    return write(Buffer::from(chunk), std::move(callback));
+  }
+  bool write(const std::string& chunk, Callback callback = nullptr) {
+    return write(Buffer::from(chunk), std::move(callback));
+  }
   // Node: writable.end([chunk][, callback]): no more writes; 'finish' when all are done. The
-  // callback runs at 'finish' (or with the error that prevents it).
+  // callback runs at 'finish' (or with the error that prevents it). The chunk as write's.
   Writable& end(Callback callback = nullptr);
-  Writable& end(std::string chunk, Callback callback = nullptr);
+  Writable& end(Buffer chunk, Callback callback = nullptr);
+  Writable& end(std::string_view chunk, Callback callback = nullptr) {
+    return end(Buffer::from(chunk), std::move(callback));
+  }
+  Writable& end(const char* chunk, Callback callback = nullptr) {
+    return end(Buffer::from(chunk), std::move(callback));
+  }
+  Writable& end(const std::string& chunk, Callback callback = nullptr) {
+    return end(Buffer::from(chunk), std::move(callback));
+  }
 
   std::size_t writableLength() const noexcept { return wstate_.length; }
   std::size_t writableHighWaterMark() const noexcept { return wstate_.highWaterMark; }
@@ -77,11 +101,12 @@ class Writable : public virtual Stream {
   explicit Writable(WritableOptions options = {});
 
   // Node: writable._write(chunk, encoding, callback): consume one chunk, then call `callback`
-  // (synchronously or later) with the outcome. The default calls options.write.
-  virtual void _write(std::string chunk, Callback callback);
+  // (synchronously or later) with the outcome. The default calls options.write. `chunk` is the
+  // Buffer given to write() (shared).
+  virtual void _write(Buffer chunk, Callback callback);
   // Node: writable._writev(chunks, callback): when hasWritev() says so, buffered chunks are
-  // handed over together.
-  virtual void _writev(std::vector<std::string> chunks, Callback callback);
+  // handed over together (each the Buffer given to write()).
+  virtual void _writev(std::vector<Buffer> chunks, Callback callback);
   virtual bool hasWritev() const { return static_cast<bool>(woptions_.writev); }
   // Node: writable._final(callback); hasFinal() says whether there is one.
   virtual void _final(Callback callback);
@@ -94,8 +119,7 @@ class Writable : public virtual Stream {
 
  private:
   friend class Stream;
-  Error writeImpl(std::string chunk, Callback callback);
-  bool writeOrBuffer(std::string chunk, Callback callback);
+  bool writeOrBuffer(Buffer chunk, Callback callback);
   void doWrite(bool writev, std::size_t len, std::vector<internal::BufferedWrite> chunks,
                Callback callback);
   void onwrite(Error error);

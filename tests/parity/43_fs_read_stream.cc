@@ -53,7 +53,7 @@ const std::string file = dir + "/letters.txt";
 
 void missingStream() {
   auto s = fs::createReadStream(dir + "/missing.txt");
-  s->on("data", [](const std::string&) { std::puts("missing: data (never)"); });
+  s->on("data", [](const vow::Buffer&) { std::puts("missing: data (never)"); });
   s->on("end", [] { std::puts("missing: end (never)"); });
   s->on("error", [](const Error& e) {
     std::printf("missing: error %s %s\n", e.code().c_str(),
@@ -70,9 +70,9 @@ int main() {
     fs::writeFile(file, "abcdefghij", [](Error) {
       auto s = fs::createReadStream(file, {.highWaterMark = 4});
       auto n = std::make_shared<int>(0);
-      s->on("data", [n](const std::string& chunk) {
+      s->on("data", [n](const vow::Buffer& chunk) {
         ++*n;
-        std::printf("chunk %d: %s (%zu bytes)\n", *n, chunk.c_str(), chunk.size());
+        std::printf("chunk %d: %s (%zu bytes)\n", *n, chunk.toString().c_str(), chunk.length());
       });
       s->on("end", [n] { std::printf("end after %d chunks\n", *n); });
       s->on("close", [] {

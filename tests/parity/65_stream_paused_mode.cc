@@ -62,8 +62,8 @@ int main() {
     round += 1;
     std::printf("readable #%d, length %zu\n", round, raw->readableLength());
     auto two = raw->read(2);
-    std::printf("read(2): %s\n", two ? two->c_str() : "null");
-    while (auto c = raw->read()) std::printf("read(): %s\n", c->c_str());
+    std::printf("read(2): %s\n", two ? two->toString().c_str() : "null");
+    while (auto c = raw->read()) std::printf("read(): %s\n", c->toString().c_str());
     std::puts("read(): null");
   });
   r->on("end", [] { std::puts("end"); });

@@ -57,8 +57,8 @@ int main() {
        }});
   auto sink = stream::Writable::create(
       {.highWaterMark = 3,
-       .write = [](stream::Writable& self, std::string chunk, stream::Callback callback) {
-         std::printf("_write %s (buffered %zu)\n", chunk.c_str(), self.writableLength());
+       .write = [](stream::Writable& self, vow::Buffer chunk, stream::Callback callback) {
+         std::printf("_write %s (buffered %zu)\n", chunk.toString().c_str(), self.writableLength());
          vow::setImmediate([callback = std::move(callback)]() mutable { callback(nullptr); });
        }});
   source->on("pause", [] { std::puts("source pause"); });

@@ -78,7 +78,7 @@ void second() {
   }});
   auto middle = stream::PassThrough::create();
   auto end =
-      stream::Writable::create({.write = [](stream::Writable&, std::string,
+      stream::Writable::create({.write = [](stream::Writable&, vow::Buffer,
                                             stream::Callback callback) { callback(nullptr); }});
   watch("failing", *failing);
   watch("middle", *middle);
@@ -99,17 +99,17 @@ int main() {
     }
   }});
   auto check = stream::Transform::create(
-      {.transform = [](stream::Transform&, std::string chunk, stream::TransformCallback callback) {
-        std::printf("transform %s\n", chunk.c_str());
-        if (chunk == "c2") {
+      {.transform = [](stream::Transform&, vow::Buffer chunk, stream::TransformCallback callback) {
+        std::printf("transform %s\n", chunk.toString().c_str());
+        if (chunk.toString() == "c2") {
           callback(vow::Exception("bad chunk c2"), std::nullopt);
         } else {
           callback(nullptr, std::move(chunk));
         }
       }});
   auto sink = stream::Writable::create(
-      {.write = [](stream::Writable&, std::string chunk, stream::Callback callback) {
-        std::printf("write %s\n", chunk.c_str());
+      {.write = [](stream::Writable&, vow::Buffer chunk, stream::Callback callback) {
+        std::printf("write %s\n", chunk.toString().c_str());
         vow::setImmediate([callback = std::move(callback)]() mutable { callback(nullptr); });
       }});
   watch("source", *source);

@@ -79,7 +79,7 @@ vow::Promise<void> first() {
   r->on("close", [] { std::puts("close"); });
   vow::Promise<void>::resolve().then([] { spin(12); });
   auto it = vow::forAwait(r);
-  while (auto chunk = co_await it.next()) std::printf("chunk %s\n", chunk->c_str());
+  while (auto chunk = co_await it.next()) std::printf("chunk %s\n", chunk->toString().c_str());
   co_await it.close();
   std::puts("loop done");
 }
@@ -93,7 +93,7 @@ vow::Promise<void> second() {
   vow::Promise<void>::resolve().then([] { spin(8); });
   auto it = vow::forAwait(r);
   while (auto chunk = co_await it.next()) {
-    std::printf("chunk %s\n", chunk->c_str());
+    std::printf("chunk %s\n", chunk->toString().c_str());
     break;
   }
   co_await it.close();

@@ -90,10 +90,10 @@ std::string toUpperCase(std::string s) {
 vow::Promise<void> run(std::string text) {
   auto chunks = std::make_shared<int>(0);
   auto upper =
-      stream::Transform::create({.transform = [chunks](stream::Transform&, std::string chunk,
+      stream::Transform::create({.transform = [chunks](stream::Transform&, vow::Buffer chunk,
                                                        stream::TransformCallback callback) {
         *chunks += 1;
-        callback(nullptr, toUpperCase(std::move(chunk)));
+        callback(nullptr, toUpperCase(chunk.toString()));
       }});
   auto src = fs::createReadStream(input, {.highWaterMark = 16384});
   auto dst = fs::createWriteStream(dir + "/out1.txt");
@@ -110,11 +110,11 @@ vow::Promise<void> run(std::string text) {
               out1 == toUpperCase(text) ? "true" : "false");
 
   auto seen = std::make_shared<std::size_t>(0);
-  auto gen = [seen](vow::AsyncGenerator<std::string> source) -> vow::AsyncGenerator<std::string> {
+  auto gen = [seen](vow::AsyncGenerator<vow::Buffer> source) -> vow::AsyncGenerator<vow::Buffer> {
     auto it = vow::forAwait(source);
     while (auto chunk = co_await it.next()) {
-      *seen += chunk->size();
-      co_yield replaceAll(*chunk, "row", "ROW");
+      *seen += chunk->length();
+      co_yield vow::Buffer::from(replaceAll(chunk->toString(), "row", "ROW"));
     }
     co_await it.close();
   };

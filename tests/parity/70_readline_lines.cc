@@ -75,8 +75,9 @@ int main() {
   auto input = fs::createReadStream(file, {.highWaterMark = 8});
   auto rl = readline::createInterface({.input = input, .crlfDelay = readline::kInfinity});
   auto n = std::make_shared<int>(0);
-  input->on("data",
-            [](const std::string& chunk) { std::printf("data %s\n", json(chunk).c_str()); });
+  input->on("data", [](const vow::Buffer& chunk) {
+    std::printf("data %s\n", json(chunk.toString()).c_str());
+  });
   rl->on("line", [n](const std::string& line) {
     const int i = ++*n;
     std::printf("line %d %s\n", i, json(line).c_str());

@@ -80,8 +80,8 @@ int main() {
   rl->on("line", [raw](const std::string& line) {
     if (line == "stop") raw->close();
   });
-  input->emit("data", std::string("one\nstop\nafter stop\nunfinished"));
-  input->emit("data", std::string("ignored: no longer listened to\n"));
+  input->emit("data", vow::Buffer::from(std::string("one\nstop\nafter stop\nunfinished")));
+  input->emit("data", vow::Buffer::from(std::string("ignored: no longer listened to\n")));
   std::printf("closed: %s, data listeners: %zu\n", rl->closed() ? "true" : "false",
               input->listenerCount("data"));
   rl->write(" line\n");

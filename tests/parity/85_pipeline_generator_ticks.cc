@@ -131,14 +131,14 @@ void second() {
     });
   }});
   auto sink = stream::Writable::create(
-      {.write = [](stream::Writable&, std::string chunk, stream::Callback callback) {
-        logged.push_back("write " + chunk);
+      {.write = [](stream::Writable&, vow::Buffer chunk, stream::Callback callback) {
+        logged.push_back("write " + chunk.toString());
         callback(nullptr);
       }});
-  auto pass = [](vow::AsyncGenerator<std::string> source) -> vow::AsyncGenerator<std::string> {
+  auto pass = [](vow::AsyncGenerator<vow::Buffer> source) -> vow::AsyncGenerator<vow::Buffer> {
     auto it = vow::forAwait(source);
     while (auto chunk = co_await it.next()) {
-      logged.push_back("gen " + *chunk);
+      logged.push_back("gen " + chunk->toString());
       co_yield *chunk;
     }
   };
@@ -160,19 +160,19 @@ int main() {
     }
   }});
   auto dst = stream::Writable::create(
-      {.write = [](stream::Writable&, std::string chunk, stream::Callback callback) {
-        logged.push_back("write " + chunk);
+      {.write = [](stream::Writable&, vow::Buffer chunk, stream::Callback callback) {
+        logged.push_back("write " + chunk.toString());
         callback(nullptr);
       }});
   src->on("end", [] { logged.push_back("src end"); });
   dst->on("finish", [] { logged.push_back("dst finish"); });
 
   ticker(40);
-  auto upper = [](vow::AsyncGenerator<std::string> source) -> vow::AsyncGenerator<std::string> {
+  auto upper = [](vow::AsyncGenerator<vow::Buffer> source) -> vow::AsyncGenerator<vow::Buffer> {
     auto it = vow::forAwait(source);
     while (auto chunk = co_await it.next()) {
-      logged.push_back("gen " + *chunk);
-      co_yield toUpperCase(*chunk);
+      logged.push_back("gen " + chunk->toString());
+      co_yield vow::Buffer::from(toUpperCase(chunk->toString()));
     }
     logged.push_back("gen done");
   };
