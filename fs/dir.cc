@@ -257,7 +257,11 @@ AsyncGenerator<Dirent> Dir::entriesOf(Dir self) {
   }
 #endif
   co_await self.closePromisified();
+#if VOW_HAS_EXCEPTIONS
+  if (exit) exit.rethrow();  // not co_await Raise: see promise/internal/coroutine.h
+#else
   if (exit) co_await ::vow::internal::Raise{std::move(exit)};
+#endif
 }
 
 void Dir::closeSync() const {

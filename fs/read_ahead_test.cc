@@ -7,9 +7,11 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "gtest/gtest.h"
+#include "vow/buffer/buffer.h"
 #include "vow/fs/fs.h"
 #include "vow/fs/internal/test_dir.h"
 #include "vow/loop/async_local_storage.h"
@@ -42,9 +44,9 @@ struct Seen {
 
 // Every chunk, its size, and the events after the data.
 void record(const std::shared_ptr<fs::ReadStream>& s, Seen& seen) {
-  s->on("data", [&seen](const std::string& c) {
+  s->on("data", [&seen](const vow::Buffer& c) {
     seen.sizes.push_back(c.size());
-    seen.bytes += c;
+    seen.bytes += std::string_view(c);
   });
   s->on("end", [&seen] { seen.events.push_back("end"); });
   s->on("error", [&seen](const Error& e) { seen.events.push_back("error " + e.code()); });
@@ -138,9 +140,9 @@ TEST(ReadStreamReadAhead, DestroyAtAnyChunkClosesTheFdAfterTheWindowInFlight) {
       weak = s;
       s->on("open", [&fd](int opened) { fd = opened; });
       fs::ReadStream* raw = s.get();
-      s->on("data", [&seen, raw, stop_after](const std::string& c) {
+      s->on("data", [&seen, raw, stop_after](const vow::Buffer& c) {
         seen.sizes.push_back(c.size());
-        seen.bytes += c;
+        seen.bytes += std::string_view(c);
         if (seen.sizes.size() == stop_after) raw->destroy();
       });
       s->on("end", [&seen] { seen.events.push_back("end"); });
@@ -167,7 +169,7 @@ TEST(ReadStreamReadAhead, ForAwaitReadsTheWholeFile) {
   auto read = [&]() -> vow::Promise<void> {
     auto s = fs::createReadStream(dir / "big");
     auto it = vow::forAwait(s);
-    while (auto chunk = co_await it.next()) got += *chunk;
+    while (auto chunk = co_await it.next()) got += std::string_view(*chunk);
     co_await it.close();
     windows = s->readAheadWindowsForTesting();
   };
@@ -191,7 +193,7 @@ TEST(ReadStreamReadAhead, ChunksArriveInTheContextOfTheReadThatAskedForThem) {
   std::shared_ptr<fs::ReadStream> s;
   als.run("a", [&] {
     s = fs::createReadStream(dir / "big");
-    s->on("data", [&](const std::string&) {
+    s->on("data", [&](const vow::Buffer&) {
       seen += *als.getStore();
       if (seen.size() == 6) {
         s->pause();

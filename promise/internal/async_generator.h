@@ -296,7 +296,7 @@ class GenPromise {
         [this]<class U>(Promise<U> p) { return GenAwaiter<T, U>(std::move(p), state_); });
   }
 #if VOW_HAS_EXCEPTIONS
-  RaiseHere await_transform(Raise r) noexcept { return {std::move(r.error)}; }
+  void await_transform(Raise) = delete;  // write error.rethrow() (see Raise)
 #else
   auto await_transform(Raise r) noexcept {
     struct Awaiter {

@@ -149,19 +149,14 @@ class SettleAwaiter {
   Inner inner_;
 };
 
-// `co_await internal::Raise{e}` in vow's own coroutines and generator bodies: with exceptions,
-// throws e there (as e.rethrow()); without, ends the body at once as that exception uncaught
-// would: the coroutine rejects with e, a generator body ends with e.
+// `co_await internal::Raise{e}` in vow's own coroutines and generator bodies built without
+// exceptions: ends the body at once as that exception uncaught would (the coroutine rejects
+// with e, a generator body ends with e). With exceptions, write `e.rethrow()` instead: there is
+// no co_await form. GCC 12 freed the exception of a throw from such an await_resume while it
+// was still in flight (fs::Dir's entries() crashed after an early exit, depending on the
+// heap's layout: fs/dir_test.cc, LeavingTheLoopEarlyIsSafeWhateverTheHeapLayout).
 struct Raise {
   Error error;
-};
-
-// With exceptions: the throw, where the body can catch it.
-struct RaiseHere {
-  Error error;
-  bool await_ready() const noexcept { return true; }
-  void await_suspend(std::coroutine_handle<>) const noexcept {}
-  void await_resume() const { error.rethrow(); }
 };
 
 // Suspends the coroutine whose state is `waiter` until `s` settles.
@@ -271,7 +266,7 @@ class CoroPromiseBase {
         [this]<class U>(Promise<U> p) { return PromiseAwaiter<U>(std::move(p), state_); });
   }
 #if VOW_HAS_EXCEPTIONS
-  RaiseHere await_transform(Raise r) noexcept { return {std::move(r.error)}; }
+  void await_transform(Raise) = delete;  // write error.rethrow() (see Raise)
 #else
   auto await_transform(Raise r) noexcept {
     struct Awaiter {
