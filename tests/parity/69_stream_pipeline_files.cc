@@ -59,6 +59,9 @@
 //     } catch (e) {
 //       console.log(`rejected: ${e.code} ${e.syscall}`);
 //     }
+//     // The destination's open may still be on the thread pool when the pipeline rejects: wait for
+//     // its 'close', or the file it creates may appear after rmSync listed the directory (ENOTEMPTY).
+//     if (!out3.closed) await once(out3, 'close');
 //     fs.rmSync(dir, { recursive: true, force: true });
 //     console.log('cleaned up');
 //   }
@@ -130,6 +133,11 @@ vow::Promise<void> run(std::string text) {
     co_await stream::promises::pipeline(fs::createReadStream(dir + "/missing.txt"), out3);
   } catch (const vow::SystemError& e) {
     std::printf("rejected: %s %s\n", e.code().c_str(), e.syscall().c_str());
+  }
+  if (!out3->closed()) {
+    auto [closed, resolve, reject] = vow::Promise<void>::withResolvers();
+    out3->on("close", [resolve = resolve] { resolve(); });
+    co_await closed;
   }
   fs::rmSync(dir, {.recursive = true, .force = true});
   std::puts("cleaned up");

@@ -56,6 +56,9 @@ async function main() {
   } catch (e) {
     console.log(`rejected: ${e.code} ${e.syscall}`);
   }
+  // The destination's open may still be on the thread pool when the pipeline rejects: wait for
+  // its 'close', or the file it creates may appear after rmSync listed the directory (ENOTEMPTY).
+  if (!out3.closed) await new Promise((resolve) => out3.on('close', resolve));
   fs.rmSync(dir, { recursive: true, force: true });
   console.log('cleaned up');
 }
