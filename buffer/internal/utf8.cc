@@ -4,7 +4,6 @@
 
 #include <cstdint>
 #include <cstring>
-#include <initializer_list>
 
 #if defined(__SSE2__)
 #include <emmintrin.h>
@@ -132,29 +131,69 @@ constexpr std::uint8_t kOverlong4 = 1 << 6;
 constexpr std::uint8_t kTwoConts = 1 << 7;
 constexpr std::uint8_t kCarry = kTooShort | kTooLong | kTwoConts;
 
-__attribute__((target("ssse3"))) __m128i table(std::initializer_list<std::uint8_t> v) {
-  alignas(16) std::uint8_t t[16];
-  std::size_t i = 0;
-  for (std::uint8_t x : v) t[i++] = x;
+constexpr std::uint8_t kLarge = kCarry | kTooLarge | kTooLarge1000;
+constexpr std::uint8_t kCont = kTooLong | kOverlong2 | kTwoConts;
+// The three lookup tables, indexed by a nibble: the previous byte's high and low nibbles, this
+// byte's high nibble. Shared by the SSSE3 and AVX2 forms (AVX2 repeats them in both halves).
+alignas(16) constexpr std::uint8_t kByte1High[16] = {
+    kTooLong,
+    kTooLong,
+    kTooLong,
+    kTooLong,
+    kTooLong,
+    kTooLong,
+    kTooLong,
+    kTooLong,
+    kTwoConts,
+    kTwoConts,
+    kTwoConts,
+    kTwoConts,
+    kTooShort | kOverlong2,
+    kTooShort,
+    kTooShort | kOverlong3 | kSurrogate,
+    kTooShort | kTooLarge | kTooLarge1000 | kOverlong4};
+alignas(16) constexpr std::uint8_t kByte1Low[16] = {kCarry | kOverlong3 | kOverlong2 | kOverlong4,
+                                                    kCarry | kOverlong2,
+                                                    kCarry,
+                                                    kCarry,
+                                                    kCarry | kTooLarge,
+                                                    kLarge,
+                                                    kLarge,
+                                                    kLarge,
+                                                    kLarge,
+                                                    kLarge,
+                                                    kLarge,
+                                                    kLarge,
+                                                    kLarge,
+                                                    kLarge | kSurrogate,
+                                                    kLarge,
+                                                    kLarge};
+alignas(16) constexpr std::uint8_t kByte2High[16] = {
+    kTooShort,
+    kTooShort,
+    kTooShort,
+    kTooShort,
+    kTooShort,
+    kTooShort,
+    kTooShort,
+    kTooShort,
+    kCont | kOverlong3 | kTooLarge1000 | kOverlong4,
+    kCont | kOverlong3 | kTooLarge,
+    kCont | kSurrogate | kTooLarge,
+    kCont | kSurrogate | kTooLarge,
+    kTooShort,
+    kTooShort,
+    kTooShort,
+    kTooShort};
+
+__attribute__((target("ssse3"))) __m128i table(const std::uint8_t (&t)[16]) {
   return _mm_load_si128(reinterpret_cast<const __m128i*>(t));
 }
 
 __attribute__((target("ssse3"))) bool isValidUtf8Ssse3(std::string_view in) noexcept {
-  const __m128i byte_1_high = table(
-      {kTooLong, kTooLong, kTooLong, kTooLong, kTooLong, kTooLong, kTooLong, kTooLong, kTwoConts,
-       kTwoConts, kTwoConts, kTwoConts, kTooShort | kOverlong2, kTooShort,
-       kTooShort | kOverlong3 | kSurrogate, kTooShort | kTooLarge | kTooLarge1000 | kOverlong4});
-  constexpr std::uint8_t kLarge = kCarry | kTooLarge | kTooLarge1000;
-  const __m128i byte_1_low =
-      table({kCarry | kOverlong3 | kOverlong2 | kOverlong4, kCarry | kOverlong2, kCarry, kCarry,
-             kCarry | kTooLarge, kLarge, kLarge, kLarge, kLarge, kLarge, kLarge, kLarge, kLarge,
-             kLarge | kSurrogate, kLarge, kLarge});
-  constexpr std::uint8_t kCont = kTooLong | kOverlong2 | kTwoConts;
-  const __m128i byte_2_high =
-      table({kTooShort, kTooShort, kTooShort, kTooShort, kTooShort, kTooShort, kTooShort, kTooShort,
-             kCont | kOverlong3 | kTooLarge1000 | kOverlong4, kCont | kOverlong3 | kTooLarge,
-             kCont | kSurrogate | kTooLarge, kCont | kSurrogate | kTooLarge, kTooShort, kTooShort,
-             kTooShort, kTooShort});
+  const __m128i byte_1_high = table(kByte1High);
+  const __m128i byte_1_low = table(kByte1Low);
+  const __m128i byte_2_high = table(kByte2High);
   const __m128i low_nibble = _mm_set1_epi8(0x0F);
   // Bytes that leave a character unfinished at the end of a block: the last three positions.
   const __m128i incomplete_max =
@@ -202,29 +241,14 @@ __attribute__((target("ssse3"))) bool isValidUtf8Ssse3(std::string_view in) noex
 // The same check 32 bytes at a time with AVX2. Its shuffles and byte shifts work within each
 // 16-byte half, so the bytes before each position come from the previous block's upper half
 // joined to this block's lower half (one permute), then a shift within the halves.
-__attribute__((target("avx2"))) __m256i table256(std::initializer_list<std::uint8_t> v) {
-  alignas(16) std::uint8_t t[16];
-  std::size_t i = 0;
-  for (std::uint8_t x : v) t[i++] = x;
+__attribute__((target("avx2"))) __m256i table256(const std::uint8_t (&t)[16]) {
   return _mm256_broadcastsi128_si256(_mm_load_si128(reinterpret_cast<const __m128i*>(t)));
 }
 
 __attribute__((target("avx2"))) bool isValidUtf8Avx2(std::string_view in) noexcept {
-  const __m256i byte_1_high = table256(
-      {kTooLong, kTooLong, kTooLong, kTooLong, kTooLong, kTooLong, kTooLong, kTooLong, kTwoConts,
-       kTwoConts, kTwoConts, kTwoConts, kTooShort | kOverlong2, kTooShort,
-       kTooShort | kOverlong3 | kSurrogate, kTooShort | kTooLarge | kTooLarge1000 | kOverlong4});
-  constexpr std::uint8_t kLarge = kCarry | kTooLarge | kTooLarge1000;
-  const __m256i byte_1_low =
-      table256({kCarry | kOverlong3 | kOverlong2 | kOverlong4, kCarry | kOverlong2, kCarry, kCarry,
-                kCarry | kTooLarge, kLarge, kLarge, kLarge, kLarge, kLarge, kLarge, kLarge, kLarge,
-                kLarge | kSurrogate, kLarge, kLarge});
-  constexpr std::uint8_t kCont = kTooLong | kOverlong2 | kTwoConts;
-  const __m256i byte_2_high =
-      table256({kTooShort, kTooShort, kTooShort, kTooShort, kTooShort, kTooShort, kTooShort,
-                kTooShort, kCont | kOverlong3 | kTooLarge1000 | kOverlong4,
-                kCont | kOverlong3 | kTooLarge, kCont | kSurrogate | kTooLarge,
-                kCont | kSurrogate | kTooLarge, kTooShort, kTooShort, kTooShort, kTooShort});
+  const __m256i byte_1_high = table256(kByte1High);
+  const __m256i byte_1_low = table256(kByte1Low);
+  const __m256i byte_2_high = table256(kByte2High);
   const __m256i low_nibble = _mm256_set1_epi8(0x0F);
   __m256i error = _mm256_setzero_si256();
   __m256i prev_input = _mm256_setzero_si256();
