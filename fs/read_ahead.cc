@@ -26,6 +26,14 @@ struct ReadAhead::Window {
   Error error;
 };
 
+void completeInPollPhase(absl::AnyInvocable<void(Error, std::size_t)> done, Error err,
+                         std::size_t bytes) {
+  absl::AnyInvocable<void()> complete = [done = std::move(done), err = std::move(err),
+                                         bytes]() mutable { done(std::move(err), bytes); };
+  vow::internal::bindToCurrentContext(complete);
+  Loop::current().post(std::move(complete));  // from the loop thread: no wake-up needed
+}
+
 ReadAhead::ReadAhead(int* fd, absl::AnyInvocable<std::shared_ptr<void>()> keep_alive,
                      absl::AnyInvocable<void()> on_idle)
     : fd_(fd), keep_alive_(std::move(keep_alive)), on_idle_(std::move(on_idle)) {}
@@ -201,14 +209,7 @@ void ReadAhead::finish(Request request, Error err, bool post) {
     request.done(std::move(err), request.got);
     return;
   }
-  // Served from memory now; the callback runs later in the poll phase, as a read that took no
-  // time (the stream's inline cached reads do the same).
-  absl::AnyInvocable<void()> complete = [done = std::move(request.done), got = request.got,
-                                         err = std::move(err)]() mutable {
-    done(std::move(err), got);
-  };
-  vow::internal::bindToCurrentContext(complete);
-  vow::internal::LoopAccess::postFromLoopThread(Loop::current(), std::move(complete));
+  completeInPollPhase(std::move(request.done), std::move(err), request.got);
 }
 
 }  // namespace vow::fs::internal

@@ -11,8 +11,6 @@
 
 #include "vow/fs/callback.h"
 #include "vow/fs/internal/read_ahead.h"
-#include "vow/loop/loop.h"
-#include "vow/promise/internal/context.h"
 
 namespace vow::fs {
 namespace {
@@ -99,12 +97,7 @@ ReadStream::ReadStream(std::string path, ReadStreamOptions options)
   useConstruct();
   ahead_ = std::make_unique<internal::ReadAhead>(
       &fd_, [this] { return std::shared_ptr<void>(shared_from_this()); },
-      [this] {
-        // A window landed after destroy(): the close waiting for it may go on, unless a read
-        // of the stream's own is still out (its callback does it then).
-        if (performing_io_) return;
-        if (auto done = std::exchange(io_done_, nullptr)) done(Error());
-      });
+      [this] { ioEndedAfterDestroy(Error()); });
 }
 
 ReadStream::~ReadStream() = default;
@@ -152,9 +145,7 @@ void ReadStream::_read(std::size_t n) {
   absl::AnyInvocable<void(Error, std::size_t)> done = [self](Error err, std::size_t bytes) {
     self->performing_io_ = false;
     if (self->destroyed()) {
-      // The close waits for a read-ahead window still in flight too (it reads the fd).
-      if (self->ahead_->inFlight()) return;
-      if (auto done = std::exchange(self->io_done_, nullptr)) done(std::move(err));
+      self->ioEndedAfterDestroy(std::move(err));
       return;
     }
     if (err) {
@@ -199,14 +190,12 @@ void ReadStream::readCachedOnLoop(Buffer& buffer, std::int64_t position,
   // which is where its reads so far left it (the stream opened the fd).
   const std::int64_t offset = position >= 0 ? position : bytes_read_;
   const std::int64_t limit = options_.end >= 0 ? options_.end + 1 : -1;
+  ssize_t got = -1;
   if (inline_reads_ == InlineReads::kYes) {
     if (ahead_->read(buffer.data(), want, offset, limit, done)) return;
     // Once read-ahead started, whose windows leave the fd's position alone, every read says
     // where it starts.
     if (ahead_->started()) position = offset;
-  }
-  ssize_t got = -1;
-  if (inline_reads_ == InlineReads::kYes) {
     iovec iov{buffer.data(), want};
     do {
       got = ::preadv2(fd_, &iov, 1, position >= 0 ? position : -1, RWF_NOWAIT);
@@ -224,11 +213,7 @@ void ReadStream::readCachedOnLoop(Buffer& buffer, std::int64_t position,
   }
   const auto bytes = static_cast<std::size_t>(got);
   if (bytes == want || bytes == 0) {
-    absl::AnyInvocable<void()> complete = [done = std::move(done), bytes]() mutable {
-      done(Error(), bytes);
-    };
-    vow::internal::bindToCurrentContext(complete);
-    vow::internal::LoopAccess::postFromLoopThread(Loop::current(), std::move(complete));
+    internal::completeInPollPhase(std::move(done), Error(), bytes);
     return;
   }
   // A short copy: the end of the file, or pages not cached. The pool reads the rest (0 bytes
@@ -240,6 +225,13 @@ void ReadStream::readCachedOnLoop(Buffer& buffer, std::int64_t position,
              // A read that fails after copying some bytes returns them (read(2)).
              done(Error(), bytes + (err ? 0 : more));
            });
+}
+
+void ReadStream::ioEndedAfterDestroy(Error err) {
+  // The close waits for both the stream's own read and a read-ahead window (both read the fd):
+  // whichever ends last lets it go on.
+  if (performing_io_ || ahead_->inFlight()) return;
+  if (auto done = std::exchange(io_done_, nullptr)) done(std::move(err));
 }
 
 void ReadStream::_destroy(Error error, stream::Callback callback) {

@@ -113,6 +113,9 @@ class ReadStream final : public stream::Readable {
   // runs later in the poll phase either way.
   void readCachedOnLoop(Buffer& buffer, std::int64_t position,
                         absl::AnyInvocable<void(Error, std::size_t)>& done);
+  // A read (or a read-ahead window) ended after destroy(): closes the fd once no other I/O on
+  // it is out (Node's kIoDone).
+  void ioEndedAfterDestroy(Error err);
 
   std::string path_;
   ReadStreamOptions options_;

@@ -371,19 +371,21 @@ int Loop::backendTimeout() const {
   return diff > 0x7fffffff ? 0x7fffffff : static_cast<int>(diff);
 }
 
-void Loop::post(absl::AnyInvocable<void()> f) { inbox_.inbox()->push(std::move(f)); }
-
-namespace internal {
-void LoopAccess::postFromLoopThread(Loop& loop, absl::AnyInvocable<void()> f) {
-  // Outside run() (the main program, or a host between its run(kNoWait) calls) a host may be
-  // waiting for backendFd() to become readable: that needs the wake-up.
-  if (!loop.running_) {
-    loop.post(std::move(f));
+void Loop::post(absl::AnyInvocable<void()> f) {
+  // From this loop's own thread inside run() (fs streams' reads served on the loop thread): no
+  // eventfd write, nor its read later. The loop cannot be blocked in epoll_wait while its own
+  // thread posts, and pollTimeout() is 0 while the inbox holds anything. Outside run() (the
+  // main program, or a host between its run(kNoWait) calls) a host may be waiting for
+  // backendFd() to become readable, so the post wakes it. t_current is this thread's, so
+  // another thread never reads running_ here.
+  if (t_current == this && running_) {
+    inbox_.inbox()->pushFromLoopThread(std::move(f));
     return;
   }
-  loop.inbox_.inbox()->pushFromLoopThread(std::move(f));
+  inbox_.inbox()->push(std::move(f));
 }
 
+namespace internal {
 bool LoopAccess::post(const KeepAlive& token, absl::AnyInvocable<void()> f) {
   if (!token.inbox_) return false;
   token.inbox_->push(std::move(f));

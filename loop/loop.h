@@ -150,7 +150,9 @@ class Loop final {
 
   // Thread-safe: runs `f` on this loop's thread in the poll phase (with a checkpoint after it).
   // A pending post keeps the loop alive; to keep it alive until a post that comes later, hold
-  // a KeepAlive. Node: no direct equivalent (a uv_async_t / worker message).
+  // a KeepAlive. Node: no direct equivalent (a uv_async_t / worker message). A post from the
+  // loop's own callbacks (inside run()) costs no eventfd wake-up: the poll does not block
+  // while the inbox holds anything.
   void post(absl::AnyInvocable<void()> f);
   KeepAlive keepAlive();
 
@@ -306,11 +308,6 @@ struct LoopAccess {
   // Thread-safe: posts `f` through the token's inbox (alive as long as the token, even after
   // its Loop is destroyed: `f` is then destroyed unrun). False for an empty token.
   static bool post(const KeepAlive& token, absl::AnyInvocable<void()> f);
-  // Loop thread (fs streams' reads served without a pool job): `f` runs in a later poll
-  // phase, as Loop::post's. Inside run(), without the eventfd write and read a post costs (the
-  // loop cannot be blocked in epoll_wait while its own thread posts, and the poll does not
-  // block while the inbox holds anything); outside run(), it is Loop::post.
-  static void postFromLoopThread(Loop& loop, absl::AnyInvocable<void()> f);
 };
 }  // namespace internal
 

@@ -28,6 +28,12 @@
 
 namespace vow::fs::internal {
 
+// Runs `done(err, bytes)` in a later poll phase, in the async context current now: a read
+// served on the loop thread completes as a pool read that took no time would (the stream's
+// cached reads and the read-ahead's both).
+void completeInPollPhase(absl::AnyInvocable<void(Error, std::size_t)> done, Error err,
+                         std::size_t bytes);
+
 class ReadAhead {
  public:
   using Done = absl::AnyInvocable<void(Error, std::size_t)>;

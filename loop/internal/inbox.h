@@ -31,8 +31,8 @@ class Inbox {
   // Any thread.
   void push(absl::AnyInvocable<void()> f);
   void wake();
-  // The loop's own thread while it runs: queued without a wake-up (see
-  // LoopAccess::postFromLoopThread); the poll finds it through size().
+  // The loop's own thread while it runs: queued without a wake-up (see Loop::post); the poll
+  // finds it through size().
   void pushFromLoopThread(absl::AnyInvocable<void()> f);
   // Loop thread: takes everything queued, after clearing the eventfd when a wake-up was
   // written (always when `signalled`: the poll saw the eventfd readable).
